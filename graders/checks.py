@@ -1,0 +1,106 @@
+"""Checks that several topics' graders share, each failing with a message for humans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .feedback import fail, plural, seconds
+from .learner import Learner
+from .probes import Recorder
+
+TOLERANCE = 0.01  # seconds of loop time; virtual time is exact up to float rounding
+
+
+def returned(name: str, value: Any, kind: type, what: str) -> None:
+    """The learner returned something of type `kind` (described as `what`)."""
+    __tracebackhide__ = True
+    if isinstance(value, kind):
+        return
+    if value is None:
+        fail(f"`{name}` returned None instead of {what}.", advice="Did you forget the `return` statement?")
+    fail(f"`{name}` returned {type(value).__name__} {value!r:.80} instead of {what}.")
+
+
+def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorder: Recorder) -> None:
+    """Results match the arguments' order, with a special word when they came back in finishing order."""
+    __tracebackhide__ = True
+    if list(got) == list(expected):
+        return
+    finishing = sorted(recorder.spans, key=lambda s: (s.end is None, s.end))
+    by_label = {s.label: s for s in recorder.spans}
+    if sorted(map(repr, got)) == sorted(map(repr, expected)) and len(by_label) == len(expected):
+        fail(
+            f"`{name}` returned the right results in the wrong order.",
+            observed=f"{list(got)!r}",
+            expected=f"{list(expected)!r}: the same order as the jobs you were given.",
+            timeline=recorder.timeline(),
+            advice="Results must follow the order of the jobs, not the order they finish in. "
+            "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not.",
+            details=f"finishing order was: {', '.join(s.label for s in finishing)}",
+        )
+    fail(f"`{name}` returned the wrong results.", observed=f"{list(got)!r}", expected=f"{list(expected)!r}")
+
+
+def ran_concurrently(name: str, recorder: Recorder, elapsed: float, expected: float, *, advice: str) -> None:
+    """The jobs overlapped so that the whole call took `expected` seconds of loop time."""
+    __tracebackhide__ = True
+    if abs(elapsed - expected) <= TOLERANCE:
+        return
+    if not recorder.spans:
+        unawaited = recorder.never_awaited()
+        fail(
+            f"`{name}` never ran the jobs.",
+            observed=(
+                f"it called {', '.join(unawaited)} but never awaited the coroutines, so they never started."
+                if unawaited
+                else "none of the jobs was called."
+            ),
+            expected=f"every job running, the call taking {seconds(expected)}.",
+            advice=advice,
+        )
+    jobs = len(recorder.spans)
+    together = "one after another" if recorder.max_in_flight <= 1 else f"at most {recorder.max_in_flight} at a time"
+    if elapsed > expected:
+        summary = f"`{name}` ran the jobs {together}: it took {seconds(elapsed)} instead of {seconds(expected)}."
+    else:
+        summary = f"`{name}` returned after {seconds(elapsed)}, before its jobs could have finished ({seconds(expected)})."
+    fail(
+        summary,
+        observed=f"{plural(jobs, 'job')} ran {together}; the call took {seconds(elapsed)} of loop time.",
+        expected=f"the jobs overlapping so the call takes {seconds(expected)}.",
+        timeline=recorder.timeline(),
+        advice=advice,
+    )
+
+
+def on_loop_thread(name: str, learner: Learner, recorder: Recorder) -> None:
+    """No threads were used to run coroutine jobs: concurrency must come from the event loop."""
+    __tracebackhide__ = True
+    foreign = recorder.off_loop_thread()
+    if foreign or learner.threads.started:
+        what = (
+            f"{plural(len(foreign), 'job')} ran on another thread"
+            if foreign
+            else f"it started {plural(len(learner.threads.started), 'thread')}"
+        )
+        fail(
+            f"`{name}` used threads to run coroutines.",
+            observed=f"{what}. Coroutines are cheap; the event loop runs them all on one thread.",
+            expected="every job running on the event loop's own thread, and no new threads started.",
+            advice="Let the event loop interleave the jobs: create tasks (or use asyncio.gather) instead of threads.",
+        )
+
+
+def all_finished(name: str, recorder: Recorder) -> None:
+    """Nothing was left running in the background when the learner's call returned."""
+    __tracebackhide__ = True
+    running = recorder.still_running()
+    if running:
+        fail(
+            f"`{name}` returned while {plural(len(running), 'job')} {'was' if len(running) == 1 else 'were'} still running.",
+            observed=f"still running when it returned: {', '.join(s.label for s in running)}.",
+            expected="every job finished (or cancelled) before the function returns.",
+            timeline=recorder.timeline(),
+            advice="Await everything you start before returning.",
+        )

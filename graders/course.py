@@ -1,0 +1,88 @@
+"""The course manifest (course.toml) as Python objects."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+EXERCISES = "exercises"
+SOLUTIONS = "solutions"
+
+
+@dataclass(frozen=True)
+class Topic:
+    number: int
+    dir: str
+    title: str
+    module: str
+    graders: str
+    hints: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The short name: "gather" for "03_gather"."""
+        return self.dir.split("_", 1)[1]
+
+    @property
+    def label(self) -> str:
+        return f"{self.number:02d} {self.name}"
+
+    def exercise(self, root: Path) -> Path:
+        return root / EXERCISES / self.dir / self.module
+
+    def solution(self, root: Path) -> Path:
+        return root / SOLUTIONS / self.dir / self.module
+
+    def readme(self, root: Path) -> Path:
+        return root / EXERCISES / self.dir / "README.md"
+
+
+@dataclass(frozen=True)
+class Course:
+    topics: tuple[Topic, ...]
+
+    def by_dir(self, name: str) -> Topic | None:
+        return next((t for t in self.topics if t.dir == name), None)
+
+    def find(self, spec: str) -> Topic:
+        """Accept "3", "03", "03_gather" or "gather"; raise LookupError listing the valid ones."""
+        spec = spec.strip().lower()
+        for topic in self.topics:
+            if spec in (topic.dir, topic.name) or (spec.isdigit() and int(spec) == topic.number):
+                return topic
+        valid = ", ".join(t.dir for t in self.topics)
+        raise LookupError(f"no topic {spec!r}; valid topics: {valid}")
+
+
+def parse(text: str) -> Course:
+    data = tomllib.loads(text)
+    topics = [
+        Topic(
+            number=entry["number"],
+            dir=entry["dir"],
+            title=entry["title"],
+            module=entry["module"],
+            graders=entry["graders"],
+            hints=tuple(entry.get("hints", ())),
+        )
+        for entry in data["topic"]
+    ]
+    return Course(tuple(sorted(topics, key=lambda t: t.number)))
+
+
+@functools.cache
+def load() -> Course:
+    """The installed manifest; never a copy found in a learner's or student's folder."""
+    return parse(resources.files("graders").joinpath("course.toml").read_text(encoding="utf-8"))
+
+
+def find_root(start: Path) -> Path | None:
+    """The course folder holding `start`: the nearest ancestor with an exercises/ folder of this course."""
+    first = load().topics[0].dir
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / EXERCISES / first).is_dir():
+            return folder
+    return None

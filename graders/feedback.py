@@ -1,0 +1,77 @@
+"""Failure messages written for the learner: what happened, what was expected, what to try."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import NoReturn
+
+
+class GraderFailure(AssertionError):
+    """A grader's verdict. The plugin renders it without any traceback of the harness."""
+
+    def __init__(
+        self,
+        summary: str,
+        *,
+        observed: str | None = None,
+        expected: str | None = None,
+        timeline: str | None = None,
+        advice: str | None = None,
+        details: str | None = None,
+    ) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.observed = observed
+        self.expected = expected
+        self.timeline = timeline
+        self.advice = advice
+        self.details = details
+
+    def render(self) -> str:
+        facts = [*_field("what your code did:", self.observed), *_field("what we expected:", self.expected)]
+        sections = [
+            self.summary,
+            "\n".join(facts),
+            self.timeline and "  your jobs over time (loop seconds):\n" + textwrap.indent(self.timeline, "    "),
+            self.details and textwrap.indent(self.details, "  "),
+            "\n".join(_field("try this:", self.advice)),
+        ]
+        return "\n\n".join(s for s in sections if s)
+
+
+class TookTooLong(BaseException):
+    """Raised by the grader's alarm; a BaseException so `except Exception` in learner code cannot swallow it."""
+
+    def __init__(self, seconds: float, where: str) -> None:
+        super().__init__(f"still running after {seconds:g} s")
+        self.seconds, self.where = seconds, where
+
+    def render(self) -> str:
+        return (
+            f"Your code was still running after {self.seconds:g} s of real time, so the grader stopped it.\n\n"
+            f"  {self.where}\n\n"
+            "  A loop that never ends (`while True:` with no way out), a blocking call that never returns,\n"
+            "  or an await on something that never happens (an Event nobody sets) all look like this."
+        )
+
+
+
+def _field(title: str, text: str | None) -> list[str]:
+    if not text:
+        return []
+    body = textwrap.fill(text, width=88, initial_indent="    ", subsequent_indent="    ")
+    return [f"  {title}", body]
+
+
+def fail(summary: str, **parts: str | None) -> NoReturn:
+    """Fail the current grader with a message for humans (see GraderFailure for the parts)."""
+    __tracebackhide__ = True
+    raise GraderFailure(summary, **parts)
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s".replace(".00 s", " s")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -1,0 +1,214 @@
+"""Load the learner's file and call into it, turning every way it can go wrong into plain words."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import inspect
+import itertools
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .blocking import BlockingCall, LoopGuard
+from .feedback import TookTooLong, fail
+from .probes import ThreadWatch
+
+_serial = itertools.count()
+
+
+@dataclass
+class Outcome:
+    """What a learner's call ended with: a value, or the exception it raised."""
+
+    value: Any = None
+    error: BaseException | None = None
+
+
+class Learner:
+    """The learner's module, loaded fresh for one grader test."""
+
+    def __init__(self, path: Path, shown: str, guard: LoopGuard, threads: ThreadWatch) -> None:
+        self.path = path
+        self.shown = shown  # the path as the learner would type it
+        self.guard = guard
+        self.threads = threads
+        self.module: ModuleType | None = None
+        self.load_error: str | None = None
+
+    def load(self) -> None:
+        """Import the file. Errors are kept, not raised: they fail the test itself, not its setup."""
+        name = f"aiolings_learner_{next(_serial)}_{self.path.stem}"
+        spec = importlib.util.spec_from_file_location(name, self.path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as error:
+            self.load_error = describe_syntax_error(error, self.shown)
+        except TookTooLong as error:
+            self.load_error = (
+                f"Importing {self.shown} never finished: code at the top level of the file ran for over "
+                f"{error.seconds:g} s.\n{error.where}\n"
+                "Keep experiments under `if __name__ == \"__main__\":` so that importing the file only defines functions."
+            )
+        except SystemExit:
+            self.load_error = f"{self.shown} called exit() while it was being imported, so none of its functions could be checked."
+        except BaseException as error:  # noqa: BLE001 - anything the learner's module raises is feedback
+            self.load_error = f"Importing {self.shown} failed:\n{self.format_error(error)}"
+        else:
+            self.module = module
+
+    def unload(self) -> None:
+        if self.module is not None:
+            sys.modules.pop(self.module.__name__, None)
+
+    # Finding functions.
+
+    def function(self, name: str, *, is_async: bool = True) -> Callable[..., Any]:
+        __tracebackhide__ = True
+        if self.load_error:
+            fail(f"Your file could not be loaded, so `{name}` could not be checked.", details=self.load_error)
+        assert self.module is not None
+        fn = getattr(self.module, name, None)
+        if fn is None:
+            fail(
+                f"function `{name}` is not defined in {self.shown}.",
+                advice=f"Keep the name `{name}` from the exercise (did you rename or delete it?).",
+            )
+        if not callable(fn):
+            fail(f"`{name}` in {self.shown} should be a function, but it is {type(fn).__name__}.")
+        if is_async and not inspect.iscoroutinefunction(fn):
+            fail(
+                f"`{name}` must be a coroutine function, defined with `async def`.",
+                observed=f"`{name}` is a plain function (`def {name}(...)`), so it cannot use `await`.",
+                advice=f"Write `async def {name}(...)`, as in the exercise.",
+            )
+        if not is_async and inspect.iscoroutinefunction(fn):
+            fail(
+                f"`{name}` must be a plain function (`def`), not `async def`.",
+                observed=f"calling `{name}(...)` only creates a coroutine object; nothing runs.",
+                advice="Keep `def`, as in the exercise: this function is where ordinary code starts the event loop.",
+            )
+        return fn
+
+    # Calling.
+
+    async def outcome(self, name: str, *args: Any, budget: float = 600.0) -> Outcome:
+        """Await `name(*args)`, giving it `budget` seconds of loop time. Learner errors are returned, not raised."""
+        __tracebackhide__ = True
+        fn = self.function(name)
+        try:
+            async with asyncio.timeout(budget):
+                value = await fn(*args)
+        except TimeoutError as error:
+            if not self._raised_by_learner(error):
+                self.check_not_blocked(name)
+                fail(
+                    f"`{name}` was still running after {budget:g} s of loop time, so the grader stopped it.",
+                    observed="it never finished: a loop that never ends, or an await on something that never happens.",
+                    advice="Check every `while` loop has a way out, and every await has something that completes it.",
+                )
+            return self._checked(name, Outcome(error=error))
+        except Exception as error:  # noqa: BLE001
+            return self._checked(name, Outcome(error=error))
+        return self._checked(name, Outcome(value=value))
+
+    async def call(self, name: str, *args: Any, budget: float = 600.0) -> Any:
+        """Await `name(*args)` and return its result; any exception it raises fails the grader."""
+        __tracebackhide__ = True
+        result = await self.outcome(name, *args, budget=budget)
+        if result.error is not None:
+            self.fail_raised(name, result.error)
+        return result.value
+
+    def call_sync(self, name: str, *args: Any) -> Any:
+        __tracebackhide__ = True
+        fn = self.function(name, is_async=False)
+        try:
+            value = fn(*args)
+        except Exception as error:  # noqa: BLE001
+            self._checked(name, Outcome(error=error))
+            self.fail_raised(name, error)
+        return value
+
+    def _checked(self, name: str, outcome: Outcome) -> Outcome:
+        """Fail at once for errors no grader accepts: blocking calls, unwritten TODOs, a changed signature."""
+        __tracebackhide__ = True
+        self.check_not_blocked(name)
+        if inspect.iscoroutine(outcome.value):
+            outcome.value.close()  # it will never run; closing it avoids a "never awaited" warning on top
+            fail(
+                f"`{name}` returned a coroutine object instead of a result.",
+                observed="a coroutine object: calling an `async def` function creates one, but nothing runs until it is awaited.",
+                advice="Put `await` in front of the call whose result you return.",
+            )
+        error = outcome.error
+        if isinstance(error, NotImplementedError) and self._raised_by_learner(error):
+            fail(
+                f"`{name}` is not written yet: it still raises NotImplementedError.",
+                advice=f"Replace the TODO in `{name}` in {self.shown} with your code.",
+            )
+        if isinstance(error, TypeError) and not self._raised_by_learner(error):
+            fail(
+                f"The grader could not call `{name}`: {error}.",
+                advice=f"Keep the parameters of `{name}` as the exercise gives them.",
+            )
+        return outcome
+
+    def check_not_blocked(self, name: str) -> None:
+        """Fail if learner code made a blocking call on the loop's thread since the last check."""
+        __tracebackhide__ = True
+        calls = self.guard.take()
+        if calls:
+            fail(
+                f"`{name}` blocked the event loop.",
+                observed=blocking_summary(calls),
+                expected="no blocking calls on the event loop's thread: while one runs, no other task can make any progress.",
+                advice=blocking_advice(calls),
+            )
+
+    def fail_raised(self, name: str, error: BaseException) -> None:
+        __tracebackhide__ = True
+        fail(f"`{name}` raised {type(error).__name__}: {error}", details=self.format_error(error))
+
+    def _raised_by_learner(self, error: BaseException) -> bool:
+        return any(Path(f.filename) == self.path for f in traceback.extract_tb(error.__traceback__))
+
+    def format_error(self, error: BaseException) -> str:
+        """The exception with only the learner's own lines of its traceback."""
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == self.path]
+        lines = [f"{self.shown}, line {f.lineno}, in {f.name}\n    {f.line}" for f in frames]
+        lines.append(f"{type(error).__name__}: {error}")
+        return "\n".join(lines)
+
+
+def describe_syntax_error(error: SyntaxError, shown: str) -> str:
+    where = f"{shown}, line {error.lineno}"
+    text = (error.text or "").rstrip("\n")
+    lines = [f"{where}: {error.msg}"]
+    if text:
+        lines.append(f"    {text.strip()}")
+        if error.offset:
+            lines.append("    " + " " * max(error.offset - 1 - (len(text) - len(text.lstrip())), 0) + "^")
+    return "\n".join(lines)
+
+
+def blocking_summary(calls: list[BlockingCall]) -> str:
+    first = calls[0]
+    more = f" (and {len(calls) - 1} more blocking call{'s' if len(calls) > 2 else ''})" if len(calls) > 1 else ""
+    return f"it called {first.describe()} while the event loop was running on the same thread{more}."
+
+
+def blocking_advice(calls: list[BlockingCall]) -> str:
+    functions = {c.function for c in calls}
+    if functions == {"time.sleep"}:
+        return "Inside `async def`, pause with `await asyncio.sleep(...)`; `time.sleep(...)` freezes the whole loop."
+    if any("join" in f or "acquire" in f for f in functions):
+        return "Do not wait for threads on the loop: `await asyncio.to_thread(func)` runs func in a thread and lets the loop keep going."
+    return "Move blocking work off the loop with `await asyncio.to_thread(func, ...)`, or use an async library (aiohttp instead of requests)."

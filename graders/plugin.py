@@ -1,0 +1,216 @@
+"""The pytest plugin: grade the learner's file in a topic folder with that topic's graders.
+
+`pytest exercises/03_gather` collects exercises/03_gather/gather.py not as a test module
+but as the target of graders/topics/gather.py; `pytest solutions/03_gather` runs the
+same grader tests against the reference solution. A .py file named on the command line
+inside a topic folder is graded as that topic too (that is how tests/ grades wrong answers).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import linecache
+import os
+import random
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pytest
+
+from . import course
+from .blocking import LoopGuard
+from .feedback import GraderFailure, TookTooLong
+from .learner import Learner
+from .probes import ThreadWatch
+
+SEED = pytest.StashKey[int]()
+PREVIOUS_ALARM = pytest.StashKey[Any]()
+GRADER_TIMEOUT = 10.0  # seconds of real time per grader test, unless a marker says otherwise
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("aiolings")
+    group.addoption("--aiolings-seed", type=int, default=None, help="seed for the graders' random inputs (default: a new one each run)")
+    group.addoption("--aiolings-report", default=None, metavar="FILE", help="write every grader's outcome and message to FILE as JSON")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    seed = config.getoption("aiolings_seed")
+    config.stash[SEED] = seed if seed is not None else random.randrange(1, 100_000)
+    report = config.getoption("aiolings_report")
+    if report:
+        config.pluginmanager.register(ReportWriter(Path(report)), "aiolings-report")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"aiolings: graders' random inputs from --aiolings-seed {config.stash[SEED]}"
+
+
+# Collection.
+
+
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    topic = course.load().by_dir(path.name)
+    if topic is None:
+        return None
+    return TopicDir.from_parent(parent, path=path, topic=topic)
+
+
+class TopicDir(pytest.Directory):
+    """A topic's folder: its one target file is graded; nothing in it is collected as tests."""
+
+    topic: course.Topic
+
+    @classmethod
+    def from_parent(cls, parent: pytest.Collector, *, path: Path, topic: course.Topic) -> TopicDir:  # type: ignore[override]
+        node = super().from_parent(parent, path=path)
+        node.topic = topic
+        return node
+
+    def collect(self) -> Iterator[TargetModule]:
+        for entry in sorted(self.path.iterdir()):
+            if entry.suffix == ".py" and (entry.name == self.topic.module or self.session.isinitpath(entry)):
+                yield TargetModule.from_parent(self, path=entry, topic=self.topic)
+
+
+class TargetModule(pytest.Module):
+    """The learner's file as a collector whose tests are the topic's graders."""
+
+    topic: course.Topic
+
+    @classmethod
+    def from_parent(cls, parent: pytest.Collector, *, path: Path, topic: course.Topic) -> TargetModule:  # type: ignore[override]
+        node = super().from_parent(parent, path=path)
+        node.topic = topic
+        return node
+
+    def _getobj(self) -> Any:
+        return importlib.import_module(self.topic.graders)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Graders get their own limit, whatever the project's ini says; --timeout on the command line still wins.
+    if config.getoption("timeout", None) is not None:
+        return
+    for item in items:
+        if _target(item) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(GRADER_TIMEOUT))
+
+
+def _target(node: pytest.Node) -> TargetModule | None:
+    return node.getparent(TargetModule)
+
+
+# Fixtures.
+
+
+@pytest.fixture
+def learner(request: pytest.FixtureRequest) -> Iterator[Learner]:
+    """The learner's module, loaded fresh for this test with the loop guard and thread watch active."""
+    target = _target(request.node)
+    if target is None:
+        pytest.fail("the `learner` fixture belongs to grader tests run on a topic's file", pytrace=False)
+    shown = os.path.relpath(target.path, request.config.invocation_params.dir)
+    guard, threads = LoopGuard(target.path.resolve()), ThreadWatch()
+    with guard.active(), threads.active():
+        subject = Learner(target.path.resolve(), shown, guard, threads)
+        subject.load()
+        try:
+            yield subject
+        finally:
+            subject.unload()
+
+
+@pytest.fixture
+def rng(request: pytest.FixtureRequest) -> random.Random:
+    """Random inputs for one grader, reproducible with --aiolings-seed."""
+    return random.Random(f"{request.config.stash[SEED]}:{request.node.name}")
+
+
+# Timeouts: pytest-timeout decides when; for graders we say it in plain words.
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
+    target = _target(item)
+    if target is None or settings.method != "signal" or threading.current_thread() is not threading.main_thread():
+        return None
+    learner_file = str(target.path.resolve())
+
+    def alarm(signum: int, frame: FrameType | None) -> None:
+        raise TookTooLong(settings.timeout, _where(frame, learner_file))
+
+    item.stash[PREVIOUS_ALARM] = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    return True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
+    previous = item.stash.get(PREVIOUS_ALARM, None)
+    if previous is None:
+        return None
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, previous)
+    del item.stash[PREVIOUS_ALARM]
+    return True
+
+
+def _where(frame: FrameType | None, learner_file: str) -> str:
+    while frame is not None:
+        if frame.f_code.co_filename == learner_file:
+            source = linecache.getline(learner_file, frame.f_lineno).strip()
+            return f"It was busy in `{frame.f_code.co_name}`, line {frame.f_lineno}: `{source}`"
+        frame = frame.f_back
+    return "It was waiting, not computing: something it awaited never completed."
+
+
+# Reports.
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    # The verdict replaces the traceback: learners see the message, never the harness's frames.
+    target = _target(item)
+    try:
+        return (yield)
+    except (GraderFailure, TookTooLong) as error:
+        if target is None:
+            raise
+        verdict = f"{error.render()}\n\n{_footer(item, target)}"
+    pytest.fail(verdict, pytrace=False)  # outside the except block, so no exception chain is shown
+
+
+def _footer(item: pytest.Item, target: TargetModule) -> str:
+    topic = target.topic
+    lines = [f"  Stuck? `aiolings hint {topic.number}` gives a hint; exercises/{topic.dir}/README.md explains the topic."]
+    if "rng" in getattr(item, "fixturenames", ()):
+        seed = item.config.stash[SEED]
+        lines.append(f"  Inputs were random (seed {seed}); `--aiolings-seed {seed}` repeats them.")
+    return "\n".join(lines)
+
+
+class ReportWriter:
+    """Collects each grader's outcome and message; writes them as JSON when the session ends."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.results: dict[str, dict[str, str]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        entry = self.results.setdefault(report.nodeid, {"nodeid": report.nodeid, "outcome": "passed", "message": ""})
+        if report.failed:
+            entry["outcome"] = "failed" if report.when == "call" else "error"
+            entry["message"] = str(report.longrepr)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.results[report.nodeid] = {"nodeid": report.nodeid, "outcome": "error", "message": str(report.longrepr)}
+
+    def pytest_sessionfinish(self) -> None:
+        self.path.write_text(json.dumps(list(self.results.values()), indent=1), encoding="utf-8")

@@ -1,0 +1,168 @@
+"""Probe jobs handed to learner code, and the records they leave behind.
+
+Exercises receive their work as arguments (zero-argument callables), so a grader can
+see exactly when each job started and ended, on which thread, how many ran at once,
+and whether it finished, failed or was cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import timeline
+
+
+class JobFailed(Exception):
+    """The error a failing probe job raises; graders check it travels (or is caught) as asked."""
+
+
+@dataclass
+class Span:
+    label: str
+    start: float
+    thread: int
+    end: float | None = None
+    state: str = "running"  # then "done", "failed" or "cancelled"
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.end is None else self.end - self.start
+
+
+def loop_clock() -> float:
+    return asyncio.get_running_loop().time()
+
+
+@dataclass
+class Recorder:
+    """Hands out probe jobs and records what happened to each of them.
+
+    `clock` is the running loop's clock by default (virtual under looptime); blocking jobs
+    that run in real threads need a real clock such as time.perf_counter.
+    """
+
+    clock: Callable[[], float] = loop_clock
+    loop_thread: int = field(default_factory=threading.get_ident)
+    spans: list[Span] = field(default_factory=list)
+    created: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+    def job(self, label: str, seconds: float, result: Any = None, *, fails: bool = False) -> AsyncJob:
+        return AsyncJob(self, label, seconds, result, fails)
+
+    def blocking_job(self, label: str, seconds: float, result: Any = None) -> BlockingJob:
+        return BlockingJob(self, label, seconds, result)
+
+    @contextmanager
+    def span(self, label: str) -> Iterator[Span]:
+        """Record one unit of work; its state follows how the body ends."""
+        span = Span(label, self.clock(), threading.get_ident())
+        self.spans.append(span)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            yield span
+        except asyncio.CancelledError:
+            span.state = "cancelled"
+            raise
+        except BaseException:
+            span.state = "failed"
+            raise
+        else:
+            span.state = "done"
+        finally:
+            span.end = self.clock()
+            self.in_flight -= 1
+
+    # What graders ask of the records.
+
+    def started(self, label: str) -> list[Span]:
+        return [s for s in self.spans if s.label == label]
+
+    def never_awaited(self) -> list[str]:
+        """Labels of jobs whose coroutine was created but never started running."""
+        ran = Counter(s.label for s in self.spans)
+        return [label for label, n in self.created.items() if n > ran[label]]
+
+    def still_running(self) -> list[Span]:
+        return [s for s in self.spans if s.end is None]
+
+    def off_loop_thread(self) -> list[Span]:
+        return [s for s in self.spans if s.thread != self.loop_thread]
+
+    def overlapped(self) -> bool:
+        """True when at least two jobs were running at the same moment."""
+        return self.max_in_flight > 1
+
+    def timeline(self) -> str:
+        return timeline.render(self.spans, now=self.clock() if self.still_running() else None)
+
+
+class AsyncJob:
+    """`await job()` sleeps `seconds` on the loop's clock, then returns `result` or raises JobFailed."""
+
+    def __init__(self, recorder: Recorder, label: str, seconds: float, result: Any, fails: bool) -> None:
+        self.recorder, self.label, self.seconds, self.result, self.fails = recorder, label, seconds, result, fails
+
+    def __repr__(self) -> str:
+        return f"<job {self.label!r}: {self.seconds:g} s>"
+
+    def __call__(self) -> Coroutine[Any, Any, Any]:
+        self.recorder.created[self.label] += 1
+        return self._run()
+
+    async def _run(self) -> Any:
+        with self.recorder.span(self.label) as span:
+            # Run by a second event loop in another thread, loop time means nothing here:
+            # skip the wait so the wrong answer fails fast, on the grader's thread check.
+            if span.thread == self.recorder.loop_thread:
+                await asyncio.sleep(self.seconds)
+            if self.fails:
+                raise JobFailed(f"{self.label} failed")
+            return self.result
+
+
+class BlockingJob:
+    """`job()` blocks its thread in time.sleep for `seconds` (real time), then returns `result`."""
+
+    def __init__(self, recorder: Recorder, label: str, seconds: float, result: Any) -> None:
+        self.recorder, self.label, self.seconds, self.result = recorder, label, seconds, result
+
+    def __repr__(self) -> str:
+        return f"<blocking job {self.label!r}: {self.seconds:g} s>"
+
+    def __call__(self) -> Any:
+        self.recorder.created[self.label] += 1
+        with self.recorder.span(self.label):
+            time.sleep(self.seconds)
+            return self.result
+
+
+@dataclass
+class ThreadWatch:
+    """Records every thread started while active (thread pools included: they start threads too)."""
+
+    started: list[str] = field(default_factory=list)
+
+    @contextmanager
+    def active(self) -> Iterator[ThreadWatch]:
+        original = threading.Thread.start
+        watch = self
+
+        def start(thread: threading.Thread) -> None:
+            watch.started.append(thread.name)
+            original(thread)
+
+        threading.Thread.start = start  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            threading.Thread.start = original  # type: ignore[method-assign]

@@ -1,0 +1,48 @@
+"""Draw recorded jobs as a small text Gantt chart for failure messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+WIDTH = 40
+ENDINGS = {"done": "", "failed": "!", "cancelled": "x", "running": ">"}
+LEGEND = "█ running   ! raised   x cancelled   > still running when checked"
+
+
+class SpanLike(Protocol):
+    label: str
+    start: float
+    end: float | None
+    state: str
+
+
+def render(spans: Sequence[SpanLike], *, now: float | None = None, origin: float | None = None) -> str:
+    """One row per span on a shared time axis, e.g.
+
+        job 0 |████████████                            | 0.00 → 1.00 s
+        job 1 |            ████████████████████████████| 1.00 → 3.00 s
+
+    `now` closes spans that were still running when the grader looked; `origin` is time zero.
+    """
+    if not spans:
+        return "(no jobs ran)"
+    t0 = min(s.start for s in spans) if origin is None else origin
+    ends = [s.end for s in spans if s.end is not None]
+    t1 = max([*ends, *(s.start for s in spans), now if now is not None else t0])
+    total = max(t1 - t0, 1e-9)
+    label_width = max(len(s.label) for s in spans)
+    rows = []
+    for span in spans:
+        end = span.end if span.end is not None else t1
+        first = min(int((span.start - t0) / total * WIDTH), WIDTH - 1)
+        last = max(first + 1, round((end - t0) / total * WIDTH))
+        bar = " " * first + "█" * (last - first)
+        mark = ENDINGS.get(span.state, "?")
+        if mark:
+            bar = bar[:-1] + mark
+        until = "…" if span.end is None else f"{span.end - t0:.2f}"
+        rows.append(f"{span.label:<{label_width}} |{bar:<{WIDTH}}| {span.start - t0:.2f} → {until} s")
+    if any(s.state != "done" for s in spans):
+        rows.append(f"{'':<{label_width}}  {LEGEND}")
+    return "\n".join(rows)

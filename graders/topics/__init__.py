@@ -1,0 +1,1 @@
+"""One grader module per topic; the manifest (graders/course.toml) names which."""

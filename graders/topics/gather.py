@@ -1,0 +1,176 @@
+"""Graders for topic 03: asyncio.gather."""
+
+from __future__ import annotations
+
+import heapq
+import random
+
+import pytest
+
+from graders import checks
+from graders.feedback import fail, seconds
+from graders.learner import Learner
+from graders.probes import AsyncJob, JobFailed, Recorder, loop_clock
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+
+OVERLAP_ADVICE = (
+    "Start every job before you wait for any of them: `await asyncio.gather(*(job() for job in jobs))`. "
+    "`await job()` inside a for loop waits for each job to finish before starting the next."
+)
+
+
+def make_jobs(rng: random.Random, recorder: Recorder, count: int | None = None) -> tuple[list[AsyncJob], list[int]]:
+    """Jobs of distinct durations in shuffled order, so finishing order differs from argument order."""
+    count = count or rng.randint(3, 6)
+    durations = rng.sample([0.5 * k for k in range(1, 13)], count)
+    if durations == sorted(durations):
+        durations.reverse()
+    results = rng.sample(range(100, 1000), count)
+    jobs = [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))]
+    return jobs, results
+
+
+async def timed(learner: Learner, name: str, *args: object) -> tuple[object, float]:
+    start = loop_clock()
+    result = await learner.call(name, *args)
+    return result, loop_clock() - start
+
+
+async def test_gather_all_returns_results_in_argument_order(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, results = make_jobs(rng, recorder)
+    got, _ = await timed(learner, "gather_all", jobs)
+    checks.returned("gather_all", got, list, "a list of results")
+    checks.on_loop_thread("gather_all", learner, recorder)
+    checks.same_results("gather_all", got, results, recorder)
+
+
+async def test_gather_all_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, _ = make_jobs(rng, recorder)
+    _, elapsed = await timed(learner, "gather_all", jobs)
+    checks.on_loop_thread("gather_all", learner, recorder)
+    checks.ran_concurrently("gather_all", recorder, elapsed, max(j.seconds for j in jobs), advice=OVERLAP_ADVICE)
+
+
+async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, _ = make_jobs(rng, recorder)
+    broken = rng.randrange(len(jobs))
+    jobs[broken].fails = True
+    outcome = await learner.outcome("gather_all", jobs)
+    if not isinstance(outcome.error, JobFailed):
+        if outcome.error is not None:
+            learner.fail_raised("gather_all", outcome.error)
+        fail(
+            "`gather_all` hid a failing job's exception.",
+            observed=f"job {broken} raised JobFailed, but gather_all returned {outcome.value!r:.80}.",
+            expected="gather_all raises the job's exception, so its caller learns that something went wrong.",
+            advice="Let exceptions travel: no try/except around the gather, and no return_exceptions=True here.",
+        )
+
+
+async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, results = make_jobs(rng, recorder)
+    broken = set(rng.sample(range(len(jobs)), rng.randint(1, len(jobs) - 1)))
+    for i in broken:
+        jobs[i].fails = True
+    outcome = await learner.outcome("gather_settled", jobs)
+    if outcome.error is not None:
+        fail(
+            f"`gather_settled` raised {type(outcome.error).__name__} instead of returning it.",
+            observed=f"{len(broken)} of {len(jobs)} jobs failed and the first failure escaped from gather_settled.",
+            expected="a list with each failed job's exception object in that job's place.",
+            advice="`asyncio.gather(..., return_exceptions=True)` returns exceptions as results.",
+        )
+    got = outcome.value
+    checks.returned("gather_settled", got, list, "a list of results and exceptions")
+    for i, (entry, expected) in enumerate(zip(got, results)):
+        if i in broken and not isinstance(entry, JobFailed):
+            fail(
+                f"`gather_settled` put {entry!r:.60} where job {i}'s exception should be.",
+                expected=f"job {i} failed, so entry {i} should be the JobFailed exception it raised (the object itself).",
+            )
+    checks.same_results(
+        "gather_settled", [None if i in broken else e for i, e in enumerate(got)],
+        [None if i in broken else r for i, r in enumerate(results)], recorder,
+    )
+
+
+async def test_gather_settled_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, _ = make_jobs(rng, recorder)
+    jobs[rng.randrange(len(jobs))].fails = True
+    start = loop_clock()
+    outcome = await learner.outcome("gather_settled", jobs)
+    elapsed = loop_clock() - start
+    if outcome.error is not None:
+        fail(
+            f"`gather_settled` raised {type(outcome.error).__name__} and stopped waiting for the other jobs.",
+            observed=f"it gave up after {seconds(elapsed)}, leaving {len(recorder.still_running())} job(s) running.",
+            expected="every job running to its end; failures returned in the list, not raised.",
+            timeline=recorder.timeline(),
+            advice="`asyncio.gather(..., return_exceptions=True)` waits for all jobs and returns exceptions as results.",
+        )
+    checks.all_finished("gather_settled", recorder)
+    checks.on_loop_thread("gather_settled", learner, recorder)
+    checks.ran_concurrently("gather_settled", recorder, elapsed, max(j.seconds for j in jobs), advice=OVERLAP_ADVICE)
+
+
+def greedy_finish(durations: list[float], limit: int) -> float:
+    """When the last job ends if each job starts, in order, as soon as one of `limit` slots is free."""
+    slots = [0.0] * limit
+    for d in durations:
+        heapq.heappush(slots, heapq.heappop(slots) + d)
+    return max(slots)
+
+
+def limited_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], list[int], int]:
+    limit = rng.randint(2, 3)
+    jobs, results = make_jobs(rng, recorder, count=rng.randint(limit * 2 + 1, limit * 3))
+    return jobs, results, limit
+
+
+async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, results, limit = limited_jobs(rng, recorder)
+    got, _ = await timed(learner, "gather_limited", jobs, limit)
+    checks.on_loop_thread("gather_limited", learner, recorder)
+    if recorder.max_in_flight > limit:
+        fail(
+            f"`gather_limited` ran {recorder.max_in_flight} jobs at once; the limit was {limit}.",
+            observed=f"up to {recorder.max_in_flight} of the {len(jobs)} jobs were running at the same moment.",
+            expected=f"never more than {limit} running at once.",
+            timeline=recorder.timeline(),
+            advice="Make each job wait for a free slot: `async with semaphore:` around `await job()`, "
+            "with one `asyncio.Semaphore(limit)` shared by all the jobs.",
+        )
+    checks.returned("gather_limited", got, list, "a list of results")
+    checks.same_results("gather_limited", got, results, recorder)
+
+
+async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, _, limit = limited_jobs(rng, recorder)
+    _, elapsed = await timed(learner, "gather_limited", jobs, limit)
+    checks.on_loop_thread("gather_limited", learner, recorder)
+    best = greedy_finish([j.seconds for j in jobs], limit)
+    if recorder.max_in_flight > limit or abs(elapsed - best) <= checks.TOLERANCE:
+        return  # over the limit is the other grader's business
+    if recorder.max_in_flight <= 1:
+        how = "ran the jobs one after another, leaving the other slots idle."
+    else:
+        how = (
+            f"slots stood idle while jobs were waiting (as if the jobs ran in batches, "
+            f"each batch waiting for its slowest job); at most {recorder.max_in_flight} ran at once."
+        )
+    fail(
+        f"`gather_limited` took {seconds(elapsed)}; with {limit} slots it can finish in {seconds(best)}.",
+        observed=f"it {how}",
+        expected=f"a new job starting the moment a running one finishes, so {limit} jobs are busy while any are left.",
+        timeline=recorder.timeline(),
+        advice="Start all the jobs at once with gather and let a shared `asyncio.Semaphore(limit)` decide "
+        "which may run; do not split the jobs into fixed batches.",
+    )

@@ -1,0 +1,6 @@
+import asyncio
+import aiohtttp
+
+
+async def gather_all(jobs):
+    return await asyncio.gather(*(job() for job in jobs))

@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def gather_all(jobs):
+    await asyncio.gather(*(job() for job in jobs))

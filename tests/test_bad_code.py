@@ -1,0 +1,48 @@
+"""Broken learner code gets a clear failure, never a hang, a crash of the run or a harness traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from graders.grading import Result, Run
+
+from .conftest import ROOT
+
+FOLDER = "tests/bad_code/03_gather"
+ORDER = "test_gather_all_returns_results_in_argument_order"
+TIMING = "test_gather_all_runs_jobs_concurrently"
+
+# file in FOLDER, the grader run on it, texts its failure message must contain
+CASES = {
+    "syntax_error": (ORDER, ["could not be loaded", "syntax_error.py, line 4: expected ':'", "async def gather_all(jobs)"]),
+    "import_error": (ORDER, ["Importing", "line 2", "No module named 'aiohtttp'"]),
+    "exits_at_import": (ORDER, ["called exit() while it was being imported"]),
+    "loops_at_import": (ORDER, ["never finished", "line 1: `while True:`", 'if __name__ == "__main__":']),
+    "missing_function": (ORDER, ["function `gather_all` is not defined in", "did you rename or delete it?"]),
+    "sync_function": (ORDER, ["must be a coroutine function, defined with `async def`"]),
+    "changed_signature": (ORDER, ["could not call `gather_all`", "Keep the parameters"]),
+    "returns_nothing": (ORDER, ["returned None instead of a list of results", "`return`"]),
+    "returns_coroutine": (TIMING, ["never ran the jobs", "never awaited"]),
+    "raises": (ORDER, ["raised IndexError", "raises.py, line 6, in gather_all", "results[len(results)]"]),
+    "spins_forever": (TIMING, ["still running after 1 s of real time", "line 3: `while True:`"]),
+    "swallows_everything": (TIMING, ["still running after 1 s of real time", "line 4: `while True:`"]),
+    "awaits_forever": (TIMING, ["still running after 600 s of loop time"]),
+    "waits_forever": (TIMING, ["still running after 600 s of loop time"]),
+}
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Result]:
+    # One process for all cases; a 1 s limit keeps the three endless loops cheap.
+    run = Run(["--timeout=1", *(f"{FOLDER}/{name}.py::{grader}" for name, (grader, _) in CASES.items())], cwd=ROOT)
+    return {r.target.rsplit("/", 1)[-1].removesuffix(".py"): r for r in run.results()}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_code_fails_clearly(results: dict[str, Result], name: str) -> None:
+    result = results[name]
+    assert result.outcome == "failed", f"{name}: {result.outcome}\n{result.message}"
+    for text in CASES[name][1]:
+        assert text in result.message, f"{name} should say {text!r}:\n{result.message}"
+    for harness in ("Traceback", "graders/", "site-packages", "During handling"):
+        assert harness not in result.message, f"{name} shows harness internals ({harness}):\n{result.message}"

@@ -1,0 +1,90 @@
+"""The loop guard records blocking calls made from the learner's file on the loop's thread, and only those."""
+
+from __future__ import annotations
+
+import asyncio
+import textwrap
+from pathlib import Path
+
+import pytest
+from blockbuster import BlockingError
+
+from graders.blocking import LoopGuard
+from graders.learner import Learner
+from graders.probes import ThreadWatch
+
+SOURCE = """
+import asyncio
+import time
+from time import sleep
+
+
+async def sleeps():
+    time.sleep(0.01)
+
+
+async def sleeps_imported_name():
+    sleep(0.01)
+
+
+async def swallows():
+    try:
+        time.sleep(0.01)
+    except Exception:
+        pass
+
+
+async def in_thread():
+    await asyncio.to_thread(time.sleep, 0.01)
+
+
+def outside_the_loop():
+    time.sleep(0.01)
+"""
+
+
+@pytest.fixture
+def learner(tmp_path: Path):
+    path = tmp_path / "learner.py"
+    path.write_text(textwrap.dedent(SOURCE))
+    guard = LoopGuard(path)
+    with guard.active():
+        subject = Learner(path, "learner.py", guard, ThreadWatch())
+        subject.load()
+        yield subject
+        subject.unload()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("name, line", [("sleeps", 8), ("sleeps_imported_name", 12)])
+async def test_blocking_calls_on_the_loop_raise_and_are_recorded(learner: Learner, name: str, line: int) -> None:
+    with pytest.raises(BlockingError):
+        await learner.function(name)()
+    [call] = learner.guard.take()
+    assert (call.function, call.arguments, call.line) == ("time.sleep", "0.01", line)
+    assert call.describe() == f"time.sleep(0.01) (line {line}: `{call.source}`)"
+
+
+@pytest.mark.asyncio
+async def test_a_swallowed_blocking_error_is_still_recorded(learner: Learner) -> None:
+    await learner.function("swallows")()
+    assert [c.line for c in learner.guard.take()] == [17]
+
+
+@pytest.mark.asyncio
+async def test_blocking_in_a_worker_thread_is_fine(learner: Learner) -> None:
+    await learner.function("in_thread")()
+    assert learner.guard.take() == []
+
+
+def test_blocking_outside_any_loop_is_fine(learner: Learner) -> None:
+    learner.function("outside_the_loop", is_async=False)()
+    assert learner.guard.take() == []
+
+
+@pytest.mark.asyncio
+async def test_only_the_learners_file_is_watched(learner: Learner) -> None:
+    import time
+
+    time.sleep(0.001)  # the grader's own code may block; only the learner's is judged
+    assert learner.guard.take() == []
