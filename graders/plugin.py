@@ -61,16 +61,20 @@ def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Col
     return TopicDir.from_parent(parent, path=path, topic=topic)
 
 
-class TopicDir(pytest.Directory):
-    """A topic's folder: its one target file is graded; nothing in it is collected as tests."""
+class _OfTopic:
+    """A collector that knows which topic's graders apply below it."""
 
     topic: course.Topic
 
     @classmethod
-    def from_parent(cls, parent: pytest.Collector, *, path: Path, topic: course.Topic) -> TopicDir:  # type: ignore[override]
-        node = super().from_parent(parent, path=path)
+    def from_parent(cls, parent: pytest.Collector, *, path: Path, topic: course.Topic) -> Any:  # type: ignore[override]
+        node = super().from_parent(parent, path=path)  # type: ignore[misc]
         node.topic = topic
         return node
+
+
+class TopicDir(_OfTopic, pytest.Directory):
+    """A topic's folder: its one target file is graded; nothing in it is collected as tests."""
 
     def collect(self) -> Iterator[TargetModule]:
         for entry in sorted(self.path.iterdir()):
@@ -78,16 +82,8 @@ class TopicDir(pytest.Directory):
                 yield TargetModule.from_parent(self, path=entry, topic=self.topic)
 
 
-class TargetModule(pytest.Module):
+class TargetModule(_OfTopic, pytest.Module):
     """The learner's file as a collector whose tests are the topic's graders."""
-
-    topic: course.Topic
-
-    @classmethod
-    def from_parent(cls, parent: pytest.Collector, *, path: Path, topic: course.Topic) -> TargetModule:  # type: ignore[override]
-        node = super().from_parent(parent, path=path)
-        node.topic = topic
-        return node
 
     def _getobj(self) -> Any:
         return importlib.import_module(self.topic.graders)
