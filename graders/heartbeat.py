@@ -1,0 +1,125 @@
+"""A heartbeat: did the event loop stay free to run other tasks, and if not, where was it stuck?
+
+Virtual loop time is blind to a frozen loop: a busy `while` loop or a blocking call costs
+0 loop seconds. A heartbeat is a task that wakes up every few milliseconds of real time
+and notes when it did. While the loop is free, the gaps between beats stay close to the
+interval; while something holds the loop's thread, the beats stop, and the longest gap
+says for how long no other task could run.
+
+With `watch=` a file, a sampler thread also notes which line of that file the loop's
+thread was running whenever a beat is late, so a failure can point at the busy line.
+
+    async with Heartbeat(watch=learner.path) as heart:
+        await learner.call("run_blocking", job)
+    heart.longest_gap()  # (start, end) of the longest stretch without a beat
+    heart.longest_gap(within=(t0, t1))  # the same, counting only what falls between t0 and t1
+    heart.busy_line()    # "line 12: `while thread.is_alive():`", or None
+"""
+
+from __future__ import annotations
+
+import _thread
+import asyncio
+import linecache
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType, TracebackType
+
+
+class Heartbeat:
+    """An async context manager that beats on the running loop while its body runs."""
+
+    def __init__(
+        self,
+        *,
+        interval: float = 0.005,
+        watch: Path | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.interval = interval
+        self.watch = watch.resolve() if watch else None
+        self.clock = clock
+        self.beats: list[float] = []
+        self.busy: Counter[tuple[int, str]] = Counter()  # (line, source) of the watched file while a beat was late
+        self._task: asyncio.Task[None] | None = None
+        self._sampling = False
+        self._sampler_done = _thread.allocate_lock()
+
+    async def __aenter__(self) -> Heartbeat:
+        self.beats.append(self.clock())
+        self._task = asyncio.create_task(self._beat())
+        if self.watch is not None:
+            self._sampling = True
+            self._sampler_done.acquire()
+            # A bare _thread, not threading.Thread: graders' ThreadWatch counts Thread.start
+            # calls as the learner's threads, and this one is the grader's.
+            _thread.start_new_thread(self._sample, (threading.get_ident(),))
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.beats.append(self.clock())  # a loop frozen until the body returned counts as a gap
+        if self._sampling:
+            self._sampling = False
+            with self._sampler_done:  # the sampler stops within one interval
+                pass
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            self.beats.append(self.clock())
+
+    def _sample(self, loop_thread: int) -> None:
+        try:
+            while self._sampling:
+                time.sleep(self.interval)
+                if self.clock() - self.beats[-1] > 3 * self.interval:
+                    self._note(sys._current_frames().get(loop_thread))
+        finally:
+            self._sampler_done.release()
+
+    def _note(self, frame: FrameType | None) -> None:
+        while frame is not None:
+            if self.watch is not None and Path(frame.f_code.co_filename) == self.watch:
+                line = frame.f_lineno
+                self.busy[(line, linecache.getline(str(self.watch), line).strip())] += 1
+                return
+            frame = frame.f_back
+
+    # What graders ask.
+
+    def longest_gap(self, within: tuple[float, float] | None = None) -> tuple[float, float]:
+        """Start and end of the longest stretch without a beat, from entering the block to leaving it.
+
+        With `within` (start, end), only the part of each stretch inside that window counts:
+        e.g. while some work was running, leaving out the moments spent starting it.
+        """
+        low, high = within or (self.beats[0], self.beats[-1])
+        clipped = [(max(a, low), min(b, high)) for a, b in zip(self.beats, self.beats[1:])]
+        return max((gap for gap in clipped if gap[1] > gap[0]), key=lambda gap: gap[1] - gap[0], default=(low, low))
+
+    def gap_around(self, moment: float) -> tuple[float, float]:
+        """The whole stretch without a beat that `moment` falls in (a beat itself gives an empty stretch)."""
+        return next(((a, b) for a, b in zip(self.beats, self.beats[1:]) if a <= moment <= b), (moment, moment))
+
+    def longest_pause(self, within: tuple[float, float] | None = None) -> float:
+        start, end = self.longest_gap(within)
+        return end - start
+
+    def busy_line(self) -> str | None:
+        """The watched file's line the loop's thread was most often caught running while a beat was late."""
+        if not self.busy:
+            return None
+        (line, source), _ = self.busy.most_common(1)[0]
+        return f"line {line}: `{source}`"

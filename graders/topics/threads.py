@@ -1,0 +1,462 @@
+"""Graders for topic 05: asyncio.to_thread for blocking functions.
+
+The jobs here really block: each sleeps in time.sleep in whatever thread calls it. Virtual
+loop time cannot see threads, so these graders run on the real clock, with short jobs
+(at most 0.1 s), and judge timing by the order of recorded events, by ratios with wide
+margins and by a heartbeat task on the loop; never by a tight wall-clock bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Iterator, Sequence
+from concurrent import futures
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from graders import checks, timeline
+from graders.blocking import BlockingCall
+from graders.feedback import GraderFailure, fail, plural, seconds
+from graders.heartbeat import Heartbeat
+from graders.learner import Learner
+from graders.probes import BlockingJob, Recorder, Span
+
+pytestmark = pytest.mark.asyncio
+
+THREAD_ADVICE = "Hand blocking work to a thread: `await asyncio.to_thread(func)` runs func in a worker thread and gives you its result."
+OVERLAP_ADVICE = (
+    "Start every thread before you wait for any of them: `await asyncio.gather(*(asyncio.to_thread(f) for f in funcs))`. "
+    "`await asyncio.to_thread(f)` inside a for loop waits for each thread to finish before starting the next."
+)
+WAIT_ADVICE = (
+    "Wait with `await`: `await asyncio.to_thread(func)` lets the loop run other tasks until the thread is done. "
+    "A `while` loop that checks `thread.is_alive()` or `future.done()` keeps the loop's thread busy the whole time."
+)
+
+
+def spread(rng: random.Random, count: int, low: float, high: float) -> list[float]:
+    """`count` durations from `low` to `high`, evenly apart, shuffled so they do not finish in argument order."""
+    step = (high - low) / (count - 1)
+    durations = [round(low + k * step + rng.uniform(-0.002, 0.002), 4) for k in range(count)]
+    rng.shuffle(durations)
+    if durations == sorted(durations):
+        durations.reverse()
+    return durations
+
+
+def make_jobs(rng: random.Random, recorder: Recorder, durations: Sequence[float]) -> tuple[list[BlockingJob], list[int]]:
+    results = rng.sample(range(100, 1000), len(durations))
+    return [recorder.blocking_job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))], results
+
+
+@contextmanager
+def blocking_calls(learner: Learner) -> Iterator[list[BlockingCall]]:
+    """Keep a copy of the blocking calls learner.call reports, to explain them in this topic's words."""
+    seen: list[BlockingCall] = []
+    take = learner.guard.take
+
+    def keep() -> list[BlockingCall]:
+        calls = take()
+        seen.extend(calls)
+        return calls
+
+    learner.guard.take = keep  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        del learner.guard.take  # the class's own method again
+
+
+async def call(learner: Learner, name: str, *args: Any, recorder: Recorder, durations: Sequence[float]) -> Any:
+    """learner.call, failing in this topic's words when a blocking job ran on the loop or a thread was waited for there.
+
+    `recorder` records the blocking functions handed to `name`; `durations` are their lengths.
+    """
+    __tracebackhide__ = True
+    with blocking_calls(learner) as calls:
+        try:
+            return await learner.call(name, *args)
+        except GraderFailure:
+            if calls:
+                explain_blocking(name, calls, recorder, durations)
+            raise
+
+
+def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, durations: Sequence[float]) -> None:
+    __tracebackhide__ = True
+    on_loop = [s for s in recorder.spans if s.thread == recorder.loop_thread]
+    if on_loop:
+        # The probe blocks in time.sleep; the guard names the learner's line that called it.
+        call = next((c for c in calls if c.function == "time.sleep"), calls[0])
+        where = f"line {call.line}: `{call.source}`" if call.line else "your code"
+        if len(durations) == 1:
+            frozen = f"it would freeze the loop for {seconds(durations[0])}"
+        else:
+            total = f"{' + '.join(f'{d:.2f}' for d in durations)} = {seconds(sum(durations))}"
+            frozen = f"the {len(durations)} blocking calls would freeze the loop one after another: {total} in all"
+        handed_over_late = any(word in call.source for word in ("to_thread(", "run_in_executor("))
+        observed = (
+            f"{where} calls the blocking function right there, on the event loop's thread (the parentheses "
+            "call it), and hands only its result to the thread."
+            if handed_over_late
+            else f"{where} calls the blocking function directly, on the event loop's thread."
+        )
+        fail(
+            f"`{name}` ran a blocking function on the event loop's own thread.",
+            observed=f"{observed} It blocks (it waits in time.sleep), so while it runs the whole loop is frozen and "
+            f"no other task can run. Called like this, {frozen}. (The grader stopped the first call at once.)",
+            expected="every blocking function running in a worker thread while the loop stays free.",
+            advice=(
+                "Pass the function itself, without calling it: `asyncio.to_thread(func)`, or `asyncio.to_thread(func, arg)` "
+                "when it takes an argument. to_thread calls it for you, in the worker thread."
+                if handed_over_late
+                else THREAD_ADVICE
+            ),
+        )
+    waits = [c for c in calls if "acquire" in c.function]
+    if waits:
+        call = waits[0]
+        where = f"line {call.line}: `{call.source}`" if call.line else "your code"
+        if call.source.startswith("with "):
+            fail(
+                f"`{name}` waited for a thread pool to shut down, on the event loop's own thread.",
+                observed=f"{where} shuts the pool down when the block ends, and shutting down waits for the pool's "
+                "threads to stop. That wait happens on the event loop's thread, so the loop is frozen until they stop: "
+                "briefly here, but for as long as any of them is still working.",
+                expected="nothing on the loop's thread that waits for threads.",
+                advice="Use the event loop's own pool, which needs no `with` block and no shutdown: "
+                "`await asyncio.to_thread(func)` (or `await loop.run_in_executor(None, func)`).",
+            )
+        fail(
+            f"`{name}` waited for a thread on the event loop's own thread.",
+            observed=f"{where} blocks until the thread is done (Thread.join() and future.result() both do), so "
+            f"the whole loop is frozen while it waits: up to {seconds(max(durations))} here, with no other task running.",
+            expected="waiting with `await`, which leaves the loop free to run other tasks until the thread is done.",
+            advice=f"{THREAD_ADVICE} asyncio starts and waits for the thread itself: no Thread objects, no join().",
+        )
+
+
+async def timed(learner: Learner, name: str, *args: Any, recorder: Recorder, durations: Sequence[float]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = await call(learner, name, *args, recorder=recorder, durations=durations)
+    return result, time.perf_counter() - start
+
+
+def returned_result(name: str, got: Any, expected: Any) -> None:
+    __tracebackhide__ = True
+    if got == expected:
+        return
+    if isinstance(got, (asyncio.Future, futures.Future)):
+        fail(
+            f"`{name}` returned a Future instead of the function's result.",
+            observed=f"{got!r:.80}: a promise of the result, not the result itself.",
+            advice="Put `await` in front of the call that gives you the Future (`await loop.run_in_executor(...)`), "
+            "or use `await asyncio.to_thread(func)`.",
+        )
+    if got is None:
+        fail(f"`{name}` returned None instead of the function's result {expected!r}.", advice="Did you forget the `return` statement?")
+    fail(f"`{name}` returned {got!r:.80} instead of the function's result {expected!r}.")
+
+
+def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> None:
+    """Each of `expected` blocking functions ran exactly once, none on the loop's thread."""
+    __tracebackhide__ = True
+    on_loop = [s for s in recorder.spans if s.thread == recorder.loop_thread]
+    if on_loop:
+        fail(
+            f"`{name}` ran {plural(len(on_loop), what)} on the event loop's own thread.",
+            observed=f"{', '.join(s.label for s in on_loop)} ran on the loop's thread, freezing the loop meanwhile.",
+            expected="every blocking function running in a worker thread.",
+            advice=THREAD_ADVICE,
+        )
+    if len(recorder.spans) != expected:
+        fail(
+            f"`{name}` called the blocking functions {len(recorder.spans)} times; there were {expected}.",
+            observed=f"calls: {', '.join(s.label for s in recorder.spans) or 'none'}.",
+            expected=f"each of the {expected} functions called once, in a worker thread.",
+            advice=THREAD_ADVICE,
+        )
+
+
+def working(spans: Sequence[Span]) -> list[tuple[float, float]]:
+    """When the blocking functions were running: while all ran together if they did, else while each ran.
+
+    Starting a thread makes the loop wait until the new thread runs, which on a busy machine
+    takes milliseconds; those moments come before a function starts, so they are left out.
+    """
+    done = [s for s in spans if s.end is not None]
+    if not done:
+        return []
+    together = (max(s.start for s in done), min(s.end or 0.0 for s in done))
+    return [together] if together[1] > together[0] else [(s.start, s.end or 0.0) for s in done]
+
+
+def longest_freeze(heart: Heartbeat, spans: Sequence[Span]) -> tuple[float, float]:
+    """The longest stretch without a heartbeat while the blocking functions were running."""
+    gaps = [heart.longest_gap(within=window) for window in working(spans)]
+    return max(gaps, key=lambda gap: gap[1] - gap[0], default=(0.0, 0.0))
+
+
+def loop_stayed_free(name: str, heart: Heartbeat, spans: list[Span], limit: float) -> None:
+    """No stretch of `limit` seconds or more without a heartbeat while the blocking functions ran."""
+    __tracebackhide__ = True
+    start, end = longest_freeze(heart, spans)
+    if end - start < limit:
+        return
+    start, end = heart.gap_around(start)  # judged while the functions ran; shown whole
+    busy = heart.busy_line()
+    frozen = Span("loop frozen", start, 0, end, "done")
+    fail(
+        f"`{name}` kept the event loop busy for {seconds(end - start)} while the blocking work ran: no other task could run meanwhile.",
+        observed=(f"the loop's thread was busy at {busy}" if busy else "the loop's thread was busy in your code")
+        + f" for {seconds(end - start)} in a row; a heartbeat task that should run every "
+        f"{heart.interval * 1000:g} ms did not run at all.",
+        expected=f"the loop free while the threads work: no pause of {seconds(limit)} or more.",
+        timeline=timeline.render([*spans, frozen]),
+        advice=WAIT_ADVICE,
+    )
+
+
+def frozen_note(heart: Heartbeat, spans: Sequence[Span], limit: float) -> str:
+    """A sentence on how long the loop stood still while the functions ran, when that was `limit` or more; else nothing."""
+    start, end = longest_freeze(heart, spans)
+    if end - start < limit:
+        return ""
+    start, end = heart.gap_around(start)
+    pause = end - start
+    busy = heart.busy_line()
+    return f" The event loop itself was frozen for up to {seconds(pause)} at a time" + (f", busy at {busy}." if busy else ".")
+
+
+# run_blocking
+
+
+async def test_run_blocking_returns_the_result(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder(clock=time.perf_counter)
+    job = recorder.blocking_job("job", rng.uniform(0.02, 0.04), f"report-{rng.randrange(1000)}")
+    got = await call(learner, "run_blocking", job, recorder=recorder, durations=[job.seconds])
+    returned_result("run_blocking", got, job.result)
+
+
+async def test_run_blocking_runs_the_function_in_another_thread(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder(clock=time.perf_counter)
+    job = recorder.blocking_job("job", rng.uniform(0.02, 0.04), rng.randrange(1000))
+    await call(learner, "run_blocking", job, recorder=recorder, durations=[job.seconds])
+    ran_in_threads("run_blocking", recorder, 1, "blocking function")
+
+
+async def test_run_blocking_keeps_the_loop_free(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder(clock=time.perf_counter)
+    job = recorder.blocking_job("job", rng.uniform(0.08, 0.1), rng.randrange(1000))
+    async with Heartbeat(watch=learner.path) as heart:
+        await call(learner, "run_blocking", job, recorder=recorder, durations=[job.seconds])
+    # Half the job's length: a loop held while the job runs pauses for all of it; a free one for milliseconds.
+    loop_stayed_free("run_blocking", heart, recorder.spans, job.seconds / 2)
+
+
+# run_all_blocking
+
+
+async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder(clock=time.perf_counter)
+    durations = spread(rng, rng.randint(3, 4), 0.02, 0.08)
+    jobs, results = make_jobs(rng, recorder, durations)
+    got = await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
+    checks.returned("run_all_blocking", got, list, "a list of results")
+    checks.same_results("run_all_blocking", got, results, recorder)
+
+
+async def test_run_all_blocking_runs_every_function_in_a_thread(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder(clock=time.perf_counter)
+    durations = spread(rng, rng.randint(3, 4), 0.02, 0.04)
+    jobs, _ = make_jobs(rng, recorder, durations)
+    await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
+    ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
+
+
+async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder(clock=time.perf_counter)
+    durations = spread(rng, rng.randint(4, 5), 0.06, 0.1)
+    jobs, _ = make_jobs(rng, recorder, durations)
+    _, elapsed = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
+    ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
+    checks.all_finished("run_all_blocking", recorder)
+    ideal, one_by_one = max(durations), sum(durations)
+    first_end = min(s.end or 0.0 for s in recorder.spans)
+    late = [s for s in recorder.spans if s.start >= first_end]
+    # Closer to all-at-once than to one-by-one: wide enough for a busy machine, far from the sum.
+    if not late and elapsed < (ideal + one_by_one) / 2:
+        return
+    if late:
+        together = "one after another" if recorder.max_in_flight <= 1 else f"at most {recorder.max_in_flight} at a time"
+        summary = f"`run_all_blocking` ran the functions {together}: it took {seconds(elapsed)}; all at once takes about {seconds(ideal)}."
+        observed = f"{plural(len(late), 'function')} only started after another had finished; "
+    else:
+        summary = f"`run_all_blocking` took {seconds(elapsed)}; with every function at once it takes about {seconds(ideal)}."
+        observed = ""
+    fail(
+        summary,
+        observed=f"{observed}the call took {seconds(elapsed)} (one by one the functions take {seconds(one_by_one)}).",
+        expected=f"all {len(jobs)} threads running at once, so the call takes about as long as the slowest ({seconds(ideal)}).",
+        timeline=recorder.timeline(),
+        advice=OVERLAP_ADVICE,
+    )
+
+
+async def test_run_all_blocking_keeps_the_loop_free(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder(clock=time.perf_counter)
+    durations = spread(rng, rng.randint(3, 4), 0.07, 0.1)
+    jobs, _ = make_jobs(rng, recorder, durations)
+    async with Heartbeat(watch=learner.path) as heart:
+        await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
+    loop_stayed_free("run_all_blocking", heart, recorder.spans, min(durations) / 2)
+
+
+# process_all
+
+
+class Prepare:
+    """The blocking step: `prepare(item)` sleeps in the calling thread, then returns the prepared value."""
+
+    def __init__(self, recorder: Recorder, durations: dict[str, float]) -> None:
+        self.recorder, self.durations = recorder, durations
+
+    def __repr__(self) -> str:
+        return "<blocking function prepare>"
+
+    def __call__(self, item: str) -> str:
+        with self.recorder.span(f"prepare {item}"):
+            time.sleep(self.durations[item])
+            return f"{item}.small"
+
+
+class Upload:
+    """The async step: `await upload(prepared)` sleeps on the running loop, then returns where it went."""
+
+    def __init__(self, recorder: Recorder, durations: dict[str, float]) -> None:
+        self.recorder, self.durations = recorder, durations
+
+    def __repr__(self) -> str:
+        return "<async function upload>"
+
+    async def __call__(self, prepared: str) -> str:
+        item = str(prepared).removesuffix(".small")
+        with self.recorder.span(f"upload {item}"):
+            await asyncio.sleep(self.durations.get(item, 0.01))
+            return f"https://cdn.example/{prepared}"
+
+
+class Pipeline:
+    """Items, their two steps and the records each step leaves."""
+
+    def __init__(self, rng: random.Random, prepare_durations: list[float], upload_low: float, upload_high: float) -> None:
+        self.items = [f"img{n}" for n in rng.sample(range(100, 1000), len(prepare_durations))]
+        self.prepares = Recorder(clock=time.perf_counter)
+        self.uploads = Recorder(clock=time.perf_counter)
+        self.prepare_durations = dict(zip(self.items, prepare_durations))
+        self.upload_durations = {item: rng.uniform(upload_low, upload_high) for item in self.items}
+        self.prepare = Prepare(self.prepares, self.prepare_durations)
+        self.upload = Upload(self.uploads, self.upload_durations)
+
+    @property
+    def expected(self) -> list[str]:
+        return [f"https://cdn.example/{item}.small" for item in self.items]
+
+    async def run(self, learner: Learner) -> tuple[Any, float]:
+        return await timed(
+            learner, "process_all", list(self.items), self.prepare, self.upload,
+            recorder=self.prepares, durations=list(self.prepare_durations.values()),
+        )
+
+    def timeline(self) -> str:
+        rank = {item: i for i, item in enumerate(self.items)}
+        spans = sorted(self.prepares.spans + self.uploads.spans, key=lambda s: (rank.get(s.label.split()[-1], 0), s.label))
+        return timeline.render(spans)
+
+
+async def test_process_all_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
+    pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01)
+    got, _ = await pipeline.run(learner)
+    checks.returned("process_all", got, list, "a list of upload results")
+    checks.same_results("process_all", got, pipeline.expected, pipeline.uploads)
+
+
+async def test_process_all_runs_prepare_in_threads(learner: Learner, rng: random.Random) -> None:
+    pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.02, 0.04), 0.005, 0.01)
+    await pipeline.run(learner)
+    ran_in_threads("process_all", pipeline.prepares, len(pipeline.items), "`prepare` call")
+
+
+async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random.Random) -> None:
+    pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.02, 0.04), 0.01, 0.02)
+    await pipeline.run(learner)
+    uploads = pipeline.uploads
+    elsewhere = uploads.off_loop_thread()
+    if elsewhere:
+        fail(
+            f"`process_all` ran the async `upload` in {plural(len(elsewhere), 'worker thread')}.",
+            observed=f"{len(elsewhere)} of the {len(pipeline.items)} uploads ran in other threads, each inside a second "
+            "event loop started there just for it.",
+            expected="every upload awaited on the event loop's own thread: async functions need no thread, "
+            "the loop runs many of them at once.",
+            timeline=pipeline.timeline(),
+            advice="Threads are for blocking functions only. Await the async step directly: `return await upload(prepared)`.",
+        )
+    if len(uploads.spans) != len(pipeline.items):
+        fail(
+            f"`process_all` awaited `upload` {len(uploads.spans)} times; there were {len(pipeline.items)} items.",
+            expected="one `await upload(prepared)` per item, with the value its prepare returned.",
+        )
+
+
+async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: random.Random) -> None:
+    pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.05, 0.1), 0.02, 0.04)
+    async with Heartbeat(watch=learner.path) as heart:
+        _, elapsed = await pipeline.run(learner)
+    prepares, uploads = pipeline.prepares, pipeline.uploads
+    ran_in_threads("process_all", prepares, len(pipeline.items), "`prepare` call")
+    per_item = {item: pipeline.prepare_durations[item] + pipeline.upload_durations[item] for item in pipeline.items}
+    ideal, one_by_one = max(per_item.values()), sum(per_item.values())
+    checks.all_finished("process_all", prepares)
+    stuck = frozen_note(heart, prepares.spans, min(pipeline.prepare_durations.values()) / 2)
+    first_ready = min(s.end or 0.0 for s in prepares.spans)
+    late = [s for s in prepares.spans if s.start >= first_ready]
+    if late:
+        together = "one after another" if prepares.max_in_flight <= 1 else f"at most {prepares.max_in_flight} at a time"
+        fail(
+            f"`process_all` handled the items {together}: it took {seconds(elapsed)}; all at once takes about {seconds(ideal)}.",
+            observed=f"items waited for each other: the prepare of {plural(len(late), 'item')} only started after "
+            f"another item's prepare had finished; the call took {seconds(elapsed)} (one by one the items take "
+            f"{seconds(one_by_one)}).{stuck}",
+            expected=f"all {len(pipeline.items)} items going through their steps at the same time.",
+            timeline=pipeline.timeline(),
+            advice="Write the two steps for one item in a coroutine (`await asyncio.to_thread(prepare, item)`, then "
+            "`await upload(...)`) and run that coroutine for every item at once with `asyncio.gather`.",
+        )
+    first = min(prepares.spans, key=lambda s: s.end or 0.0)
+    item = first.label.split()[-1]
+    upload = next((s for s in uploads.spans if s.label == f"upload {item}"), None)
+    last_prepared = max(s.end or 0.0 for s in prepares.spans)
+    if upload is not None and upload.start >= last_prepared:
+        origin = min(s.start for s in prepares.spans)
+        fail(
+            "`process_all` held every upload back until the slowest prepare was done.",
+            observed=f"{item} was prepared after {seconds((first.end or 0.0) - origin)}, but its upload only started at "
+            f"{seconds(upload.start - origin)}, once every item was prepared: the steps ran in two batches.",
+            expected="each item moving on to its upload as soon as its own prepare is done.",
+            timeline=pipeline.timeline(),
+            advice="Write both steps for one item in one coroutine (prepare in a thread, then await upload) and gather "
+            "that coroutine for all items; do not gather all prepares first and all uploads after.",
+        )
+    if elapsed >= (ideal + one_by_one) / 2:
+        fail(
+            f"`process_all` took {seconds(elapsed)}; with every item at once it takes about {seconds(ideal)}.",
+            observed=f"the call took {seconds(elapsed)} (one by one the items take {seconds(one_by_one)}).{stuck}",
+            expected=f"about as long as the slowest item ({seconds(ideal)}).",
+            timeline=pipeline.timeline(),
+            advice="Run every item's two steps at the same time with `asyncio.gather`, and never make the loop wait.",
+        )

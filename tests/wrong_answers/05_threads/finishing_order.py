@@ -1,0 +1,19 @@
+"""Collects results with asyncio.as_completed: concurrent, but in finishing order."""
+
+import asyncio
+
+
+async def run_blocking(func):
+    return await asyncio.to_thread(func)
+
+
+async def run_all_blocking(funcs):
+    return [await done for done in asyncio.as_completed([asyncio.to_thread(func) for func in funcs])]
+
+
+async def process_all(items, prepare, upload):
+    async def process(item):
+        prepared = await asyncio.to_thread(prepare, item)
+        return await upload(prepared)
+
+    return [await done for done in asyncio.as_completed([process(item) for item in items])]
