@@ -64,7 +64,8 @@ class LoopGuard:
 
     def _record(self, function: str, wrapper: FrameType | None) -> None:
         args = wrapper.f_locals.get("args", ()) if wrapper else ()
-        shown = ", ".join(_short_repr(a) for a in args if not _is_receiver(a, function))
+        # Plain values only: the receiver of a method (a lock, a socket) says nothing to a learner.
+        shown = ", ".join(_short_repr(a) for a in args if isinstance(a, (int, float, str, bytes)))
         line, source = None, ""
         frame = wrapper
         while frame is not None:
@@ -79,11 +80,6 @@ class LoopGuard:
         """The calls recorded since the last take."""
         calls, self.calls = self.calls, []
         return calls
-
-
-def _is_receiver(arg: object, function: str) -> bool:
-    # For methods such as socket.socket.connect the first argument is the object itself.
-    return not isinstance(arg, (int, float, str, bytes)) and function.count(".") >= 2
 
 
 def _short_repr(value: object) -> str:

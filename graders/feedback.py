@@ -32,7 +32,7 @@ class GraderFailure(AssertionError):
         sections = [
             self.summary,
             "\n".join(facts),
-            self.timeline and "  your jobs over time (loop seconds):\n" + textwrap.indent(self.timeline, "    "),
+            self.timeline and "  your jobs over time (seconds):\n" + textwrap.indent(self.timeline, "    "),
             self.details and textwrap.indent(self.details, "  "),
             "\n".join(_field("try this:", self.advice)),
         ]
