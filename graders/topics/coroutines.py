@@ -1,0 +1,143 @@
+"""Graders for topic 01: coroutines, await, asyncio.sleep and asyncio.run."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Coroutine
+from typing import Any
+
+import pytest
+
+from graders import checks
+from graders.feedback import fail, seconds
+from graders.learner import Learner
+from graders.probes import Recorder, loop_clock
+
+NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
+
+@pytest.mark.asyncio
+@pytest.mark.looptime
+async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) -> None:
+    name = rng.choice(NAMES)
+    got = await learner.call("greet", name, rng.choice([0.5, 1, 1.5, 2]))
+    checks.returned("greet", got, str, "a string")
+    if got != f"Hello, {name}!":
+        fail("`greet` returned the wrong text.", observed=repr(got), expected=repr(f"Hello, {name}!"))
+
+
+@pytest.mark.asyncio
+@pytest.mark.looptime
+async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -> None:
+    delay = rng.choice([0.5, 1, 1.5, 2, 2.5])
+    start = loop_clock()
+    await learner.call("greet", rng.choice(NAMES), delay)
+    elapsed = loop_clock() - start
+    if abs(elapsed - delay) > checks.TOLERANCE:
+        fail(
+            f"`greet` took {seconds(elapsed)}; it should wait exactly `delay` = {seconds(delay)}.",
+            observed=f"greet(name, {delay}) returned after {seconds(elapsed)} of loop time.",
+            expected=f"a pause of {seconds(delay)} before the greeting.",
+            advice="`await asyncio.sleep(delay)` pauses this coroutine for `delay` seconds "
+            "(without `await`, nothing waits at all).",
+        )
+
+
+async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, int, float]:
+    recorder = Recorder()
+    n, tick = rng.randint(3, 6), rng.choice([0.5, 1, 2])
+
+    def say(i: int) -> Coroutine[Any, Any, None]:
+        recorder.created[f"say({i})"] += 1  # counted on creation, so one never awaited can be named
+        return _said(recorder, i)
+
+    await learner.call("countdown", n, tick, say)
+    return recorder, n, tick
+
+
+@pytest.mark.asyncio
+@pytest.mark.looptime
+async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) -> None:
+    recorder, n, _ = await _countdown(learner, rng)
+    forgotten = recorder.never_awaited()
+    if forgotten:
+        fail(
+            f"`countdown` called {', '.join(forgotten)} without awaiting it.",
+            observed="`say(i)` without `await` only creates a coroutine object; it never runs (Python warns: "
+            "'coroutine ... was never awaited').",
+            expected=f"every call running: say({n}) down to say(1).",
+            advice="Write `await say(i)`.",
+        )
+    said = [s.label for s in recorder.spans]
+    wanted = [f"say({i})" for i in range(n, 0, -1)]
+    if said != wanted:
+        fail("`countdown` said the wrong numbers.", observed=", ".join(said) or "nothing", expected=", ".join(wanted))
+
+
+@pytest.mark.asyncio
+@pytest.mark.looptime
+async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -> None:
+    start = loop_clock()
+    recorder, n, tick = await _countdown(learner, rng)
+    elapsed = loop_clock() - start
+    times = [s.start - start for s in recorder.spans]
+    wanted = [k * tick for k in range(n)]
+    if len(times) != n or any(abs(a - b) > checks.TOLERANCE for a, b in zip(times, wanted)):
+        fail(
+            f"`countdown` did not pause {seconds(tick)} between the calls.",
+            observed="say(...) ran at " + ", ".join(seconds(t) for t in times) + ".",
+            expected="say(...) at " + ", ".join(seconds(t) for t in wanted) + ".",
+            timeline=recorder.timeline(),
+            advice="`await asyncio.sleep(tick)` between two calls; none before the first.",
+        )
+    if abs(elapsed - wanted[-1]) > checks.TOLERANCE:
+        fail(
+            f"`countdown` returned after {seconds(elapsed)}, not right after the last call ({seconds(wanted[-1])}).",
+            observed=f"it waited {seconds(elapsed - wanted[-1])} after say(1).",
+            expected="no pause after the last number.",
+            advice="Pause between calls only: skip the sleep after say(1).",
+        )
+
+
+async def _said(recorder: Recorder, i: int) -> None:
+    with recorder.span(f"say({i})"):
+        pass
+
+
+def _probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
+    seen: dict[str, asyncio.AbstractEventLoop] = {}
+
+    async def compute(a: int, b: int) -> int:
+        seen["loop"] = asyncio.get_running_loop()
+        await asyncio.sleep(0)
+        return a * b
+
+    return seen, compute
+
+
+def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random) -> None:
+    seen, compute = _probe()
+    a, b = rng.randint(2, 99), rng.randint(2, 99)
+    got = learner.call_sync("run", compute, a, b)
+    if "loop" not in seen:
+        checks.returned("run", got, int, "the coroutine's result")
+    if got != a * b:
+        fail("`run` returned the wrong value.", observed=repr(got), expected=f"{a * b}, the coroutine's result")
+
+
+def test_run_closes_its_event_loop(learner: Learner, rng: random.Random) -> None:
+    seen, compute = _probe()
+    got = learner.call_sync("run", compute, 6, 7)
+    loop = seen.get("loop")
+    if loop is None:
+        checks.returned("run", got, int, "the coroutine's result")
+        fail("`run` never ran the coroutine.", expected="the coroutine running inside an event loop.")
+    if not loop.is_closed():
+        loop.close()  # do not leak it into later tests
+        fail(
+            "`run` left its event loop open.",
+            observed="the coroutine ran, but the loop it ran in was never closed.",
+            expected="a fresh loop, closed when the coroutine is done: exactly what asyncio.run does.",
+            advice="Replace `asyncio.get_event_loop().run_until_complete(...)` (the old, deprecated way) "
+            "with `return asyncio.run(coro_fn(*args))`.",
+        )
