@@ -1,0 +1,135 @@
+"""Graders for topic 02: asyncio.create_task and asyncio.wait."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+
+from graders import checks
+from graders.feedback import fail, plural, seconds
+from graders.learner import Learner
+from graders.probes import AsyncJob, Recorder, loop_clock
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+
+
+def make_jobs(rng: random.Random, recorder: Recorder, count: int) -> tuple[list[AsyncJob], list[int]]:
+    durations = rng.sample([0.5 * k for k in range(1, 17)], count)
+    if durations == sorted(durations):
+        durations.reverse()
+    results = rng.sample(range(100, 1000), count)
+    if results == sorted(results):
+        results.reverse()  # so no ordering of the results by value can pass for job order
+    return [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))], results
+
+
+async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    job = recorder.job("job", rng.choice([1, 2, 3]), rng.randint(1, 999))
+    start = loop_clock()
+    got = await learner.call("start_in_background", job)
+    waited = loop_clock() - start
+    if waited > checks.TOLERANCE:
+        fail(
+            f"`start_in_background` waited {seconds(waited)} for the job instead of returning at once.",
+            observed=f"it returned {got!r:.60} after the job had finished.",
+            expected="a Task returned immediately, while the job runs in the background.",
+            advice="`return asyncio.create_task(job())`: no await on the job.",
+        )
+    checks.returned("start_in_background", got, asyncio.Task, "an asyncio.Task")
+
+
+async def test_start_in_background_task_runs_and_gives_the_result(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    job = recorder.job("job", rng.choice([1, 2, 3]), rng.randint(1, 999))
+    task = await learner.call("start_in_background", job)
+    checks.returned("start_in_background", task, asyncio.Task, "an asyncio.Task")
+    await asyncio.sleep(0)
+    if not recorder.spans:
+        task.cancel()
+        fail(
+            "The task from `start_in_background` did not start the job.",
+            expected="job() running as soon as the caller awaits anything.",
+            advice="Pass the coroutine `job()` to asyncio.create_task.",
+        )
+    if await task != job.result:
+        fail("Awaiting the task did not give the job's result.", expected=repr(job.result))
+
+
+async def test_run_all_returns_results_in_job_order(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9))
+    outcome = await learner.outcome("run_all", jobs)
+    if isinstance(outcome.error, TypeError) and "coroutines is forbidden" in str(outcome.error):
+        for job in jobs:
+            recorder.created.pop(job.label, None)
+        fail(
+            "`run_all` passed bare coroutines to asyncio.wait.",
+            observed=f"asyncio.wait raised TypeError: {outcome.error}",
+            expected="a list of tasks given to asyncio.wait.",
+            advice="Since Python 3.11, asyncio.wait only takes tasks: wrap each coroutine, "
+            "`tasks = [asyncio.create_task(job()) for job in jobs]`. wait returns sets of those tasks, "
+            "so you can still tell which result belongs to which job.",
+        )
+    if outcome.error is not None:
+        learner.fail_raised("run_all", outcome.error)
+    checks.returned("run_all", outcome.value, list, "a list of results")
+    checks.same_results("run_all", outcome.value, results, recorder)
+
+
+async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6))
+    start = loop_clock()
+    outcome = await learner.outcome("run_all", jobs)
+    elapsed = loop_clock() - start
+    if outcome.error is not None:
+        learner.fail_raised("run_all", outcome.error)
+    checks.ran_concurrently(
+        "run_all", recorder, elapsed, max(j.seconds for j in jobs),
+        advice="Create all the tasks first, then wait for them together with `await asyncio.wait(tasks)`. "
+        "Awaiting each task right after creating it runs them one by one.",
+    )
+
+
+async def test_first_finished_returns_the_fastest_result_at_once(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, results = make_jobs(rng, recorder, rng.randint(3, 6))
+    fastest = min(range(len(jobs)), key=lambda i: jobs[i].seconds)
+    start = loop_clock()
+    got = await learner.call("first_finished", jobs)
+    elapsed = loop_clock() - start
+    if abs(elapsed - jobs[fastest].seconds) > checks.TOLERANCE:
+        fail(
+            f"`first_finished` returned after {seconds(elapsed)}; the first job was done at {seconds(jobs[fastest].seconds)}.",
+            observed=f"it waited {seconds(elapsed)}.",
+            expected="a return as soon as the first job finishes.",
+            timeline=recorder.timeline(),
+            advice="`asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` returns when one task is done; "
+            "asyncio.gather waits for all of them.",
+        )
+    if got != results[fastest]:
+        fail("`first_finished` returned the wrong result.", observed=repr(got), expected=f"{results[fastest]!r}, from {jobs[fastest].label}, the fastest job")
+
+
+async def test_first_finished_cancels_the_others(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6))
+    await learner.call("first_finished", jobs)
+    for _ in range(3):  # a cancel() lands at the task's next step
+        await asyncio.sleep(0)
+    running = recorder.still_running()
+    if running:
+        timeline = recorder.timeline()
+        for task in asyncio.all_tasks():
+            if task is not asyncio.current_task():
+                task.cancel()
+        fail(
+            f"`first_finished` left {plural(len(running), 'job')} running in the background.",
+            observed=f"still running after it returned: {', '.join(s.label for s in running)}.",
+            expected="every other job cancelled before first_finished returns.",
+            timeline=timeline,
+            advice="`for task in pending: task.cancel()` with the pending set that asyncio.wait returns.",
+        )
