@@ -45,28 +45,28 @@ def wrong_answers(topic: course.Topic) -> list[WrongAnswer]:
 
 
 class Graded:
-    """Each topic's graders run once on the stub, the solution and the wrong answers; topics run in parallel."""
+    """Each topic's graders run once on the stub, the solution and the wrong answers.
+
+    Targets are graded in parallel processes of a few files each: thread topics spend most of
+    their time waiting on real threads, not on the CPU.
+    """
+
+    FILES_PER_RUN = 4
 
     def __init__(self, seed: int, topics: list[course.Topic]) -> None:
         self.seed = seed
-        self.runs = {
-            topic.dir: Run(
-                [
-                    str(topic.exercise(ROOT).relative_to(ROOT)),
-                    str(topic.solution(ROOT).relative_to(ROOT)),
-                    *(str(w.path.relative_to(ROOT)) for w in wrong_answers(topic)),
-                ],
-                cwd=ROOT,
-                seed=seed,
-            )
-            for topic in topics
-        }
+        self.runs: dict[str, list[Run]] = {}
+        for topic in topics:
+            targets = [topic.exercise(ROOT), topic.solution(ROOT), *(w.path for w in wrong_answers(topic))]
+            names = [str(t.relative_to(ROOT)) for t in targets]
+            chunks = [names[i : i + self.FILES_PER_RUN] for i in range(0, len(names), self.FILES_PER_RUN)]
+            self.runs[topic.dir] = [Run(chunk, cwd=ROOT, seed=seed) for chunk in chunks]
         self.done: dict[str, list[Result]] = {}
 
     def results(self, topic: course.Topic, target: Path) -> dict[str, Result]:
         """Each grader's result on `target`, by grader name."""
         if topic.dir not in self.done:
-            self.done[topic.dir] = self.runs[topic.dir].results()
+            self.done[topic.dir] = [r for run in self.runs[topic.dir] for r in run.results()]
         name = str(target.relative_to(ROOT))
         return {r.grader: r for r in self.done[topic.dir] if r.target == name}
 

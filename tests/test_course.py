@@ -1,0 +1,48 @@
+"""The manifest is the one source of truth: every topic it lists exists, in every place it says."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from graders import course
+
+from .conftest import ROOT
+
+TOPICS = course.load().topics
+
+
+def test_topics_are_numbered_in_order() -> None:
+    numbers = [t.number for t in TOPICS]
+    assert numbers == sorted(set(numbers)) and numbers[0] == 1
+    assert all(t.dir.startswith(f"{t.number:02d}_") for t in TOPICS)
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.dir)
+def test_every_topic_has_its_files_and_hints(topic: course.Topic) -> None:
+    assert topic.exercise(ROOT).is_file()
+    assert topic.solution(ROOT).is_file()
+    assert topic.readme(ROOT).is_file()
+    assert importlib.import_module(topic.graders)
+    assert len(topic.hints) >= 2
+
+
+@pytest.mark.parametrize("spec", ["3", "03", "03_gather", "gather", " Gather "])
+def test_topics_are_found_by_number_or_name(spec: str) -> None:
+    assert course.load().find(spec).dir == "03_gather"
+
+
+def test_an_unknown_topic_lists_the_valid_ones() -> None:
+    with pytest.raises(LookupError, match="valid topics: 01_coroutines, 02_tasks"):
+        course.load().find("99")
+
+
+def test_the_course_root_is_found_from_inside_it() -> None:
+    assert course.find_root(ROOT / "exercises" / "03_gather") == ROOT
+    assert course.find_root(ROOT.parent) is None
+
+
+def test_the_readme_lists_every_topic() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"exercises/{t.dir}" in readme for t in TOPICS)
