@@ -127,9 +127,20 @@ def greedy_finish(durations: list[float], limit: int) -> float:
     return max(slots)
 
 
+def batched_finish(durations: list[float], limit: int) -> float:
+    """When the last job ends if the jobs run in fixed batches of `limit`, each waiting for its slowest."""
+    return sum(max(durations[i : i + limit]) for i in range(0, len(durations), limit))
+
+
 def limited_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], list[int], int]:
     limit = rng.randint(2, 3)
-    jobs, results = make_jobs(rng, recorder, count=rng.randint(limit * 2 + 1, limit * 3))
+    while True:  # some draws let fixed batches tie a semaphore; those could not tell the two apart
+        draw = random.Random(rng.random())
+        jobs, results = make_jobs(draw, Recorder(), count=draw.randint(limit * 2 + 1, limit * 3))
+        durations = [j.seconds for j in jobs]
+        if batched_finish(durations, limit) >= greedy_finish(durations, limit) + 1:
+            break
+    jobs = [recorder.job(j.label, j.seconds, j.result) for j in jobs]
     return jobs, results, limit
 
 
