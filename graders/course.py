@@ -39,6 +39,14 @@ class Topic:
     def readme(self, root: Path) -> Path:
         return root / EXERCISES / self.dir / "README.md"
 
+    def stub(self) -> Path:
+        """The pristine stub, installed with the graders: what exercises/ holds before the learner edits it.
+
+        A learner's edits to exercises/ must not change what "untouched" means, for the proofs
+        in tests/ and for telling a topic not yet started from one in progress.
+        """
+        return Path(str(resources.files("graders").joinpath("stubs", self.dir, self.module)))
+
 
 @dataclass(frozen=True)
 class Course:

@@ -57,7 +57,7 @@ class Graded:
         self.seed = seed
         self.runs: dict[str, list[Run]] = {}
         for topic in topics:
-            targets = [topic.exercise(ROOT), topic.solution(ROOT), *(w.path for w in wrong_answers(topic))]
+            targets = [topic.stub(), topic.solution(ROOT), *(w.path for w in wrong_answers(topic))]
             names = [str(t.relative_to(ROOT)) for t in targets]
             chunks = [names[i : i + self.FILES_PER_RUN] for i in range(0, len(names), self.FILES_PER_RUN)]
             self.runs[topic.dir] = [Run(chunk, cwd=ROOT, seed=seed) for chunk in chunks]

@@ -22,6 +22,7 @@ def test_topics_are_numbered_in_order() -> None:
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.dir)
 def test_every_topic_has_its_files_and_hints(topic: course.Topic) -> None:
     assert topic.exercise(ROOT).is_file()
+    assert topic.stub().is_file()
     assert topic.solution(ROOT).is_file()
     assert topic.readme(ROOT).is_file()
     assert importlib.import_module(topic.graders)

@@ -28,7 +28,7 @@ def test_solution_passes_every_grader(graded: Graded, topic: course.Topic) -> No
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.dir)
 def test_stub_fails_every_grader(graded: Graded, topic: course.Topic) -> None:
     solution = graded.results(topic, topic.solution(ROOT))
-    stub = graded.results(topic, topic.exercise(ROOT))
+    stub = graded.results(topic, topic.stub())
     assert stub, f"{topic.dir}: the stub was not graded at all"
     assert stub.keys() == solution.keys(), "the stub must be collected with every grader, without errors"
     not_failed = {n: r for n, r in stub.items() if r.outcome != "failed"}
