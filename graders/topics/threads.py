@@ -48,6 +48,16 @@ def spread(rng: random.Random, count: int, low: float, high: float) -> list[floa
     return durations
 
 
+def slowest_first(rng: random.Random, count: int, low: float, high: float) -> list[float]:
+    """Durations from `low` to `high` in falling order, for graders of result order.
+
+    Finishing order is then the argument order reversed: every pair of jobs would have to swap,
+    each against a gap of at least (high - low) / (count - 1), for results collected in finishing
+    order to pass. A shuffled order can leave one close pair, which a busy machine may swap.
+    """
+    return sorted(spread(rng, count, low, high), reverse=True)
+
+
 def make_jobs(rng: random.Random, recorder: Recorder, durations: Sequence[float]) -> tuple[list[BlockingJob], list[int]]:
     results = rng.sample(range(100, 1000), len(durations))
     return [recorder.blocking_job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))], results
@@ -263,7 +273,7 @@ async def test_run_blocking_keeps_the_loop_free(learner: Learner, rng: random.Ra
 
 async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
-    durations = spread(rng, rng.randint(3, 4), 0.02, 0.08)
+    durations = slowest_first(rng, rng.randint(3, 4), 0.02, 0.08)
     jobs, results = make_jobs(rng, recorder, durations)
     got = await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     checks.returned("run_all_blocking", got, list, "a list of results")
@@ -379,7 +389,7 @@ class Pipeline:
 
 
 async def test_process_all_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
-    pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01)
+    pipeline = Pipeline(rng, slowest_first(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01)
     got, _ = await pipeline.run(learner)
     checks.returned("process_all", got, list, "a list of upload results")
     checks.same_results("process_all", got, pipeline.expected, pipeline.uploads)
