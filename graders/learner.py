@@ -9,7 +9,7 @@ import itertools
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,6 +27,15 @@ class Outcome:
 
     value: Any = None
     error: BaseException | None = None
+
+
+@dataclass
+class Stream:
+    """What `async for` got from a learner's async generator: the items, and when each arrived."""
+
+    generator: Any
+    items: list[Any] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)
 
 
 class Learner:
@@ -70,7 +79,8 @@ class Learner:
 
     # Finding functions.
 
-    def function(self, name: str, *, is_async: bool = True) -> Callable[..., Any]:
+    def function(self, name: str, *, is_async: bool | None = True) -> Callable[..., Any]:
+        """The learner's function `name`; `is_async` True wants `async def`, False a plain `def`, None either."""
         __tracebackhide__ = True
         if self.load_error:
             fail(f"Your file could not be loaded, so `{name}` could not be checked.", details=self.load_error)
@@ -83,13 +93,13 @@ class Learner:
             )
         if not callable(fn):
             fail(f"`{name}` in {self.shown} should be a function, but it is {type(fn).__name__}.")
-        if is_async and not inspect.iscoroutinefunction(fn):
+        if is_async is True and not inspect.iscoroutinefunction(fn):
             fail(
                 f"`{name}` must be a coroutine function, defined with `async def`.",
                 observed=f"`{name}` is a plain function (`def {name}(...)`), so it cannot use `await`.",
                 advice=f"Write `async def {name}(...)`, as in the exercise.",
             )
-        if not is_async and inspect.iscoroutinefunction(fn):
+        if is_async is False and inspect.iscoroutinefunction(fn):
             fail(
                 f"`{name}` must be a plain function (`def`), not `async def`.",
                 observed=f"calling `{name}(...)` only creates a coroutine object; nothing runs.",
@@ -107,13 +117,7 @@ class Learner:
             async with asyncio.timeout(budget):
                 value = await fn(*args)
         except TimeoutError as error:
-            if not self._raised_by_learner(error):
-                self.check_not_blocked(name)
-                fail(
-                    f"`{name}` was still running after {budget:g} s of loop time, so the grader stopped it.",
-                    observed="it never finished: a loop that never ends, or an await on something that never happens.",
-                    advice="Check every `while` loop has a way out, and every await has something that completes it.",
-                )
+            self._check_budget(name, error, budget)
             return self._checked(name, Outcome(error=error))
         except Exception as error:  # noqa: BLE001
             return self._checked(name, Outcome(error=error))
@@ -126,6 +130,54 @@ class Learner:
         if result.error is not None:
             self.fail_raised(name, result.error)
         return result.value
+
+    async def stream(self, name: str, *args: Any, take: int | None = None, budget: float = 600.0) -> Stream:
+        """Read the async generator `name(*args)` with `async for`, noting when each item arrived (loop clock).
+
+        Stops after `take` items without closing the generator (closing is the grader's to check);
+        any error, blocking call, unwritten TODO or endless wait fails the grader, as in `call`.
+        """
+        __tracebackhide__ = True
+        fn = self.function(name, is_async=None)
+        if not inspect.isasyncgenfunction(fn):
+            if inspect.iscoroutinefunction(fn):
+                value = await self.call(name, *args, budget=budget)
+                fail(
+                    f"`{name}` must be an async generator, but it returned {type(value).__name__} {value!r:.60}.",
+                    observed="an `async def` without `yield` is a coroutine: it runs to its end and returns once.",
+                    expected="items handed over one at a time with `yield`, each as soon as it is ready.",
+                    advice="Put `yield item` inside the loop, where you would append to a list, and drop the return.",
+                )
+            fail(f"`{name}` must be an async generator: `async def {name}(...)` with `yield` inside.")
+        stream = Stream(fn(*args))
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(budget):
+                async for item in stream.generator:
+                    self.check_not_blocked(name)
+                    stream.items.append(item)
+                    stream.arrivals.append(loop.time())
+                    if take is not None and len(stream.items) >= take:
+                        break
+        except TimeoutError as error:
+            self._check_budget(name, error, budget)
+            self.fail_raised(name, error)
+        except Exception as error:  # noqa: BLE001
+            self._checked(name, Outcome(error=error))
+            self.fail_raised(name, error)
+        self.check_not_blocked(name)
+        return stream
+
+    def _check_budget(self, name: str, error: TimeoutError, budget: float) -> None:
+        """Fail when the TimeoutError is the grader's budget running out, not one the learner's code raised."""
+        __tracebackhide__ = True
+        if not self._raised_by_learner(error):
+            self.check_not_blocked(name)
+            fail(
+                f"`{name}` was still running after {budget:g} s of loop time, so the grader stopped it.",
+                observed="it never finished: a loop that never ends, or an await on something that never happens.",
+                advice="Check every `while` loop has a way out, and every await has something that completes it.",
+            )
 
     def call_sync(self, name: str, *args: Any) -> Any:
         __tracebackhide__ = True
