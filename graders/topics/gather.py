@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import random
 
 import pytest
@@ -11,6 +10,7 @@ from graders import checks
 from graders.feedback import fail, seconds
 from graders.learner import Learner
 from graders.probes import AsyncJob, JobFailed, Recorder, loop_clock
+from graders.schedule import batched_finish, greedy_finish
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
@@ -117,19 +117,6 @@ async def test_gather_settled_runs_jobs_concurrently(learner: Learner, rng: rand
     checks.all_finished("gather_settled", recorder)
     checks.on_loop_thread("gather_settled", learner, recorder)
     checks.ran_concurrently("gather_settled", recorder, elapsed, max(j.seconds for j in jobs), advice=OVERLAP_ADVICE)
-
-
-def greedy_finish(durations: list[float], limit: int) -> float:
-    """When the last job ends if each job starts, in order, as soon as one of `limit` slots is free."""
-    slots = [0.0] * limit
-    for d in durations:
-        heapq.heappush(slots, heapq.heappop(slots) + d)
-    return max(slots)
-
-
-def batched_finish(durations: list[float], limit: int) -> float:
-    """When the last job ends if the jobs run in fixed batches of `limit`, each waiting for its slowest."""
-    return sum(max(durations[i : i + limit]) for i in range(0, len(durations), limit))
 
 
 def limited_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], list[int], int]:

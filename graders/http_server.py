@@ -1,0 +1,108 @@
+"""A real HTTP server on 127.0.0.1 for the HTTP topic, and a watch on the aiohttp client.
+
+The server is aiohttp.web running in the test's own event loop, so under looptime each
+route's delay is virtual: a "2 s" response costs no real time and loop time stays exact.
+Every request it handles is a span in a Recorder, which gives requests in flight, their
+order and a timeline for free. No test touches any other network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from .probes import Recorder
+
+
+@dataclass(frozen=True)
+class Route:
+    delay: float
+    body: str
+    status: int = 200
+
+
+class Server:
+    """`async with Server(recorder) as server:`, then `server.url(...)` for each route it should answer."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.routes: dict[str, Route] = {}
+        self.port = 0
+        app = web.Application()
+        app.router.add_get("/{name}", self._handle)
+        # Leaky clients may leave connections open; closing must not wait for them.
+        self._runner = web.AppRunner(app, shutdown_timeout=0.1, access_log=None)
+
+    def url(self, name: str, *, delay: float, body: str, status: int = 200) -> str:
+        self.routes[name] = Route(delay, body, status)
+        return f"http://127.0.0.1:{self.port}/{name}"
+
+    async def __aenter__(self) -> Server:
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        route = self.routes.get(name)
+        if route is None:
+            return web.Response(status=404, text="no such route")
+        with self.recorder.span(f"GET /{name}"):
+            await asyncio.sleep(route.delay)
+            return web.Response(status=route.status, text=route.body)
+
+
+def closed_port_url(name: str = "nothing") -> str:
+    """A URL on 127.0.0.1 where nobody listens: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/{name}"
+
+
+@dataclass
+class ClientWatch:
+    """The aiohttp sessions and responses created while active."""
+
+    sessions: list[aiohttp.ClientSession] = field(default_factory=list)
+    responses: list[aiohttp.ClientResponse] = field(default_factory=list)
+
+    def unreleased(self) -> list[aiohttp.ClientResponse]:
+        """Responses whose connection was never given back: body not read to the end, never released or closed."""
+        return [r for r in self.responses if not r.closed]
+
+
+@contextmanager
+def client_watch() -> Iterator[ClientWatch]:
+    watch = ClientWatch()
+    session_init = aiohttp.ClientSession.__init__
+    response_init = aiohttp.ClientResponse.__init__
+
+    def new_session(self: aiohttp.ClientSession, *args: Any, **kwargs: Any) -> None:
+        watch.sessions.append(self)
+        session_init(self, *args, **kwargs)
+
+    def new_response(self: aiohttp.ClientResponse, *args: Any, **kwargs: Any) -> None:
+        watch.responses.append(self)
+        response_init(self, *args, **kwargs)
+
+    aiohttp.ClientSession.__init__ = new_session  # type: ignore[method-assign]
+    aiohttp.ClientResponse.__init__ = new_response  # type: ignore[method-assign]
+    try:
+        yield watch
+    finally:
+        aiohttp.ClientSession.__init__ = session_init  # type: ignore[method-assign]
+        aiohttp.ClientResponse.__init__ = response_init  # type: ignore[method-assign]
+

@@ -1,0 +1,241 @@
+"""Graders for topic 06: HTTP with aiohttp.
+
+The learner's functions fetch URLs from a real aiohttp.web server on 127.0.0.1 that runs in
+the test's own event loop, with virtual delays: loop time is exact and no test touches any
+other network.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from graders import checks
+from graders.feedback import fail, plural, seconds
+from graders.http_server import Server, client_watch, closed_port_url
+from graders.learner import Learner, Outcome
+from graders.probes import Recorder, loop_clock
+from graders.schedule import batched_finish, greedy_finish
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+
+WORDS = ["apple", "birch", "cedar", "daisy", "elder", "fern", "ginkgo", "hazel", "iris", "juniper", "kale", "lotus"]
+LEAK_BODY = "x" * 2_000_000  # too big to arrive unread: an unreleased response keeps its connection busy
+
+
+class Site:
+    """The pages one grader serves: their URLs, bodies and delays, and what the server saw."""
+
+    def __init__(self, server: Server, delays: list[float], rng: random.Random) -> None:
+        names = [f"page{n}" for n in rng.sample(range(10, 99), len(delays))]
+        self.bodies = [f"{word} {rng.randint(100, 999)}" for word in rng.sample(WORDS, len(delays))]
+        self.delays = delays
+        self.urls = [server.url(n, delay=d, body=b) for n, d, b in zip(names, delays, self.bodies)]
+
+
+def shuffled_delays(rng: random.Random, count: int) -> list[float]:
+    """Distinct delays out of order, so that responses finish in another order than the URLs."""
+    delays = rng.sample([0.5 * k for k in range(1, 13)], count)
+    if delays == sorted(delays):
+        delays.reverse()
+    return delays
+
+
+async def timed(learner: Learner, name: str, *args: object) -> tuple[Outcome, float]:
+    start = loop_clock()
+    outcome = await learner.outcome(name, *args)
+    return outcome, loop_clock() - start
+
+
+def succeeded(learner: Learner, name: str, outcome: Outcome) -> object:
+    __tracebackhide__ = True
+    if outcome.error is not None:
+        learner.fail_raised(name, outcome.error)
+    return outcome.value
+
+
+def requests_together(name: str, recorder: Recorder, elapsed: float, expected: float, count: int) -> None:
+    __tracebackhide__ = True
+    if abs(elapsed - expected) <= checks.TOLERANCE and recorder.max_in_flight == count:
+        return
+    together = "one after another" if recorder.max_in_flight <= 1 else f"at most {recorder.max_in_flight} at a time"
+    fail(
+        f"`{name}` sent the requests {together}: it took {seconds(elapsed)} instead of {seconds(expected)}.",
+        observed=f"the server received {plural(len(recorder.spans), 'request')}, {together}; the call took "
+        f"{seconds(elapsed)} of loop time.",
+        expected=f"all {count} requests in flight at once, so the call takes as long as the slowest page: {seconds(expected)}.",
+        timeline=recorder.timeline(),
+        advice="Start every request before awaiting any: a small `async def fetch(url)` using the shared session, "
+        "then `await asyncio.gather(*(fetch(url) for url in urls))`. `await` inside a for loop waits for each "
+        "response before sending the next request.",
+    )
+
+
+# fetch_all
+
+
+async def test_fetch_all_returns_bodies_in_order(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    async with Server(recorder) as server:
+        site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
+        got = succeeded(learner, "fetch_all", await learner.outcome("fetch_all", site.urls))
+    checks.returned("fetch_all", got, list, "a list of response bodies")
+    checks.same_results("fetch_all", got, site.bodies, recorder)
+
+
+async def test_fetch_all_uses_one_session(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    async with Server(recorder) as server:
+        site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
+        with client_watch() as watch:
+            succeeded(learner, "fetch_all", await learner.outcome("fetch_all", site.urls))
+    sessions = len(watch.sessions)
+    if sessions == 1:
+        return
+    if sessions == 0:
+        fail(
+            "`fetch_all` did not use aiohttp.ClientSession.",
+            expected="one `aiohttp.ClientSession()` for all the requests.",
+            advice="`async with aiohttp.ClientSession() as session:`, then `session.get(url)` for each URL.",
+        )
+    fail(
+        f"`fetch_all` created {plural(sessions, 'ClientSession')} for {plural(len(site.urls), 'request')}.",
+        observed=f"{sessions} sessions: each one opens its own connections and closes them again, so no "
+        "connection is ever reused.",
+        expected="ONE session for all the requests: a session keeps a pool of open connections and reuses them, "
+        "which saves a new TCP (and TLS) handshake per request.",
+        advice="Create the session once, outside the per-URL code: `async with aiohttp.ClientSession() as session:` "
+        "around the gather, and pass `session` to the coroutine that fetches one URL.",
+    )
+
+
+async def test_fetch_all_sends_requests_together(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    async with Server(recorder) as server:
+        site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
+        outcome, elapsed = await timed(learner, "fetch_all", site.urls)
+        succeeded(learner, "fetch_all", outcome)
+    requests_together("fetch_all", recorder, elapsed, max(site.delays), len(site.urls))
+
+
+# fetch_statuses
+
+
+async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    async with Server(recorder) as server:
+        statuses = [200, rng.choice([404, 410]), rng.choice([500, 503]), 200]
+        rng.shuffle(statuses)
+        urls = [
+            server.url(f"page{i}", delay=rng.choice([0.5, 1.0, 1.5]), body=f"status {s}", status=s)
+            for i, s in enumerate(statuses)
+        ]
+        dead = rng.randrange(len(urls) + 1)
+        urls.insert(dead, closed_port_url(f"page{len(urls)}"))
+        expected: list[int | None] = [*statuses]
+        expected.insert(dead, None)
+        outcome = await learner.outcome("fetch_statuses", urls)
+    if outcome.error is not None:
+        fail(
+            f"`fetch_statuses` raised {type(outcome.error).__name__}: one unreachable URL spoiled all the others.",
+            observed=f"URL {dead} ({urls[dead]}) points where no server listens, and the error escaped.",
+            expected=f"{expected!r}: None for the unreachable URL, a status code for every other one.",
+            details=learner.format_error(outcome.error),
+            advice="Catch it for each URL separately: `try:` around one request, `except "
+            "aiohttp.ClientConnectionError: return None`. HTTP errors like 404 are not exceptions in aiohttp.",
+        )
+    got = outcome.value
+    checks.returned("fetch_statuses", got, list, "a list of status codes and Nones")
+    if got == expected:
+        return
+    hidden = [e for g, e in zip(got, expected) if g is None and e is not None]
+    if hidden and len(got) == len(expected):
+        fail(
+            f"`fetch_statuses` returned None for HTTP status {', '.join(map(str, sorted(set(hidden))))}.",
+            observed=f"{got!r}",
+            expected=f"{expected!r}: a server that answers 404 or 500 did answer; that status is the result. "
+            "None is only for a URL where nobody answered at all.",
+            advice="Catch `aiohttp.ClientConnectionError` only, not `aiohttp.ClientError` (which includes the "
+            "error raise_for_status() raises), and return `response.status` for every answer.",
+        )
+    fail("`fetch_statuses` returned the wrong list.", observed=repr(got), expected=repr(expected))
+
+
+async def test_fetch_statuses_releases_every_response(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    async with Server(recorder) as server:
+        count = rng.randint(2, 4)
+        urls = [server.url(f"big{i}", delay=rng.choice([0.5, 1.0]), body=LEAK_BODY) for i in range(count)]
+        with client_watch() as watch:
+            succeeded(learner, "fetch_statuses", await learner.outcome("fetch_statuses", urls))
+        leaked = watch.unreleased()
+        for response in leaked:
+            response.close()
+    if leaked:
+        fail(
+            f"`fetch_statuses` left {plural(len(leaked), 'response')} of {len(urls)} unreleased.",
+            observed="it read their status but neither read their bodies to the end nor released them, so each held "
+            "on to its connection: the pool runs dry, and aiohttp warns \"Unclosed response\".",
+            expected="every response released as soon as you are done with it.",
+            advice="`async with session.get(url) as response:` releases the response when the block ends, even "
+            "if you never read the body. `response = await session.get(url)` does not.",
+        )
+
+
+# fetch_limited
+
+
+def limited_delays(rng: random.Random) -> tuple[list[float], int]:
+    """Delays where fixed batches are at least 1 s slower than a semaphore, so the two cannot tie."""
+    limit = rng.randint(2, 3)
+    while True:
+        delays = shuffled_delays(rng, rng.randint(limit * 2 + 1, limit * 3))
+        if batched_finish(delays, limit) >= greedy_finish(delays, limit) + 1:
+            return delays, limit
+
+
+async def test_fetch_limited_never_exceeds_the_limit(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    delays, limit = limited_delays(rng)
+    async with Server(recorder) as server:
+        site = Site(server, delays, rng)
+        got = succeeded(learner, "fetch_limited", await learner.outcome("fetch_limited", site.urls, limit))
+    if recorder.max_in_flight > limit:
+        fail(
+            f"`fetch_limited` had {recorder.max_in_flight} requests in flight at once; the limit was {limit}.",
+            observed=f"the server was handling up to {recorder.max_in_flight} of the {len(site.urls)} requests at "
+            "the same moment.",
+            expected=f"never more than {limit} at once: a limit protects a server (and your connection) from a flood.",
+            timeline=recorder.timeline(),
+            advice="Share one `asyncio.Semaphore(limit)` and hold it around each request: `async with seats:` then "
+            "`async with session.get(url) as response:`.",
+        )
+    checks.returned("fetch_limited", got, list, "a list of response bodies")
+    checks.same_results("fetch_limited", got, site.bodies, recorder)
+
+
+async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    delays, limit = limited_delays(rng)
+    async with Server(recorder) as server:
+        site = Site(server, delays, rng)
+        outcome, elapsed = await timed(learner, "fetch_limited", site.urls, limit)
+        succeeded(learner, "fetch_limited", outcome)
+    best = greedy_finish(delays, limit)
+    if recorder.max_in_flight > limit or abs(elapsed - best) <= checks.TOLERANCE:
+        return  # over the limit is the other grader's business
+    how = (
+        "sent the requests one after another, leaving the other slots idle."
+        if recorder.max_in_flight <= 1
+        else f"let slots stand idle while URLs were waiting (as in fixed batches, each waiting for its slowest "
+        f"request); at most {recorder.max_in_flight} were in flight."
+    )
+    fail(
+        f"`fetch_limited` took {seconds(elapsed)}; with {limit} requests in flight it can finish in {seconds(best)}.",
+        observed=f"it {how}",
+        expected=f"a new request sent the moment one finishes, so {limit} are in flight while any URL is left.",
+        timeline=recorder.timeline(),
+        advice="Start a fetch for every URL at once with gather, and let the shared semaphore decide which may "
+        "send its request; do not split the URLs into fixed batches.",
+    )
