@@ -139,7 +139,7 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
     if outcome.error is not None:
         fail(
             f"`fetch_statuses` raised {type(outcome.error).__name__}: one unreachable URL spoiled all the others.",
-            observed=f"URL {dead} ({urls[dead]}) points where no server listens, and the error escaped.",
+            observed=f"`urls[{dead}]` ({urls[dead]}) points where no server listens, and the error escaped.",
             expected=f"{expected!r}: None for the unreachable URL, a status code for every other one.",
             details=learner.format_error(outcome.error),
             advice="Catch it for each URL separately: `try:` around one request, `except "
