@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .feedback import fail, plural, seconds
+from .i18n import tr
 from .learner import Learner
 from .probes import Recorder
 
@@ -18,8 +19,8 @@ def returned(name: str, value: Any, kind: type, what: str) -> None:
     if isinstance(value, kind):
         return
     if value is None:
-        fail(f"`{name}` returned None instead of {what}.", advice="Did you forget the `return` statement?")
-    fail(f"`{name}` returned {type(value).__name__} {value!r:.80} instead of {what}.")
+        fail(tr("`{name}` returned None instead of {what}.", name=name, what=what), advice=tr("Did you forget the `return` statement?"))
+    fail(tr("`{name}` returned {kind} {value} instead of {what}.", name=name, kind=type(value).__name__, value=f"{value!r:.80}", what=what))
 
 
 def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorder: Recorder) -> None:
@@ -31,15 +32,15 @@ def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorde
     by_label = {s.label: s for s in recorder.spans}
     if sorted(map(repr, got)) == sorted(map(repr, expected)) and len(by_label) == len(expected):
         fail(
-            f"`{name}` returned the right results in the wrong order.",
+            tr("`{name}` returned the right results in the wrong order.", name=name),
             observed=f"{list(got)!r}",
-            expected=f"{list(expected)!r}: the same order as the jobs you were given.",
+            expected=tr("{expected}: the same order as the jobs you were given.", expected=f"{list(expected)!r}"),
             timeline=recorder.timeline(),
-            advice="Results must follow the order of the jobs, not the order they finish in. "
-            "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not.",
-            details=f"finishing order was: {', '.join(s.label for s in finishing)}",
+            advice=tr("Results must follow the order of the jobs, not the order they finish in. "
+                      "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not."),
+            details=tr("finishing order was: {order}", order=", ".join(s.label for s in finishing)),
         )
-    fail(f"`{name}` returned the wrong results.", observed=f"{list(got)!r}", expected=f"{list(expected)!r}")
+    fail(tr("`{name}` returned the wrong results.", name=name), observed=f"{list(got)!r}", expected=f"{list(expected)!r}")
 
 
 def ran_concurrently(name: str, recorder: Recorder, elapsed: float, expected: float, *, advice: str) -> None:

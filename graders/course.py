@@ -20,6 +20,18 @@ class Topic:
     module: str
     graders: str
     hints: tuple[str, ...]
+    title_zh: str = ""
+    hints_zh: tuple[str, ...] = ()
+
+    def title_in(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" and self.title_zh else self.title
+
+    def hints_in(self, lang: str) -> tuple[str, ...]:
+        return self.hints_zh if lang == "zh" and self.hints_zh else self.hints
+
+    @staticmethod
+    def readme_name(lang: str) -> str:
+        return "README.zh-CN.md" if lang == "zh" else "README.md"
 
     @property
     def name(self) -> str:
@@ -36,8 +48,8 @@ class Topic:
     def solution(self, root: Path) -> Path:
         return root / SOLUTIONS / self.dir / self.module
 
-    def readme(self, root: Path) -> Path:
-        return root / EXERCISES / self.dir / "README.md"
+    def readme(self, root: Path, lang: str = "en") -> Path:
+        return root / EXERCISES / self.dir / self.readme_name(lang)
 
     def stub(self) -> Path:
         """The pristine stub, installed with the graders: what exercises/ holds before the learner edits it.
@@ -75,6 +87,8 @@ def parse(text: str) -> Course:
             module=entry["module"],
             graders=entry["graders"],
             hints=tuple(entry.get("hints", ())),
+            title_zh=entry.get("title_zh", ""),
+            hints_zh=tuple(entry.get("hints_zh", ())),
         )
         for entry in data["topic"]
     ]

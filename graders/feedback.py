@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import NoReturn
 
+from .i18n import tr
+
 
 class GraderFailure(AssertionError):
     """A grader's verdict. The plugin renders it without any traceback of the harness."""
@@ -28,13 +30,13 @@ class GraderFailure(AssertionError):
         self.details = details
 
     def render(self) -> str:
-        facts = [*_field("what your code did:", self.observed), *_field("what we expected:", self.expected)]
+        facts = [*_field(tr("what your code did:"), self.observed), *_field(tr("what we expected:"), self.expected)]
         sections = [
             self.summary,
             "\n".join(facts),
-            self.timeline and "  your jobs over time (seconds):\n" + textwrap.indent(self.timeline, "    "),
+            self.timeline and "  " + tr("your jobs over time (seconds):") + "\n" + textwrap.indent(self.timeline, "    "),
             self.details and textwrap.indent(self.details, "  "),
-            "\n".join(_field("try this:", self.advice)),
+            "\n".join(_field(tr("try this:"), self.advice)),
         ]
         return "\n\n".join(s for s in sections if s)
 
@@ -48,12 +50,11 @@ class TookTooLong(BaseException):
 
     def render(self) -> str:
         return (
-            f"Your code was still running after {self.seconds:g} s of real time, so the grader stopped it.\n\n"
-            f"  {self.where}\n\n"
-            "  A loop that never ends (`while True:` with no way out), a blocking call that never returns,\n"
-            "  or an await on something that never happens (an Event nobody sets) all look like this."
+            tr("Your code was still running after {seconds:g} s of real time, so the grader stopped it.", seconds=self.seconds)
+            + f"\n\n  {self.where}\n\n  "
+            + tr("A loop that never ends (`while True:` with no way out), a blocking call that never returns,\n"
+                 "  or an await on something that never happens (an Event nobody sets) all look like this.")
         )
-
 
 
 def _field(title: str, text: str | None) -> list[str]:

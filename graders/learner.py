@@ -16,6 +16,7 @@ from typing import Any
 
 from .blocking import BlockingCall, LoopGuard
 from .feedback import TookTooLong, fail
+from .i18n import tr
 from .probes import ThreadWatch
 
 _serial = itertools.count()
@@ -62,14 +63,15 @@ class Learner:
             self.load_error = describe_syntax_error(error, self.shown)
         except TookTooLong as error:
             self.load_error = (
-                f"Importing {self.shown} never finished: code at the top level of the file ran for over "
-                f"{error.seconds:g} s.\n{error.where}\n"
-                "Keep experiments under `if __name__ == \"__main__\":` so that importing the file only defines functions."
+                tr("Importing {file} never finished: code at the top level of the file ran for over {seconds:g} s.",
+                   file=self.shown, seconds=error.seconds)
+                + f"\n{error.where}\n"
+                + tr("Keep experiments under `if __name__ == \"__main__\":` so that importing the file only defines functions.")
             )
         except SystemExit:
-            self.load_error = f"{self.shown} called exit() while it was being imported, so none of its functions could be checked."
+            self.load_error = tr("{file} called exit() while it was being imported, so none of its functions could be checked.", file=self.shown)
         except BaseException as error:  # noqa: BLE001 - anything the learner's module raises is feedback
-            self.load_error = f"Importing {self.shown} failed:\n{self.format_error(error)}"
+            self.load_error = tr("Importing {file} failed:", file=self.shown) + f"\n{self.format_error(error)}"
         else:
             self.module = module
 
@@ -83,27 +85,27 @@ class Learner:
         """The learner's function `name`; `is_async` True wants `async def`, False a plain `def`, None either."""
         __tracebackhide__ = True
         if self.load_error:
-            fail(f"Your file could not be loaded, so `{name}` could not be checked.", details=self.load_error)
+            fail(tr("Your file could not be loaded, so `{name}` could not be checked.", name=name), details=self.load_error)
         assert self.module is not None
         fn = getattr(self.module, name, None)
         if fn is None:
             fail(
-                f"function `{name}` is not defined in {self.shown}.",
-                advice=f"Keep the name `{name}` from the exercise (did you rename or delete it?).",
+                tr("function `{name}` is not defined in {file}.", name=name, file=self.shown),
+                advice=tr("Keep the name `{name}` from the exercise (did you rename or delete it?).", name=name),
             )
         if not callable(fn):
-            fail(f"`{name}` in {self.shown} should be a function, but it is {type(fn).__name__}.")
+            fail(tr("`{name}` in {file} should be a function, but it is {kind}.", name=name, file=self.shown, kind=type(fn).__name__))
         if is_async is True and not inspect.iscoroutinefunction(fn):
             fail(
-                f"`{name}` must be a coroutine function, defined with `async def`.",
-                observed=f"`{name}` is a plain function (`def {name}(...)`), so it cannot use `await`.",
-                advice=f"Write `async def {name}(...)`, as in the exercise.",
+                tr("`{name}` must be a coroutine function, defined with `async def`.", name=name),
+                observed=tr("`{name}` is a plain function (`def {name}(...)`), so it cannot use `await`.", name=name),
+                advice=tr("Write `async def {name}(...)`, as in the exercise.", name=name),
             )
         if is_async is False and inspect.iscoroutinefunction(fn):
             fail(
-                f"`{name}` must be a plain function (`def`), not `async def`.",
-                observed=f"calling `{name}(...)` only creates a coroutine object; nothing runs.",
-                advice="Keep `def`, as in the exercise: this function is where ordinary code starts the event loop.",
+                tr("`{name}` must be a plain function (`def`), not `async def`.", name=name),
+                observed=tr("calling `{name}(...)` only creates a coroutine object; nothing runs.", name=name),
+                advice=tr("Keep `def`, as in the exercise: this function is where ordinary code starts the event loop."),
             )
         return fn
 
@@ -143,12 +145,13 @@ class Learner:
             if inspect.iscoroutinefunction(fn):
                 value = await self.call(name, *args, budget=budget)
                 fail(
-                    f"`{name}` must be an async generator, but it returned {type(value).__name__} {value!r:.60}.",
-                    observed="an `async def` without `yield` is a coroutine: it runs to its end and returns once.",
-                    expected="items handed over one at a time with `yield`, each as soon as it is ready.",
-                    advice="Put `yield item` inside the loop, where you would append to a list, and drop the return.",
+                    tr("`{name}` must be an async generator, but it returned {kind} {value}.",
+                       name=name, kind=type(value).__name__, value=f"{value!r:.60}"),
+                    observed=tr("an `async def` without `yield` is a coroutine: it runs to its end and returns once."),
+                    expected=tr("items handed over one at a time with `yield`, each as soon as it is ready."),
+                    advice=tr("Put `yield item` inside the loop, where you would append to a list, and drop the return."),
                 )
-            fail(f"`{name}` must be an async generator: `async def {name}(...)` with `yield` inside.")
+            fail(tr("`{name}` must be an async generator: `async def {name}(...)` with `yield` inside.", name=name))
         stream = Stream(fn(*args))
         loop = asyncio.get_running_loop()
         try:
@@ -174,9 +177,9 @@ class Learner:
         if not self._raised_by_learner(error):
             self.check_not_blocked(name)
             fail(
-                f"`{name}` was still running after {budget:g} s of loop time, so the grader stopped it.",
-                observed="it never finished: a loop that never ends, or an await on something that never happens.",
-                advice="Check every `while` loop has a way out, and every await has something that completes it.",
+                tr("`{name}` was still running after {budget:g} s of loop time, so the grader stopped it.", name=name, budget=budget),
+                observed=tr("it never finished: a loop that never ends, or an await on something that never happens."),
+                advice=tr("Check every `while` loop has a way out, and every await has something that completes it."),
             )
 
     def call_sync(self, name: str, *args: Any) -> Any:
@@ -196,20 +199,20 @@ class Learner:
         if inspect.iscoroutine(outcome.value):
             outcome.value.close()  # it will never run; closing it avoids a "never awaited" warning on top
             fail(
-                f"`{name}` returned a coroutine object instead of a result.",
-                observed="a coroutine object: calling an `async def` function creates one, but nothing runs until it is awaited.",
-                advice="Put `await` in front of the call whose result you return.",
+                tr("`{name}` returned a coroutine object instead of a result.", name=name),
+                observed=tr("a coroutine object: calling an `async def` function creates one, but nothing runs until it is awaited."),
+                advice=tr("Put `await` in front of the call whose result you return."),
             )
         error = outcome.error
         if isinstance(error, NotImplementedError) and self._raised_by_learner(error):
             fail(
-                f"`{name}` is not written yet: it still raises NotImplementedError.",
-                advice=f"Replace the TODO in `{name}` in {self.shown} with your code.",
+                tr("`{name}` is not written yet: it still raises NotImplementedError.", name=name),
+                advice=tr("Replace the TODO in `{name}` in {file} with your code.", name=name, file=self.shown),
             )
         if isinstance(error, TypeError) and not self._raised_by_learner(error):
             fail(
-                f"The grader could not call `{name}`: {error}.",
-                advice=f"Keep the parameters of `{name}` as the exercise gives them.",
+                tr("The grader could not call `{name}`: {error}.", name=name, error=error),
+                advice=tr("Keep the parameters of `{name}` as the exercise gives them.", name=name),
             )
         return outcome
 
@@ -219,15 +222,15 @@ class Learner:
         calls = self.guard.take()
         if calls:
             fail(
-                f"`{name}` blocked the event loop.",
+                tr("`{name}` blocked the event loop.", name=name),
                 observed=blocking_summary(calls),
-                expected="no blocking calls on the event loop's thread: while one runs, no other task can make any progress.",
+                expected=tr("no blocking calls on the event loop's thread: while one runs, no other task can make any progress."),
                 advice=blocking_advice(calls),
             )
 
     def fail_raised(self, name: str, error: BaseException) -> None:
         __tracebackhide__ = True
-        fail(f"`{name}` raised {type(error).__name__}: {error}", details=self.format_error(error))
+        fail(tr("`{name}` raised {kind}: {error}", name=name, kind=type(error).__name__, error=error), details=self.format_error(error))
 
     def _raised_by_learner(self, error: BaseException) -> bool:
         return any(Path(f.filename) == self.path for f in traceback.extract_tb(error.__traceback__))
@@ -253,14 +256,17 @@ def describe_syntax_error(error: SyntaxError, shown: str) -> str:
 
 def blocking_summary(calls: list[BlockingCall]) -> str:
     first = calls[0]
-    more = f" (and {len(calls) - 1} more blocking call{'s' if len(calls) > 2 else ''})" if len(calls) > 1 else ""
-    return f"it called {first.describe()} while the event loop was running on the same thread{more}."
+    summary = tr("it called {call} while the event loop was running on the same thread.", call=first.describe())
+    if len(calls) > 1:
+        more = len(calls) - 1
+        summary += " " + (tr("(1 more blocking call after it.)") if more == 1 else tr("({count} more blocking calls after it.)", count=more))
+    return summary
 
 
 def blocking_advice(calls: list[BlockingCall]) -> str:
     functions = {c.function for c in calls}
     if functions == {"time.sleep"}:
-        return "Inside `async def`, pause with `await asyncio.sleep(...)`; `time.sleep(...)` freezes the whole loop."
+        return tr("Inside `async def`, pause with `await asyncio.sleep(...)`; `time.sleep(...)` freezes the whole loop.")
     if any("join" in f or "acquire" in f for f in functions):
-        return "Do not wait for threads on the loop: `await asyncio.to_thread(func)` runs func in a thread and lets the loop keep going."
-    return "Move blocking work off the loop with `await asyncio.to_thread(func, ...)`, or use an async library (aiohttp instead of requests)."
+        return tr("Do not wait for threads on the loop: `await asyncio.to_thread(func)` runs func in a thread and lets the loop keep going.")
+    return tr("Move blocking work off the loop with `await asyncio.to_thread(func, ...)`, or use an async library (aiohttp instead of requests).")

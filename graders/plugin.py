@@ -25,6 +25,7 @@ import pytest
 from . import course
 from .blocking import LoopGuard
 from .feedback import GraderFailure, TookTooLong
+from .i18n import language, tr
 from .learner import Learner
 from .probes import ThreadWatch
 
@@ -161,9 +162,9 @@ def _where(frame: FrameType | None, learner_file: str) -> str:
     while frame is not None:
         if frame.f_code.co_filename == learner_file:
             source = linecache.getline(learner_file, frame.f_lineno).strip()
-            return f"It was busy in `{frame.f_code.co_name}`, line {frame.f_lineno}: `{source}`"
+            return tr("It was busy in `{function}`, line {line}: `{source}`", function=frame.f_code.co_name, line=frame.f_lineno, source=source)
         frame = frame.f_back
-    return "It was waiting, not computing: something it awaited never completed."
+    return tr("It was waiting, not computing: something it awaited never completed.")
 
 
 # Reports.
@@ -184,10 +185,11 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 def _footer(item: pytest.Item, target: TargetModule) -> str:
     topic = target.topic
-    lines = [f"  Stuck? `aiolings hint {topic.number}` gives a hint; exercises/{topic.dir}/README.md explains the topic."]
+    readme = f"exercises/{topic.dir}/{topic.readme_name(language())}"
+    lines = ["  " + tr("Stuck? `aiolings hint {number}` gives a hint; {readme} explains the topic.", number=topic.number, readme=readme)]
     if "rng" in getattr(item, "fixturenames", ()):
         seed = item.config.stash[SEED]
-        lines.append(f"  Inputs were random (seed {seed}); `--aiolings-seed {seed}` repeats them.")
+        lines.append("  " + tr("Inputs were random (seed {seed}); `--aiolings-seed {seed}` repeats them.", seed=seed))
     return "\n".join(lines)
 
 

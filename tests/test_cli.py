@@ -1,7 +1,8 @@
-"""The `aiolings` command, through its real entry point."""
+"""The `aiolings` command, through its real entry point, on a temporary copy of the course."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,29 +11,88 @@ from pathlib import Path
 import pytest
 
 from graders import __version__, course
+from graders.progress import CACHE
 
-from .conftest import ROOT
+from .conftest import ROOT, WRONG_ANSWERS
+
+TOPICS = course.load().topics
 
 
-def aiolings(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def aiolings(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    environment.update({"LANG": "C.UTF-8", **env})
     return subprocess.run(
         [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=30,
+        cwd=cwd, capture_output=True, text=True, timeout=60, env=environment,
     )
 
 
 @pytest.fixture
 def course_copy(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "exercises", tmp_path / "exercises")
+    for folder in ("exercises", "solutions"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    for topic in TOPICS:  # a learner's clone holds the pristine stubs, whatever this checkout holds
+        shutil.copyfile(topic.stub(), topic.exercise(tmp_path))
     return tmp_path
 
 
-def test_list_shows_every_topic_and_where_to_start(course_copy: Path) -> None:
-    out = aiolings("list", cwd=course_copy / "exercises").stdout
-    for topic in course.load().topics:
-        assert topic.title in out
-    assert "pytest exercises/01_coroutines" in out
-    assert "03_gather/gather.py" in out
+def solve(root: Path, spec: str) -> course.Topic:
+    topic = course.load().find(spec)
+    shutil.copyfile(topic.solution(root), topic.exercise(root))
+    return topic
+
+
+def test_list_on_a_fresh_copy_needs_no_grading(course_copy: Path) -> None:
+    done = aiolings(cwd=course_copy / "exercises")
+    assert done.returncode == 0
+    for topic in TOPICS:
+        assert topic.title in done.stdout
+    assert done.stdout.count("not started") == len(TOPICS)
+    assert "Progress: 0 of 7 topics done." in done.stdout
+    assert "01_coroutines/coroutines.py" in done.stdout and "pytest exercises/01_coroutines" in done.stdout
+    assert not (course_copy / CACHE).exists()  # nothing was graded: a pristine stub is "not started"
+
+
+def test_list_grades_a_changed_topic_once_then_answers_from_the_cache(course_copy: Path) -> None:
+    solve(course_copy, "1")
+    first = aiolings("list", cwd=course_copy).stdout
+    assert "✓ done" in first and "Progress: 1 of 7 topics done." in first
+    assert "Next: 02 tasks" in first
+    graded = (course_copy / CACHE).stat().st_mtime_ns
+    again = aiolings("list", cwd=course_copy).stdout
+    assert again == first
+    assert (course_copy / CACHE).stat().st_mtime_ns == graded  # a cache hit grades nothing, so writes nothing
+
+
+def test_a_hand_edited_cache_cannot_mark_a_topic_done(course_copy: Path) -> None:
+    topic = course.load().find("3")
+    shutil.copyfile(WRONG_ANSWERS / topic.dir / "sequential_awaits.py", topic.exercise(course_copy))
+    (course_copy / CACHE).parent.mkdir()
+    (course_copy / CACHE).write_text('{"03_gather": {"key": "forged", "state": "done", "passed": 7, "total": 7}}')
+    out = aiolings("list", cwd=course_copy).stdout
+    assert "✗ failing" in out and "Progress: 0 of 7 topics done." in out
+
+
+def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(course_copy: Path) -> None:
+    solve(course_copy, "gather")
+    passed = aiolings("check", "3", cwd=course_copy)
+    assert passed.returncode == 0, passed.stdout
+    assert "✓ 03 gather" in passed.stdout and "gather_all runs jobs concurrently" in passed.stdout
+
+    topic = course.load().find("3")
+    shutil.copyfile(WRONG_ANSWERS / topic.dir / "sequential_awaits.py", topic.exercise(course_copy))
+    failed = aiolings("check", "gather", "--seed", "7", cwd=course_copy)
+    assert failed.returncode == 1
+    assert "✗ gather_all runs jobs concurrently" in failed.stdout
+    assert "ran the jobs one after another" in failed.stdout and "job 0 |" in failed.stdout
+    assert "Traceback" not in failed.stdout
+
+
+def test_check_without_a_topic_takes_the_first_unfinished(course_copy: Path) -> None:
+    solve(course_copy, "1")
+    done = aiolings("check", cwd=course_copy)
+    assert done.returncode == 1
+    assert "02 tasks" in done.stdout and "is not written yet" in done.stdout
 
 
 def test_hints_are_revealed_one_at_a_time(course_copy: Path) -> None:
@@ -45,10 +105,52 @@ def test_hints_are_revealed_one_at_a_time(course_copy: Path) -> None:
     assert all(h in everything for h in hints)
 
 
+def test_reset_restores_the_pristine_stub_and_keeps_a_backup(course_copy: Path) -> None:
+    topic = solve(course_copy, "4")
+    mine = topic.exercise(course_copy).read_bytes()
+    done = aiolings("reset", "04", cwd=course_copy)
+    assert done.returncode == 0
+    assert topic.exercise(course_copy).read_bytes() == topic.stub().read_bytes()
+    backups = list((course_copy / ".aiolings" / "backups").iterdir())
+    assert [b.read_bytes() for b in backups] == [mine]
+    assert os.path.relpath(backups[0], course_copy) in done.stdout
+
+
+def test_the_solution_is_shown_only_once_the_topic_passes(course_copy: Path) -> None:
+    topic = course.load().find("1")
+    hidden = aiolings("solution", "1", cwd=course_copy)
+    assert hidden.returncode == 1 and "does not pass yet" in hidden.stdout
+    assert "asyncio.run" not in hidden.stdout
+    forced = aiolings("solution", "1", "--force", cwd=course_copy)
+    assert forced.returncode == 0 and "--force" in forced.stdout
+    assert topic.solution(course_copy).read_text() in forced.stdout
+    solve(course_copy, "1")
+    shown = aiolings("solution", "1", cwd=course_copy)
+    assert shown.returncode == 0 and topic.solution(course_copy).read_text() in shown.stdout
+
+
+def test_chinese_from_the_option_or_the_locale(course_copy: Path) -> None:
+    gather = course.load().find("gather")
+    listed = aiolings("--lang", "zh", cwd=course_copy).stdout
+    assert "aiolings：asyncio，一次学一个主题。" in listed and gather.title_zh in listed and "未开始" in listed
+    assert "README.zh-CN.md" in listed
+    hint = aiolings("hint", "3", cwd=course_copy, LANG="zh_CN.UTF-8").stdout
+    assert gather.hints_zh[0] in hint
+    checked = aiolings("--lang", "zh", "check", "3", cwd=course_copy).stdout
+    assert "还没有写" in checked and "可以试试" in checked and "README.zh-CN.md" in checked
+
+
 def test_an_unknown_topic_is_a_clear_error(course_copy: Path) -> None:
     done = aiolings("hint", "99", cwd=course_copy)
     assert done.returncode == 2
-    assert "no topic '99'; valid topics: 01_coroutines" in done.stderr
+    assert "no topic '99'; valid topics: 01_coroutines" in done.stdout
+
+
+def test_outside_a_course_it_says_so(tmp_path: Path) -> None:
+    listed = aiolings(cwd=tmp_path)
+    assert listed.returncode == 0 and "inside your copy of the course" in listed.stdout
+    checked = aiolings("check", cwd=tmp_path)
+    assert checked.returncode == 2 and "not inside a copy of the aiolings course" in checked.stdout
 
 
 def test_version() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import string
+import tomllib
 
 import pytest
 
@@ -47,3 +49,18 @@ def test_the_course_root_is_found_from_inside_it() -> None:
 def test_the_readme_lists_every_topic() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert all(f"exercises/{t.dir}" in readme for t in TOPICS)
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.dir)
+def test_every_topic_speaks_chinese_too(topic: course.Topic) -> None:
+    assert topic.readme(ROOT, "zh").is_file()
+    assert topic.title_zh and len(topic.hints_zh) == len(topic.hints)
+
+
+def test_translations_fill_in_the_same_blanks() -> None:
+    def blanks(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    catalog = tomllib.loads((ROOT / "graders" / "messages.zh.toml").read_text(encoding="utf-8"))
+    assert catalog
+    assert all(blanks(english) == blanks(chinese) for english, chinese in catalog.items())

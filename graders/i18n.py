@@ -1,0 +1,36 @@
+"""The learner's language, and the harness's sentences in it.
+
+English is written in the code itself; other languages live in graders/messages.<lang>.toml,
+keyed by the English template, so an untranslated sentence simply stays English. The choice
+comes from AIOLINGS_LANG (set by `aiolings --lang`, and inherited by the pytest process that
+grades), else from the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as gettext reads it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tomllib
+from importlib import resources
+
+LANGUAGES = ("en", "zh")
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def language() -> str:
+    """"zh" for Simplified Chinese, else "en"."""
+    chosen = os.environ.get("AIOLINGS_LANG") or next((os.environ[v] for v in LOCALE_VARIABLES if os.environ.get(v)), "")
+    return "zh" if chosen.lower().replace("-", "_").startswith("zh") else "en"
+
+
+@functools.cache
+def _catalog(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    text = resources.files("graders").joinpath(f"messages.{lang}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def tr(template: str, /, **values: object) -> str:
+    """`template` in the learner's language, with `values` filled in (str.format)."""
+    return _catalog(language()).get(template, template).format(**values)
