@@ -209,20 +209,20 @@ def grader_title(result: Result, names: list[str]) -> str:
 def run_watch(args: argparse.Namespace) -> int:
     progress = Progress(course_root())
     topic = progress.next_topic(progress.statuses())
+    console.clear()
     while topic is not None:
         path = topic.exercise(progress.root)
-        console.clear()
         if progress.known(topic) == Status(NOT_STARTED):
             console.print(tr("Next up: {topic}. Open {exercise} and save it to check your work.",
                              topic=label(topic), exercise=os.path.relpath(path)), markup=False)
         else:
             result = progress.check(topic)
+            console.clear()
             report(result)
             if result.status.state == DONE:
                 topic = progress.next_topic(progress.statuses())
-                console.print(tr("Moving on in a moment..."), style="green")
-                time.sleep(2)  # long enough to see the green line before the screen is redrawn
-                continue
+                console.print()
+                continue  # the green report stays on screen under the next topic's first line
         console.print("\n" + tr("Watching {exercise}: save it to check again. Ctrl-C quits.",
                                 exercise=os.path.relpath(path)), style="dim", markup=False)
         wait_for_save(path)

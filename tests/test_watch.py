@@ -1,0 +1,70 @@
+"""`aiolings watch` in a real terminal: tmux runs it, the test saves a file and reads the screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from graders import course
+
+from .test_cli import course_copy, solve  # noqa: F401 - course_copy is a fixture
+
+DEADLINE = 20.0  # seconds for each thing to appear; the screen is polled, so a fast machine takes about two in all
+
+
+@pytest.fixture
+def terminal(course_copy: Path) -> Iterator[str]:  # noqa: F811
+    name = f"aiolings-watch-{os.getpid()}"
+    command = f"cd {shlex.quote(str(course_copy))} && LANG=C.UTF-8 {shlex.quote(sys.executable)} -c " \
+              "'from graders.cli import main; raise SystemExit(main())' watch; sleep 30"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "140", "-y", "50", command], check=True,
+                   env={k: v for k, v in os.environ.items() if k not in ("TMUX", "AIOLINGS_LANG")})
+    try:
+        yield name
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def screen(name: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+
+
+def wait_for(name: str, text: str, *, saving: Callable[[], None] | None = None) -> str:
+    """Poll the screen for `text`; with `saving`, save again every second until it shows.
+
+    A save that lands while watch is between two watchers (just after a check) is not seen,
+    by design of any file watcher; a learner would simply save again, and so does the test.
+    """
+    end = time.monotonic() + DEADLINE
+    next_save = time.monotonic()
+    while time.monotonic() < end:
+        if saving is not None and time.monotonic() >= next_save:
+            saving()
+            next_save = time.monotonic() + 1
+        shown = screen(name)
+        if text in shown:
+            return shown
+        time.sleep(0.1)
+    raise AssertionError(f"the screen never showed {text!r}:\n{screen(name)}")
+
+
+@pytest.mark.timeout(90)
+def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(terminal: str, course_copy: Path) -> None:  # noqa: F811
+    wait_for(terminal, "Watching exercises/01_coroutines/coroutines.py")
+    shown = wait_for(terminal, "Next up: 02 tasks", saving=lambda: solve(course_copy, "1"))
+    assert "✓ 01 coroutines: 6 of 6 graders pass" in shown
+    assert "Topic 01 coroutines passes" in shown
+    tasks = course.load().find("2").exercise(course_copy)
+    # The report is longer than the screen: its last failure and the watch line are what stay in view.
+    shown = wait_for(terminal, "`first_finished` is not written yet", saving=lambda: tasks.write_text(tasks.read_text() + "\n# started\n"))
+    assert "Watching exercises/02_tasks/tasks.py" in shown
+    subprocess.run(["tmux", "send-keys", "-t", terminal, "C-c"], check=True)
+    time.sleep(0.2)
+    assert "Traceback" not in screen(terminal)
