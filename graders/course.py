@@ -22,6 +22,7 @@ class Topic:
     hints: tuple[str, ...]
     title_zh: str = ""
     hints_zh: tuple[str, ...] = ()
+    points: int = 10  # for `aiolings grade`, shared evenly by the topic's graders
 
     def title_in(self, lang: str) -> str:
         return self.title_zh if lang == "zh" and self.title_zh else self.title
@@ -89,6 +90,7 @@ def parse(text: str) -> Course:
             hints=tuple(entry.get("hints", ())),
             title_zh=entry.get("title_zh", ""),
             hints_zh=tuple(entry.get("hints_zh", ())),
+            points=entry.get("points", 10),
         )
         for entry in data["topic"]
     ]

@@ -49,6 +49,11 @@ class Learner:
         self.threads = threads
         self.module: ModuleType | None = None
         self.load_error: str | None = None
+        self.untouched = {name: _resolve(name) for name in WATCHED}
+
+    def replaced(self) -> list[str]:
+        """Clocks and asyncio functions the learner's code swapped for something else."""
+        return [name for name, original in self.untouched.items() if _resolve(name) is not original]
 
     def load(self) -> None:
         """Import the file. Errors are kept, not raised: they fail the test itself, not its setup."""
@@ -74,6 +79,13 @@ class Learner:
             self.load_error = tr("Importing {file} failed:", file=self.shown) + f"\n{self.format_error(error)}"
         else:
             self.module = module
+        if self.replaced():
+            self.load_error = self._replaced_message()
+
+    def _replaced_message(self) -> str:
+        return tr("{file} replaced {names}: the graders measure your code with these, so they cannot check it.",
+                  file=self.shown, names=", ".join(self.replaced())) + "\n" + tr(
+            "Use them as they are; do not assign to attributes of asyncio, time or the event loop.")
 
     def unload(self) -> None:
         if self.module is not None:
@@ -196,6 +208,8 @@ class Learner:
         """Fail at once for errors no grader accepts: blocking calls, unwritten TODOs, a changed signature."""
         __tracebackhide__ = True
         self.check_not_blocked(name)
+        if self.replaced():
+            fail(tr("`{name}` changed the tools the graders measure with.", name=name), details=self._replaced_message())
         if inspect.iscoroutine(outcome.value):
             outcome.value.close()  # it will never run; closing it avoids a "never awaited" warning on top
             fail(
@@ -241,6 +255,22 @@ class Learner:
         lines = [f"{self.shown}, line {f.lineno}, in {f.name}\n    {f.line}" for f in frames]
         lines.append(f"{type(error).__name__}: {error}")
         return "\n".join(lines)
+
+
+# What graders measure with: replacing any of these could fake speed or hide blocking.
+WATCHED = (
+    "asyncio.sleep", "asyncio.gather", "asyncio.wait", "asyncio.wait_for", "asyncio.timeout", "asyncio.create_task",
+    "asyncio.to_thread", "asyncio.get_running_loop", "asyncio.BaseEventLoop.time", "asyncio.BaseEventLoop.run_in_executor",
+    "time.sleep", "time.time", "time.monotonic", "time.perf_counter", "threading.Thread.start",
+)
+
+
+def _resolve(dotted: str) -> object:
+    module, *attributes = dotted.split(".")
+    value: object = sys.modules[module]
+    for attribute in attributes:
+        value = getattr(value, attribute, None)
+    return value
 
 
 def describe_syntax_error(error: SyntaxError, shown: str) -> str:

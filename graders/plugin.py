@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from . import course
+from .audit import Audit
 from .blocking import LoopGuard
 from .feedback import GraderFailure, TookTooLong
 from .i18n import language, tr
@@ -44,8 +45,14 @@ def pytest_configure(config: pytest.Config) -> None:
     seed = config.getoption("aiolings_seed")
     config.stash[SEED] = seed if seed is not None else random.randrange(1, 100_000)
     report = config.getoption("aiolings_report")
+    # Taken out of the environment before any learner code runs; `aiolings grade` checks it comes back.
+    nonce = os.environ.pop("AIOLINGS_NONCE", None)
+    audit = None
+    if nonce is not None:  # graded by `aiolings grade`: the code under test is hostile until proven otherwise
+        audit = Audit(Path(os.environ.pop("AIOLINGS_STUDENTS")), Path(os.environ.pop("AIOLINGS_WRITABLE")))
+        audit.install()
     if report:
-        config.pluginmanager.register(ReportWriter(Path(report)), "aiolings-report")
+        config.pluginmanager.register(ReportWriter(Path(report), nonce, audit), "aiolings-report")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -196,8 +203,10 @@ def _footer(item: pytest.Item, target: TargetModule) -> str:
 class ReportWriter:
     """Collects each grader's outcome and message; writes them as JSON when the session ends."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, nonce: str | None = None, audit: Audit | None = None) -> None:
         self.path = path
+        self.nonce = nonce
+        self.audit = audit
         self.results: dict[str, dict[str, str]] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -211,4 +220,7 @@ class ReportWriter:
             self.results[report.nodeid] = {"nodeid": report.nodeid, "outcome": "error", "message": str(report.longrepr)}
 
     def pytest_sessionfinish(self) -> None:
-        self.path.write_text(json.dumps(list(self.results.values()), indent=1), encoding="utf-8")
+        entries = list(self.results.values())
+        refused = [vars(a) for a in self.audit.attempts] if self.audit else []
+        report = entries if self.nonce is None else {"nonce": self.nonce, "results": entries, "refused": refused}
+        self.path.write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +93,49 @@ def graded(request: pytest.FixtureRequest) -> Graded:
     Autouse so that these runs overlap with everything else the session does.
     """
     return Graded(request.config.stash[SEED], _wanted_topics(request.session))
+
+
+SUBMISSIONS = ROOT / "tests" / "submissions"
+
+
+class GradedClass:
+    """tests/submissions as a class, graded by `aiolings grade` in the background from the session's start.
+
+    Every student also hands in a correct topic 01, to show the other topics are scored normally;
+    three more students are built here: a correct one, one as a zip with a wrapping folder, and
+    one whose zip nests its files too deep to be found.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.output = folder / "class", folder / "grades"
+        shutil.copytree(SUBMISSIONS, self.folder, ignore=shutil.ignore_patterns("README.md"))
+        gather, coroutines = course.load().find("3"), course.load().find("1")
+        for name in ("correct", "with_its_own_conftest"):
+            (self.folder / name).mkdir(exist_ok=True)
+            shutil.copyfile(gather.solution(ROOT), self.folder / name / gather.module)
+        for deep, name in (("hand-in/", "zipped"), ("hand-in/b/c/", "nested_too_deep")):
+            with zipfile.ZipFile(self.folder / f"{name}.zip", "w") as archive:
+                archive.write(gather.solution(ROOT), f"{deep}exercises/{gather.dir}/{gather.module}")
+                archive.write(coroutines.solution(ROOT), f"hand-in/exercises/{coroutines.dir}/{coroutines.module}")
+        for student in self.folder.iterdir():
+            if student.is_dir():
+                shutil.copyfile(coroutines.solution(ROOT), student / coroutines.module)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "grade", str(self.folder),
+             "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5", "-j", "2"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+
+    def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
+        output, _ = self.process.communicate(timeout=240)
+        assert self.process.returncode == 0, output
+        data = json.loads((self.output / "grades.json").read_text(encoding="utf-8"))
+        return {s["student"]: s for s in data["students"]}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def graded_class(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> GradedClass | None:
+    """Started before the first test when the session includes the grading tests, so it overlaps the rest."""
+    if not any(item.path.name == "test_grade.py" for item in request.session.items):
+        return None
+    return GradedClass(tmp_path_factory.mktemp("graded-class"))

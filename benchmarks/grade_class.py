@@ -1,0 +1,80 @@
+"""Grade a generated class with `aiolings grade`, against the naive way, and check it is repeatable.
+
+    python benchmarks/grade_class.py                 # 60 submissions
+    python benchmarks/grade_class.py --students 12
+
+The class mixes correct submissions (the reference solutions), partly wrong ones (a wrong
+answer from tests/wrong_answers for some topics) and hostile ones (tests/submissions for
+topic 03). The naive way is one plain `pytest exercises` process per submission, no isolation.
+Prints submissions per minute for both, and whether two gradings gave identical grade files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graders import course  # noqa: E402
+
+
+def make_class(folder: Path, students: int, rng: random.Random) -> None:
+    topics = course.load().topics
+    hostile = sorted(p for p in (ROOT / "tests" / "submissions").iterdir() if (p / "gather.py").is_file())
+    for n in range(students):
+        student = folder / f"student{n:02d}" / "exercises"
+        for topic in topics:
+            (student / topic.dir).mkdir(parents=True)
+            shutil.copyfile(topic.solution(ROOT), student / topic.dir / topic.module)
+        kind = n % 4
+        if kind in (1, 2):  # partly wrong: a realistic mistake in a few topics
+            for topic in rng.sample(topics, 3):
+                wrong = sorted((ROOT / "tests" / "wrong_answers" / topic.dir).glob("*.py"))
+                shutil.copyfile(rng.choice(wrong), student / topic.dir / topic.module)
+        elif kind == 3:  # hostile in topic 03
+            shutil.copyfile(rng.choice(hostile) / "gather.py", student / "03_gather" / "gather.py")
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        make_class(folder / "class", args.students, random.Random(2026))
+        grade = [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "grade", str(folder / "class")]
+        first = timed([*grade, "-o", str(folder / "first")], ROOT)
+        second = timed([*grade, "-o", str(folder / "second")], ROOT)
+        naive = sum(
+            timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "exercises"], student)
+            for student in sorted((folder / "class").iterdir())
+        )
+        same = all(
+            filecmp.cmp(folder / "first" / name, folder / "second" / name, shallow=False)
+            for name in ("grades.csv", "grades.json", "junit.xml")
+        )
+    per_minute = lambda seconds: 60 * args.students / seconds  # noqa: E731
+    print(f"aiolings grade: {first:.1f} s and {second:.1f} s for {args.students} submissions: "
+          f"{per_minute(first):.1f} and {per_minute(second):.1f} submissions/minute")
+    print(f"naive pytest per submission: {naive:.1f} s: {per_minute(naive):.1f} submissions/minute")
+    print(f"grade files identical across the two gradings: {same}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,197 @@
+"""`aiolings grade`: score a class's submissions with the installed graders, safely, into files
+that grading platforms take (CSV, JSON, JUnit XML, Gradescope results.json) and one HTML page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from rich.progress import Progress
+
+from . import course, sandbox, submissions
+from .i18n import tr
+
+DEFAULT_SEED = 1  # one fixed seed, so grading the same class twice gives the same grades
+
+
+@dataclass(frozen=True)
+class Graded:
+    student: str
+    problems: tuple[str, ...]
+    topics: tuple[sandbox.TopicResult, ...]
+
+    def score(self, result: sandbox.TopicResult) -> float:
+        topic = course.load().by_dir(result.topic)
+        assert topic is not None
+        if result.problem or not result.verdicts:
+            return 0.0
+        return round(topic.points * sum(v.passed for v in result.verdicts) / len(result.verdicts), 2)
+
+    @property
+    def total(self) -> float:
+        return round(sum(self.score(r) for r in self.topics), 2)
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    grade = commands.add_parser("grade", help="instructors: grade a folder of submissions into CSV, JSON, JUnit, "
+                                "Gradescope and HTML files")
+    grade.add_argument("submissions", nargs="+", type=Path, help="student folders or .zip files, or folders of them")
+    grade.add_argument("-o", "--output", type=Path, required=True, help="folder for the grade files")
+    grade.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once")
+    grade.add_argument("--topics", help="only these topics, e.g. 01,03")
+    grade.add_argument("--timeout", type=float, default=sandbox.Limits.grader, help="seconds each grader may run (real time)")
+    grade.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the graders' random inputs")
+    grade.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    all_topics = course.load().topics
+    topics = [course.load().find(spec) for spec in args.topics.split(",")] if args.topics else list(all_topics)
+    found = submissions.find(args.submissions)
+    limits = sandbox.Limits(grader=args.timeout)
+
+    def grade(submission: submissions.Submission) -> Graded:
+        results = sandbox.grade_topics(submission.files, topics, seed=args.seed, limits=limits)
+        return Graded(submission.student, tuple(submission.problems), tuple(results))
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool, Progress(transient=True) as bar:
+        task = bar.add_task(tr("grading"), total=len(found))
+        graded = []
+        for result in pool.map(grade, found):
+            graded.append(result)
+            bar.advance(task)
+    graded.sort(key=lambda g: g.student)
+    write(args.output, topics, graded)
+    print(tr("Graded {count} submissions into {folder}.", count=len(graded), folder=args.output))
+    return 0
+
+
+# Outputs.
+
+
+def write(folder: Path, topics: list[course.Topic], graded: list[Graded]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = as_json(topics, graded)
+    (folder / "grades.json").write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    with (folder / "grades.csv").open("w", newline="", encoding="utf-8") as file:
+        table = csv.writer(file)
+        table.writerow(["student", *(t.dir for t in topics), "total"])
+        for g in graded:
+            table.writerow([g.student, *(g.score(r) for r in g.topics), g.total])
+    (folder / "junit.xml").write_bytes(junit(graded))
+    for g, student in zip(graded, data["students"]):
+        path = folder / "gradescope" / g.student / "results.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(gradescope(student), indent=1, ensure_ascii=False), encoding="utf-8")
+    (folder / "report.html").write_text(report_html(data), encoding="utf-8")
+
+
+def as_json(topics: list[course.Topic], graded: list[Graded]) -> dict[str, object]:
+    return {
+        "topics": [{"dir": t.dir, "title": t.title, "points": t.points} for t in topics],
+        "students": [
+            {
+                "student": g.student,
+                "total": g.total,
+                "max": sum(t.points for t in topics),
+                "problems": list(g.problems),
+                "topics": [
+                    {
+                        "topic": r.topic,
+                        "score": g.score(r),
+                        "max": course.load().by_dir(r.topic).points,  # type: ignore[union-attr]
+                        "problem": r.problem,
+                        "graders": [{"name": v.grader, "passed": v.passed, "message": v.message} for v in r.verdicts],
+                    }
+                    for r in g.topics
+                ],
+            }
+            for g in graded
+        ],
+    }
+
+
+def gradescope(student: dict) -> dict[str, object]:  # type: ignore[type-arg]
+    """Gradescope's autograder results format: a score, and one test per grader."""
+    tests = []
+    for topic in student["topics"]:
+        if topic["problem"] or not topic["graders"]:
+            tests.append({"name": topic["topic"], "score": 0, "max_score": topic["max"], "status": "failed",
+                          "output": topic["problem"] or ""})
+            continue
+        share = round(topic["max"] / len(topic["graders"]), 4)
+        for grader in topic["graders"]:
+            tests.append({
+                "name": f"{topic['topic']}: {grader['name']}", "score": share if grader["passed"] else 0,
+                "max_score": share, "status": "passed" if grader["passed"] else "failed", "output": grader["message"],
+            })
+    return {"score": student["total"], "output": "; ".join(student["problems"]), "tests": tests}
+
+
+def junit(graded: list[Graded]) -> bytes:
+    suites = ElementTree.Element("testsuites", name="aiolings")
+    for g in graded:
+        cases = [(r, v) for r in g.topics for v in (r.verdicts or (None,))]
+        failures = sum(1 for r, v in cases if v is None or not v.passed)
+        suite = ElementTree.SubElement(suites, "testsuite", name=g.student, tests=str(len(cases)), failures=str(failures))
+        for r, v in cases:
+            case = ElementTree.SubElement(suite, "testcase", classname=f"{g.student}.{r.topic}", name=v.grader if v else r.topic)
+            if v is None or not v.passed:
+                text = (v.message if v else r.problem) or ""
+                ElementTree.SubElement(case, "failure", message=text.splitlines()[0] if text else "").text = text
+    return ElementTree.tostring(suites, encoding="utf-8", xml_declaration=True)
+
+
+def report_html(data: dict) -> str:  # type: ignore[type-arg]
+    """One static page, no scripts or outside assets: overview, distribution, each student's details."""
+    e = html.escape
+    topics = data["topics"]
+    students = data["students"]
+    most = max((s["max"] for s in students), default=0) or 1
+    buckets = [0] * 10
+    for s in students:
+        buckets[min(int(10 * s["total"] / most), 9)] += 1
+    rows = "".join(
+        f"<tr><td><a href='#{e(s['student'])}'>{e(s['student'])}</a></td>"
+        + "".join(f"<td>{t['score']:g}</td>" for t in s["topics"])
+        + f"<td><b>{s['total']:g}</b> / {s['max']:g}</td></tr>"
+        for s in students
+    )
+    bars = "".join(
+        f"<tr><td>{10 * i}–{10 * i + 10}%</td><td><span class='bar' style='width:{2 * n}em'></span> {n}</td></tr>"
+        for i, n in enumerate(buckets)
+    )
+    details = []
+    for s in students:
+        parts = [f"<section id='{e(s['student'])}'><h3>{e(s['student'])}: {s['total']:g} / {s['max']:g}</h3>"]
+        parts += [f"<p class='problem'>{e(p)}</p>" for p in s["problems"]]
+        for t in s["topics"]:
+            parts.append(f"<h4>{e(t['topic'])}: {t['score']:g} / {t['max']:g}</h4>")
+            if t["problem"]:
+                parts.append(f"<p class='problem'>{e(t['problem'])}</p>")
+            for g in t["graders"]:
+                mark = "✓" if g["passed"] else "✗"
+                body = f"<pre>{e(g['message'])}</pre>" if g["message"] else ""
+                parts.append(f"<details><summary>{mark} {e(g['name'])}</summary>{body}</details>")
+        parts.append("</section>")
+        details.append("".join(parts))
+    head = "".join(f"<th>{e(t['dir'])}</th>" for t in topics)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>aiolings grades</title>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.2em .6em;text-align:left}}
+.bar{{display:inline-block;height:.8em;background:#4a7}}pre{{background:#f4f4f4;padding:.6em;overflow:auto}}
+.problem{{color:#a00}}</style></head><body>
+<h1>aiolings grades</h1><p>{len(students)} students.</p>
+<h2>Overview</h2><table><tr><th>student</th>{head}<th>total</th></tr>{rows}</table>
+<h2>Distribution of totals</h2><table>{bars}</table>
+<h2>Students</h2>{''.join(details)}
+</body></html>
+"""

@@ -1,0 +1,199 @@
+"""Running the installed graders on one student's files, treating the student's code as hostile.
+
+Threat model. Student code runs inside the pytest process that grades it, so anything that
+process can do, the student's code can do too. What this module guarantees:
+
+- Only the manifest's topic modules reach the run, in a fresh temporary folder; pytest runs
+  in isolated mode (-I: no PYTHONPATH, no user site) with an empty ini of ours, so no
+  conftest, ini or sitecustomize of the student's is read. The graders are the installed ones.
+- Limits: wall-clock time per topic (the process group is killed), CPU seconds, address
+  space, file size (a flood of output dies on it), and no network but loopback (a new network
+  namespace when `unshare -n` works here; otherwise network is NOT cut off, and the result
+  says so).
+- The verdicts are not taken on trust. The run also grades a canary, the pristine stub,
+  after the student's file: every canary grader must fail, so a patch that turns failures
+  into passes (pytest hooks, the plugin, the graders) shows itself. The report must carry a
+  per-run nonce the plugin removes from the environment before any student code runs, and
+  every grader must report exactly once. Anything else scores 0 for that topic, with why.
+
+What remains possible: code that finds the nonce in memory and forges a report that fools
+every check, or a patch aimed at the student's own graders only, sparing the canary. Such
+code is itself evidence; the HTML report and grades.json keep each grader's message for
+review. As root, RLIMIT_NPROC does not bind, so forks are bounded by time: the whole process
+group is killed at the limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import course
+
+CANARY = "canary"
+STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
+
+
+@dataclass(frozen=True)
+class Limits:
+    grader: float = 10.0  # seconds of real time for one grader; a topic's process gets its graders' sum, plus start-up
+    memory: int = 2 * 1024**3  # bytes of address space
+    file_size: int = 20 * 1024**2  # bytes per written file, captured output included
+
+
+@dataclass(frozen=True)
+class Verdict:
+    grader: str
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    topic: str
+    verdicts: tuple[Verdict, ...]
+    problem: str | None = None  # why the whole topic scores 0, in one sentence
+
+
+@functools.cache
+def loopback_only() -> list[str]:
+    """A command prefix that runs in a new network namespace with only loopback up, if possible here."""
+    ip = shutil.which("ip")
+    if shutil.which("unshare") is None or ip is None:
+        return []
+    try:
+        subprocess.run(["unshare", "-n", ip, "link", "set", "lo", "up"], check=True, capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return ["unshare", "-n", "sh", "-c", f'{ip} link set lo up && exec "$@"', "sh"]
+
+
+def grade_topics(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits) -> list[TopicResult]:
+    """All `topics` for one student. One process for all of them first (fast); any topic whose
+    result that run cannot vouch for is graded again in a process of its own."""
+    present = [t for t in topics if t.dir in files]
+    results = {t.dir: TopicResult(t.dir, (), "no file for this topic in the submission") for t in topics if t.dir not in files}
+    if present:
+        together = _run(files, present, seed=seed, limits=limits)
+        for topic in present:
+            result = together.get(topic.dir)
+            if result is None or result.problem is not None:
+                result = _run(files, [topic], seed=seed, limits=limits)[topic.dir]
+            results[topic.dir] = result
+    return [results[t.dir] for t in topics]
+
+
+def graders_of(topic: course.Topic) -> int:
+    return sum(name.startswith("test_") for name in vars(importlib.import_module(topic.graders)))
+
+
+def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits) -> dict[str, TopicResult]:
+    seconds = STARTUP + limits.grader * sum(graders_of(t) for t in topics)
+    with tempfile.TemporaryDirectory(prefix="aiolings-grade-") as scratch:
+        work, private = Path(scratch) / "work", Path(scratch) / "private"
+        work.mkdir()
+        private.mkdir()
+        targets, canaries = [], []
+        for topic in topics:
+            target = work / "exercises" / topic.dir / topic.module
+            target.parent.mkdir(parents=True)
+            target.write_bytes(files[topic.dir])
+            canary = work / CANARY / topic.dir / topic.module
+            canary.parent.mkdir(parents=True)
+            shutil.copyfile(topic.stub(), canary)
+            targets.append(str(target.relative_to(work)))
+            canaries.append(str(canary.relative_to(work)))
+        ini = private / "pytest.ini"
+        ini.write_text("[pytest]\n", encoding="utf-8")
+        report = private / "report.json"
+        nonce = secrets.token_hex(16)
+        command = [
+            *loopback_only(), sys.executable, "-I", "-m", "pytest", "-q", "-c", str(ini), "--rootdir", str(work),
+            "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", f"--aiolings-seed={seed}", f"--timeout={limits.grader:g}",
+            f"--aiolings-report={report}", *targets, *canaries,
+        ]
+        (work / ".tmp").mkdir()
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8",
+               "TMPDIR": str(work / ".tmp"), "PYTHONDONTWRITEBYTECODE": "1", "AIOLINGS_NONCE": nonce,
+               "AIOLINGS_STUDENTS": str(work / "exercises"), "AIOLINGS_WRITABLE": str(work)}
+        ended = _execute(command, work, env, limits, seconds)
+        return _read(report, nonce, topics, ended, scratch)
+
+
+def _execute(command: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float) -> str | None:
+    """Run with limits; if it did not end normally, say how it ended. Its output is thrown away:
+    the verdicts come from the report, and a flood of output must not cost memory here."""
+    # prlimit rather than a preexec_fn: grading runs in threads, where preexec_fn may deadlock.
+    limited = [
+        "prlimit", f"--cpu={int(seconds) + 5}", f"--as={limits.memory}", f"--fsize={limits.file_size}", "--", *command,
+    ]
+    process = subprocess.Popen(limited, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    ended = None
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        ended = f"it was still running after {seconds:g} s and was stopped"
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # forks and threads it left behind go too
+        except ProcessLookupError:
+            pass
+        process.wait()
+    if ended is None and process.returncode < 0:
+        ended = f"the grading process was killed by {signal.Signals(-process.returncode).name} (a limit on CPU time, memory or output size)"
+    return ended
+
+
+def _read(
+    report: Path, nonce: str, topics: list[course.Topic], ended: str | None, scratch: str
+) -> dict[str, TopicResult]:
+    def plain(text: str) -> str:
+        return text.replace(scratch, "<grading folder>")  # the same words in every run, for identical grade files
+
+    def all_zero(problem: str) -> dict[str, TopicResult]:
+        return {t.dir: TopicResult(t.dir, (), problem) for t in topics}
+
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return all_zero(ended or "the grading process ended without reporting (did the code exit the interpreter?)")
+    if not isinstance(data, dict) or data.get("nonce") != nonce or not isinstance(data.get("results"), list):
+        return all_zero("the report of the grading run was not written by the graders")
+    refused: dict[str, list[str]] = {}
+    for attempt in data.get("refused", []):
+        where = Path(str(attempt.get("file", "")))
+        refused.setdefault(where.parent.name, []).append(f"{attempt.get('what')} (line {attempt.get('line')})")
+    by_target: dict[str, list[tuple[str, str, str]]] = {}
+    for entry in data["results"]:
+        target, _, grader = str(entry.get("nodeid", "")).partition("::")
+        by_target.setdefault(target, []).append((grader, str(entry.get("outcome")), str(entry.get("message", ""))))
+    results = {}
+    for topic in topics:
+        mine = by_target.get(f"exercises/{topic.dir}/{topic.module}", [])
+        canary = by_target.get(f"{CANARY}/{topic.dir}/{topic.module}", [])
+        graders = [g for g, _, _ in canary]
+        if not canary or any(outcome != "failed" for _, outcome, _ in canary):
+            results[topic.dir] = TopicResult(topic.dir, (), "the graders' own canary did not fail as it must: the code "
+                                             "under test interfered with the grading, so its results cannot be trusted")
+        elif topic.dir in refused:
+            results[topic.dir] = TopicResult(topic.dir, (), plain("the code tried what grading does not allow: "
+                                                                  + "; ".join(sorted(set(refused[topic.dir])))))
+        elif sorted(g for g, _, _ in mine) != sorted(graders):
+            results[topic.dir] = TopicResult(topic.dir, (), ended or "not every grader reported exactly once: the file "
+                                             "could not be collected, or the run was cut short")
+        else:
+            results[topic.dir] = TopicResult(
+                topic.dir, tuple(Verdict(g, outcome == "passed", plain(message)) for g, outcome, message in mine)
+            )
+    return results

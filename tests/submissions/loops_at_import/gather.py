@@ -1,0 +1,4 @@
+"""Spins forever as soon as it is imported."""
+
+while True:
+    pass

@@ -1,0 +1,1 @@
+raise SystemExit("this sitecustomize must never be imported by aiolings grade")

@@ -1,0 +1,90 @@
+"""`aiolings grade` on a class of hostile submissions (tests/submissions): each scores 0 on the
+topic it attacks, with its reason, and everything else is scored normally."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from graders import submissions
+
+from .conftest import GradedClass
+
+HOSTILE = {
+    "loops_at_import": "never finished",
+    "awaits_forever": "still running after 600 s of loop time",
+    "sleeps_on_the_loop": "blocked the event loop",
+    "exits_at_import": "called exit() while it was being imported",
+    "kills_the_interpreter": "ended without reporting",
+    "forks": "starting a process (os.fork) (line 7)",
+    "eats_memory": "MemoryError",
+    "prints_100_mb": "File too large",
+    "writes_outside": "writing to /tmp/aiolings-was-here.txt (line 3)",
+    "fakes_speed": "replaced asyncio.sleep",
+    "patches_pytest": "canary did not fail as it must",
+    "fakes_the_report": "writing to <grading folder>/private/report.json",
+    "phones_home": "connecting to 93.184.216.34",
+    "syntax_error": "could not be loaded",
+    "missing_file": "no file for this topic",
+    "nested_too_deep": "no file for this topic",
+}
+
+
+def topic(student: dict, name: str) -> dict:  # type: ignore[type-arg]
+    return next(t for t in student["topics"] if t["topic"] == name)
+
+
+def reasons(entry: dict) -> str:  # type: ignore[type-arg]
+    return "\n".join([entry["problem"] or "", *(g["message"] for g in entry["graders"])])
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_code_scores_zero_on_its_topic_with_its_reason(graded_class: GradedClass, name: str) -> None:
+    student = graded_class.students()[name]
+    gather = topic(student, "03_gather")
+    assert gather["score"] == 0, reasons(gather)
+    assert HOSTILE[name] in reasons(gather)
+    assert topic(student, "01_coroutines")["score"] == 10  # the other topic is scored normally
+
+
+@pytest.mark.parametrize("name", ["correct", "zipped", "with_its_own_conftest"])
+def test_correct_submissions_get_full_marks(graded_class: GradedClass, name: str) -> None:
+    student = graded_class.students()[name]
+    assert student["total"] == student["max"] == 20, json.dumps(student, indent=1)[:3000]
+
+
+def test_every_output_names_every_student(graded_class: GradedClass) -> None:
+    students = graded_class.students()
+    out = graded_class.output
+    rows = (out / "grades.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "student,01_coroutines,03_gather,total"
+    assert sorted(r.split(",")[0] for r in rows[1:]) == sorted(students)
+    suites = ElementTree.parse(out / "junit.xml").getroot()
+    assert sorted(s.get("name") for s in suites) == sorted(students)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert all(f"id='{name}'" in page for name in students) and "<script" not in page
+    for name, student in students.items():
+        results = json.loads((out / "gradescope" / name / "results.json").read_text(encoding="utf-8"))
+        assert results["score"] == student["total"]
+        assert {"name", "score", "max_score", "status", "output"} <= set(results["tests"][0])
+        assert sum(t["max_score"] for t in results["tests"]) == pytest.approx(student["max"], abs=0.01)
+
+
+def test_only_the_topic_modules_are_taken_from_a_submission(tmp_path: Path) -> None:
+    folder = tmp_path / "ada"
+    (folder / "exercises" / "03_gather").mkdir(parents=True)
+    (folder / "exercises" / "03_gather" / "gather.py").write_text("answer = 42\n")
+    (folder / "conftest.py").write_text("raise SystemExit\n")
+    (folder / "graders").mkdir()
+    (folder / "graders" / "course.toml").write_text("")
+    archive = tmp_path / "bob.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("bob/03_gather/gather.py", "answer = 43\n")
+        zipped.writestr("../evil/gather.py", "answer = 0\n")
+    found = {s.student: s for s in submissions.find([folder, archive])}
+    assert found["ada"].files == {"03_gather": b"answer = 42\n"}
+    assert found["bob"].files == {"03_gather": b"answer = 43\n"}
