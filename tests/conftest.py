@@ -20,6 +20,9 @@ from graders.plugin import SEED
 ROOT = Path(__file__).resolve().parent.parent
 WRONG_ANSWERS = ROOT / "tests" / "wrong_answers"
 
+# Students' hand-ins, some with a conftest of their own: data for `aiolings grade`, never tests.
+collect_ignore = ["submissions"]
+
 
 @dataclass(frozen=True)
 class WrongAnswer:
