@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, course, grade
+from . import __version__, course, exports, grade
 from .grading import Result
 from .i18n import LANGUAGES, language, tr
 from .progress import DONE, FAILING, MISSING, NOT_STARTED, Check, Progress, Status
@@ -77,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
     solution.add_argument("--force", action="store_true", help="show it even though your version does not pass yet")
     solution.set_defaults(run=show_solution)
     grade.add_command(commands)
+    exports.add_command(commands)
     return top
 
 

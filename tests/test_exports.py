@@ -1,0 +1,76 @@
+"""`aiolings export`: the Gradescope autograder runs like Gradescope runs it, and the GitHub
+Classroom workflow has the documented shape and grades with the installed graders only."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from graders import course
+
+from .conftest import ROOT, WRONG_ANSWERS
+
+
+def aiolings(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def test_the_gradescope_autograder_writes_results_json(tmp_path: Path) -> None:
+    assert aiolings("export", "gradescope", "-o", "autograder.zip", cwd=tmp_path).returncode == 0
+    root = tmp_path / "autograder"  # laid out as Gradescope lays it out
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
+        archive.extractall(root / "source")
+    assert "pip install /autograder/source/course" in (root / "source" / "setup.sh").read_text()
+    assert (root / "source" / "course" / "graders" / "course.toml").is_file()
+    shutil.copyfile(root / "source" / "run_autograder", root / "run_autograder")
+    gather, coroutines = course.load().find("3"), course.load().find("1")
+    (root / "submission").mkdir()
+    shutil.copyfile(coroutines.solution(ROOT), root / "submission" / coroutines.module)
+    shutil.copyfile(WRONG_ANSWERS / gather.dir / "sequential_awaits.py", root / "submission" / gather.module)
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    done = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert set(results) >= {"score", "tests"}
+    assert all({"name", "score", "max_score", "status", "output"} <= set(t) for t in results["tests"])
+    assert all(t["status"] in ("passed", "failed") for t in results["tests"])
+    assert results["score"] == round(sum(t["score"] for t in results["tests"]), 2)
+    by_name = {t["name"]: t for t in results["tests"]}
+    assert by_name["03_gather: test_gather_all_runs_jobs_concurrently"]["status"] == "failed"
+    assert by_name["01_coroutines: test_greet_returns_the_greeting"]["status"] == "passed"
+
+
+def test_the_classroom_workflow_grades_with_the_installed_graders_only(tmp_path: Path) -> None:
+    source = "git+https://github.com/example/aiolings@0123abcd"
+    done = aiolings("export", "classroom", "--source", source, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    workflow = json.loads((tmp_path / ".github" / "workflows" / "classroom.yml").read_text())  # JSON is YAML too
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    graders = [s for s in steps if s.get("uses") == "classroom-resources/autograding-command-grader@v1"]
+    reporter = next(s for s in steps if s.get("uses") == "classroom-resources/autograding-grading-reporter@v1")
+    assert len(graders) == len(course.load().topics)
+    assert reporter["with"]["runners"] == ",".join(s["id"] for s in graders)
+    for step, topic in zip(graders, course.load().topics):
+        assert step["id"][0].isalpha() and step["with"]["max-score"] == topic.points
+        assert {"test-name", "setup-command", "command", "timeout"} <= set(step["with"])
+        assert source in step["with"]["setup-command"]
+        assert reporter["env"][f"{step['id'].upper()}_RESULTS"] == f"${{{{steps.{step['id']}.outputs.result}}}}"
+
+    # A student's repository whose own conftest and graders/ would sabotage the run, if read.
+    repo = tmp_path / "student"
+    gather = course.load().find("3")
+    (repo / "exercises" / gather.dir).mkdir(parents=True)
+    shutil.copyfile(gather.solution(ROOT), repo / "exercises" / gather.dir / gather.module)
+    (repo / "conftest.py").write_text("raise SystemExit('a conftest of the student must not be loaded')\n")
+    (repo / "graders").mkdir()
+    (repo / "graders" / "__init__.py").write_text("raise SystemExit('the student must not provide the graders')\n")
+    command = graders[2]["with"]["command"].replace("python -I", f"{sys.executable} -I")
+    run = subprocess.run(["bash", "-c", command], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "7 passed" in run.stdout
