@@ -7,8 +7,8 @@ from typing import Any
 
 from .feedback import fail, plural, seconds
 from .i18n import tr
-from .learner import Learner
-from .probes import Recorder
+from .learner import Learner, Outcome
+from .probes import Recorder, loop_clock
 
 TOLERANCE = 0.01  # seconds of loop time; virtual time is exact up to float rounding
 
@@ -105,3 +105,33 @@ def all_finished(name: str, recorder: Recorder) -> None:
             timeline=recorder.timeline(),
             advice="Await everything you start before returning.",
         )
+
+
+def kept_slots_busy(
+    name: str, recorder: Recorder, elapsed: float, best: float, limit: int, *, units: str, advice: str
+) -> None:
+    """With `limit` slots, the call ended when a greedy schedule would (`best`): a new unit of work
+    starting the moment one finishes. Going over the limit is another grader's business."""
+    __tracebackhide__ = True
+    if recorder.max_in_flight > limit or abs(elapsed - best) <= TOLERANCE:
+        return
+    how = (
+        f"ran the {units} one after another, leaving the other slots idle."
+        if recorder.max_in_flight <= 1
+        else f"let slots stand idle while {units} were waiting (as in fixed batches, each waiting for its slowest); "
+        f"at most {recorder.max_in_flight} ran at once."
+    )
+    fail(
+        f"`{name}` took {seconds(elapsed)}; with {limit} slots it can finish in {seconds(best)}.",
+        observed=f"it {how}",
+        expected=f"a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
+        timeline=recorder.timeline(),
+        advice=advice,
+    )
+
+
+async def timed_outcome(learner: Learner, name: str, *args: Any) -> tuple[Outcome, float]:
+    """`learner.outcome(name, *args)` and how long it took on the loop's clock."""
+    start = loop_clock()
+    outcome = await learner.outcome(name, *args)
+    return outcome, loop_clock() - start

@@ -15,7 +15,7 @@ from graders import checks
 from graders.feedback import fail, plural, seconds
 from graders.http_server import Server, client_watch, closed_port_url
 from graders.learner import Learner, Outcome
-from graders.probes import Recorder, loop_clock
+from graders.probes import Recorder
 from graders.schedule import batched_finish, greedy_finish
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
@@ -40,12 +40,6 @@ def shuffled_delays(rng: random.Random, count: int) -> list[float]:
     if delays == sorted(delays):
         delays.reverse()
     return delays
-
-
-async def timed(learner: Learner, name: str, *args: object) -> tuple[Outcome, float]:
-    start = loop_clock()
-    outcome = await learner.outcome(name, *args)
-    return outcome, loop_clock() - start
 
 
 def succeeded(learner: Learner, name: str, outcome: Outcome) -> object:
@@ -114,7 +108,7 @@ async def test_fetch_all_sends_requests_together(learner: Learner, rng: random.R
     recorder = Recorder()
     async with Server(recorder) as server:
         site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
-        outcome, elapsed = await timed(learner, "fetch_all", site.urls)
+        outcome, elapsed = await checks.timed_outcome(learner, "fetch_all", site.urls)
         succeeded(learner, "fetch_all", outcome)
     requests_together("fetch_all", recorder, elapsed, max(site.delays), len(site.urls))
 
@@ -220,22 +214,10 @@ async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random
     delays, limit = limited_delays(rng)
     async with Server(recorder) as server:
         site = Site(server, delays, rng)
-        outcome, elapsed = await timed(learner, "fetch_limited", site.urls, limit)
+        outcome, elapsed = await checks.timed_outcome(learner, "fetch_limited", site.urls, limit)
         succeeded(learner, "fetch_limited", outcome)
-    best = greedy_finish(delays, limit)
-    if recorder.max_in_flight > limit or abs(elapsed - best) <= checks.TOLERANCE:
-        return  # over the limit is the other grader's business
-    how = (
-        "sent the requests one after another, leaving the other slots idle."
-        if recorder.max_in_flight <= 1
-        else f"let slots stand idle while URLs were waiting (as in fixed batches, each waiting for its slowest "
-        f"request); at most {recorder.max_in_flight} were in flight."
-    )
-    fail(
-        f"`fetch_limited` took {seconds(elapsed)}; with {limit} requests in flight it can finish in {seconds(best)}.",
-        observed=f"it {how}",
-        expected=f"a new request sent the moment one finishes, so {limit} are in flight while any URL is left.",
-        timeline=recorder.timeline(),
+    checks.kept_slots_busy(
+        "fetch_limited", recorder, elapsed, greedy_finish(delays, limit), limit, units="requests",
         advice="Start a fetch for every URL at once with gather, and let the shared semaphore decide which may "
         "send its request; do not split the URLs into fixed batches.",
     )

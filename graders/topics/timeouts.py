@@ -23,12 +23,6 @@ def deadline_between(rng: random.Random, low: float, high: float) -> float:
     return rng.choice([d + 0.25 for d in DURATIONS if low <= d and d + 0.5 <= high])
 
 
-async def timed_outcome(learner: Learner, name: str, *args: Any) -> tuple[Outcome, float]:
-    start = loop_clock()
-    outcome = await learner.outcome(name, *args)
-    return outcome, loop_clock() - start
-
-
 def awaitable_needed(name: str, outcome: Outcome, learner: Learner) -> None:
     """A job handed to wait_for uncalled (`wait_for(job, ...)`) gets its own explanation."""
     __tracebackhide__ = True
@@ -102,7 +96,7 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
     seconds_needed = rng.choice(DURATIONS[:8])
     job = recorder.job("job", seconds_needed, rng.randint(100, 999))
     timeout = deadline_between(rng, seconds_needed, DURATIONS[-1])
-    outcome, elapsed = await timed_outcome(learner, "with_deadline", job, timeout, "timeout!")
+    outcome, elapsed = await checks.timed_outcome(learner, "with_deadline", job, timeout, "timeout!")
     awaitable_needed("with_deadline", outcome, learner)
     if outcome.value != job.result:
         fail(
@@ -125,7 +119,7 @@ async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learn
     timeout = deadline_between(rng, DURATIONS[0], seconds_needed)
     job = recorder.job("job", seconds_needed, rng.randint(100, 999))
     fallback = rng.choice(["timeout!", "too slow", "gave up"])
-    outcome, elapsed = await timed_outcome(learner, "with_deadline", job, timeout, fallback)
+    outcome, elapsed = await checks.timed_outcome(learner, "with_deadline", job, timeout, fallback)
     timeline = recorder.timeline()
     await strays(recorder)
     if isinstance(outcome.error, TimeoutError):
@@ -225,7 +219,7 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
 async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, timeout = mixed_jobs(rng, recorder)
-    outcome, elapsed = await timed_outcome(learner, "each_within", jobs, timeout)
+    outcome, elapsed = await checks.timed_outcome(learner, "each_within", jobs, timeout)
     timeline = recorder.timeline()
     await strays(recorder)
     awaitable_needed("each_within", outcome, learner)
@@ -332,7 +326,7 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
 async def test_steps_within_returns_at_the_deadline(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     steps, timeout, k = make_steps(rng, recorder)
-    outcome, elapsed = await timed_outcome(learner, "steps_within", steps, timeout)
+    outcome, elapsed = await checks.timed_outcome(learner, "steps_within", steps, timeout)
     timeline = recorder.timeline()
     await strays(recorder)
     if outcome.error is not None and not isinstance(outcome.error, TimeoutError):
