@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import random
 import shutil
 import subprocess
@@ -64,16 +65,28 @@ def main() -> int:
             timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "exercises"], student)
             for student in sorted((folder / "class").iterdir())
         )
-        same = all(
-            filecmp.cmp(folder / "first" / name, folder / "second" / name, shallow=False)
+        same = {
+            name: filecmp.cmp(folder / "first" / name, folder / "second" / name, shallow=False)
             for name in ("grades.csv", "grades.json", "junit.xml")
-        )
+        }
+        if not all(same.values()):
+            show_differences(folder / "first" / "grades.json", folder / "second" / "grades.json")
     per_minute = lambda seconds: 60 * args.students / seconds  # noqa: E731
     print(f"aiolings grade: {first:.1f} s and {second:.1f} s for {args.students} submissions: "
           f"{per_minute(first):.1f} and {per_minute(second):.1f} submissions/minute")
     print(f"naive pytest per submission: {naive:.1f} s: {per_minute(naive):.1f} submissions/minute")
     print(f"grade files identical across the two gradings: {same}")
-    return 0 if same else 1
+    return 0 if all(same.values()) else 1
+
+
+def show_differences(first: Path, second: Path) -> None:
+    """Which students' scores or messages differ between the two gradings."""
+    one, two = (json.loads(p.read_text(encoding="utf-8"))["students"] for p in (first, second))
+    for a, b in zip(one, two):
+        for ta, tb in zip(a["topics"], b["topics"]):
+            if ta != tb:
+                what = "score" if ta["score"] != tb["score"] else "messages"
+                print(f"differs: {a['student']} {ta['topic']} ({what}: {ta['score']} vs {tb['score']})")
 
 
 if __name__ == "__main__":
