@@ -13,7 +13,7 @@ thread was running whenever a beat is late, so a failure can point at the busy l
         await learner.call("run_blocking", job)
     heart.longest_gap()  # (start, end) of the longest stretch without a beat
     heart.longest_gap(within=(t0, t1))  # the same, counting only what falls between t0 and t1
-    heart.busy_line()    # "line 12: `while thread.is_alive():`", or None
+    heart.busy_line()    # "line 12: `while thread.is_alive():`", or None (optionally within=(t0, t1))
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Heartbeat:
         self.watch = watch.resolve() if watch else None
         self.clock = clock
         self.beats: list[float] = []
-        self.busy: Counter[tuple[int, str]] = Counter()  # (line, source) of the watched file while a beat was late
+        self.busy: list[tuple[float, int, str]] = []  # (when, line, source) in the watched file while a beat was late
         self._task: asyncio.Task[None] | None = None
         self._sampling = False
         self._sampler_done = _thread.allocate_lock()
@@ -93,7 +93,7 @@ class Heartbeat:
         while frame is not None:
             if self.watch is not None and Path(frame.f_code.co_filename) == self.watch:
                 line = frame.f_lineno
-                self.busy[(line, linecache.getline(str(self.watch), line).strip())] += 1
+                self.busy.append((self.clock(), line, linecache.getline(str(self.watch), line).strip()))
                 return
             frame = frame.f_back
 
@@ -117,9 +117,12 @@ class Heartbeat:
         start, end = self.longest_gap(within)
         return end - start
 
-    def busy_line(self) -> str | None:
-        """The watched file's line the loop's thread was most often caught running while a beat was late."""
-        if not self.busy:
+    def busy_line(self, within: tuple[float, float] | None = None) -> str | None:
+        """The watched file's line the loop's thread was most often caught running while a beat was late
+        (only between `within`'s start and end, if given)."""
+        low, high = within or (float("-inf"), float("inf"))
+        seen = Counter((line, source) for when, line, source in self.busy if low <= when <= high)
+        if not seen:
             return None
-        (line, source), _ = self.busy.most_common(1)[0]
+        (line, source), _ = seen.most_common(1)[0]
         return f"line {line}: `{source}`"

@@ -215,9 +215,10 @@ def loop_stayed_free(name: str, heart: Heartbeat, spans: list[Span], limit: floa
     """No stretch of `limit` seconds or more without a heartbeat while the blocking functions ran."""
     __tracebackhide__ = True
     start, end = longest_freeze(heart, spans)
-    busy = heart.busy_line()
     # A pause alone is not proof: on an overloaded machine the OS may not run the loop's thread
-    # for a while. It counts when the loop's thread was caught in the learner's own code.
+    # for a while. It counts when the loop's thread was caught in the learner's own code then
+    # (while the functions ran: starting a thread also holds the loop, briefly, in Thread.start).
+    busy = heart.busy_line(within=(start, end))
     if end - start < limit or busy is None:
         return
     start, end = heart.gap_around(start)  # judged while the functions ran; shown whole
@@ -235,7 +236,7 @@ def loop_stayed_free(name: str, heart: Heartbeat, spans: list[Span], limit: floa
 def frozen_note(heart: Heartbeat, spans: Sequence[Span], limit: float) -> str:
     """A sentence on how long the loop stood still while the functions ran, when that was `limit` or more; else nothing."""
     start, end = longest_freeze(heart, spans)
-    busy = heart.busy_line()
+    busy = heart.busy_line(within=(start, end))
     if end - start < limit or busy is None:  # as in loop_stayed_free: only a pause the learner's code caused
         return ""
     start, end = heart.gap_around(start)
