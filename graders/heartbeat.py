@@ -34,6 +34,9 @@ from types import FrameType, TracebackType
 # Where asyncio and its thread pools live: a stack that reaches the learner's line through these
 # is asyncio at work (e.g. starting a worker thread), not the learner's code holding the loop.
 INFRASTRUCTURE = (str(Path(asyncio.__file__).parent), str(Path(concurrent.futures.__file__).parent))
+# Thread.start waits until the OS runs the new thread: on a busy machine that holds the loop
+# for a while, but it is the OS's delay, not the learner's code spinning.
+THREAD_START = threading.Thread.start.__code__
 
 
 class Heartbeat:
@@ -96,16 +99,18 @@ class Heartbeat:
             self._sampler_done.release()
 
     def _note(self, frame: FrameType | None) -> None:
-        through_asyncio = False
+        waiting_on_os = False  # reached the learner through asyncio machinery or Thread.start
         while frame is not None:
             if self.watch is not None and Path(frame.f_code.co_filename) == self.watch:
                 # Inside asyncio's own machinery (to_thread starting a pool thread, say) the loop
                 # waits on the OS, not on the learner's code; only the learner's own doing counts.
-                if not through_asyncio:
+                if not waiting_on_os:
                     line = frame.f_lineno
                     self.busy.append((self.clock(), line, linecache.getline(str(self.watch), line).strip()))
                 return
-            through_asyncio = through_asyncio or frame.f_code.co_filename.startswith(INFRASTRUCTURE)
+            waiting_on_os = (
+                waiting_on_os or frame.f_code.co_filename.startswith(INFRASTRUCTURE) or frame.f_code is THREAD_START
+            )
             frame = frame.f_back
 
     # What graders ask.

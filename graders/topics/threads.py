@@ -291,7 +291,9 @@ async def test_run_all_blocking_runs_every_function_in_a_thread(learner: Learner
 
 async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
-    durations = spread(rng, rng.randint(4, 5), 0.06, 0.1)
+    # Five or six functions: all at once and one by one then differ by 0.3 s or more, far beyond
+    # what starting the pool's threads one by one costs on a busy machine.
+    durations = spread(rng, rng.randint(5, 6), 0.06, 0.1)
     jobs, _ = make_jobs(rng, recorder, durations)
     _, elapsed = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
@@ -427,7 +429,7 @@ async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random
 
 
 async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: random.Random) -> None:
-    pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.05, 0.1), 0.02, 0.04)
+    pipeline = Pipeline(rng, spread(rng, rng.randint(5, 6), 0.05, 0.1), 0.02, 0.04)  # as in run_all_blocking
     async with Heartbeat(watch=learner.path) as heart:
         _, elapsed = await pipeline.run(learner)
     prepares, uploads = pipeline.prepares, pipeline.uploads
