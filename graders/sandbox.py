@@ -63,6 +63,7 @@ class TopicResult:
     topic: str
     verdicts: tuple[Verdict, ...]
     problem: str | None = None  # why the whole topic scores 0, in one sentence
+    own: bool = False  # the problem is this topic's own code's doing: grading it alone would not change it
 
 
 @functools.cache
@@ -86,8 +87,9 @@ def grade_topics(files: dict[str, bytes], topics: list[course.Topic], *, seed: i
     if present:
         together = _run(files, present, seed=seed, limits=limits)
         for topic in present:
-            result = together.get(topic.dir)
-            if result is None or result.problem is not None:
+            result = together[topic.dir]
+            alone = len(present) == 1  # then the run above was already the topic on its own
+            if not alone and result.problem is not None and not result.own:
                 result = _run(files, [topic], seed=seed, limits=limits)[topic.dir]
             results[topic.dir] = result
     return [results[t.dir] for t in topics]
@@ -188,7 +190,7 @@ def _read(
                                              "under test interfered with the grading, so its results cannot be trusted")
         elif topic.dir in refused:
             results[topic.dir] = TopicResult(topic.dir, (), plain("the code tried what grading does not allow: "
-                                                                  + "; ".join(sorted(set(refused[topic.dir])))))
+                                                                  + "; ".join(sorted(set(refused[topic.dir])))), own=True)
         elif sorted(g for g, _, _ in mine) != sorted(graders):
             results[topic.dir] = TopicResult(topic.dir, (), ended or "not every grader reported exactly once: the file "
                                              "could not be collected, or the run was cut short")

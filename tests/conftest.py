@@ -99,12 +99,14 @@ def graded(request: pytest.FixtureRequest) -> Graded:
 
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
+ALSO_TOPIC_01 = ("correct", "with_its_own_conftest", "kills_the_interpreter", "patches_pytest", "prints_100_mb", "forks")
 
 
 class GradedClass:
     """tests/submissions as a class, graded by `aiolings grade` in the background from the session's start.
 
-    Every student also hands in a correct topic 01, to show the other topics are scored normally;
+    Students in ALSO_TOPIC_01 also hand in a correct topic 01, to show that the other topics are
+    scored normally even when the hostile code brings down or tampers with the shared process;
     three more students are built here: a correct one, one as a zip with a wrapping folder, and
     one whose zip nests its files too deep to be found.
     """
@@ -120,9 +122,8 @@ class GradedClass:
             with zipfile.ZipFile(self.folder / f"{name}.zip", "w") as archive:
                 archive.write(gather.solution(ROOT), f"{deep}exercises/{gather.dir}/{gather.module}")
                 archive.write(coroutines.solution(ROOT), f"hand-in/exercises/{coroutines.dir}/{coroutines.module}")
-        for student in self.folder.iterdir():
-            if student.is_dir():
-                shutil.copyfile(coroutines.solution(ROOT), student / coroutines.module)
+        for name in ALSO_TOPIC_01:
+            shutil.copyfile(coroutines.solution(ROOT), self.folder / name / coroutines.module)
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "grade", str(self.folder),
              "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5", "-j", "2"],
