@@ -54,28 +54,6 @@ async def strays(recorder: Recorder) -> list[Span]:
     return running
 
 
-WAIT_FOR_ADVICE = "Hand the job's coroutine to asyncio, which runs it and enforces the deadline: " \
-    "`await asyncio.wait_for(job(), timeout)`."
-STEPS_ADVICE = "Await each step inside one deadline: `async with asyncio.timeout(timeout):` around " \
-    "`for step in steps: results.append(await step())`."
-
-
-def ran_the_work(name: str, recorder: Recorder, value: Any, what: str, advice: str = WAIT_FOR_ADVICE) -> None:
-    """Fail when the call never ran any of its `what` ("job", "jobs", "steps"): there is no deadline to judge."""
-    __tracebackhide__ = True
-    if recorder.spans:
-        return
-    unawaited = recorder.never_awaited()
-    fail(
-        f"`{name}` never ran the {what}.",
-        observed=f"it called {', '.join(unawaited)} but never awaited the coroutine, so nothing ran."
-        if unawaited
-        else f"it returned {value!r:.60} without calling the {what}.",
-        expected=f"the {what} running until done or until the deadline, whichever comes first.",
-        advice=advice,
-    )
-
-
 def noun(spans: list[Span]) -> str:
     """"job" or "step", as the probes are labelled, in the right number."""
     word = spans[0].label.split()[0]
@@ -101,7 +79,7 @@ def ran_past(name: str, late: list[Span], deadline: float, timeline: str) -> Non
     it = "it" if len(late) == 1 else "them"
     fail(
         f"`{name}` let {noun(late)} run to the end instead of cancelling at the deadline.",
-        observed=f"{', '.join(s.label for s in late)} finished after the {seconds(deadline)} deadline: "
+        observed=f"{', '.join(s.label for s in late)} finished after the deadline at {seconds(deadline)}: "
         f"your code waited for {it}, then decided it was too late.",
         expected=f"the late work cancelled at {seconds(deadline)}, its `finally:` blocks run, and no result.",
         timeline=timeline,
@@ -120,7 +98,6 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
     timeout = deadline_between(rng, seconds_needed, DURATIONS[-1])
     outcome, elapsed = await checks.timed_outcome(learner, "with_deadline", job, timeout, "timeout!")
     awaitable_needed("with_deadline", outcome, learner)
-    ran_the_work("with_deadline", recorder, outcome.value, "job")
     if outcome.value != job.result:
         fail(
             f"`with_deadline` returned {outcome.value!r:.60} for a job that finished in time.",
@@ -154,15 +131,6 @@ async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learn
             advice="Wrap the wait in `try: ... except TimeoutError: return fallback`.",
         )
     awaitable_needed("with_deadline", outcome, learner)
-    ran_the_work("with_deadline", recorder, outcome.value, "job")
-    if elapsed < timeout - checks.TOLERANCE:
-        fail(
-            f"`with_deadline` gave up after {seconds(elapsed)}, before the {seconds(timeout)} deadline.",
-            observed=f"the job was allowed {seconds(timeout)}, but your code stopped waiting for it at {seconds(elapsed)}.",
-            expected=f"the job given its full {seconds(timeout)}, and the fallback returned at that moment.",
-            timeline=timeline,
-            advice="Pass the `timeout` you were given to asyncio.wait_for as it is: `asyncio.wait_for(job(), timeout)`.",
-        )
     if abs(elapsed - timeout) > checks.TOLERANCE:
         fail(
             f"`with_deadline` returned after {seconds(elapsed)}; the deadline was {seconds(timeout)}.",
@@ -232,7 +200,6 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
         )
     awaitable_needed("each_within", outcome, learner)
     got = outcome.value
-    ran_the_work("each_within", recorder, got, "jobs")
     checks.returned("each_within", got, list, "a list of results and Nones")
     if got == expected:
         return
@@ -256,7 +223,6 @@ async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng:
     timeline = recorder.timeline()
     await strays(recorder)
     awaitable_needed("each_within", outcome, learner)
-    ran_the_work("each_within", recorder, outcome.value, "jobs")
     expected = min(max(j.seconds for j in jobs), timeout)
     if abs(elapsed - expected) <= checks.TOLERANCE:
         return
@@ -333,7 +299,6 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
         )
     awaitable_needed("steps_within", outcome, learner)
     got = outcome.value
-    ran_the_work("steps_within", recorder, got, "steps", STEPS_ADVICE)
     checks.returned("steps_within", got, list, "a list of results")
     expected = [s.result for s in steps[:k]]
     if got != expected:
@@ -366,7 +331,6 @@ async def test_steps_within_returns_at_the_deadline(learner: Learner, rng: rando
     await strays(recorder)
     if outcome.error is not None and not isinstance(outcome.error, TimeoutError):
         awaitable_needed("steps_within", outcome, learner)
-    ran_the_work("steps_within", recorder, outcome.value, "steps", STEPS_ADVICE)
     if abs(elapsed - timeout) > checks.TOLERANCE:
         fail(
             f"`steps_within` returned after {seconds(elapsed)}; the deadline for all steps was {seconds(timeout)}.",
@@ -444,9 +408,6 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
         )
 
 
-STOP_WITHIN = 60.0  # seconds of loop time a cancelled run_and_clean_up may take to stop: far more than any job
-
-
 async def cancelled_midway(learner: Learner, rng: random.Random) -> tuple[asyncio.Task[Any], AsyncJob, CleanUp, float]:
     """Runs run_and_clean_up in a task and cancels that task halfway through its job."""
     recorder = Recorder()
@@ -456,20 +417,8 @@ async def cancelled_midway(learner: Learner, rng: random.Random) -> tuple[asynci
     await asyncio.sleep(job.seconds / 2)
     ended_early = task.done()
     task.cancel()
-    done, _ = await asyncio.wait([task], timeout=STOP_WITHIN)
+    await asyncio.wait([task])
     learner.check_not_blocked("run_and_clean_up")
-    if not done:
-        task.cancel()  # once more, so that the grader's loop can close
-        fail(
-            "`run_and_clean_up` kept running after it was cancelled.",
-            observed=f"it was cancelled at {seconds(job.seconds / 2)}, halfway through its job, and was still running "
-            f"{seconds(STOP_WITHIN)} later: the CancelledError was caught, and the code went on waiting.",
-            expected="the coroutine stopping when cancelled: its `finally:` blocks run, then CancelledError travels "
-            "on to the caller.",
-            timeline=recorder.timeline(),
-            advice="Do not catch CancelledError; use `finally:` for cleanup. If you must catch it, end the "
-            "except block with a bare `raise`.",
-        )
     if ended_early:
         task.exception()  # retrieved here; the call below reports what went wrong, the usual way
         await learner.call("run_and_clean_up", recorder.job("job", job.seconds, job.result), CleanUp(recorder))
