@@ -54,6 +54,66 @@ async def strays(recorder: Recorder) -> list[Span]:
     return running
 
 
+WAIT_FOR_ADVICE = (
+    "Hand the job's coroutine to asyncio, which runs it and enforces the deadline: "
+    "`await asyncio.wait_for(job(), timeout)`."
+)
+STEPS_ADVICE = (
+    "Await each step inside one deadline: `async with asyncio.timeout(timeout):` around "
+    "`for step in steps: results.append(await step())`."
+)
+
+
+def ran_the_work(name: str, recorder: Recorder, value: Any, what: str, advice: str = WAIT_FOR_ADVICE) -> None:
+    """Fail when the call never ran any of its `what` ("job", "jobs", "steps"): there is no deadline to judge."""
+    __tracebackhide__ = True
+    if recorder.spans:
+        return
+    unawaited = recorder.never_awaited()
+    fail(
+        f"`{name}` never ran the {what}.",
+        observed=f"it called {', '.join(unawaited)} but never awaited "
+        + ("the coroutine" if len(unawaited) == 1 else "the coroutines") + ", so nothing ran."
+        if unawaited
+        else f"it returned {value!r:.60} without calling the {what}.",
+        expected=f"the {what} running until done or until the deadline, whichever comes first.",
+        advice=advice,
+    )
+
+
+GIVEN_TIMEOUT_ADVICE = (
+    "Use the `timeout` argument you were given, as it is: `asyncio.wait_for(job(), timeout)`. "
+    "A fixed number such as the tutorial's 1 second only suits one case."
+)
+
+
+def cancelled_at_deadline(name: str, recorder: Recorder, timeout: float, *, shared: bool, advice: str) -> None:
+    """Work that was cancelled was cancelled at its deadline: `timeout` after it started, or after
+    the call started when the deadline is `shared` by all of it, not at some other moment."""
+    __tracebackhide__ = True
+    if not recorder.spans:
+        return
+    t0 = min(s.start for s in recorder.spans)
+    off = [
+        s for s in recorder.spans
+        if s.state == "cancelled" and abs((s.end or 0) - (t0 if shared else s.start) - timeout) > checks.TOLERANCE
+    ]
+    if not off:
+        return
+    first = off[0]
+    ran = (first.end or 0) - (t0 if shared else first.start)
+    fail(
+        f"`{name}` cancelled {noun(off)} {'before' if ran < timeout else 'after'} the {seconds(timeout)} deadline.",
+        observed=f"{first.label} was cancelled {seconds(ran)} after " + ("the call started" if shared else "it started")
+        + f", but the timeout was {seconds(timeout)}.",
+        expected=f"work cancelled exactly when its {seconds(timeout)} are up: "
+        + ("whatever finishes within the timeout keeps its result." if ran < timeout
+           else "the caller asked not to wait any longer than that."),
+        timeline=recorder.timeline(),
+        advice=advice,
+    )
+
+
 def noun(spans: list[Span]) -> str:
     """"job" or "step", as the probes are labelled, in the right number."""
     word = spans[0].label.split()[0]
@@ -74,17 +134,22 @@ def left_running(name: str, running: list[Span], timeline: str, deadline: str) -
     )
 
 
-def ran_past(name: str, late: list[Span], deadline: float, timeline: str) -> None:
+RAN_PAST_ADVICE = (
+    "Let asyncio enforce the deadline while the work runs: `asyncio.wait_for(job(), timeout)`. "
+    "Comparing the clock afterwards cannot stop anything."
+)
+
+
+def ran_past(name: str, late: list[Span], deadline: float, timeline: str, advice: str = RAN_PAST_ADVICE) -> None:
     __tracebackhide__ = True
     it = "it" if len(late) == 1 else "them"
     fail(
         f"`{name}` let {noun(late)} run to the end instead of cancelling at the deadline.",
-        observed=f"{', '.join(s.label for s in late)} finished after the deadline at {seconds(deadline)}: "
-        f"your code waited for {it}, then decided it was too late.",
+        observed=f"{', '.join(s.label for s in late)} finished after the {seconds(deadline)} deadline: "
+        f"your code waited for {it} instead of stopping {it} when the time was up.",
         expected=f"the late work cancelled at {seconds(deadline)}, its `finally:` blocks run, and no result.",
         timeline=timeline,
-        advice="Let asyncio enforce the deadline while the work runs: `asyncio.wait_for(job(), timeout)` or "
-        "`async with asyncio.timeout(timeout):`. Comparing the clock afterwards cannot stop anything.",
+        advice=advice,
     )
 
 
@@ -98,6 +163,8 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
     timeout = deadline_between(rng, seconds_needed, DURATIONS[-1])
     outcome, elapsed = await checks.timed_outcome(learner, "with_deadline", job, timeout, "timeout!")
     awaitable_needed("with_deadline", outcome, learner)
+    ran_the_work("with_deadline", recorder, outcome.value, "job")
+    cancelled_at_deadline("with_deadline", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     if outcome.value != job.result:
         fail(
             f"`with_deadline` returned {outcome.value!r:.60} for a job that finished in time.",
@@ -131,6 +198,16 @@ async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learn
             advice="Wrap the wait in `try: ... except TimeoutError: return fallback`.",
         )
     awaitable_needed("with_deadline", outcome, learner)
+    ran_the_work("with_deadline", recorder, outcome.value, "job")
+    cancelled_at_deadline("with_deadline", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
+    if elapsed < timeout - checks.TOLERANCE:
+        fail(
+            f"`with_deadline` gave up after {seconds(elapsed)}, before the {seconds(timeout)} deadline.",
+            observed=f"the job was allowed {seconds(timeout)}, but your code stopped waiting for it at {seconds(elapsed)}.",
+            expected=f"the job given its full {seconds(timeout)}, and the fallback returned at that moment.",
+            timeline=timeline,
+            advice=GIVEN_TIMEOUT_ADVICE,
+        )
     if abs(elapsed - timeout) > checks.TOLERANCE:
         fail(
             f"`with_deadline` returned after {seconds(elapsed)}; the deadline was {seconds(timeout)}.",
@@ -200,6 +277,8 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
         )
     awaitable_needed("each_within", outcome, learner)
     got = outcome.value
+    ran_the_work("each_within", recorder, got, "jobs")
+    cancelled_at_deadline("each_within", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     checks.returned("each_within", got, list, "a list of results and Nones")
     if got == expected:
         return
@@ -223,6 +302,8 @@ async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng:
     timeline = recorder.timeline()
     await strays(recorder)
     awaitable_needed("each_within", outcome, learner)
+    ran_the_work("each_within", recorder, outcome.value, "jobs")
+    cancelled_at_deadline("each_within", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     expected = min(max(j.seconds for j in jobs), timeout)
     if abs(elapsed - expected) <= checks.TOLERANCE:
         return
@@ -299,6 +380,8 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
         )
     awaitable_needed("steps_within", outcome, learner)
     got = outcome.value
+    ran_the_work("steps_within", recorder, got, "steps", STEPS_ADVICE)
+    cancelled_at_deadline("steps_within", recorder, timeout, shared=True, advice=STEPS_ADVICE)
     checks.returned("steps_within", got, list, "a list of results")
     expected = [s.result for s in steps[:k]]
     if got != expected:
@@ -331,6 +414,8 @@ async def test_steps_within_returns_at_the_deadline(learner: Learner, rng: rando
     await strays(recorder)
     if outcome.error is not None and not isinstance(outcome.error, TimeoutError):
         awaitable_needed("steps_within", outcome, learner)
+    ran_the_work("steps_within", recorder, outcome.value, "steps", STEPS_ADVICE)
+    cancelled_at_deadline("steps_within", recorder, timeout, shared=True, advice=STEPS_ADVICE)
     if abs(elapsed - timeout) > checks.TOLERANCE:
         fail(
             f"`steps_within` returned after {seconds(elapsed)}; the deadline for all steps was {seconds(timeout)}.",
@@ -351,16 +436,24 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
     timeline = recorder.timeline()
     if running:
         left_running("steps_within", running, timeline, f"the {seconds(timeout)} deadline")
-    late = [s for s in recorder.spans if s.state == "done" and (s.end or 0) - start > timeout + checks.TOLERANCE]
-    if late:
-        ran_past("steps_within", late, timeout, timeline)
+    # Steps started after the deadline say more about the mistake than the step it let run past.
     after = [s.label for s in recorder.spans if s.start - start > timeout + checks.TOLERANCE]
     if after:
         fail(
             f"`steps_within` started {', '.join(after)} after the deadline had passed.",
+            observed=f"the {seconds(timeout)} deadline passed during step {k}, yet the steps went on.",
             expected=f"no step started after {seconds(timeout)}: the deadline is for all the steps together.",
             timeline=timeline,
-            advice="`async with asyncio.timeout(timeout):` around the whole loop: one deadline for all steps.",
+            advice="`async with asyncio.timeout(timeout):` around the whole loop: one deadline for all steps. "
+            "A wait_for per step gives each step the full timeout again.",
+        )
+    late = [s for s in recorder.spans if s.state == "done" and (s.end or 0) - start > timeout + checks.TOLERANCE]
+    if late:
+        ran_past(
+            "steps_within", late, timeout, timeline,
+            "`async with asyncio.timeout(timeout):` around the whole loop: one deadline for all the steps, enforced "
+            "while they run. Comparing the clock afterwards cannot stop anything, and a wait_for per step gives "
+            "each step the full timeout again.",
         )
 
 
@@ -408,6 +501,23 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
         )
 
 
+STOP_WITHIN = 60.0  # seconds of loop time a cancelled run_and_clean_up may take to stop: far more than any job
+
+
+async def abandon(task: asyncio.Task[Any]) -> None:
+    """Stop a task that swallows every cancellation: the test's loop waits for all its tasks before
+    closing, so it would hang. Closing the coroutine raises GeneratorExit at its await (`finally:`
+    blocks run); the task, woken by one more cancel, then finds nothing left to run."""
+    try:
+        task.get_coro().close()
+    except RuntimeError:  # it swallowed GeneratorExit too: nothing more can be done from here
+        pass
+    task.cancel()
+    await asyncio.wait([task], timeout=STOP_WITHIN)
+    if task.done() and not task.cancelled():
+        task.exception()  # "cannot reuse already awaited coroutine": ours, not the learner's to read
+
+
 async def cancelled_midway(learner: Learner, rng: random.Random) -> tuple[asyncio.Task[Any], AsyncJob, CleanUp, float]:
     """Runs run_and_clean_up in a task and cancels that task halfway through its job."""
     recorder = Recorder()
@@ -417,8 +527,20 @@ async def cancelled_midway(learner: Learner, rng: random.Random) -> tuple[asynci
     await asyncio.sleep(job.seconds / 2)
     ended_early = task.done()
     task.cancel()
-    await asyncio.wait([task])
+    done, _ = await asyncio.wait([task], timeout=STOP_WITHIN)
     learner.check_not_blocked("run_and_clean_up")
+    if not done:
+        await abandon(task)
+        fail(
+            "`run_and_clean_up` kept running after it was cancelled.",
+            observed=f"it was cancelled at {seconds(job.seconds / 2)}, halfway through its job, and was still running "
+            f"{seconds(STOP_WITHIN)} later: the CancelledError was caught, and the code went on waiting.",
+            expected="the coroutine stopping when cancelled: its `finally:` blocks run, then CancelledError travels "
+            "on to the caller.",
+            timeline=recorder.timeline(),
+            advice="Do not catch CancelledError; use `finally:` for cleanup. If you must catch it, end the "
+            "except block with a bare `raise`.",
+        )
     if ended_early:
         task.exception()  # retrieved here; the call below reports what went wrong, the usual way
         await learner.call("run_and_clean_up", recorder.job("job", job.seconds, job.result), CleanUp(recorder))
