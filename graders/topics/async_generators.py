@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 import pytest
 
@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
 INTERVALS = [0.5, 1.0, 1.5, 2.0]
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+CLOSE_BUDGET = 60.0  # seconds of loop time for the learner's cleanup when the generator is closed
+FINISH_OFF = 1000  # items read from a generator that ignored its closing, to run it to its end
 
 
 def arrivals(stream: Stream, start: float) -> str:
@@ -28,7 +30,18 @@ def arrivals(stream: Stream, start: float) -> str:
     return timeline.render(spans, origin=start)
 
 
-def late_first(name: str, stream: Stream, start: float, ready: float, produced: str, advice: str) -> None:
+def made_and_held(stream: Stream, start: float, made: Sequence[tuple[float, float]], noun: str) -> str:
+    """For each item: when it was being made, then how long it waited before the consumer got it."""
+    spans = []
+    for i, ((began, ready), arrived) in enumerate(zip(made, stream.arrivals)):
+        spans.append(Span(f"making {noun} {i}", began, 0, ready, "done"))
+        spans.append(Span(f"{noun} {i} held back", ready, 0, arrived, "done"))
+    return timeline.render(spans, origin=start)
+
+
+def late_first(
+    name: str, stream: Stream, start: float, ready: float, produced: str, advice: str, drawn: str | None = None
+) -> None:
     """Fails when the first item reached the consumer later than the moment it was ready."""
     __tracebackhide__ = True
     first = stream.arrivals[0] - start
@@ -39,29 +52,61 @@ def late_first(name: str, stream: Stream, start: float, ready: float, produced: 
         observed=f"the consumer got nothing until {seconds(first)}, then {plural(len(stream.items), 'item')} "
         f"almost at once: {produced}",
         expected="each item handed over with `yield` as soon as it is ready, so the consumer can start on it.",
-        timeline=arrivals(stream, start),
+        timeline=drawn or arrivals(stream, start),
         advice=advice,
     )
 
 
-async def closed_early(learner: Learner, name: str, stream: Stream) -> None:
+async def closed_early(learner: Learner, name: str, stream: Stream, noun: str) -> None:
     """Closes the learner's generator as `async with contextlib.aclosing(...)` would after a `break`."""
     __tracebackhide__ = True
     try:
-        await stream.generator.aclose()
+        async with asyncio.timeout(CLOSE_BUDGET) as budget:
+            await stream.generator.aclose()
+    except TimeoutError as error:
+        if not budget.expired():
+            learner.fail_raised(name, error)
+        learner.check_not_blocked(name)
+        fail(
+            f"Closing `{name}` never finished: its cleanup was still running after {seconds(CLOSE_BUDGET)} of loop time.",
+            observed=f"the consumer stopped after {plural(len(stream.items), noun)} and closed the generator; "
+            "the code in its `finally:` never got to the end.",
+            expected="cleanup that finishes quickly, such as one `await source.close()`.",
+            advice="Keep `finally:` short: release what the generator holds, and do not wait for more items there.",
+        )
     except RuntimeError as error:
         if "ignored GeneratorExit" not in str(error):
-            raise
+            learner.fail_raised(name, error)
+        await finish_off(stream.generator)
+        learner.check_not_blocked(name)
         fail(
             f"`{name}` kept going after its consumer closed it.",
-            observed=f"the consumer stopped after {plural(len(stream.items), 'item')} and closed the generator, "
-            "but it caught the GeneratorExit and yielded again (Python: \"async generator ignored GeneratorExit\").",
+            observed=f"the consumer stopped after {plural(len(stream.items), noun)} and closed the generator, "
+            "but it yielded again instead of stopping (Python: \"async generator ignored GeneratorExit\").",
             expected="a closed generator stops: its `finally:` blocks run and it yields nothing more.",
-            advice="Do not catch GeneratorExit (or BaseException); put cleanup in `finally:` and let the generator end.",
+            advice="Do not catch GeneratorExit (or BaseException), and do not `yield` inside `finally:`. Put only "
+            "cleanup in `finally:` and let the generator end.",
         )
     except Exception as error:  # noqa: BLE001 - the learner's cleanup raised
         learner.fail_raised(name, error)
     learner.check_not_blocked(name)
+
+
+async def finish_off(generator: AsyncGenerator[object, None]) -> None:
+    """Runs to its end a generator that yielded again after being closed.
+
+    Python marks it closed anyway, so a second aclose() does nothing; left suspended, it would be
+    finalized later by the loop or the garbage collector, running the learner's code with no loop.
+    Reading on lets it end by itself, as the wrong answers that catch GeneratorExit do.
+    """
+    try:
+        async with asyncio.timeout(CLOSE_BUDGET):
+            for _ in range(FINISH_OFF):
+                await anext(generator)
+    # StopAsyncIteration when it ends, GeneratorExit from a `yield` inside `finally:`, or anything it raises:
+    # the grader has its verdict already.
+    except (Exception, GeneratorExit):  # noqa: BLE001
+        return
 
 
 # ticker
@@ -110,16 +155,17 @@ class Source:
     def __init__(self, lines: Sequence[str], delay: float) -> None:
         self.lines = [f"{line}\n" for line in lines]
         self.delay = delay
-        self.reads = 0
+        self.reads: list[tuple[float, float]] = []  # (asked, returned) on the loop clock, one per readline()
         self.closes = 0
-        self.read_after_close = False
+        self.reads_after_close = 0
 
     async def readline(self) -> str:
         if self.closes:
-            self.read_after_close = True
+            self.reads_after_close += 1
+        asked = loop_clock()
         await asyncio.sleep(self.delay)
-        self.reads += 1
-        return self.lines[self.reads - 1] if self.reads <= len(self.lines) else ""
+        self.reads.append((asked, loop_clock()))
+        return self.lines[len(self.reads) - 1] if len(self.reads) <= len(self.lines) else ""
 
     async def close(self) -> None:
         self.closes += 1
@@ -131,16 +177,25 @@ def make_source(rng: random.Random) -> tuple[Source, list[str]]:
 
 
 def closed_once(source: Source, when: str) -> None:
+    """The source was closed exactly once, and not read from after that."""
     __tracebackhide__ = True
-    if source.closes != 1:
-        fail(
-            f"`read_lines` closed its source {plural(source.closes, 'time')} {when}.",
-            expected="exactly one `await source.close()`, however the reading ends.",
-            advice="Wrap the reading loop in `try:` and put `await source.close()` in its `finally:` block: it runs "
-            "when the lines run out and when the consumer stops early.",
-        )
-    if source.read_after_close:
-        fail("`read_lines` read from its source after closing it.", expected="no readline() after close().")
+    if source.closes == 1 and not source.reads_after_close:
+        return
+    if source.closes == 0:
+        summary = f"`read_lines` never closed its source {when}."
+    elif source.reads_after_close:
+        summary = "`read_lines` went on reading from its source after closing it."
+    else:
+        summary = f"`read_lines` closed its source {plural(source.closes, 'time')} {when}."
+    later = f", {source.reads_after_close} of them after a close()" if source.reads_after_close else ""
+    fail(
+        summary,
+        observed=f"{plural(len(source.reads), 'readline() call')}{later}; "
+        f"{plural(source.closes, 'close() call')}.",
+        expected="exactly one `await source.close()`, after the last readline(), however the reading ends.",
+        advice="Wrap the whole reading loop in one `try:` and call `await source.close()` only in its `finally:` "
+        "block: it runs once, when the lines run out or when the consumer stops early.",
+    )
 
 
 async def test_read_lines_yields_every_line(learner: Learner, rng: random.Random) -> None:
@@ -154,7 +209,6 @@ async def test_read_lines_yields_every_line(learner: Learner, rng: random.Random
             expected=f"{lines!r}",
             advice="Strip the trailing newline: `yield line.rstrip(\"\\n\")`." if newline else None,
         )
-    closed_once(source, "after reading every line")
 
 
 async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: random.Random) -> None:
@@ -165,14 +219,21 @@ async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: ra
         "read_lines", stream, start, source.delay, "every line was read before the first was handed over.",
         advice="Yield each line inside the reading loop, as soon as readline() returns it, instead of collecting them "
         "in a list first.",
+        drawn=made_and_held(stream, start, source.reads, "line"),
     )
+
+
+async def test_read_lines_closes_the_source_once(learner: Learner, rng: random.Random) -> None:
+    source, lines = make_source(rng)
+    await learner.stream("read_lines", source)
+    closed_once(source, f"after reading all {len(lines)} lines")
 
 
 async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner, rng: random.Random) -> None:
     source, lines = make_source(rng)
     take = rng.randint(1, len(lines) - 2)
     stream = await learner.stream("read_lines", source, take=take)
-    await closed_early(learner, "read_lines", stream)
+    await closed_early(learner, "read_lines", stream, "line")
     closed_once(source, f"when its consumer stopped after {plural(take, 'line')} and closed it")
 
 
@@ -180,26 +241,25 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
 
 
 class Produced:
-    """What the grader's source generator did: when it produced each item, and whether it was closed."""
+    """What the grader's source generator did: when it made each item, and whether it was closed."""
 
     def __init__(self) -> None:
-        self.times: list[float] = []
-        self.finished = False
+        self.made: list[tuple[float, float]] = []  # (began, ready) on the loop clock, one per item
         self.closed = False
 
 
-async def numbers(values: Sequence[int], interval: float, log: Produced) -> AsyncIterator[int]:
+async def numbers(values: Sequence[int], interval: float, log: Produced) -> AsyncGenerator[int, None]:
     try:
         for value in values:
+            began = loop_clock()
             await asyncio.sleep(interval)
-            log.times.append(loop_clock())
+            log.made.append((began, loop_clock()))
             yield value
-        log.finished = True
     finally:
         log.closed = True
 
 
-def make_numbers(rng: random.Random) -> tuple[AsyncIterator[int], list[int], float, Produced]:
+def make_numbers(rng: random.Random) -> tuple[AsyncGenerator[int, None], list[int], float, Produced]:
     values = rng.sample(range(1, 100), rng.randint(4, 7))
     interval, log = rng.choice(INTERVALS), Produced()
     return numbers(values, interval, log), values, interval, log
@@ -232,6 +292,7 @@ async def test_transform_streams_each_item_at_once(learner: Learner, rng: random
         "transform", stream, start, interval, f"the source had produced all {len(values)} items first.",
         advice="`async for item in source: yield func(item)` passes each item on as it comes. Collecting the "
         "source into a list first (also with `[x async for x in source]`) waits for the whole source.",
+        drawn=made_and_held(stream, start, log.made, "item"),
     )
 
 
@@ -239,7 +300,7 @@ async def test_transform_closes_its_source_when_closed_early(learner: Learner, r
     source, values, _, log = make_numbers(rng)
     take = rng.randint(1, len(values) - 2)
     stream = await learner.stream("transform", source, square, take=take)
-    await closed_early(learner, "transform", stream)
+    await closed_early(learner, "transform", stream, "item")
     closed = log.closed
     await source.aclose()
     if not closed:
