@@ -51,25 +51,34 @@ def ran_concurrently(name: str, recorder: Recorder, elapsed: float, expected: fl
     if not recorder.spans:
         unawaited = recorder.never_awaited()
         fail(
-            f"`{name}` never ran the jobs.",
+            tr("`{name}` never ran the jobs.", name=name),
             observed=(
-                f"it called {', '.join(unawaited)} but never awaited the coroutines, so they never started."
+                tr("it called {calls} but never awaited the coroutines, so they never started.", calls=", ".join(unawaited))
                 if unawaited
-                else "none of the jobs was called."
+                else tr("none of the jobs was called.")
             ),
-            expected=f"every job running, the call taking {seconds(expected)}.",
+            expected=tr("every job running, the call taking {expected}.", expected=seconds(expected)),
             advice=advice,
         )
-    jobs = len(recorder.spans)
-    together = "one after another" if recorder.max_in_flight <= 1 else f"at most {recorder.max_in_flight} at a time"
-    if elapsed > expected:
-        summary = f"`{name}` ran the jobs {together}: it took {seconds(elapsed)} instead of {seconds(expected)}."
+    jobs, most = len(recorder.spans), recorder.max_in_flight
+    times = {"name": name, "elapsed": seconds(elapsed), "expected": seconds(expected)}
+    if elapsed > expected and most <= 1:
+        summary = tr("`{name}` ran the jobs one after another: it took {elapsed} instead of {expected}.", **times)
+    elif elapsed > expected:
+        summary = tr("`{name}` ran the jobs at most {most} at a time: it took {elapsed} instead of {expected}.",
+                     most=most, **times)
     else:
-        summary = f"`{name}` returned after {seconds(elapsed)}, before its jobs could have finished ({seconds(expected)})."
+        summary = tr("`{name}` returned after {elapsed}, before its jobs could have finished ({expected}).", **times)
+    if most <= 1:
+        observed = tr("{jobs} ran one after another; the call took {elapsed} of loop time.",
+                      jobs=plural(jobs, "job"), count=jobs, elapsed=seconds(elapsed))
+    else:
+        observed = tr("{jobs} ran at most {most} at a time; the call took {elapsed} of loop time.",
+                      jobs=plural(jobs, "job"), count=jobs, most=most, elapsed=seconds(elapsed))
     fail(
         summary,
-        observed=f"{plural(jobs, 'job')} ran {together}; the call took {seconds(elapsed)} of loop time.",
-        expected=f"the jobs overlapping so the call takes {seconds(expected)}.",
+        observed=observed,
+        expected=tr("the jobs overlapping so the call takes {expected}.", expected=seconds(expected)),
         timeline=recorder.timeline(),
         advice=advice,
     )
@@ -80,16 +89,17 @@ def on_loop_thread(name: str, learner: Learner, recorder: Recorder) -> None:
     __tracebackhide__ = True
     foreign = recorder.off_loop_thread()
     if foreign or learner.threads.started:
+        started = len(learner.threads.started)
         what = (
-            f"{plural(len(foreign), 'job')} ran on another thread"
+            tr("{jobs} ran on another thread.", jobs=plural(len(foreign), "job"), count=len(foreign))
             if foreign
-            else f"it started {plural(len(learner.threads.started), 'thread')}"
+            else tr("it started {threads}.", threads=plural(started, "thread"), count=started)
         )
         fail(
-            f"`{name}` used threads to run coroutines.",
-            observed=f"{what}. Coroutines are cheap; the event loop runs them all on one thread.",
-            expected="every job running on the event loop's own thread, and no new threads started.",
-            advice="Let the event loop interleave the jobs: create tasks (or use asyncio.gather) instead of threads.",
+            tr("`{name}` used threads to run coroutines.", name=name),
+            observed=tr("{what} Coroutines are cheap; the event loop runs them all on one thread.", what=what),
+            expected=tr("every job running on the event loop's own thread, and no new threads started."),
+            advice=tr("Let the event loop interleave the jobs: create tasks (or use asyncio.gather) instead of threads."),
         )
 
 
@@ -99,11 +109,13 @@ def all_finished(name: str, recorder: Recorder) -> None:
     running = recorder.still_running()
     if running:
         fail(
-            f"`{name}` returned while {plural(len(running), 'job')} {'was' if len(running) == 1 else 'were'} still running.",
-            observed=f"still running when it returned: {', '.join(s.label for s in running)}.",
-            expected="every job finished (or cancelled) before the function returns.",
+            tr("`{name}` returned while 1 job was still running.", name=name)
+            if len(running) == 1
+            else tr("`{name}` returned while {count} jobs were still running.", name=name, count=len(running)),
+            observed=tr("still running when it returned: {jobs}.", jobs=", ".join(s.label for s in running)),
+            expected=tr("every job finished (or cancelled) before the function returns."),
             timeline=recorder.timeline(),
-            advice="Await everything you start before returning.",
+            advice=tr("Await everything you start before returning."),
         )
 
 
@@ -115,16 +127,18 @@ def kept_slots_busy(
     __tracebackhide__ = True
     if recorder.max_in_flight > limit or abs(elapsed - best) <= TOLERANCE:
         return
-    how = (
-        f"ran the {units} one after another, leaving the other slots idle."
+    observed = (
+        tr("it ran the {units} one after another, leaving the other slots idle.", units=units)
         if recorder.max_in_flight <= 1
-        else f"let slots stand idle while {units} were waiting (as in fixed batches, each waiting for its slowest); "
-        f"at most {recorder.max_in_flight} ran at once."
+        else tr("it let slots stand idle while {units} were waiting (as in fixed batches, each waiting for its "
+                "slowest); at most {most} ran at once.", units=units, most=recorder.max_in_flight)
     )
     fail(
-        f"`{name}` took {seconds(elapsed)}; with {limit} slots it can finish in {seconds(best)}.",
-        observed=f"it {how}",
-        expected=f"a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
+        tr("`{name}` took {elapsed}; with {limit} slots it can finish in {best}.",
+           name=name, elapsed=seconds(elapsed), limit=limit, best=seconds(best)),
+        observed=observed,
+        expected=tr("a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
+                    limit=limit),
         timeline=recorder.timeline(),
         advice=advice,
     )

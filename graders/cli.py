@@ -10,7 +10,7 @@ import argparse
 import ast
 import json
 import os
-import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -183,13 +183,24 @@ def report(result: Check) -> None:
     for r in result.results:
         mark, colour = MARKS[DONE if r.outcome == "passed" else FAILING]
         console.print(f"  [{colour}]{mark}[/] {grader_title(r, names)}", markup=True)
-    for r in result.results:
-        if r.outcome != "passed":
-            console.print(f"\n[bold red]✗ {grader_title(r, names)}[/]")
-            console.print(r.message, markup=False)
+    failures = [r for r in result.results if r.outcome != "passed"]
+    messages, footer = split_footer([r.message for r in failures])
+    for r, message in zip(failures, messages):
+        console.print(f"\n[bold red]✗ {grader_title(r, names)}[/]")
+        console.print(message, markup=False)
+    if footer:
+        console.print("\n" + footer, markup=False)
     if status.state == DONE:
         console.print("\n" + tr("Topic {topic} passes. `aiolings` shows what comes next.", topic=label(topic)),
                       style="green")
+
+
+def split_footer(messages: list[str]) -> tuple[list[str], str]:
+    """Each grader's message ends with the same "Stuck? ... / seed ..." paragraph: say it once, at the end."""
+    endings = {m.rpartition("\n\n")[2] for m in messages}
+    if len(messages) < 2 or len(endings) != 1 or not all("\n\n" in m for m in messages):
+        return messages, ""
+    return [m.rpartition("\n\n")[0] for m in messages], textwrap.dedent(endings.pop())
 
 
 def functions(topic: course.Topic) -> list[str]:

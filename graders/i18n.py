@@ -32,5 +32,13 @@ def _catalog(lang: str) -> dict[str, str]:
 
 
 def tr(template: str, /, **values: object) -> str:
-    """`template` in the learner's language, with `values` filled in (str.format)."""
-    return _catalog(language()).get(template, template).format(**values)
+    """`template` in the learner's language, with `values` filled in (str.format).
+
+    Where English needs a plural ("3 jobs", filled in by the caller), the caller also passes
+    `count`, so a language without plurals can write "{count} 个任务" instead.
+    """
+    translated = _catalog(language()).get(template, template)
+    try:
+        return translated.format(**values)
+    except (KeyError, IndexError, ValueError):  # a slip in a translation must not cost the learner the message
+        return template.format(**values)

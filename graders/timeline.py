@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from .i18n import tr
+
 WIDTH = 40
 ENDINGS = {"done": "", "failed": "!", "cancelled": "x", "running": ">"}
 LEGEND = "█ running   ! raised   x cancelled   > still running when checked"
@@ -44,5 +46,5 @@ def render(spans: Sequence[SpanLike], *, now: float | None = None, origin: float
         until = "…" if span.end is None else f"{span.end - t0:.2f}"
         rows.append(f"{span.label:<{label_width}} |{bar:<{WIDTH}}| {span.start - t0:.2f} → {until} s")
     if any(s.state != "done" for s in spans):
-        rows.append(f"{'':<{label_width}}  {LEGEND}")
+        rows.append(f"{'':<{label_width}}  {tr(LEGEND)}")
     return "\n".join(rows)

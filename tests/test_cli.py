@@ -86,6 +86,7 @@ def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(course_copy: Pat
     assert "✗ gather_all runs jobs concurrently" in failed.stdout
     assert "ran the jobs one after another" in failed.stdout and "job 0 |" in failed.stdout
     assert "Traceback" not in failed.stdout
+    assert failed.stdout.count("Stuck? `aiolings hint 3`") == 1  # said once, after all three failures
 
 
 def test_check_without_a_topic_takes_the_first_unfinished(course_copy: Path) -> None:
@@ -136,8 +137,20 @@ def test_chinese_from_the_option_or_the_locale(course_copy: Path) -> None:
     assert "README.zh-CN.md" in listed
     hint = aiolings("hint", "3", cwd=course_copy, LANG="zh_CN.UTF-8").stdout
     assert gather.hints_zh[0] in hint
-    checked = aiolings("--lang", "zh", "check", "3", cwd=course_copy).stdout
-    assert "还没有写" in checked and "可以试试" in checked and "README.zh-CN.md" in checked
+    shutil.copyfile(WRONG_ANSWERS / gather.dir / "sequential_awaits.py", gather.exercise(course_copy))
+    checked = aiolings("--lang", "zh", "check", "3", "--seed", "7", cwd=course_copy).stdout
+    assert "你的代码做了什么" in checked and "可以试试" in checked and "README.zh-CN.md" in checked
+    assert "`gather_all` 把任务一个接一个地运行了" in checked and "检查时仍在运行" in checked  # topic 03's own sentences
+
+
+def test_plain_pytest_speaks_the_locale_language(course_copy: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "exercises/03_gather"],
+        cwd=course_copy, capture_output=True, text=True, timeout=60, env={**environment, "LANG": "zh_CN.UTF-8"},
+    )
+    assert done.returncode == 1
+    assert "`gather_all` 还没有写" in done.stdout and "卡住了？" in done.stdout
 
 
 def test_an_unknown_topic_is_a_clear_error(course_copy: Path) -> None:

@@ -63,4 +63,8 @@ def test_translations_fill_in_the_same_blanks() -> None:
 
     catalog = tomllib.loads((ROOT / "graders" / "messages.zh.toml").read_text(encoding="utf-8"))
     assert catalog
-    assert all(blanks(english) == blanks(chinese) for english, chinese in catalog.items())
+    for english, chinese in catalog.items():
+        if "count" in blanks(chinese) - blanks(english):  # an English plural ("3 jobs") said with the bare number
+            assert blanks(chinese) - {"count"} <= blanks(english), english
+        else:
+            assert blanks(chinese) == blanks(english), english

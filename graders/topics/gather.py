@@ -8,6 +8,7 @@ import pytest
 
 from graders import checks
 from graders.feedback import fail, seconds
+from graders.i18n import tr
 from graders.learner import Learner
 from graders.probes import AsyncJob, JobFailed, Recorder, loop_clock
 from graders.schedule import batched_finish, greedy_finish
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 OVERLAP_ADVICE = (
     "Start every job before you wait for any of them: `await asyncio.gather(*(job() for job in jobs))`. "
     "`await job()` inside a for loop waits for each job to finish before starting the next."
-)
+)  # translated where it is used: the learner's language is only known once grading runs
 
 
 def make_jobs(rng: random.Random, recorder: Recorder, count: int | None = None) -> tuple[list[AsyncJob], list[int]]:
@@ -41,7 +42,7 @@ async def test_gather_all_returns_results_in_argument_order(learner: Learner, rn
     recorder = Recorder()
     jobs, results = make_jobs(rng, recorder)
     got, _ = await timed(learner, "gather_all", jobs)
-    checks.returned("gather_all", got, list, "a list of results")
+    checks.returned("gather_all", got, list, tr("a list of results"))
     checks.on_loop_thread("gather_all", learner, recorder)
     checks.same_results("gather_all", got, results, recorder)
 
@@ -51,7 +52,7 @@ async def test_gather_all_runs_jobs_concurrently(learner: Learner, rng: random.R
     jobs, _ = make_jobs(rng, recorder)
     _, elapsed = await timed(learner, "gather_all", jobs)
     checks.on_loop_thread("gather_all", learner, recorder)
-    checks.ran_concurrently("gather_all", recorder, elapsed, max(j.seconds for j in jobs), advice=OVERLAP_ADVICE)
+    checks.ran_concurrently("gather_all", recorder, elapsed, max(j.seconds for j in jobs), advice=tr(OVERLAP_ADVICE))
 
 
 async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random.Random) -> None:
@@ -64,10 +65,11 @@ async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random
         if outcome.error is not None:
             learner.fail_raised("gather_all", outcome.error)
         fail(
-            "`gather_all` hid a failing job's exception.",
-            observed=f"job {broken} raised JobFailed, but gather_all returned {outcome.value!r:.80}.",
-            expected="gather_all raises the job's exception, so its caller learns that something went wrong.",
-            advice="Let exceptions travel: no try/except around the gather, and no return_exceptions=True here.",
+            tr("`gather_all` hid a failing job's exception."),
+            observed=tr("job {broken} raised JobFailed, but gather_all returned {value}.",
+                        broken=broken, value=f"{outcome.value!r:.80}"),
+            expected=tr("gather_all raises the job's exception, so its caller learns that something went wrong."),
+            advice=tr("Let exceptions travel: no try/except around the gather, and no return_exceptions=True here."),
         )
 
 
@@ -80,18 +82,20 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
     outcome = await learner.outcome("gather_settled", jobs)
     if outcome.error is not None:
         fail(
-            f"`gather_settled` raised {type(outcome.error).__name__} instead of returning it.",
-            observed=f"{len(broken)} of {len(jobs)} jobs failed and the first failure escaped from gather_settled.",
-            expected="a list with each failed job's exception object in that job's place.",
-            advice="`asyncio.gather(..., return_exceptions=True)` returns exceptions as results.",
+            tr("`gather_settled` raised {kind} instead of returning it.", kind=type(outcome.error).__name__),
+            observed=tr("{failed} of {count} jobs failed and the first failure escaped from gather_settled.",
+                        failed=len(broken), count=len(jobs)),
+            expected=tr("a list with each failed job's exception object in that job's place."),
+            advice=tr("`asyncio.gather(..., return_exceptions=True)` returns exceptions as results."),
         )
     got = outcome.value
-    checks.returned("gather_settled", got, list, "a list of results and exceptions")
+    checks.returned("gather_settled", got, list, tr("a list of results and exceptions"))
     for i, (entry, expected) in enumerate(zip(got, results)):
         if i in broken and not isinstance(entry, JobFailed):
             fail(
-                f"`gather_settled` put {entry!r:.60} where job {i}'s exception should be.",
-                expected=f"job {i} failed, so entry {i} should be the JobFailed exception it raised (the object itself).",
+                tr("`gather_settled` put {entry} where job {i}'s exception should be.", entry=f"{entry!r:.60}", i=i),
+                expected=tr("job {i} failed, so entry {i} should be the JobFailed exception it raised (the object "
+                            "itself).", i=i),
             )
     checks.same_results(
         "gather_settled", [None if i in broken else e for i, e in enumerate(got)],
@@ -108,15 +112,16 @@ async def test_gather_settled_runs_jobs_concurrently(learner: Learner, rng: rand
     elapsed = loop_clock() - start
     if outcome.error is not None:
         fail(
-            f"`gather_settled` raised {type(outcome.error).__name__} and stopped waiting for the other jobs.",
-            observed=f"it gave up after {seconds(elapsed)}, leaving {len(recorder.still_running())} job(s) running.",
-            expected="every job running to its end; failures returned in the list, not raised.",
+            tr("`gather_settled` raised {kind} and stopped waiting for the other jobs.", kind=type(outcome.error).__name__),
+            observed=tr("it gave up after {elapsed}, leaving {count} job(s) running.",
+                        elapsed=seconds(elapsed), count=len(recorder.still_running())),
+            expected=tr("every job running to its end; failures returned in the list, not raised."),
             timeline=recorder.timeline(),
-            advice="`asyncio.gather(..., return_exceptions=True)` waits for all jobs and returns exceptions as results.",
+            advice=tr("`asyncio.gather(..., return_exceptions=True)` waits for all jobs and returns exceptions as results."),
         )
     checks.all_finished("gather_settled", recorder)
     checks.on_loop_thread("gather_settled", learner, recorder)
-    checks.ran_concurrently("gather_settled", recorder, elapsed, max(j.seconds for j in jobs), advice=OVERLAP_ADVICE)
+    checks.ran_concurrently("gather_settled", recorder, elapsed, max(j.seconds for j in jobs), advice=tr(OVERLAP_ADVICE))
 
 
 def limited_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], list[int], int]:
@@ -138,14 +143,15 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
     checks.on_loop_thread("gather_limited", learner, recorder)
     if recorder.max_in_flight > limit:
         fail(
-            f"`gather_limited` ran {recorder.max_in_flight} jobs at once; the limit was {limit}.",
-            observed=f"up to {recorder.max_in_flight} of the {len(jobs)} jobs were running at the same moment.",
-            expected=f"never more than {limit} running at once.",
+            tr("`gather_limited` ran {most} jobs at once; the limit was {limit}.", most=recorder.max_in_flight, limit=limit),
+            observed=tr("up to {most} of the {count} jobs were running at the same moment.",
+                        most=recorder.max_in_flight, count=len(jobs)),
+            expected=tr("never more than {limit} running at once.", limit=limit),
             timeline=recorder.timeline(),
-            advice="Make each job wait for a free slot: `async with semaphore:` around `await job()`, "
-            "with one `asyncio.Semaphore(limit)` shared by all the jobs.",
+            advice=tr("Make each job wait for a free slot: `async with semaphore:` around `await job()`, "
+                      "with one `asyncio.Semaphore(limit)` shared by all the jobs."),
         )
-    checks.returned("gather_limited", got, list, "a list of results")
+    checks.returned("gather_limited", got, list, tr("a list of results"))
     checks.same_results("gather_limited", got, results, recorder)
 
 
@@ -155,7 +161,7 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
     _, elapsed = await timed(learner, "gather_limited", jobs, limit)
     checks.on_loop_thread("gather_limited", learner, recorder)
     checks.kept_slots_busy(
-        "gather_limited", recorder, elapsed, greedy_finish([j.seconds for j in jobs], limit), limit, units="jobs",
-        advice="Start all the jobs at once with gather and let a shared `asyncio.Semaphore(limit)` decide "
-        "which may run; do not split the jobs into fixed batches.",
+        "gather_limited", recorder, elapsed, greedy_finish([j.seconds for j in jobs], limit), limit, units=tr("jobs"),
+        advice=tr("Start all the jobs at once with gather and let a shared `asyncio.Semaphore(limit)` decide "
+                  "which may run; do not split the jobs into fixed batches."),
     )
