@@ -6,7 +6,10 @@
 The class mixes correct submissions (the reference solutions), partly wrong ones (a wrong
 answer from tests/wrong_answers for some topics) and hostile ones (tests/submissions for
 topic 03). The naive way is one plain `pytest exercises` process per submission, no isolation.
-Prints submissions per minute for both, and whether two gradings gave identical grade files.
+Prints submissions per minute for both, and whether two gradings gave identical grade files:
+byte for byte, and once more with the numbers and timeline bars in messages masked: graders
+on real threads and sockets (topics 05, 06) report what they measured, which no seed can fix.
+`--keep DIR` keeps the first grading's files (for benchmarks/check_report_html.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import argparse
 import filecmp
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +32,9 @@ sys.path.insert(0, str(ROOT))
 from graders import course  # noqa: E402
 
 
-def make_class(folder: Path, students: int, rng: random.Random) -> None:
+def make_class(folder: Path, students: int, rng: random.Random) -> dict[str, str]:
+    """The class's folders; returns what each student is: correct, partly wrong, or the hostile case's name."""
+    kinds = {}
     topics = course.load().topics
     hostile = sorted(p for p in (ROOT / "tests" / "submissions").iterdir() if (p / "gather.py").is_file())
     for n in range(students):
@@ -37,12 +43,31 @@ def make_class(folder: Path, students: int, rng: random.Random) -> None:
             (student / topic.dir).mkdir(parents=True)
             shutil.copyfile(topic.solution(ROOT), student / topic.dir / topic.module)
         kind = n % 4
+        kinds[student.parent.name] = "correct"
         if kind in (1, 2):  # partly wrong: a realistic mistake in a few topics
+            kinds[student.parent.name] = "partly wrong"
             for topic in rng.sample(topics, 3):
                 wrong = sorted((ROOT / "tests" / "wrong_answers" / topic.dir).glob("*.py"))
                 shutil.copyfile(rng.choice(wrong), student / topic.dir / topic.module)
         elif kind == 3:  # hostile in topic 03
-            shutil.copyfile(rng.choice(hostile) / "gather.py", student / "03_gather" / "gather.py")
+            case = rng.choice(hostile)
+            kinds[student.parent.name] = case.name
+            shutil.copyfile(case / "gather.py", student / "03_gather" / "gather.py")
+    return kinds
+
+
+def unexpected_scores(grades: Path, kinds: dict[str, str]) -> list[str]:
+    """Correct students without full marks, hostile ones with points (or no reason) on topic 03."""
+    wrong = []
+    for student in json.loads(grades.read_text(encoding="utf-8"))["students"]:
+        kind = kinds[student["student"]]
+        gather = next(t for t in student["topics"] if t["topic"] == "03_gather")
+        reason = gather["problem"] or "".join(g["message"] for g in gather["graders"])
+        if kind == "correct" and student["total"] != student["max"]:
+            wrong.append(f"{student['student']} (correct) got {student['total']} of {student['max']}")
+        elif kind not in ("correct", "partly wrong") and (gather["score"] != 0 or not reason):
+            wrong.append(f"{student['student']} ({kind}) got {gather['score']} on 03_gather")
+    return wrong
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -54,10 +79,11 @@ def timed(command: list[str], cwd: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--keep", type=Path, help="copy the first grading's files here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        make_class(folder / "class", args.students, random.Random(2026))
+        kinds = make_class(folder / "class", args.students, random.Random(2026))
         grade = [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "grade", str(folder / "class")]
         first = timed([*grade, "-o", str(folder / "first")], ROOT)
         second = timed([*grade, "-o", str(folder / "second")], ROOT)
@@ -65,18 +91,31 @@ def main() -> int:
             timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "exercises"], student)
             for student in sorted((folder / "class").iterdir())
         )
-        same = {
-            name: filecmp.cmp(folder / "first" / name, folder / "second" / name, shallow=False)
-            for name in ("grades.csv", "grades.json", "junit.xml")
-        }
+        names = ("grades.csv", "grades.json", "junit.xml")
+        same = {name: filecmp.cmp(folder / "first" / name, folder / "second" / name, shallow=False) for name in names}
+        same_but_measured = {name: unmeasured(folder / "first" / name) == unmeasured(folder / "second" / name) for name in names}
         if not all(same.values()):
             show_differences(folder / "first" / "grades.json", folder / "second" / "grades.json")
+        wrong = unexpected_scores(folder / "first" / "grades.json", kinds)
+        if args.keep:
+            shutil.copytree(folder / "first", args.keep, dirs_exist_ok=True)
     per_minute = lambda seconds: 60 * args.students / seconds  # noqa: E731
     print(f"aiolings grade: {first:.1f} s and {second:.1f} s for {args.students} submissions: "
           f"{per_minute(first):.1f} and {per_minute(second):.1f} submissions/minute")
     print(f"naive pytest per submission: {naive:.1f} s: {per_minute(naive):.1f} submissions/minute")
     print(f"grade files identical across the two gradings: {same}")
-    return 0 if all(same.values()) else 1
+    print(f"... with the numbers in messages masked: {same_but_measured}")
+    hostile = sorted({k for k in kinds.values() if k not in ("correct", "partly wrong")})
+    print(f"{sum(k == 'correct' for k in kinds.values())} correct, {sum(k == 'partly wrong' for k in kinds.values())} "
+          f"partly wrong, {sum(k in hostile for k in kinds.values())} hostile ({', '.join(hostile)})")
+    print(f"unexpected scores: {wrong or 'none'}")
+    return 0 if same["grades.csv"] and all(same_but_measured.values()) and not wrong else 1
+
+
+def unmeasured(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"\|[^|\n]*█[^|\n]*\|", "|bars|", text)
+    return re.sub(r"\d+(?:\.\d+)?", "#", text)
 
 
 def show_differences(first: Path, second: Path) -> None:

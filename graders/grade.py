@@ -9,6 +9,7 @@ import csv
 import html
 import json
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     topics = [course.load().find(spec) for spec in args.topics.split(",")] if args.topics else list(all_topics)
     found = submissions.find(args.submissions)
     limits = sandbox.Limits(grader=args.timeout)
+    for what, how in sandbox.isolation().items():
+        if "NOT" in how or "instructor" in how:
+            print(f"warning: {what}: {how}", file=sys.stderr)
 
     def grade(submission: submissions.Submission) -> Graded:
         results = sandbox.grade_topics(submission.files, topics, seed=args.seed, limits=limits)
@@ -96,6 +100,7 @@ def write(folder: Path, topics: list[course.Topic], graded: list[Graded]) -> Non
 
 def as_json(topics: list[course.Topic], graded: list[Graded]) -> dict[str, object]:
     return {
+        "isolation": sandbox.isolation(),
         "topics": [{"dir": t.dir, "title": t.title, "points": t.points} for t in topics],
         "students": [
             {
@@ -195,3 +200,10 @@ def report_html(data: dict) -> str:  # type: ignore[type-arg]
 <h2>Students</h2>{''.join(details)}
 </body></html>
 """
+
+
+if __name__ == "__main__":  # python -m graders.grade SUBMISSIONS... -o OUTDIR
+    main = argparse.ArgumentParser(prog="python -m graders.grade")
+    add_command(main.add_subparsers(dest="command", required=True))
+    parsed = main.parse_args(["grade", *sys.argv[1:]])
+    raise SystemExit(parsed.run(parsed))

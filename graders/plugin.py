@@ -49,7 +49,8 @@ def pytest_configure(config: pytest.Config) -> None:
     nonce = os.environ.pop("AIOLINGS_NONCE", None)
     audit = None
     if nonce is not None:  # graded by `aiolings grade`: the code under test is hostile until proven otherwise
-        audit = Audit(Path(os.environ.pop("AIOLINGS_STUDENTS")), Path(os.environ.pop("AIOLINGS_WRITABLE")))
+        audit = Audit(Path(os.environ.pop("AIOLINGS_STUDENTS")), Path(os.environ.pop("AIOLINGS_WRITABLE")),
+                      Path(report).resolve() if report else None)
         audit.install()
     if report:
         config.pluginmanager.register(ReportWriter(Path(report), nonce, audit), "aiolings-report")

@@ -6,10 +6,21 @@ process can do, the student's code can do too. What this module guarantees:
 - Only the manifest's topic modules reach the run, in a fresh temporary folder; pytest runs
   in isolated mode (-I: no PYTHONPATH, no user site) with an empty ini of ours, so no
   conftest, ini or sitecustomize of the student's is read. The graders are the installed ones.
-- Limits: wall-clock time per topic (the process group is killed), CPU seconds, address
-  space, file size (a flood of output dies on it), and no network but loopback (a new network
-  namespace when `unshare -n` works here; otherwise network is NOT cut off, and the result
-  says so).
+- Limits: wall-clock time per topic, CPU seconds, address space, file size (a flood of output
+  dies on it; output goes to /dev/null, never into memory), and no network but loopback: a new
+  network namespace, detected by starting Python once under `unshare -n` after `ip link set lo
+  up` (as a non-root user, `unshare -r -n`). When neither works the network is NOT cut off:
+  the audit hook still refuses connections made from Python, `aiolings grade` warns, and
+  grades.json says so.
+- As root (a container, Gradescope), each concurrent run drops to a user of its own
+  (`setpriv`, a uid from UID_BASE up, locked machine-wide, no new privileges): the course, the
+  venv and other students' folders are then out of reach even for code that slips past the
+  audit hook, RLIMIT_NPROC bounds its forks and threads, and at the end every process of that
+  user is killed, including any that left the process group. As another user there is no drop:
+  RLIMIT_NPROC would count all of that user's processes, so forks are bounded by the audit
+  hook and by the process group being killed at the limit.
+- In the grading process, an audit hook (graders/audit.py) refuses process starts, outbound
+  connections, ctypes calls and writes outside the student's folder, from any thread.
 - The verdicts are not taken on trust. The run also grades a canary, the pristine stub,
   after the student's file: every canary grader must fail, so a patch that turns failures
   into passes (pytest hooks, the plugin, the graders) shows itself. The report must carry a
@@ -19,22 +30,28 @@ process can do, the student's code can do too. What this module guarantees:
 What remains possible: code that finds the nonce in memory and forges a report that fools
 every check, or a patch aimed at the student's own graders only, sparing the canary. Such
 code is itself evidence; the HTML report and grades.json keep each grader's message for
-review. As root, RLIMIT_NPROC does not bind, so forks are bounded by time: the whole process
-group is killed at the limit.
+review. Without a user of its own (not root), code that gets past the audit hook (a C extension
+shipped in the submission cannot be: only topic modules are copied) could write wherever the
+instructor can.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import importlib
+import itertools
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +59,8 @@ from . import course
 
 CANARY = "canary"
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
+UID_BASE = 2_000_000_000  # far above any real user's or a user namespace's range
+LOOPBACK_PORT = re.compile(r"((?:127\.0\.0\.1|localhost)'?(?::|,\s*))\d{1,5}\b")
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,7 @@ class Limits:
     grader: float = 10.0  # seconds of real time for one grader; a topic's process gets its graders' sum, plus start-up
     memory: int = 2 * 1024**3  # bytes of address space
     file_size: int = 20 * 1024**2  # bytes per written file, captured output included
+    tasks: int = 128  # processes and threads, when the run has a user of its own
 
 
 @dataclass(frozen=True)
@@ -72,11 +92,64 @@ def loopback_only() -> list[str]:
     ip = shutil.which("ip")
     if shutil.which("unshare") is None or ip is None:
         return []
+    # Only root may make a network namespace outright; other users need a user namespace too.
+    for unshare in (["unshare", "-n"],) if os.geteuid() == 0 else (["unshare", "-n"], ["unshare", "-r", "-n"]):
+        prefix = [*unshare, "sh", "-c", f'{ip} link set lo up && exec "$@"', "sh"]
+        try:  # the whole way, Python included: in a user namespace, a Python under /root may be out of reach
+            subprocess.run([*prefix, sys.executable, "-c", ""], check=True, capture_output=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        return prefix
+    return []
+
+
+@functools.cache
+def own_users() -> bool:
+    """Whether each run can get a user of its own: as root, with setpriv, and with this Python
+    and the course readable by others (a virtual environment made by `mktemp -d` is not)."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return False
     try:
-        subprocess.run(["unshare", "-n", ip, "link", "set", "lo", "up"], check=True, capture_output=True, timeout=10)
+        subprocess.run([*_as_user(UID_BASE), sys.executable, "-I", "-c", "import graders.plugin"],
+                       check=True, capture_output=True, timeout=30, cwd="/")
     except (OSError, subprocess.SubprocessError):
-        return []
-    return ["unshare", "-n", "sh", "-c", f'{ip} link set lo up && exec "$@"', "sh"]
+        return False
+    return True
+
+
+def isolation() -> dict[str, str]:
+    """What protects this machine during grading, in words for grades.json and warnings."""
+    return {
+        "network": "loopback only (a new network namespace)" if loopback_only()
+        else "NOT cut off: unshare -n does not work here; only connections made from Python are refused",
+        "user": "a user of its own per run, with its processes and threads limited" if own_users()
+        else "the instructor's own user: code that slips past the audit hook can write wherever they can",
+    }
+
+
+@contextlib.contextmanager
+def _user() -> Iterator[int | None]:
+    """A uid no other run on this machine is using, or None when runs cannot have their own.
+
+    Held with a lock file per uid, not in memory: two `aiolings grade` at once must not share a
+    user, or one's final kill(-1) would end the other's runs. The kernel drops a dead holder's lock."""
+    if not own_users():
+        yield None
+        return
+    locks = Path(tempfile.gettempdir()) / "aiolings-users"
+    locks.mkdir(mode=0o700, exist_ok=True)
+    for slot in itertools.count():
+        with open(locks / str(slot), "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            yield UID_BASE + slot
+            return
+
+
+def _as_user(uid: int) -> list[str]:
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
 
 
 def grade_topics(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits) -> list[TopicResult]:
@@ -101,7 +174,7 @@ def graders_of(topic: course.Topic) -> int:
 
 def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits) -> dict[str, TopicResult]:
     seconds = STARTUP + limits.grader * sum(graders_of(t) for t in topics)
-    with tempfile.TemporaryDirectory(prefix="aiolings-grade-") as scratch:
+    with _user() as uid, tempfile.TemporaryDirectory(prefix="aiolings-grade-") as scratch:
         work, private = Path(scratch) / "work", Path(scratch) / "private"
         work.mkdir()
         private.mkdir()
@@ -120,24 +193,34 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
         report = private / "report.json"
         nonce = secrets.token_hex(16)
         command = [
-            *loopback_only(), sys.executable, "-I", "-m", "pytest", "-q", "-c", str(ini), "--rootdir", str(work),
+            *loopback_only(), *(_as_user(uid) if uid is not None else []),
+            sys.executable, "-I", "-B", "-m", "pytest", "-q", "-c", str(ini), "--rootdir", str(work),
             "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", f"--aiolings-seed={seed}", f"--timeout={limits.grader:g}",
             f"--aiolings-report={report}", *targets, *canaries,
         ]
         (work / ".tmp").mkdir()
+        if uid is not None:
+            # Its user may write in its folder and the report's; the files under test and the canaries stay root's.
+            os.chmod(scratch, 0o711)
+            for path in (work, work / ".tmp", private):
+                os.chown(path, uid, uid)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8",
                "TMPDIR": str(work / ".tmp"), "PYTHONDONTWRITEBYTECODE": "1", "AIOLINGS_NONCE": nonce,
                "AIOLINGS_STUDENTS": str(work / "exercises"), "AIOLINGS_WRITABLE": str(work)}
-        ended = _execute(command, work, env, limits, seconds)
+        ended = _execute(command, work, env, limits, seconds, uid)
         return _read(report, nonce, topics, ended, scratch)
 
 
-def _execute(command: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float) -> str | None:
+def _execute(
+    command: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float, uid: int | None
+) -> str | None:
     """Run with limits; if it did not end normally, say how it ended. Its output is thrown away:
     the verdicts come from the report, and a flood of output must not cost memory here."""
     # prlimit rather than a preexec_fn: grading runs in threads, where preexec_fn may deadlock.
+    nproc = [f"--nproc={limits.tasks}"] if uid is not None else []
     limited = [
-        "prlimit", f"--cpu={int(seconds) + 5}", f"--as={limits.memory}", f"--fsize={limits.file_size}", "--", *command,
+        "prlimit", f"--cpu={int(seconds) + 5}", f"--as={limits.memory}", f"--fsize={limits.file_size}", *nproc,
+        "--", *command,
     ]
     process = subprocess.Popen(limited, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
@@ -151,6 +234,8 @@ def _execute(command: list[str], cwd: Path, env: dict[str, str], limits: Limits,
             os.killpg(process.pid, signal.SIGKILL)  # forks and threads it left behind go too
         except ProcessLookupError:
             pass
+        if uid is not None:  # and those that left the group: kill(-1) as that user reaches all of its processes
+            subprocess.run([*_as_user(uid), "kill", "-KILL", "-1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         process.wait()
     if ended is None and process.returncode < 0:
         ended = f"the grading process was killed by {signal.Signals(-process.returncode).name} (a limit on CPU time, memory or output size)"
@@ -161,7 +246,8 @@ def _read(
     report: Path, nonce: str, topics: list[course.Topic], ended: str | None, scratch: str
 ) -> dict[str, TopicResult]:
     def plain(text: str) -> str:
-        return text.replace(scratch, "<grading folder>")  # the same words in every run, for identical grade files
+        # The same words in every run, for identical grade files: no temporary folder, no port the OS picked.
+        return LOOPBACK_PORT.sub(r"\1<port>", text.replace(scratch, "<grading folder>"))
 
     def all_zero(problem: str) -> dict[str, TopicResult]:
         return {t.dir: TopicResult(t.dir, (), problem) for t in topics}
@@ -172,10 +258,12 @@ def _read(
         return all_zero(ended or "the grading process ended without reporting (did the code exit the interpreter?)")
     if not isinstance(data, dict) or data.get("nonce") != nonce or not isinstance(data.get("results"), list):
         return all_zero("the report of the grading run was not written by the graders")
-    refused: dict[str, list[str]] = {}
+    refused: dict[str, list[str]] = {}  # by topic dir; "" for attempts made with none of the student's frames on the stack
     for attempt in data.get("refused", []):
-        where = Path(str(attempt.get("file", "")))
-        refused.setdefault(where.parent.name, []).append(f"{attempt.get('what')} (line {attempt.get('line')})")
+        file = str(attempt.get("file", ""))
+        how = f"line {attempt.get('line')}" if file else "from a thread or a callback"
+        where = f"{attempt.get('what')} ({how})"
+        refused.setdefault(Path(file).parent.name if file else "", []).append(where)
     by_target: dict[str, list[tuple[str, str, str]]] = {}
     for entry in data["results"]:
         target, _, grader = str(entry.get("nodeid", "")).partition("::")
@@ -191,6 +279,9 @@ def _read(
         elif topic.dir in refused:
             results[topic.dir] = TopicResult(topic.dir, (), plain("the code tried what grading does not allow: "
                                                                   + "; ".join(sorted(set(refused[topic.dir])))), own=True)
+        elif "" in refused:  # whose, is certain only when the topic ran alone
+            results[topic.dir] = TopicResult(topic.dir, (), plain("the code tried what grading does not allow: "
+                                                                  + "; ".join(sorted(set(refused[""])))), own=len(topics) == 1)
         elif sorted(g for g, _, _ in mine) != sorted(graders):
             results[topic.dir] = TopicResult(topic.dir, (), ended or "not every grader reported exactly once: the file "
                                              "could not be collected, or the run was cut short")

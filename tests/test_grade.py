@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from graders import submissions
+from graders import course, sandbox, submissions
 
 from .conftest import ALSO_TOPIC_01, GradedClass
 
@@ -24,6 +24,8 @@ HOSTILE = {
     "eats_memory": "MemoryError",
     "prints_100_mb": "File too large",
     "writes_outside": "writing to /tmp/aiolings-was-here.txt (line 3)",
+    "escapes_through_a_thread": "writing to /tmp/aiolings-thread-was-here.txt (from a thread or a callback)",
+    "escapes_through_c": "calling C code through ctypes (ctypes.dlsym) (line 6)",
     "fakes_speed": "replaced asyncio.sleep",
     "patches_pytest": "canary did not fail as it must",
     "fakes_the_report": "writing to <grading folder>/private/report.json",
@@ -89,3 +91,13 @@ def test_only_the_topic_modules_are_taken_from_a_submission(tmp_path: Path) -> N
     found = {s.student: s for s in submissions.find([folder, archive])}
     assert found["ada"].files == {"03_gather": b"answer = 42\n"}
     assert found["bob"].files == {"03_gather": b"answer = 43\n"}
+
+
+@pytest.mark.skipif(not sandbox.own_users(), reason="runs get a user of their own only as root, with setpriv")
+def test_as_root_the_student_code_runs_as_a_user_of_its_own() -> None:
+    code = b"import os\n\nasync def gather_all(jobs):\n    raise RuntimeError(f'uid={os.getuid()} gid={os.getgid()}')\n"
+    gather = course.load().find("3")
+    [result] = sandbox.grade_topics({gather.dir: code}, [gather], seed=1, limits=sandbox.Limits(grader=0.5))
+    message = next(v.message for v in result.verdicts if v.grader == "test_gather_all_returns_results_in_argument_order")
+    uid = int(message.split("uid=")[1].split()[0])
+    assert uid >= sandbox.UID_BASE and f"gid={uid}" in message

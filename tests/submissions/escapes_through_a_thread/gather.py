@@ -1,0 +1,25 @@
+"""A correct answer that also writes outside its folder from a thread, where none of its frames is on the stack."""
+
+import asyncio
+import functools
+import threading
+
+threading.Thread(target=functools.partial(open, "/tmp/aiolings-thread-was-here.txt", "w")).start()
+
+
+async def gather_all(jobs):
+    return await asyncio.gather(*(job() for job in jobs))
+
+
+async def gather_settled(jobs):
+    return await asyncio.gather(*(job() for job in jobs), return_exceptions=True)
+
+
+async def gather_limited(jobs, limit):
+    slots = asyncio.Semaphore(limit)
+
+    async def in_slot(job):
+        async with slots:
+            return await job()
+
+    return await asyncio.gather(*(in_slot(job) for job in jobs))
