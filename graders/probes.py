@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import timeline
+from .settle import Settled
 
 
 class JobFailed(Exception):
@@ -54,11 +55,15 @@ class Recorder:
     created: Counter[str] = field(default_factory=Counter)
     in_flight: int = 0
     max_in_flight: int = 0
+    nominal: dict[str, float] = field(default_factory=dict)  # each job's length, by label
+    beside: list[Span] = field(default_factory=list)  # records of related work, for settling charts of this
 
     def job(self, label: str, seconds: float, result: Any = None, *, fails: bool = False) -> AsyncJob:
+        self.nominal[label] = seconds
         return AsyncJob(self, label, seconds, result, fails)
 
     def blocking_job(self, label: str, seconds: float, result: Any = None) -> BlockingJob:
+        self.nominal[label] = seconds
         return BlockingJob(self, label, seconds, result)
 
     @contextmanager
@@ -102,8 +107,16 @@ class Recorder:
         """True when at least two jobs were running at the same moment."""
         return self.max_in_flight > 1
 
+    def settled(self, origin: float | None = None) -> Settled:
+        """The records read without real-clock jitter, times from `origin` (default: the first start)."""
+        first = min((s.start for s in [*self.spans, *self.beside]), default=0.0)
+        return Settled(self.spans, origin=first if origin is None else origin, nominal=self.nominal, beside=self.beside)
+
     def timeline(self) -> str:
-        return timeline.render(self.spans, now=self.clock() if self.still_running() else None)
+        now = self.clock() if self.still_running() else None
+        if self.clock is loop_clock:  # virtual time is exact: nothing to settle
+            return timeline.render(self.spans, now=now)
+        return self.settled().timeline(now=now)
 
 
 class AsyncJob:

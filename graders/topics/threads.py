@@ -18,12 +18,13 @@ from typing import Any
 
 import pytest
 
-from graders import checks, timeline
+from graders import checks
 from graders.blocking import BlockingCall
 from graders.feedback import GraderFailure, fail, plural, seconds
 from graders.heartbeat import Heartbeat
 from graders.learner import Learner
 from graders.probes import BlockingJob, Recorder, Span
+from graders.settle import Settled
 
 pytestmark = pytest.mark.asyncio
 
@@ -150,10 +151,13 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
         )
 
 
-async def timed(learner: Learner, name: str, *args: Any, recorder: Recorder, durations: Sequence[float]) -> tuple[Any, float]:
+async def timed(
+    learner: Learner, name: str, *args: Any, recorder: Recorder, durations: Sequence[float]
+) -> tuple[Any, float, float]:
+    """The call's result, and when it started and ended on the real clock."""
     start = time.perf_counter()
     result = await call(learner, name, *args, recorder=recorder, durations=durations)
-    return result, time.perf_counter() - start
+    return result, start, time.perf_counter()
 
 
 def returned_result(name: str, got: Any, expected: Any) -> None:
@@ -211,9 +215,21 @@ def longest_freeze(heart: Heartbeat, spans: Sequence[Span]) -> tuple[float, floa
     return max(gaps, key=lambda gap: gap[1] - gap[0], default=(0.0, 0.0))
 
 
-def loop_stayed_free(name: str, heart: Heartbeat, spans: list[Span], limit: float) -> None:
+def with_freeze(spans: Sequence[Span], nominal: dict[str, float], start: float, end: float) -> Settled:
+    """The jobs and the loop's freeze from `start` to `end`, settled (see graders/settle.py)."""
+    frozen = Span("loop frozen", start, 0, end, "done")
+    return Settled([*spans, frozen], origin=min(s.start for s in [*spans, frozen]), nominal=nominal)
+
+
+def frozen_for(settled: Settled) -> float:
+    freeze = settled.spans[-1]
+    return (freeze.end or freeze.start) - freeze.start
+
+
+def loop_stayed_free(name: str, heart: Heartbeat, recorder: Recorder, limit: float) -> None:
     """No stretch of `limit` seconds or more without a heartbeat while the blocking functions ran."""
     __tracebackhide__ = True
+    spans = recorder.spans
     start, end = longest_freeze(heart, spans)
     # A pause alone is not proof: on an overloaded machine the OS may not run the loop's thread
     # for a while. It counts when the loop's thread was caught in the learner's own code then
@@ -221,26 +237,26 @@ def loop_stayed_free(name: str, heart: Heartbeat, spans: list[Span], limit: floa
     busy = heart.busy_line(within=(start, end))
     if end - start < limit or busy is None:
         return
-    start, end = heart.gap_around(start)  # judged while the functions ran; shown whole
-    frozen = Span("loop frozen", start, 0, end, "done")
+    settled = with_freeze(spans, recorder.nominal, *heart.gap_around(start))  # judged while the functions ran; shown whole
+    frozen = seconds(frozen_for(settled))
     fail(
-        f"`{name}` kept the event loop busy for {seconds(end - start)} while the blocking work ran: no other task could run meanwhile.",
-        observed=f"the loop's thread was busy at {busy} for {seconds(end - start)} in a row; a heartbeat task that should run every "
+        f"`{name}` kept the event loop busy for {frozen} while the blocking work ran: no other task could run meanwhile.",
+        observed=f"the loop's thread was busy at {busy} for {frozen} in a row; a heartbeat task that should run every "
         f"{heart.interval * 1000:g} ms did not run at all.",
         expected=f"the loop free while the threads work: no pause of {seconds(limit)} or more.",
-        timeline=timeline.render([*spans, frozen]),
+        timeline=settled.timeline(ordered=False),
         advice=WAIT_ADVICE,
     )
 
 
-def frozen_note(heart: Heartbeat, spans: Sequence[Span], limit: float) -> str:
+def frozen_note(heart: Heartbeat, spans: Sequence[Span], nominal: dict[str, float], limit: float) -> str:
     """A sentence on how long the loop stood still while the functions ran, when that was `limit` or more; else nothing."""
     start, end = longest_freeze(heart, spans)
     busy = heart.busy_line(within=(start, end))
     if end - start < limit or busy is None:  # as in loop_stayed_free: only a pause the learner's code caused
         return ""
-    start, end = heart.gap_around(start)
-    return f" The event loop itself was frozen for up to {seconds(end - start)} at a time, busy at {busy}."
+    settled = with_freeze(spans, nominal, *heart.gap_around(start))
+    return f" The event loop itself was frozen for up to {seconds(frozen_for(settled))} at a time, busy at {busy}."
 
 
 # run_blocking
@@ -266,7 +282,7 @@ async def test_run_blocking_keeps_the_loop_free(learner: Learner, rng: random.Ra
     async with Heartbeat(watch=learner.path) as heart:
         await call(learner, "run_blocking", job, recorder=recorder, durations=[job.seconds])
     # Half the job's length: a loop held while the job runs pauses for all of it; a free one for milliseconds.
-    loop_stayed_free("run_blocking", heart, recorder.spans, job.seconds / 2)
+    loop_stayed_free("run_blocking", heart, recorder, job.seconds / 2)
 
 
 # run_all_blocking
@@ -295,7 +311,8 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     # what starting the pool's threads one by one costs on a busy machine.
     durations = spread(rng, rng.randint(5, 6), 0.06, 0.1)
     jobs, _ = make_jobs(rng, recorder, durations)
-    _, elapsed = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
+    _, start, end = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
+    elapsed = end - start
     ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
     checks.all_finished("run_all_blocking", recorder)
     ideal, one_by_one = max(durations), sum(durations)
@@ -306,18 +323,20 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     # threads start one by one, each holding the loop until the OS runs it.
     if (not late or recorder.max_in_flight > 1) and elapsed < (ideal + one_by_one) / 2:
         return
+    settled = recorder.settled(start)
+    took = seconds(settled.at(end))
     if late:
         together = "one after another" if recorder.max_in_flight <= 1 else f"at most {recorder.max_in_flight} at a time"
-        summary = f"`run_all_blocking` ran the functions {together}: it took {seconds(elapsed)}; all at once takes about {seconds(ideal)}."
+        summary = f"`run_all_blocking` ran the functions {together}: it took {took}; all at once takes about {seconds(ideal)}."
         observed = f"{plural(len(late), 'function')} only started after another had finished; "
     else:
-        summary = f"`run_all_blocking` took {seconds(elapsed)}; with every function at once it takes about {seconds(ideal)}."
+        summary = f"`run_all_blocking` took {took}; with every function at once it takes about {seconds(ideal)}."
         observed = ""
     fail(
         summary,
-        observed=f"{observed}the call took {seconds(elapsed)} (one by one the functions take {seconds(one_by_one)}).",
+        observed=f"{observed}the call took {took} (one by one the functions take {seconds(one_by_one)}).",
         expected=f"all {len(jobs)} threads running at once, so the call takes about as long as the slowest ({seconds(ideal)}).",
-        timeline=recorder.timeline(),
+        timeline=settled.timeline(),
         advice=OVERLAP_ADVICE,
     )
 
@@ -328,7 +347,7 @@ async def test_run_all_blocking_keeps_the_loop_free(learner: Learner, rng: rando
     jobs, _ = make_jobs(rng, recorder, durations)
     async with Heartbeat(watch=learner.path) as heart:
         await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
-    loop_stayed_free("run_all_blocking", heart, recorder.spans, min(durations) / 2)
+    loop_stayed_free("run_all_blocking", heart, recorder, min(durations) / 2)
 
 
 # process_all
@@ -374,6 +393,10 @@ class Pipeline:
         self.uploads = Recorder(clock=time.perf_counter)
         self.prepare_durations = dict(zip(self.items, prepare_durations))
         self.upload_durations = {item: rng.uniform(upload_low, upload_high) for item in self.items}
+        # For charts each recorder draws alone: uploads start when prepares end.
+        self.prepares.nominal.update(self.nominal)
+        self.uploads.nominal.update(self.nominal)
+        self.uploads.beside = self.prepares.spans
         self.prepare = Prepare(self.prepares, self.prepare_durations)
         self.upload = Upload(self.uploads, self.upload_durations)
 
@@ -381,21 +404,32 @@ class Pipeline:
     def expected(self) -> list[str]:
         return [f"https://cdn.example/{item}.small" for item in self.items]
 
-    async def run(self, learner: Learner) -> tuple[Any, float]:
+    async def run(self, learner: Learner) -> tuple[Any, float, float]:
         return await timed(
             learner, "process_all", list(self.items), self.prepare, self.upload,
             recorder=self.prepares, durations=list(self.prepare_durations.values()),
         )
 
-    def timeline(self) -> str:
+    @property
+    def nominal(self) -> dict[str, float]:
+        return {
+            **{f"prepare {item}": d for item, d in self.prepare_durations.items()},
+            **{f"upload {item}": d for item, d in self.upload_durations.items()},
+        }
+
+    def settled(self, origin: float | None = None) -> Settled:
+        """Both steps' records, settled, item by item in argument order."""
         rank = {item: i for i, item in enumerate(self.items)}
         spans = sorted(self.prepares.spans + self.uploads.spans, key=lambda s: (rank.get(s.label.split()[-1], 0), s.label))
-        return timeline.render(spans)
+        return Settled(spans, origin=min(s.start for s in spans) if origin is None else origin, nominal=self.nominal)
+
+    def timeline(self, origin: float | None = None) -> str:
+        return self.settled(origin).timeline(ordered=False)
 
 
 async def test_process_all_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
     pipeline = Pipeline(rng, slowest_first(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01)
-    got, _ = await pipeline.run(learner)
+    got, _, _ = await pipeline.run(learner)
     checks.returned("process_all", got, list, "a list of upload results")
     checks.same_results("process_all", got, pipeline.expected, pipeline.uploads)
 
@@ -431,24 +465,27 @@ async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random
 async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: random.Random) -> None:
     pipeline = Pipeline(rng, spread(rng, rng.randint(5, 6), 0.05, 0.1), 0.02, 0.04)  # as in run_all_blocking
     async with Heartbeat(watch=learner.path) as heart:
-        _, elapsed = await pipeline.run(learner)
+        _, start, end = await pipeline.run(learner)
+    elapsed = end - start
     prepares, uploads = pipeline.prepares, pipeline.uploads
     ran_in_threads("process_all", prepares, len(pipeline.items), "`prepare` call")
     per_item = {item: pipeline.prepare_durations[item] + pipeline.upload_durations[item] for item in pipeline.items}
     ideal, one_by_one = max(per_item.values()), sum(per_item.values())
     checks.all_finished("process_all", prepares)
-    stuck = frozen_note(heart, prepares.spans, min(pipeline.prepare_durations.values()) / 2)
+    stuck = frozen_note(heart, prepares.spans, pipeline.nominal, min(pipeline.prepare_durations.values()) / 2)
+    settled = pipeline.settled(start)
+    took = seconds(settled.at(end))
     first_ready = min(s.end or 0.0 for s in prepares.spans)
     late = [s for s in prepares.spans if s.start >= first_ready]
     if late and (prepares.max_in_flight <= 1 or elapsed >= (ideal + one_by_one) / 2):  # as in run_all_blocking
         together = "one after another" if prepares.max_in_flight <= 1 else f"at most {prepares.max_in_flight} at a time"
         fail(
-            f"`process_all` handled the items {together}: it took {seconds(elapsed)}; all at once takes about {seconds(ideal)}.",
+            f"`process_all` handled the items {together}: it took {took}; all at once takes about {seconds(ideal)}.",
             observed=f"items waited for each other: the prepare of {plural(len(late), 'item')} only started after "
-            f"another item's prepare had finished; the call took {seconds(elapsed)} (one by one the items take "
+            f"another item's prepare had finished; the call took {took} (one by one the items take "
             f"{seconds(one_by_one)}).{stuck}",
             expected=f"all {len(pipeline.items)} items going through their steps at the same time.",
-            timeline=pipeline.timeline(),
+            timeline=settled.timeline(ordered=False),
             advice="Write the two steps for one item in a coroutine (`await asyncio.to_thread(prepare, item)`, then "
             "`await upload(...)`) and run that coroutine for every item at once with `asyncio.gather`.",
         )
@@ -457,21 +494,21 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     upload = next((s for s in uploads.spans if s.label == f"upload {item}"), None)
     last_prepared = max(s.end or 0.0 for s in prepares.spans)
     if upload is not None and upload.start >= last_prepared:
-        origin = min(s.start for s in prepares.spans)
+        at = {s.label: s for s in settled.spans}
         fail(
             "`process_all` held every upload back until the slowest prepare was done.",
-            observed=f"{item} was prepared after {seconds((first.end or 0.0) - origin)}, but its upload only started at "
-            f"{seconds(upload.start - origin)}, once every item was prepared: the steps ran in two batches.",
+            observed=f"{item} was prepared after {seconds(at[first.label].end or 0.0)}, but its upload only started at "
+            f"{seconds(at[upload.label].start)}, once every item was prepared: the steps ran in two batches.",
             expected="each item moving on to its upload as soon as its own prepare is done.",
-            timeline=pipeline.timeline(),
+            timeline=settled.timeline(ordered=False),
             advice="Write both steps for one item in one coroutine (prepare in a thread, then await upload) and gather "
             "that coroutine for all items; do not gather all prepares first and all uploads after.",
         )
     if elapsed >= (ideal + one_by_one) / 2:
         fail(
-            f"`process_all` took {seconds(elapsed)}; with every item at once it takes about {seconds(ideal)}.",
-            observed=f"the call took {seconds(elapsed)} (one by one the items take {seconds(one_by_one)}).{stuck}",
+            f"`process_all` took {took}; with every item at once it takes about {seconds(ideal)}.",
+            observed=f"the call took {took} (one by one the items take {seconds(one_by_one)}).{stuck}",
             expected=f"about as long as the slowest item ({seconds(ideal)}).",
-            timeline=pipeline.timeline(),
+            timeline=settled.timeline(ordered=False),
             advice="Run every item's two steps at the same time with `asyncio.gather`, and never make the loop wait.",
         )
