@@ -75,4 +75,5 @@ def seconds(value: float) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    """ "1 job", "3 jobs", in the learner's language when the catalog has the word ("1 job", "{count} jobs")."""
+    return tr(f"1 {word}", count=n) if n == 1 else tr(f"{{count}} {word}s", count=n)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import string
 import tomllib
@@ -68,3 +69,23 @@ def test_translations_fill_in_the_same_blanks() -> None:
             assert blanks(chinese) - {"count"} <= blanks(english), english
         else:
             assert blanks(chinese) == blanks(english), english
+
+
+def test_every_sentence_the_graders_translate_has_a_chinese_entry() -> None:
+    """Each tr("...") in graders/, and each tr(NAME) of a module-level text, is in the catalog."""
+    catalog = tomllib.loads((ROOT / "graders" / "messages.zh.toml").read_text(encoding="utf-8"))
+    missing = []
+    for path in sorted((ROOT / "graders").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        texts = {
+            target.id: node.value.value
+            for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" and node.args:
+                first = node.args[0]
+                text = first.value if isinstance(first, ast.Constant) else texts.get(getattr(first, "id", ""))
+                if isinstance(text, str) and text not in catalog:
+                    missing.append(f"{path.relative_to(ROOT)}: {text}")
+    assert not missing, "\n".join(missing)

@@ -11,6 +11,7 @@ import pytest
 
 from graders import checks
 from graders.feedback import fail, seconds
+from graders.i18n import tr
 from graders.learner import Learner
 from graders.probes import Recorder, loop_clock
 
@@ -21,9 +22,9 @@ NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margar
 async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) -> None:
     name = rng.choice(NAMES)
     got = await learner.call("greet", name, rng.choice([0.5, 1, 1.5, 2]))
-    checks.returned("greet", got, str, "a string")
+    checks.returned("greet", got, str, tr("a string"))
     if got != f"Hello, {name}!":
-        fail("`greet` returned the wrong text.", observed=repr(got), expected=repr(f"Hello, {name}!"))
+        fail(tr("`greet` returned the wrong text."), observed=repr(got), expected=repr(f"Hello, {name}!"))
 
 
 @pytest.mark.asyncio
@@ -35,11 +36,12 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
     elapsed = loop_clock() - start
     if abs(elapsed - delay) > checks.TOLERANCE:
         fail(
-            f"`greet` took {seconds(elapsed)}; it should wait exactly `delay` = {seconds(delay)}.",
-            observed=f"greet(name, {delay}) returned after {seconds(elapsed)} of loop time.",
-            expected=f"a pause of {seconds(delay)} before the greeting.",
-            advice="`await asyncio.sleep(delay)` pauses this coroutine for `delay` seconds "
-            "(without `await`, nothing waits at all).",
+            tr("`greet` took {elapsed}; it should wait exactly `delay` = {delay}.",
+               elapsed=seconds(elapsed), delay=seconds(delay)),
+            observed=tr("greet(name, {delay}) returned after {elapsed} of loop time.", delay=delay, elapsed=seconds(elapsed)),
+            expected=tr("a pause of {delay} before the greeting.", delay=seconds(delay)),
+            advice=tr("`await asyncio.sleep(delay)` pauses this coroutine for `delay` seconds "
+                      "(without `await`, nothing waits at all)."),
         )
 
 
@@ -62,16 +64,16 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
     forgotten = recorder.never_awaited()
     if forgotten:
         fail(
-            f"`countdown` called {', '.join(forgotten)} without awaiting it.",
-            observed="`say(i)` without `await` only creates a coroutine object; it never runs (Python warns: "
-            "'coroutine ... was never awaited').",
-            expected=f"every call running: say({n}) down to say(1).",
-            advice="Write `await say(i)`.",
+            tr("`countdown` called {calls} without awaiting it.", calls=", ".join(forgotten)),
+            observed=tr("`say(i)` without `await` only creates a coroutine object; it never runs (Python warns: "
+                        "'coroutine ... was never awaited')."),
+            expected=tr("every call running: say({n}) down to say(1).", n=n),
+            advice=tr("Write `await say(i)`."),
         )
     said = [s.label for s in recorder.spans]
     wanted = [f"say({i})" for i in range(n, 0, -1)]
     if said != wanted:
-        fail("`countdown` said the wrong numbers.", observed=", ".join(said) or "nothing", expected=", ".join(wanted))
+        fail(tr("`countdown` said the wrong numbers."), observed=", ".join(said) or tr("nothing"), expected=", ".join(wanted))
 
 
 @pytest.mark.asyncio
@@ -84,18 +86,19 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
     wanted = [k * tick for k in range(n)]
     if len(times) != n or any(abs(a - b) > checks.TOLERANCE for a, b in zip(times, wanted)):
         fail(
-            f"`countdown` did not pause {seconds(tick)} between the calls.",
-            observed="say(...) ran at " + ", ".join(seconds(t) for t in times) + ".",
-            expected="say(...) at " + ", ".join(seconds(t) for t in wanted) + ".",
+            tr("`countdown` did not pause {tick} between the calls.", tick=seconds(tick)),
+            observed=tr("say(...) ran at {times}.", times=", ".join(seconds(t) for t in times)),
+            expected=tr("say(...) at {times}.", times=", ".join(seconds(t) for t in wanted)),
             timeline=recorder.timeline(),
-            advice="`await asyncio.sleep(tick)` between two calls; none before the first.",
+            advice=tr("`await asyncio.sleep(tick)` between two calls; none before the first."),
         )
     if abs(elapsed - wanted[-1]) > checks.TOLERANCE:
         fail(
-            f"`countdown` returned after {seconds(elapsed)}, not right after the last call ({seconds(wanted[-1])}).",
-            observed=f"it waited {seconds(elapsed - wanted[-1])} after say(1).",
-            expected="no pause after the last number.",
-            advice="Pause between calls only: skip the sleep after say(1).",
+            tr("`countdown` returned after {elapsed}, not right after the last call ({last}).",
+               elapsed=seconds(elapsed), last=seconds(wanted[-1])),
+            observed=tr("it waited {extra} after say(1).", extra=seconds(elapsed - wanted[-1])),
+            expected=tr("no pause after the last number."),
+            advice=tr("Pause between calls only: skip the sleep after say(1)."),
         )
 
 
@@ -120,9 +123,10 @@ def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random)
     a, b = rng.randint(2, 99), rng.randint(2, 99)
     got = learner.call_sync("run", compute, a, b)
     if "loop" not in seen:
-        checks.returned("run", got, int, "the coroutine's result")
+        checks.returned("run", got, int, tr("the coroutine's result"))
     if got != a * b:
-        fail("`run` returned the wrong value.", observed=repr(got), expected=f"{a * b}, the coroutine's result")
+        fail(tr("`run` returned the wrong value."), observed=repr(got),
+             expected=tr("{value}, the coroutine's result", value=a * b))
 
 
 def test_run_closes_its_event_loop(learner: Learner, rng: random.Random) -> None:
@@ -130,14 +134,14 @@ def test_run_closes_its_event_loop(learner: Learner, rng: random.Random) -> None
     got = learner.call_sync("run", compute, 6, 7)
     loop = seen.get("loop")
     if loop is None:
-        checks.returned("run", got, int, "the coroutine's result")
-        fail("`run` never ran the coroutine.", expected="the coroutine running inside an event loop.")
+        checks.returned("run", got, int, tr("the coroutine's result"))
+        fail(tr("`run` never ran the coroutine."), expected=tr("the coroutine running inside an event loop."))
     if not loop.is_closed():
         loop.close()  # do not leak it into later tests
         fail(
-            "`run` left its event loop open.",
-            observed="the coroutine ran, but the loop it ran in was never closed.",
-            expected="a fresh loop, closed when the coroutine is done: exactly what asyncio.run does.",
-            advice="Replace `asyncio.get_event_loop().run_until_complete(...)` (the old, deprecated way) "
-            "with `return asyncio.run(coro_fn(*args))`.",
+            tr("`run` left its event loop open."),
+            observed=tr("the coroutine ran, but the loop it ran in was never closed."),
+            expected=tr("a fresh loop, closed when the coroutine is done: exactly what asyncio.run does."),
+            advice=tr("Replace `asyncio.get_event_loop().run_until_complete(...)` (the old, deprecated way) "
+                      "with `return asyncio.run(coro_fn(*args))`."),
         )

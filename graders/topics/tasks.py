@@ -9,6 +9,7 @@ import pytest
 
 from graders import checks
 from graders.feedback import fail, plural, seconds
+from graders.i18n import tr
 from graders.learner import Learner
 from graders.probes import AsyncJob, Recorder, loop_clock
 
@@ -33,29 +34,29 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
     waited = loop_clock() - start
     if waited > checks.TOLERANCE:
         fail(
-            f"`start_in_background` waited {seconds(waited)} for the job instead of returning at once.",
-            observed=f"it returned {got!r:.60} after the job had finished.",
-            expected="a Task returned immediately, while the job runs in the background.",
-            advice="`return asyncio.create_task(job())`: no await on the job.",
+            tr("`start_in_background` waited {waited} for the job instead of returning at once.", waited=seconds(waited)),
+            observed=tr("it returned {value} after the job had finished.", value=f"{got!r:.60}"),
+            expected=tr("a Task returned immediately, while the job runs in the background."),
+            advice=tr("`return asyncio.create_task(job())`: no await on the job."),
         )
-    checks.returned("start_in_background", got, asyncio.Task, "an asyncio.Task")
+    checks.returned("start_in_background", got, asyncio.Task, tr("an asyncio.Task"))
 
 
 async def test_start_in_background_task_runs_and_gives_the_result(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     job = recorder.job("job", rng.choice([1, 2, 3]), rng.randint(1, 999))
     task = await learner.call("start_in_background", job)
-    checks.returned("start_in_background", task, asyncio.Task, "an asyncio.Task")
+    checks.returned("start_in_background", task, asyncio.Task, tr("an asyncio.Task"))
     await asyncio.sleep(0)
     if not recorder.spans:
         task.cancel()
         fail(
-            "The task from `start_in_background` did not start the job.",
-            expected="job() running as soon as the caller awaits anything.",
-            advice="Pass the coroutine `job()` to asyncio.create_task.",
+            tr("The task from `start_in_background` did not start the job."),
+            expected=tr("job() running as soon as the caller awaits anything."),
+            advice=tr("Pass the coroutine `job()` to asyncio.create_task."),
         )
     if await task != job.result:
-        fail("Awaiting the task did not give the job's result.", expected=repr(job.result))
+        fail(tr("Awaiting the task did not give the job's result."), expected=repr(job.result))
 
 
 async def test_run_all_returns_results_in_job_order(learner: Learner, rng: random.Random) -> None:
@@ -66,16 +67,16 @@ async def test_run_all_returns_results_in_job_order(learner: Learner, rng: rando
         for job in jobs:
             recorder.created.pop(job.label, None)
         fail(
-            "`run_all` passed bare coroutines to asyncio.wait.",
-            observed=f"asyncio.wait raised TypeError: {outcome.error}",
-            expected="a list of tasks given to asyncio.wait.",
-            advice="Since Python 3.11, asyncio.wait only takes tasks: wrap each coroutine, "
-            "`tasks = [asyncio.create_task(job()) for job in jobs]`. wait returns sets of those tasks, "
-            "so you can still tell which result belongs to which job.",
+            tr("`run_all` passed bare coroutines to asyncio.wait."),
+            observed=tr("asyncio.wait raised TypeError: {error}", error=outcome.error),
+            expected=tr("a list of tasks given to asyncio.wait."),
+            advice=tr("Since Python 3.11, asyncio.wait only takes tasks: wrap each coroutine, "
+                      "`tasks = [asyncio.create_task(job()) for job in jobs]`. wait returns sets of those tasks, "
+                      "so you can still tell which result belongs to which job."),
         )
     if outcome.error is not None:
         learner.fail_raised("run_all", outcome.error)
-    checks.returned("run_all", outcome.value, list, "a list of results")
+    checks.returned("run_all", outcome.value, list, tr("a list of results"))
     checks.same_results("run_all", outcome.value, results, recorder)
 
 
@@ -89,8 +90,8 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
         learner.fail_raised("run_all", outcome.error)
     checks.ran_concurrently(
         "run_all", recorder, elapsed, max(j.seconds for j in jobs),
-        advice="Create all the tasks first, then wait for them together with `await asyncio.wait(tasks)`. "
-        "Awaiting each task right after creating it runs them one by one.",
+        advice=tr("Create all the tasks first, then wait for them together with `await asyncio.wait(tasks)`. "
+                  "Awaiting each task right after creating it runs them one by one."),
     )
 
 
@@ -103,15 +104,17 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
     elapsed = loop_clock() - start
     if abs(elapsed - jobs[fastest].seconds) > checks.TOLERANCE:
         fail(
-            f"`first_finished` returned after {seconds(elapsed)}; the first job was done at {seconds(jobs[fastest].seconds)}.",
-            observed=f"it waited {seconds(elapsed)}.",
-            expected="a return as soon as the first job finishes.",
+            tr("`first_finished` returned after {elapsed}; the first job was done at {first}.",
+               elapsed=seconds(elapsed), first=seconds(jobs[fastest].seconds)),
+            observed=tr("it waited {elapsed}.", elapsed=seconds(elapsed)),
+            expected=tr("a return as soon as the first job finishes."),
             timeline=recorder.timeline(),
-            advice="`asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` returns when one task is done; "
-            "asyncio.gather waits for all of them.",
+            advice=tr("`asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` returns when one task is done; "
+                      "asyncio.gather waits for all of them."),
         )
     if got != results[fastest]:
-        fail("`first_finished` returned the wrong result.", observed=repr(got), expected=f"{results[fastest]!r}, from {jobs[fastest].label}, the fastest job")
+        fail(tr("`first_finished` returned the wrong result."), observed=repr(got),
+             expected=tr("{value}, from {job}, the fastest job", value=repr(results[fastest]), job=jobs[fastest].label))
 
 
 async def test_first_finished_cancels_the_others(learner: Learner, rng: random.Random) -> None:
@@ -127,9 +130,10 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
             if task is not asyncio.current_task():
                 task.cancel()
         fail(
-            f"`first_finished` left {plural(len(running), 'job')} running in the background.",
-            observed=f"still running after it returned: {', '.join(s.label for s in running)}.",
-            expected="every other job cancelled before first_finished returns.",
+            tr("`first_finished` left {jobs} running in the background.",
+               jobs=plural(len(running), "job"), count=len(running)),
+            observed=tr("still running after it returned: {jobs}.", jobs=", ".join(s.label for s in running)),
+            expected=tr("every other job cancelled before first_finished returns."),
             timeline=timeline,
-            advice="`for task in pending: task.cancel()` with the pending set that asyncio.wait returns.",
+            advice=tr("`for task in pending: task.cancel()` with the pending set that asyncio.wait returns."),
         )

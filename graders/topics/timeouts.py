@@ -10,6 +10,7 @@ import pytest
 
 from graders import checks
 from graders.feedback import fail, plural, seconds
+from graders.i18n import tr
 from graders.learner import Learner, Outcome
 from graders.probes import AsyncJob, Recorder, Span, loop_clock
 
@@ -29,10 +30,10 @@ def awaitable_needed(name: str, outcome: Outcome, learner: Learner) -> None:
     error = outcome.error
     if isinstance(error, TypeError) and "awaitable is required" in str(error):
         fail(
-            f"`{name}` gave asyncio.wait_for the job function itself instead of a coroutine.",
-            observed=f"asyncio.wait_for raised TypeError: {error}",
-            expected="wait_for(job(), timeout): the coroutine you get by calling the job.",
-            advice="Call the job to get something to wait for: `await asyncio.wait_for(job(), timeout)`.",
+            tr("`{name}` gave asyncio.wait_for the job function itself instead of a coroutine.", name=name),
+            observed=tr("asyncio.wait_for raised TypeError: {error}", error=error),
+            expected=tr("wait_for(job(), timeout): the coroutine you get by calling the job."),
+            advice=tr("Call the job to get something to wait for: `await asyncio.wait_for(job(), timeout)`."),
             details=learner.format_error(error),
         )
     if error is not None:
@@ -54,6 +55,7 @@ async def strays(recorder: Recorder) -> list[Span]:
     return running
 
 
+# Advice texts are translated where they are used: the learner's language is known only then.
 WAIT_FOR_ADVICE = (
     "Hand the job's coroutine to asyncio, which runs it and enforces the deadline: "
     "`await asyncio.wait_for(job(), timeout)`."
@@ -70,14 +72,17 @@ def ran_the_work(name: str, recorder: Recorder, value: Any, what: str, advice: s
     if recorder.spans:
         return
     unawaited = recorder.never_awaited()
+    if len(unawaited) == 1:
+        observed = tr("it called {calls} but never awaited the coroutine, so nothing ran.", calls=unawaited[0])
+    elif unawaited:
+        observed = tr("it called {calls} but never awaited the coroutines, so nothing ran.", calls=", ".join(unawaited))
+    else:
+        observed = tr("it returned {value} without calling the {what}.", value=f"{value!r:.60}", what=tr(what))
     fail(
-        f"`{name}` never ran the {what}.",
-        observed=f"it called {', '.join(unawaited)} but never awaited "
-        + ("the coroutine" if len(unawaited) == 1 else "the coroutines") + ", so nothing ran."
-        if unawaited
-        else f"it returned {value!r:.60} without calling the {what}.",
-        expected=f"the {what} running until done or until the deadline, whichever comes first.",
-        advice=advice,
+        tr("`{name}` never ran the {what}.", name=name, what=tr(what)),
+        observed=observed,
+        expected=tr("the {what} running until done or until the deadline, whichever comes first.", what=tr(what)),
+        advice=tr(advice),
     )
 
 
@@ -102,15 +107,19 @@ def cancelled_at_deadline(name: str, recorder: Recorder, timeout: float, *, shar
         return
     first = off[0]
     ran = (first.end or 0) - (t0 if shared else first.start)
+    blanks = {"name": name, "work": noun(off), "job": first.label, "ran": seconds(ran), "timeout": seconds(timeout)}
+    early = ran < timeout
     fail(
-        f"`{name}` cancelled {noun(off)} {'before' if ran < timeout else 'after'} the {seconds(timeout)} deadline.",
-        observed=f"{first.label} was cancelled {seconds(ran)} after " + ("the call started" if shared else "it started")
-        + f", but the timeout was {seconds(timeout)}.",
-        expected=f"work cancelled exactly when its {seconds(timeout)} are up: "
-        + ("whatever finishes within the timeout keeps its result." if ran < timeout
-           else "the caller asked not to wait any longer than that."),
+        tr("`{name}` cancelled {work} before the {timeout} deadline.", **blanks) if early
+        else tr("`{name}` cancelled {work} after the {timeout} deadline.", **blanks),
+        observed=tr("{job} was cancelled {ran} after the call started, but the timeout was {timeout}.", **blanks) if shared
+        else tr("{job} was cancelled {ran} after it started, but the timeout was {timeout}.", **blanks),
+        expected=tr("work cancelled exactly when its {timeout} are up: whatever finishes within the timeout keeps its "
+                    "result.", **blanks) if early
+        else tr("work cancelled exactly when its {timeout} are up: the caller asked not to wait any longer than that.",
+                **blanks),
         timeline=recorder.timeline(),
-        advice=advice,
+        advice=tr(advice),
     )
 
 
@@ -122,15 +131,17 @@ def noun(spans: list[Span]) -> str:
 
 def left_running(name: str, running: list[Span], timeline: str, deadline: str) -> None:
     __tracebackhide__ = True
-    they = "it keeps" if len(running) == 1 else "they keep"
+    blanks = {"name": name, "work": noun(running), "labels": ", ".join(s.label for s in running)}
     fail(
-        f"`{name}` returned but left {noun(running)} running in the background.",
-        observed=f"still running after it returned: {', '.join(s.label for s in running)}. Nobody will use the "
-        f"result, yet {they} using time, memory and connections.",
-        expected=f"work that misses {deadline} cancelled at that moment.",
+        tr("`{name}` returned but left {work} running in the background.", **blanks),
+        observed=tr("still running after it returned: {labels}. Nobody will use the result, yet it keeps using time, "
+                    "memory and connections.", **blanks) if len(running) == 1
+        else tr("still running after it returned: {labels}. Nobody will use the result, yet they keep using time, "
+                "memory and connections.", **blanks),
+        expected=tr("work that misses {deadline} cancelled at that moment.", deadline=deadline),
         timeline=timeline,
-        advice="`asyncio.wait_for` cancels the work for you when the time is up. `asyncio.wait(..., timeout=...)` "
-        "and `asyncio.shield` do not: with them you must call `task.cancel()` yourself.",
+        advice=tr("`asyncio.wait_for` cancels the work for you when the time is up. `asyncio.wait(..., timeout=...)` "
+                  "and `asyncio.shield` do not: with them you must call `task.cancel()` yourself."),
     )
 
 
@@ -142,14 +153,16 @@ RAN_PAST_ADVICE = (
 
 def ran_past(name: str, late: list[Span], deadline: float, timeline: str, advice: str = RAN_PAST_ADVICE) -> None:
     __tracebackhide__ = True
-    it = "it" if len(late) == 1 else "them"
+    blanks = {"labels": ", ".join(s.label for s in late), "deadline": seconds(deadline)}
     fail(
-        f"`{name}` let {noun(late)} run to the end instead of cancelling at the deadline.",
-        observed=f"{', '.join(s.label for s in late)} finished after the {seconds(deadline)} deadline: "
-        f"your code waited for {it} instead of stopping {it} when the time was up.",
-        expected=f"the late work cancelled at {seconds(deadline)}, its `finally:` blocks run, and no result.",
+        tr("`{name}` let {work} run to the end instead of cancelling at the deadline.", name=name, work=noun(late)),
+        observed=tr("{labels} finished after the {deadline} deadline: your code waited for it instead of stopping it "
+                    "when the time was up.", **blanks) if len(late) == 1
+        else tr("{labels} finished after the {deadline} deadline: your code waited for them instead of stopping them "
+                "when the time was up.", **blanks),
+        expected=tr("the late work cancelled at {deadline}, its `finally:` blocks run, and no result.", **blanks),
         timeline=timeline,
-        advice=advice,
+        advice=tr(advice),
     )
 
 
@@ -167,15 +180,17 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
     cancelled_at_deadline("with_deadline", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     if outcome.value != job.result:
         fail(
-            f"`with_deadline` returned {outcome.value!r:.60} for a job that finished in time.",
-            observed=f"the job needed {seconds(seconds_needed)}, the timeout was {seconds(timeout)}.",
-            expected=f"{job.result!r}, the job's own result.",
+            tr("`with_deadline` returned {value} for a job that finished in time.", value=f"{outcome.value!r:.60}"),
+            observed=tr("the job needed {needed}, the timeout was {timeout}.",
+                        needed=seconds(seconds_needed), timeout=seconds(timeout)),
+            expected=tr("{result}, the job's own result.", result=repr(job.result)),
             timeline=recorder.timeline(),
         )
     if abs(elapsed - seconds_needed) > checks.TOLERANCE:
         fail(
-            f"`with_deadline` took {seconds(elapsed)}; the job was done after {seconds(seconds_needed)}.",
-            expected="a return as soon as the job's result is there.",
+            tr("`with_deadline` took {elapsed}; the job was done after {needed}.",
+               elapsed=seconds(elapsed), needed=seconds(seconds_needed)),
+            expected=tr("a return as soon as the job's result is there."),
             timeline=recorder.timeline(),
         )
 
@@ -191,36 +206,38 @@ async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learn
     await strays(recorder)
     if isinstance(outcome.error, TimeoutError):
         fail(
-            "`with_deadline` let TimeoutError escape instead of returning the fallback.",
-            observed=f"the job needed {seconds(seconds_needed)}, the timeout was {seconds(timeout)}, and TimeoutError "
-            "came out of with_deadline.",
-            expected=f"{fallback!r}, the fallback value, returned at the deadline.",
-            advice="Wrap the wait in `try: ... except TimeoutError: return fallback`.",
+            tr("`with_deadline` let TimeoutError escape instead of returning the fallback."),
+            observed=tr("the job needed {needed}, the timeout was {timeout}, and TimeoutError came out of with_deadline.",
+                        needed=seconds(seconds_needed), timeout=seconds(timeout)),
+            expected=tr("{fallback}, the fallback value, returned at the deadline.", fallback=repr(fallback)),
+            advice=tr("Wrap the wait in `try: ... except TimeoutError: return fallback`."),
         )
     awaitable_needed("with_deadline", outcome, learner)
     ran_the_work("with_deadline", recorder, outcome.value, "job")
     cancelled_at_deadline("with_deadline", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
+    times = {"elapsed": seconds(elapsed), "timeout": seconds(timeout), "needed": seconds(seconds_needed)}
     if elapsed < timeout - checks.TOLERANCE:
         fail(
-            f"`with_deadline` gave up after {seconds(elapsed)}, before the {seconds(timeout)} deadline.",
-            observed=f"the job was allowed {seconds(timeout)}, but your code stopped waiting for it at {seconds(elapsed)}.",
-            expected=f"the job given its full {seconds(timeout)}, and the fallback returned at that moment.",
+            tr("`with_deadline` gave up after {elapsed}, before the {timeout} deadline.", **times),
+            observed=tr("the job was allowed {timeout}, but your code stopped waiting for it at {elapsed}.", **times),
+            expected=tr("the job given its full {timeout}, and the fallback returned at that moment.", **times),
             timeline=timeline,
-            advice=GIVEN_TIMEOUT_ADVICE,
+            advice=tr(GIVEN_TIMEOUT_ADVICE),
         )
     if abs(elapsed - timeout) > checks.TOLERANCE:
         fail(
-            f"`with_deadline` returned after {seconds(elapsed)}; the deadline was {seconds(timeout)}.",
-            observed=f"the job needed {seconds(seconds_needed)}, and the call only came back at {seconds(elapsed)}.",
-            expected=f"a return at the deadline, {seconds(timeout)}: the point of a timeout is not to wait for slow work.",
+            tr("`with_deadline` returned after {elapsed}; the deadline was {timeout}.", **times),
+            observed=tr("the job needed {needed}, and the call only came back at {elapsed}.", **times),
+            expected=tr("a return at the deadline, {timeout}: the point of a timeout is not to wait for slow work.",
+                        **times),
             timeline=timeline,
-            advice="`await asyncio.wait_for(job(), timeout)` raises TimeoutError at the deadline, while the job "
-            "is still running. Timing the job and comparing afterwards waits for all of it.",
+            advice=tr("`await asyncio.wait_for(job(), timeout)` raises TimeoutError at the deadline, while the job "
+                      "is still running. Timing the job and comparing afterwards waits for all of it."),
         )
     if outcome.value != fallback:
         fail(
-            f"`with_deadline` returned {outcome.value!r:.60} for a job that missed the deadline.",
-            expected=f"{fallback!r}, the fallback it was given.",
+            tr("`with_deadline` returned {value} for a job that missed the deadline.", value=f"{outcome.value!r:.60}"),
+            expected=tr("{fallback}, the fallback it was given.", fallback=repr(fallback)),
             timeline=timeline,
         )
 
@@ -236,7 +253,7 @@ async def test_with_deadline_cancels_the_late_job(learner: Learner, rng: random.
     running = await strays(recorder)
     timeline = recorder.timeline()
     if running:
-        left_running("with_deadline", running, timeline, f"the {seconds(timeout)} deadline")
+        left_running("with_deadline", running, timeline, tr("the {timeout} deadline", timeout=seconds(timeout)))
     late = [s for s in recorder.spans if s.state == "done"]
     if late:
         ran_past("with_deadline", late, timeout, timeline)
@@ -267,32 +284,34 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
     await strays(recorder)
     if isinstance(outcome.error, TimeoutError):
         fail(
-            "`each_within` raised TimeoutError: one slow job spoiled the whole batch.",
-            observed=f"{sum(r is not None for r in expected)} of the {len(jobs)} jobs finished within "
-            f"{seconds(timeout)}, but their results were lost with the TimeoutError.",
-            expected=f"{expected!r}: each job's own result, or None where that job missed its deadline.",
+            tr("`each_within` raised TimeoutError: one slow job spoiled the whole batch."),
+            observed=tr("{fast} of the {count} jobs finished within {timeout}, but their results were lost with the "
+                        "TimeoutError.", fast=sum(r is not None for r in expected), count=len(jobs), timeout=seconds(timeout)),
+            expected=tr("{expected}: each job's own result, or None where that job missed its deadline.",
+                        expected=repr(expected)),
             timeline=timeline,
-            advice="Give every job its own deadline, `asyncio.wait_for(job(), timeout)` with its own "
-            "try/except, and gather those. One timeout around the whole gather cancels everything at once.",
+            advice=tr("Give every job its own deadline, `asyncio.wait_for(job(), timeout)` with its own "
+                      "try/except, and gather those. One timeout around the whole gather cancels everything at once."),
         )
     awaitable_needed("each_within", outcome, learner)
     got = outcome.value
     ran_the_work("each_within", recorder, got, "jobs")
     cancelled_at_deadline("each_within", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
-    checks.returned("each_within", got, list, "a list of results and Nones")
+    checks.returned("each_within", got, list, tr("a list of results and Nones"))
     if got == expected:
         return
     lost = [i for i, (g, e) in enumerate(zip(got, expected)) if e is not None and g is None]
     if lost and len(got) == len(expected):
         fail(
-            f"`each_within` threw away the results of {plural(len(lost), 'job')} that finished in time.",
-            observed=f"{got!r}: None for {', '.join(f'job {i}' for i in lost)}, which finished before {seconds(timeout)}.",
-            expected=f"{expected!r}: None only where a job missed its own deadline.",
+            tr("`each_within` threw away the results of {jobs} that finished in time.", jobs=plural(len(lost), "job")),
+            observed=tr("{got}: None for {lost}, which finished before {timeout}.",
+                        got=repr(got), lost=", ".join(f"job {i}" for i in lost), timeout=seconds(timeout)),
+            expected=tr("{expected}: None only where a job missed its own deadline.", expected=repr(expected)),
             timeline=timeline,
-            advice="One timeout around the whole gather cancels the fast jobs' results along with the slow "
-            "jobs. Wrap each job in its own `asyncio.wait_for(job(), timeout)`, then gather those.",
+            advice=tr("One timeout around the whole gather cancels the fast jobs' results along with the slow "
+                      "jobs. Wrap each job in its own `asyncio.wait_for(job(), timeout)`, then gather those."),
         )
-    fail("`each_within` returned the wrong list.", observed=repr(got), expected=repr(expected), timeline=timeline)
+    fail(tr("`each_within` returned the wrong list."), observed=repr(got), expected=repr(expected), timeline=timeline)
 
 
 async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng: random.Random) -> None:
@@ -307,21 +326,23 @@ async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng:
     expected = min(max(j.seconds for j in jobs), timeout)
     if abs(elapsed - expected) <= checks.TOLERANCE:
         return
+    times = {"elapsed": seconds(elapsed), "timeout": seconds(timeout), "expected": seconds(expected)}
     if elapsed > expected and recorder.max_in_flight <= 1:
-        summary = f"`each_within` gave the jobs their chance one after another: it took {seconds(elapsed)}."
-        advice = "Start every job's wait_for before awaiting any: `asyncio.gather(*(wait(job) for job in jobs))`, " \
-            "where `wait` is a small coroutine doing the wait_for and the try/except for one job."
+        summary = tr("`each_within` gave the jobs their chance one after another: it took {elapsed}.", **times)
+        advice = tr("Start every job's wait_for before awaiting any: `asyncio.gather(*(wait(job) for job in jobs))`, "
+                    "where `wait` is a small coroutine doing the wait_for and the try/except for one job.")
     elif elapsed > expected:
-        summary = f"`each_within` took {seconds(elapsed)}, past the {seconds(timeout)} deadline."
-        advice = "Stop waiting at the deadline: `asyncio.wait_for(job(), timeout)` for each job."
+        summary = tr("`each_within` took {elapsed}, past the {timeout} deadline.", **times)
+        advice = tr("Stop waiting at the deadline: `asyncio.wait_for(job(), timeout)` for each job.")
     else:
-        summary = f"`each_within` returned after {seconds(elapsed)}, before the jobs had their full {seconds(timeout)}."
-        advice = "Give each job the whole timeout, all of them at the same time."
+        summary = tr("`each_within` returned after {elapsed}, before the jobs had their full {timeout}.", **times)
+        advice = tr("Give each job the whole timeout, all of them at the same time.")
     fail(
         summary,
-        observed=f"{plural(len(jobs), 'job')} with a timeout of {seconds(timeout)} each; the call took {seconds(elapsed)}.",
-        expected=f"all jobs running at once, so the call takes {seconds(expected)}: the longest job, or the timeout if "
-        "some job is slower than that.",
+        observed=tr("{jobs} with a timeout of {timeout} each; the call took {elapsed}.",
+                    jobs=plural(len(jobs), "job"), **times),
+        expected=tr("all jobs running at once, so the call takes {expected}: the longest job, or the timeout if "
+                    "some job is slower than that.", **times),
         timeline=timeline,
         advice=advice,
     )
@@ -336,7 +357,7 @@ async def test_each_within_cancels_the_late_jobs(learner: Learner, rng: random.R
     running = await strays(recorder)
     timeline = recorder.timeline()
     if running:
-        left_running("each_within", running, timeline, f"its {seconds(timeout)} deadline")
+        left_running("each_within", running, timeline, tr("its {timeout} deadline", timeout=seconds(timeout)))
     late = [s for s in recorder.spans if s.state == "done" and (s.duration or 0) > timeout]
     if late:
         ran_past("each_within", late, timeout, timeline)
@@ -370,29 +391,32 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     await strays(recorder)
     if isinstance(outcome.error, TimeoutError):
         fail(
-            "`steps_within` let TimeoutError escape instead of returning the steps that were done.",
-            observed=f"{plural(k, 'step')} finished before the {seconds(timeout)} deadline, but TimeoutError came out "
-            "and their results were lost.",
-            expected=f"{[s.result for s in steps[:k]]!r}: the results so far.",
+            tr("`steps_within` let TimeoutError escape instead of returning the steps that were done."),
+            observed=tr("{steps} finished before the {timeout} deadline, but TimeoutError came out and their results "
+                        "were lost.", steps=plural(k, "step"), timeout=seconds(timeout)),
+            expected=tr("{results}: the results so far.", results=repr([s.result for s in steps[:k]])),
             timeline=timeline,
-            advice="Catch it outside the block: `try:` / `async with asyncio.timeout(timeout):` / the loop / "
-            "`except TimeoutError: pass`, then return the list.",
+            advice=tr("Catch it outside the block: `try:` / `async with asyncio.timeout(timeout):` / the loop / "
+                      "`except TimeoutError: pass`, then return the list."),
         )
     awaitable_needed("steps_within", outcome, learner)
     got = outcome.value
     ran_the_work("steps_within", recorder, got, "steps", STEPS_ADVICE)
     cancelled_at_deadline("steps_within", recorder, timeout, shared=True, advice=STEPS_ADVICE)
-    checks.returned("steps_within", got, list, "a list of results")
+    checks.returned("steps_within", got, list, tr("a list of results"))
     expected = [s.result for s in steps[:k]]
     if got != expected:
         more = isinstance(got, list) and len(got) > k
         fail(
-            f"`steps_within` returned {plural(len(got), 'result')}; {plural(k, 'step')} fit in the deadline.",
-            observed=f"{got!r}" + (": the deadline did not stop the steps that came after it." if more else ""),
-            expected=f"{expected!r}: the steps finished within {seconds(timeout)} in all.",
+            tr("`steps_within` returned {results}; {steps} fit in the deadline.",
+               results=plural(len(got), "result"), steps=plural(k, "step")),
+            observed=tr("{got}: the deadline did not stop the steps that came after it.", got=repr(got)) if more
+            else repr(got),
+            expected=tr("{expected}: the steps finished within {timeout} in all.",
+                        expected=repr(expected), timeout=seconds(timeout)),
             timeline=timeline,
-            advice="One deadline for all the steps together: `async with asyncio.timeout(timeout):` around the "
-            "whole loop. A wait_for per step gives each step the full timeout again."
+            advice=tr("One deadline for all the steps together: `async with asyncio.timeout(timeout):` around the "
+                      "whole loop. A wait_for per step gives each step the full timeout again.")
             if more else None,
         )
     all_in_time = sum(s.seconds for s in steps) + rng.choice([0.25, 0.75])
@@ -401,8 +425,8 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     got = await learner.call("steps_within", steps, all_in_time)
     if got != [s.result for s in steps]:
         fail(
-            f"`steps_within` returned {got!r:.80} when every step had time to finish.",
-            expected=f"{[s.result for s in steps]!r}: every step's result, in order.",
+            tr("`steps_within` returned {got} when every step had time to finish.", got=f"{got!r:.80}"),
+            expected=tr("{results}: every step's result, in order.", results=repr([s.result for s in steps])),
         )
 
 
@@ -417,13 +441,14 @@ async def test_steps_within_returns_at_the_deadline(learner: Learner, rng: rando
     ran_the_work("steps_within", recorder, outcome.value, "steps", STEPS_ADVICE)
     cancelled_at_deadline("steps_within", recorder, timeout, shared=True, advice=STEPS_ADVICE)
     if abs(elapsed - timeout) > checks.TOLERANCE:
+        times = {"elapsed": seconds(elapsed), "timeout": seconds(timeout)}
         fail(
-            f"`steps_within` returned after {seconds(elapsed)}; the deadline for all steps was {seconds(timeout)}.",
-            observed=f"{plural(len(recorder.spans), 'step')} started; the call took {seconds(elapsed)}.",
-            expected=f"a return at {seconds(timeout)}, in the middle of step {k}.",
+            tr("`steps_within` returned after {elapsed}; the deadline for all steps was {timeout}.", **times),
+            observed=tr("{steps} started; the call took {elapsed}.", steps=plural(len(recorder.spans), "step"), **times),
+            expected=tr("a return at {timeout}, in the middle of step {k}.", k=k, **times),
             timeline=timeline,
-            advice="`async with asyncio.timeout(timeout):` around the whole loop puts one deadline on all the "
-            "steps together and interrupts the step that is running when it passes.",
+            advice=tr("`async with asyncio.timeout(timeout):` around the whole loop puts one deadline on all the "
+                      "steps together and interrupts the step that is running when it passes."),
         )
 
 
@@ -435,17 +460,19 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
     running = await strays(recorder)
     timeline = recorder.timeline()
     if running:
-        left_running("steps_within", running, timeline, f"the {seconds(timeout)} deadline")
+        left_running("steps_within", running, timeline, tr("the {timeout} deadline", timeout=seconds(timeout)))
     # Steps started after the deadline say more about the mistake than the step it let run past.
     after = [s.label for s in recorder.spans if s.start - start > timeout + checks.TOLERANCE]
     if after:
         fail(
-            f"`steps_within` started {', '.join(after)} after the deadline had passed.",
-            observed=f"the {seconds(timeout)} deadline passed during step {k}, yet the steps went on.",
-            expected=f"no step started after {seconds(timeout)}: the deadline is for all the steps together.",
+            tr("`steps_within` started {steps} after the deadline had passed.", steps=", ".join(after)),
+            observed=tr("the {timeout} deadline passed during step {k}, yet the steps went on.",
+                        timeout=seconds(timeout), k=k),
+            expected=tr("no step started after {timeout}: the deadline is for all the steps together.",
+                        timeout=seconds(timeout)),
             timeline=timeline,
-            advice="`async with asyncio.timeout(timeout):` around the whole loop: one deadline for all steps. "
-            "A wait_for per step gives each step the full timeout again.",
+            advice=tr("`async with asyncio.timeout(timeout):` around the whole loop: one deadline for all steps. "
+                      "A wait_for per step gives each step the full timeout again."),
         )
     late = [s for s in recorder.spans if s.state == "done" and (s.end or 0) - start > timeout + checks.TOLERANCE]
     if late:
@@ -453,7 +480,7 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
             "steps_within", late, timeout, timeline,
             "`async with asyncio.timeout(timeout):` around the whole loop: one deadline for all the steps, enforced "
             "while they run. Comparing the clock afterwards cannot stop anything, and a wait_for per step gives "
-            "each step the full timeout again.",
+            "each step the full timeout again.",  # ran_past translates it
         )
 
 
@@ -476,13 +503,16 @@ def cleaned_once(cleanup: CleanUp, when: str, advice: str) -> None:
     __tracebackhide__ = True
     if len(cleanup.calls) != 1:
         fail(
-            f"`run_and_clean_up` called clean_up() {plural(len(cleanup.calls), 'time')} {when}.",
-            expected="exactly one call, whatever happened to the job.",
+            tr("`run_and_clean_up` called clean_up() {times} {when}.", times=plural(len(cleanup.calls), "time"), when=when),
+            expected=tr("exactly one call, whatever happened to the job."),
             advice=advice,
         )
 
 
 FINALLY_ADVICE = "Put clean_up() in a `finally:` block around `return await job()`: it runs on return, on error and on cancellation."
+CANCEL_ADVICE = (
+    "Do not catch CancelledError; use `finally:` for cleanup. If you must catch it, end the except block with a bare `raise`."
+)
 
 
 async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learner, rng: random.Random) -> None:
@@ -491,13 +521,14 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
     cleanup = CleanUp(recorder)
     got = await learner.call("run_and_clean_up", job, cleanup)
     if got != job.result:
-        fail(f"`run_and_clean_up` returned {got!r:.60}.", expected=f"{job.result!r}, the job's result.")
-    cleaned_once(cleanup, "when the job finished normally", FINALLY_ADVICE)
+        fail(tr("`run_and_clean_up` returned {got}.", got=f"{got!r:.60}"),
+             expected=tr("{result}, the job's result.", result=repr(job.result)))
+    cleaned_once(cleanup, tr("when the job finished normally"), tr(FINALLY_ADVICE))
     if cleanup.calls != ["done"]:
         fail(
-            "`run_and_clean_up` called clean_up() before the job was finished.",
-            expected="clean_up() after the job, on the way out.",
-            advice=FINALLY_ADVICE,
+            tr("`run_and_clean_up` called clean_up() before the job was finished."),
+            expected=tr("clean_up() after the job, on the way out."),
+            advice=tr(FINALLY_ADVICE),
         )
 
 
@@ -532,21 +563,21 @@ async def cancelled_midway(learner: Learner, rng: random.Random) -> tuple[asynci
     if not done:
         await abandon(task)
         fail(
-            "`run_and_clean_up` kept running after it was cancelled.",
-            observed=f"it was cancelled at {seconds(job.seconds / 2)}, halfway through its job, and was still running "
-            f"{seconds(STOP_WITHIN)} later: the CancelledError was caught, and the code went on waiting.",
-            expected="the coroutine stopping when cancelled: its `finally:` blocks run, then CancelledError travels "
-            "on to the caller.",
+            tr("`run_and_clean_up` kept running after it was cancelled."),
+            observed=tr("it was cancelled at {at}, halfway through its job, and was still running {later} later: the "
+                        "CancelledError was caught, and the code went on waiting.",
+                        at=seconds(job.seconds / 2), later=seconds(STOP_WITHIN)),
+            expected=tr("the coroutine stopping when cancelled: its `finally:` blocks run, then CancelledError travels "
+                        "on to the caller."),
             timeline=recorder.timeline(),
-            advice="Do not catch CancelledError; use `finally:` for cleanup. If you must catch it, end the "
-            "except block with a bare `raise`.",
+            advice=tr(CANCEL_ADVICE),
         )
     if ended_early:
         task.exception()  # retrieved here; the call below reports what went wrong, the usual way
         await learner.call("run_and_clean_up", recorder.job("job", job.seconds, job.result), CleanUp(recorder))
         fail(
-            "`run_and_clean_up` returned before its job had finished.",
-            expected="`return await job()`: wait for the job and return its result.",
+            tr("`run_and_clean_up` returned before its job had finished."),
+            expected=tr("`return await job()`: wait for the job and return its result."),
             timeline=recorder.timeline(),
         )
     return task, job, cleanup, job.seconds / 2
@@ -554,22 +585,23 @@ async def cancelled_midway(learner: Learner, rng: random.Random) -> tuple[asynci
 
 async def test_run_and_clean_up_cleans_up_when_cancelled(learner: Learner, rng: random.Random) -> None:
     task, job, cleanup, at = await cancelled_midway(learner, rng)
-    cleaned_once(cleanup, f"when it was cancelled at {seconds(at)}, halfway through its job",
-                 "Cancellation arrives as CancelledError at the `await` that is waiting, so code after the await "
-                 "never runs. " + FINALLY_ADVICE)
+    cleaned_once(cleanup, tr("when it was cancelled at {at}, halfway through its job", at=seconds(at)),
+                 tr("Cancellation arrives as CancelledError at the `await` that is waiting, so code after the await "
+                    "never runs.") + " " + tr(FINALLY_ADVICE))
 
 
 async def test_run_and_clean_up_lets_the_cancellation_through(learner: Learner, rng: random.Random) -> None:
     task, job, cleanup, at = await cancelled_midway(learner, rng)
     if not task.cancelled():
         error = task.exception()
-        ended = f"returned {task.result()!r:.40}" if error is None else f"raised {type(error).__name__}"
         fail(
-            "`run_and_clean_up` swallowed the cancellation.",
-            observed=f"it was cancelled at {seconds(at)}, halfway through its job, and {ended} as if nothing happened.",
-            expected="the coroutine ending cancelled (CancelledError travels on to the caller). A timeout around "
-            "it depends on that: `asyncio.wait_for(run_and_clean_up(...), 1)` returns this value instead of "
-            "raising TimeoutError, and the caller never learns that the work was cut short.",
-            advice="Do not catch CancelledError; use `finally:` for cleanup. If you must catch it, end the "
-            "except block with a bare `raise`.",
+            tr("`run_and_clean_up` swallowed the cancellation."),
+            observed=tr("it was cancelled at {at}, halfway through its job, and returned {value} as if nothing happened.",
+                        at=seconds(at), value=f"{task.result()!r:.40}") if error is None
+            else tr("it was cancelled at {at}, halfway through its job, and raised {kind} as if nothing happened.",
+                    at=seconds(at), kind=type(error).__name__),
+            expected=tr("the coroutine ending cancelled (CancelledError travels on to the caller). A timeout around "
+                        "it depends on that: `asyncio.wait_for(run_and_clean_up(...), 1)` returns this value instead of "
+                        "raising TimeoutError, and the caller never learns that the work was cut short."),
+            advice=tr(CANCEL_ADVICE),
         )
