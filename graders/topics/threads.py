@@ -22,12 +22,14 @@ from graders import checks
 from graders.blocking import BlockingCall
 from graders.feedback import GraderFailure, fail, plural, seconds
 from graders.heartbeat import Heartbeat
+from graders.i18n import tr
 from graders.learner import Learner
 from graders.probes import BlockingJob, Recorder, Span
 from graders.settle import Settled
 
 pytestmark = pytest.mark.asyncio
 
+# Advice texts are translated where they are used: the learner's language is known only then.
 THREAD_ADVICE = "Hand blocking work to a thread: `await asyncio.to_thread(func)` runs func in a worker thread and gives you its result."
 OVERLAP_ADVICE = (
     "Start every thread before you wait for any of them: `await asyncio.gather(*(asyncio.to_thread(f) for f in funcs))`. "
@@ -103,52 +105,57 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
     if on_loop:
         # The probe blocks in time.sleep; the guard names the learner's line that called it.
         call = next((c for c in calls if c.function == "time.sleep"), calls[0])
-        where = f"line {call.line}: `{call.source}`" if call.line else "your code"
+        where = where_in(call)
         if len(durations) == 1:
-            frozen = f"it would freeze the loop for {seconds(durations[0])}"
+            frozen = tr("it would freeze the loop for {seconds}", seconds=seconds(durations[0]))
         else:
-            total = f"{' + '.join(f'{d:.2f}' for d in durations)} = {seconds(sum(durations))}"
-            frozen = f"the {len(durations)} blocking calls would freeze the loop one after another: {total} in all"
+            frozen = tr("the {count} blocking calls would freeze the loop one after another: {total} in all",
+                        count=len(durations),
+                        total=f"{' + '.join(f'{d:.2f}' for d in durations)} = {seconds(sum(durations))}")
         handed_over_late = any(word in call.source for word in ("to_thread(", "run_in_executor("))
         observed = (
-            f"{where} calls the blocking function right there, on the event loop's thread (the parentheses "
-            "call it), and hands only its result to the thread."
+            tr("{where} calls the blocking function right there, on the event loop's thread (the parentheses "
+               "call it), and hands only its result to the thread.", where=where)
             if handed_over_late
-            else f"{where} calls the blocking function directly, on the event loop's thread."
+            else tr("{where} calls the blocking function directly, on the event loop's thread.", where=where)
         )
         fail(
-            f"`{name}` ran a blocking function on the event loop's own thread.",
-            observed=f"{observed} It blocks (it waits in time.sleep), so while it runs the whole loop is frozen and "
-            f"no other task can run. Called like this, {frozen}. (The grader stopped the first call at once.)",
-            expected="every blocking function running in a worker thread while the loop stays free.",
-            advice=(
+            tr("`{name}` ran a blocking function on the event loop's own thread.", name=name),
+            observed=tr("{observed} It blocks (it waits in time.sleep), so while it runs the whole loop is frozen and "
+                        "no other task can run. Called like this, {frozen}. (The grader stopped the first call at once.)",
+                        observed=observed, frozen=frozen),
+            expected=tr("every blocking function running in a worker thread while the loop stays free."),
+            advice=tr(
                 "Pass the function itself, without calling it: `asyncio.to_thread(func)`, or `asyncio.to_thread(func, arg)` "
                 "when it takes an argument. to_thread calls it for you, in the worker thread."
-                if handed_over_late
-                else THREAD_ADVICE
-            ),
+            ) if handed_over_late else tr(THREAD_ADVICE),
         )
     waits = [c for c in calls if "acquire" in c.function]
     if waits:
         call = waits[0]
-        where = f"line {call.line}: `{call.source}`" if call.line else "your code"
+        where = where_in(call)
         if call.source.startswith("with "):
             fail(
-                f"`{name}` waited for a thread pool to shut down, on the event loop's own thread.",
-                observed=f"{where} shuts the pool down when the block ends, and shutting down waits for the pool's "
-                "threads to stop. That wait happens on the event loop's thread, so the loop is frozen until they stop: "
-                "briefly here, but for as long as any of them is still working.",
-                expected="nothing on the loop's thread that waits for threads.",
-                advice="Use the event loop's own pool, which needs no `with` block and no shutdown: "
-                "`await asyncio.to_thread(func)` (or `await loop.run_in_executor(None, func)`).",
+                tr("`{name}` waited for a thread pool to shut down, on the event loop's own thread.", name=name),
+                observed=tr("{where} shuts the pool down when the block ends, and shutting down waits for the pool's "
+                            "threads to stop. That wait happens on the event loop's thread, so the loop is frozen until "
+                            "they stop: briefly here, but for as long as any of them is still working.", where=where),
+                expected=tr("nothing on the loop's thread that waits for threads."),
+                advice=tr("Use the event loop's own pool, which needs no `with` block and no shutdown: "
+                          "`await asyncio.to_thread(func)` (or `await loop.run_in_executor(None, func)`)."),
             )
         fail(
-            f"`{name}` waited for a thread on the event loop's own thread.",
-            observed=f"{where} blocks until the thread is done (Thread.join() and future.result() both do), so "
-            f"the whole loop is frozen while it waits: up to {seconds(max(durations))} here, with no other task running.",
-            expected="waiting with `await`, which leaves the loop free to run other tasks until the thread is done.",
-            advice=f"{THREAD_ADVICE} asyncio starts and waits for the thread itself: no Thread objects, no join().",
+            tr("`{name}` waited for a thread on the event loop's own thread.", name=name),
+            observed=tr("{where} blocks until the thread is done (Thread.join() and future.result() both do), so the "
+                        "whole loop is frozen while it waits: up to {seconds} here, with no other task running.",
+                        where=where, seconds=seconds(max(durations))),
+            expected=tr("waiting with `await`, which leaves the loop free to run other tasks until the thread is done."),
+            advice=tr(THREAD_ADVICE) + " " + tr("asyncio starts and waits for the thread itself: no Thread objects, no join()."),
         )
+
+
+def where_in(call: BlockingCall) -> str:
+    return tr("line {line}: `{source}`", line=call.line, source=call.source) if call.line else tr("your code")
 
 
 async def timed(
@@ -166,14 +173,16 @@ def returned_result(name: str, got: Any, expected: Any) -> None:
         return
     if isinstance(got, (asyncio.Future, futures.Future)):
         fail(
-            f"`{name}` returned a Future instead of the function's result.",
-            observed=f"{got!r:.80}: a promise of the result, not the result itself.",
-            advice="Put `await` in front of the call that gives you the Future (`await loop.run_in_executor(...)`), "
-            "or use `await asyncio.to_thread(func)`.",
+            tr("`{name}` returned a Future instead of the function's result.", name=name),
+            observed=tr("{got}: a promise of the result, not the result itself.", got=f"{got!r:.80}"),
+            advice=tr("Put `await` in front of the call that gives you the Future (`await loop.run_in_executor(...)`), "
+                      "or use `await asyncio.to_thread(func)`."),
         )
     if got is None:
-        fail(f"`{name}` returned None instead of the function's result {expected!r}.", advice="Did you forget the `return` statement?")
-    fail(f"`{name}` returned {got!r:.80} instead of the function's result {expected!r}.")
+        fail(tr("`{name}` returned None instead of the function's result {expected}.", name=name, expected=repr(expected)),
+             advice=tr("Did you forget the `return` statement?"))
+    fail(tr("`{name}` returned {got} instead of the function's result {expected}.",
+            name=name, got=f"{got!r:.80}", expected=repr(expected)))
 
 
 def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> None:
@@ -182,17 +191,19 @@ def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> N
     on_loop = [s for s in recorder.spans if s.thread == recorder.loop_thread]
     if on_loop:
         fail(
-            f"`{name}` ran {plural(len(on_loop), what)} on the event loop's own thread.",
-            observed=f"{', '.join(s.label for s in on_loop)} ran on the loop's thread, freezing the loop meanwhile.",
-            expected="every blocking function running in a worker thread.",
-            advice=THREAD_ADVICE,
+            tr("`{name}` ran {what} on the event loop's own thread.", name=name, what=plural(len(on_loop), what)),
+            observed=tr("{labels} ran on the loop's thread, freezing the loop meanwhile.",
+                        labels=", ".join(s.label for s in on_loop)),
+            expected=tr("every blocking function running in a worker thread."),
+            advice=tr(THREAD_ADVICE),
         )
     if len(recorder.spans) != expected:
         fail(
-            f"`{name}` called the blocking functions {len(recorder.spans)} times; there were {expected}.",
-            observed=f"calls: {', '.join(s.label for s in recorder.spans) or 'none'}.",
-            expected=f"each of the {expected} functions called once, in a worker thread.",
-            advice=THREAD_ADVICE,
+            tr("`{name}` called the blocking functions {calls} times; there were {expected}.",
+               name=name, calls=len(recorder.spans), expected=expected),
+            observed=tr("calls: {labels}.", labels=", ".join(s.label for s in recorder.spans) or tr("none")),
+            expected=tr("each of the {expected} functions called once, in a worker thread.", expected=expected),
+            advice=tr(THREAD_ADVICE),
         )
 
 
@@ -238,14 +249,16 @@ def loop_stayed_free(name: str, heart: Heartbeat, recorder: Recorder, limit: flo
     if end - start < limit or busy is None:
         return
     settled = with_freeze(spans, recorder.nominal, *heart.gap_around(start))  # judged while the functions ran; shown whole
-    frozen = seconds(frozen_for(settled))
+    blanks = {"name": name, "busy": busy, "frozen": seconds(frozen_for(settled)), "limit": seconds(limit),
+              "every": f"{heart.interval * 1000:g}"}
     fail(
-        f"`{name}` kept the event loop busy for {frozen} while the blocking work ran: no other task could run meanwhile.",
-        observed=f"the loop's thread was busy at {busy} for {frozen} in a row; a heartbeat task that should run every "
-        f"{heart.interval * 1000:g} ms did not run at all.",
-        expected=f"the loop free while the threads work: no pause of {seconds(limit)} or more.",
+        tr("`{name}` kept the event loop busy for {frozen} while the blocking work ran: no other task could run "
+           "meanwhile.", **blanks),
+        observed=tr("the loop's thread was busy at {busy} for {frozen} in a row; a heartbeat task that should run every "
+                    "{every} ms did not run at all.", **blanks),
+        expected=tr("the loop free while the threads work: no pause of {limit} or more.", **blanks),
         timeline=settled.timeline(ordered=False),
-        advice=WAIT_ADVICE,
+        advice=tr(WAIT_ADVICE),
     )
 
 
@@ -256,7 +269,8 @@ def frozen_note(heart: Heartbeat, spans: Sequence[Span], nominal: dict[str, floa
     if end - start < limit or busy is None:  # as in loop_stayed_free: only a pause the learner's code caused
         return ""
     settled = with_freeze(spans, nominal, *heart.gap_around(start))
-    return f" The event loop itself was frozen for up to {seconds(frozen_for(settled))} at a time, busy at {busy}."
+    return " " + tr("The event loop itself was frozen for up to {frozen} at a time, busy at {busy}.",
+                    frozen=seconds(frozen_for(settled)), busy=busy)
 
 
 # run_blocking
@@ -293,7 +307,7 @@ async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: 
     durations = slowest_first(rng, rng.randint(3, 4), 0.02, 0.08)
     jobs, results = make_jobs(rng, recorder, durations)
     got = await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
-    checks.returned("run_all_blocking", got, list, "a list of results")
+    checks.returned("run_all_blocking", got, list, tr("a list of results"))
     checks.same_results("run_all_blocking", got, results, recorder)
 
 
@@ -324,20 +338,25 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     if (not late or recorder.max_in_flight > 1) and elapsed < (ideal + one_by_one) / 2:
         return
     settled = recorder.settled(start)
-    took = seconds(settled.at(end))
-    if late:
-        together = "one after another" if recorder.max_in_flight <= 1 else f"at most {recorder.max_in_flight} at a time"
-        summary = f"`run_all_blocking` ran the functions {together}: it took {took}; all at once takes about {seconds(ideal)}."
-        observed = f"{plural(len(late), 'function')} only started after another had finished; "
+    blanks = {"took": seconds(settled.at(end)), "ideal": seconds(ideal), "one_by_one": seconds(one_by_one),
+              "most": recorder.max_in_flight, "late": plural(len(late), "function"), "count": len(jobs)}
+    if late and recorder.max_in_flight <= 1:
+        summary = tr("`run_all_blocking` ran the functions one after another: it took {took}; all at once takes about "
+                     "{ideal}.", **blanks)
+    elif late:
+        summary = tr("`run_all_blocking` ran the functions at most {most} at a time: it took {took}; all at once takes "
+                     "about {ideal}.", **blanks)
     else:
-        summary = f"`run_all_blocking` took {took}; with every function at once it takes about {seconds(ideal)}."
-        observed = ""
+        summary = tr("`run_all_blocking` took {took}; with every function at once it takes about {ideal}.", **blanks)
     fail(
         summary,
-        observed=f"{observed}the call took {took} (one by one the functions take {seconds(one_by_one)}).",
-        expected=f"all {len(jobs)} threads running at once, so the call takes about as long as the slowest ({seconds(ideal)}).",
+        observed=tr("{late} only started after another had finished; the call took {took} (one by one the functions "
+                    "take {one_by_one}).", **blanks) if late
+        else tr("the call took {took} (one by one the functions take {one_by_one}).", **blanks),
+        expected=tr("all {count} threads running at once, so the call takes about as long as the slowest ({ideal}).",
+                    **blanks),
         timeline=settled.timeline(),
-        advice=OVERLAP_ADVICE,
+        advice=tr(OVERLAP_ADVICE),
     )
 
 
@@ -430,7 +449,7 @@ class Pipeline:
 async def test_process_all_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
     pipeline = Pipeline(rng, slowest_first(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01)
     got, _, _ = await pipeline.run(learner)
-    checks.returned("process_all", got, list, "a list of upload results")
+    checks.returned("process_all", got, list, tr("a list of upload results"))
     checks.same_results("process_all", got, pipeline.expected, pipeline.uploads)
 
 
@@ -447,18 +466,20 @@ async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random
     elsewhere = uploads.off_loop_thread()
     if elsewhere:
         fail(
-            f"`process_all` ran the async `upload` in {plural(len(elsewhere), 'worker thread')}.",
-            observed=f"{len(elsewhere)} of the {len(pipeline.items)} uploads ran in other threads, each inside a second "
-            "event loop started there just for it.",
-            expected="every upload awaited on the event loop's own thread: async functions need no thread, "
-            "the loop runs many of them at once.",
+            tr("`process_all` ran the async `upload` in {threads}.", threads=plural(len(elsewhere), "worker thread")),
+            observed=tr("{elsewhere} of the {count} uploads ran in other threads, each inside a second event loop "
+                        "started there just for it.", elsewhere=len(elsewhere), count=len(pipeline.items)),
+            expected=tr("every upload awaited on the event loop's own thread: async functions need no thread, "
+                        "the loop runs many of them at once."),
             timeline=pipeline.timeline(),
-            advice="Threads are for blocking functions only. Await the async step directly: `return await upload(prepared)`.",
+            advice=tr("Threads are for blocking functions only. Await the async step directly: "
+                      "`return await upload(prepared)`."),
         )
     if len(uploads.spans) != len(pipeline.items):
         fail(
-            f"`process_all` awaited `upload` {len(uploads.spans)} times; there were {len(pipeline.items)} items.",
-            expected="one `await upload(prepared)` per item, with the value its prepare returned.",
+            tr("`process_all` awaited `upload` {calls} times; there were {count} items.",
+               calls=len(uploads.spans), count=len(pipeline.items)),
+            expected=tr("one `await upload(prepared)` per item, with the value its prepare returned."),
         )
 
 
@@ -477,17 +498,21 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     took = seconds(settled.at(end))
     first_ready = min(s.end or 0.0 for s in prepares.spans)
     late = [s for s in prepares.spans if s.start >= first_ready]
+    blanks = {"took": took, "ideal": seconds(ideal), "one_by_one": seconds(one_by_one), "stuck": stuck,
+              "most": prepares.max_in_flight, "count": len(pipeline.items)}
     if late and (prepares.max_in_flight <= 1 or elapsed >= (ideal + one_by_one) / 2):  # as in run_all_blocking
-        together = "one after another" if prepares.max_in_flight <= 1 else f"at most {prepares.max_in_flight} at a time"
         fail(
-            f"`process_all` handled the items {together}: it took {took}; all at once takes about {seconds(ideal)}.",
-            observed=f"items waited for each other: the prepare of {plural(len(late), 'item')} only started after "
-            f"another item's prepare had finished; the call took {took} (one by one the items take "
-            f"{seconds(one_by_one)}).{stuck}",
-            expected=f"all {len(pipeline.items)} items going through their steps at the same time.",
+            tr("`process_all` handled the items one after another: it took {took}; all at once takes about {ideal}.",
+               **blanks) if prepares.max_in_flight <= 1
+            else tr("`process_all` handled the items at most {most} at a time: it took {took}; all at once takes about "
+                    "{ideal}.", **blanks),
+            observed=tr("items waited for each other: the prepare of {late} only started after another item's prepare "
+                        "had finished; the call took {took} (one by one the items take {one_by_one}).{stuck}",
+                        late=plural(len(late), "item"), **blanks),
+            expected=tr("all {count} items going through their steps at the same time.", **blanks),
             timeline=settled.timeline(ordered=False),
-            advice="Write the two steps for one item in a coroutine (`await asyncio.to_thread(prepare, item)`, then "
-            "`await upload(...)`) and run that coroutine for every item at once with `asyncio.gather`.",
+            advice=tr("Write the two steps for one item in a coroutine (`await asyncio.to_thread(prepare, item)`, then "
+                      "`await upload(...)`) and run that coroutine for every item at once with `asyncio.gather`."),
         )
     first = min(prepares.spans, key=lambda s: s.end or 0.0)
     item = first.label.split()[-1]
@@ -496,19 +521,20 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     if upload is not None and upload.start >= last_prepared:
         at = {s.label: s for s in settled.spans}
         fail(
-            "`process_all` held every upload back until the slowest prepare was done.",
-            observed=f"{item} was prepared after {seconds(at[first.label].end or 0.0)}, but its upload only started at "
-            f"{seconds(at[upload.label].start)}, once every item was prepared: the steps ran in two batches.",
-            expected="each item moving on to its upload as soon as its own prepare is done.",
+            tr("`process_all` held every upload back until the slowest prepare was done."),
+            observed=tr("{item} was prepared after {prepared}, but its upload only started at {uploaded}, once every "
+                        "item was prepared: the steps ran in two batches.", item=item,
+                        prepared=seconds(at[first.label].end or 0.0), uploaded=seconds(at[upload.label].start)),
+            expected=tr("each item moving on to its upload as soon as its own prepare is done."),
             timeline=settled.timeline(ordered=False),
-            advice="Write both steps for one item in one coroutine (prepare in a thread, then await upload) and gather "
-            "that coroutine for all items; do not gather all prepares first and all uploads after.",
+            advice=tr("Write both steps for one item in one coroutine (prepare in a thread, then await upload) and "
+                      "gather that coroutine for all items; do not gather all prepares first and all uploads after."),
         )
     if elapsed >= (ideal + one_by_one) / 2:
         fail(
-            f"`process_all` took {took}; with every item at once it takes about {seconds(ideal)}.",
-            observed=f"the call took {took} (one by one the items take {seconds(one_by_one)}).{stuck}",
-            expected=f"about as long as the slowest item ({seconds(ideal)}).",
+            tr("`process_all` took {took}; with every item at once it takes about {ideal}.", **blanks),
+            observed=tr("the call took {took} (one by one the items take {one_by_one}).{stuck}", **blanks),
+            expected=tr("about as long as the slowest item ({ideal}).", **blanks),
             timeline=settled.timeline(ordered=False),
-            advice="Run every item's two steps at the same time with `asyncio.gather`, and never make the loop wait.",
+            advice=tr("Run every item's two steps at the same time with `asyncio.gather`, and never make the loop wait."),
         )
