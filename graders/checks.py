@@ -87,6 +87,8 @@ def ran_concurrently(name: str, recorder: Recorder, elapsed: float, expected: fl
 def on_loop_thread(name: str, learner: Learner, recorder: Recorder) -> None:
     """No threads were used to run coroutine jobs: concurrency must come from the event loop."""
     __tracebackhide__ = True
+    if learner.threads.started:
+        recorder.wait_for_other_threads()
     foreign = recorder.off_loop_thread()
     if foreign or learner.threads.started:
         started = len(learner.threads.started)
