@@ -15,6 +15,7 @@ import pytest
 from graders import checks
 from graders.feedback import fail, plural, seconds
 from graders.http_server import Server, client_watch, closed_port_url
+from graders.i18n import tr
 from graders.learner import Learner, Outcome
 from graders.probes import Recorder
 from graders.schedule import batched_finish, greedy_finish
@@ -54,16 +55,23 @@ def requests_together(name: str, recorder: Recorder, elapsed: float, expected: f
     __tracebackhide__ = True
     if abs(elapsed - expected) <= checks.TOLERANCE and recorder.max_in_flight == count:
         return
-    together = "one after another" if recorder.max_in_flight <= 1 else f"at most {recorder.max_in_flight} at a time"
+    blanks = {"name": name, "elapsed": seconds(elapsed), "expected": seconds(expected), "count": count,
+              "most": recorder.max_in_flight, "requests": plural(len(recorder.spans), "request")}
+    one_by_one = recorder.max_in_flight <= 1
     fail(
-        f"`{name}` sent the requests {together}: it took {seconds(elapsed)} instead of {seconds(expected)}.",
-        observed=f"the server received {plural(len(recorder.spans), 'request')}, {together}; the call took "
-        f"{seconds(elapsed)} of loop time.",
-        expected=f"all {count} requests in flight at once, so the call takes as long as the slowest page: {seconds(expected)}.",
+        tr("`{name}` sent the requests one after another: it took {elapsed} instead of {expected}.", **blanks)
+        if one_by_one
+        else tr("`{name}` sent the requests at most {most} at a time: it took {elapsed} instead of {expected}.", **blanks),
+        observed=tr("the server received {requests}, one after another; the call took {elapsed} of loop time.", **blanks)
+        if one_by_one
+        else tr("the server received {requests}, at most {most} at a time; the call took {elapsed} of loop time.",
+                **blanks),
+        expected=tr("all {count} requests in flight at once, so the call takes as long as the slowest page: "
+                    "{expected}.", **blanks),
         timeline=recorder.timeline(),
-        advice="Start every request before awaiting any: a small `async def fetch(url)` using the shared session, "
-        "then `await asyncio.gather(*(fetch(url) for url in urls))`. `await` inside a for loop waits for each "
-        "response before sending the next request.",
+        advice=tr("Start every request before awaiting any: a small `async def fetch(url)` using the shared session, "
+                  "then `await asyncio.gather(*(fetch(url) for url in urls))`. `await` inside a for loop waits for "
+                  "each response before sending the next request."),
     )
 
 
@@ -75,7 +83,7 @@ async def test_fetch_all_returns_bodies_in_order(learner: Learner, rng: random.R
     async with Server(recorder) as server:
         site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
         got = succeeded(learner, "fetch_all", await learner.outcome("fetch_all", site.urls))
-    checks.returned("fetch_all", got, list, "a list of response bodies")
+    checks.returned("fetch_all", got, list, tr("a list of response bodies"))
     checks.same_results("fetch_all", got, site.bodies, recorder)
 
 
@@ -90,18 +98,19 @@ async def test_fetch_all_uses_one_session(learner: Learner, rng: random.Random) 
         return
     if sessions == 0:
         fail(
-            "`fetch_all` did not use aiohttp.ClientSession.",
-            expected="one `aiohttp.ClientSession()` for all the requests.",
-            advice="`async with aiohttp.ClientSession() as session:`, then `session.get(url)` for each URL.",
+            tr("`fetch_all` did not use aiohttp.ClientSession."),
+            expected=tr("one `aiohttp.ClientSession()` for all the requests."),
+            advice=tr("`async with aiohttp.ClientSession() as session:`, then `session.get(url)` for each URL."),
         )
     fail(
-        f"`fetch_all` created {plural(sessions, 'ClientSession')} for {plural(len(site.urls), 'request')}.",
-        observed=f"{sessions} sessions: each one opens its own connections and closes them again, so no "
-        "connection is ever reused.",
-        expected="ONE session for all the requests: a session keeps a pool of open connections and reuses them, "
-        "which saves a new TCP (and TLS) handshake per request.",
-        advice="Create the session once, outside the per-URL code: `async with aiohttp.ClientSession() as session:` "
-        "around the gather, and pass `session` to the coroutine that fetches one URL.",
+        tr("`fetch_all` created {sessions} for {requests}.",
+           sessions=plural(sessions, "ClientSession"), requests=plural(len(site.urls), "request")),
+        observed=tr("{count} sessions: each one opens its own connections and closes them again, so no connection is "
+                    "ever reused.", count=sessions),
+        expected=tr("ONE session for all the requests: a session keeps a pool of open connections and reuses them, "
+                    "which saves a new TCP (and TLS) handshake per request."),
+        advice=tr("Create the session once, outside the per-URL code: `async with aiohttp.ClientSession() as session:` "
+                  "around the gather, and pass `session` to the coroutine that fetches one URL."),
     )
 
 
@@ -133,28 +142,31 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
         outcome = await learner.outcome("fetch_statuses", urls)
     if outcome.error is not None:
         fail(
-            f"`fetch_statuses` raised {type(outcome.error).__name__}: one unreachable URL spoiled all the others.",
-            observed=f"`urls[{dead}]` points where no server listens, and the error escaped.",
-            expected=f"{expected!r}: None for the unreachable URL, a status code for every other one.",
+            tr("`fetch_statuses` raised {kind}: one unreachable URL spoiled all the others.",
+               kind=type(outcome.error).__name__),
+            observed=tr("`urls[{dead}]` points where no server listens, and the error escaped.", dead=dead),
+            expected=tr("{expected}: None for the unreachable URL, a status code for every other one.",
+                        expected=repr(expected)),
             details=re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", learner.format_error(outcome.error)),  # ports vary by run
-            advice="Catch it for each URL separately: `try:` around one request, `except "
-            "aiohttp.ClientConnectionError: return None`. HTTP errors like 404 are not exceptions in aiohttp.",
+            advice=tr("Catch it for each URL separately: `try:` around one request, `except "
+                      "aiohttp.ClientConnectionError: return None`. HTTP errors like 404 are not exceptions in aiohttp."),
         )
     got = outcome.value
-    checks.returned("fetch_statuses", got, list, "a list of status codes and Nones")
+    checks.returned("fetch_statuses", got, list, tr("a list of status codes and Nones"))
     if got == expected:
         return
     hidden = [e for g, e in zip(got, expected) if g is None and e is not None]
     if hidden and len(got) == len(expected):
         fail(
-            f"`fetch_statuses` returned None for HTTP status {', '.join(map(str, sorted(set(hidden))))}.",
-            observed=f"{got!r}",
-            expected=f"{expected!r}: a server that answers 404 or 500 did answer; that status is the result. "
-            "None is only for a URL where nobody answered at all.",
-            advice="Catch `aiohttp.ClientConnectionError` only, not `aiohttp.ClientError` (which includes the "
-            "error raise_for_status() raises), and return `response.status` for every answer.",
+            tr("`fetch_statuses` returned None for HTTP status {statuses}.",
+               statuses=", ".join(map(str, sorted(set(hidden))))),
+            observed=repr(got),
+            expected=tr("{expected}: a server that answers 404 or 500 did answer; that status is the result. "
+                        "None is only for a URL where nobody answered at all.", expected=repr(expected)),
+            advice=tr("Catch `aiohttp.ClientConnectionError` only, not `aiohttp.ClientError` (which includes the "
+                      "error raise_for_status() raises), and return `response.status` for every answer."),
         )
-    fail("`fetch_statuses` returned the wrong list.", observed=repr(got), expected=repr(expected))
+    fail(tr("`fetch_statuses` returned the wrong list."), observed=repr(got), expected=repr(expected))
 
 
 async def test_fetch_statuses_releases_every_response(learner: Learner, rng: random.Random) -> None:
@@ -169,12 +181,13 @@ async def test_fetch_statuses_releases_every_response(learner: Learner, rng: ran
             response.close()
     if leaked:
         fail(
-            f"`fetch_statuses` left {plural(len(leaked), 'response')} of {len(urls)} unreleased.",
-            observed="it read their status but neither read their bodies to the end nor released them, so each held "
-            "on to its connection: the pool runs dry, and aiohttp warns \"Unclosed response\".",
-            expected="every response released as soon as you are done with it.",
-            advice="`async with session.get(url) as response:` releases the response when the block ends, even "
-            "if you never read the body. `response = await session.get(url)` does not.",
+            tr("`fetch_statuses` left {responses} of {count} unreleased.",
+               responses=plural(len(leaked), "response"), count=len(urls)),
+            observed=tr("it read their status but neither read their bodies to the end nor released them, so each held "
+                        "on to its connection: the pool runs dry, and aiohttp warns \"Unclosed response\"."),
+            expected=tr("every response released as soon as you are done with it."),
+            advice=tr("`async with session.get(url) as response:` releases the response when the block ends, even "
+                      "if you never read the body. `response = await session.get(url)` does not."),
         )
 
 
@@ -198,15 +211,17 @@ async def test_fetch_limited_never_exceeds_the_limit(learner: Learner, rng: rand
         got = succeeded(learner, "fetch_limited", await learner.outcome("fetch_limited", site.urls, limit))
     if recorder.max_in_flight > limit:
         fail(
-            f"`fetch_limited` had {recorder.max_in_flight} requests in flight at once; the limit was {limit}.",
-            observed=f"the server was handling up to {recorder.max_in_flight} of the {len(site.urls)} requests at "
-            "the same moment.",
-            expected=f"never more than {limit} at once: a limit protects a server (and your connection) from a flood.",
+            tr("`fetch_limited` had {most} requests in flight at once; the limit was {limit}.",
+               most=recorder.max_in_flight, limit=limit),
+            observed=tr("the server was handling up to {most} of the {count} requests at the same moment.",
+                        most=recorder.max_in_flight, count=len(site.urls)),
+            expected=tr("never more than {limit} at once: a limit protects a server (and your connection) from a "
+                        "flood.", limit=limit),
             timeline=recorder.timeline(),
-            advice="Share one `asyncio.Semaphore(limit)` and hold it around each request: `async with seats:` then "
-            "`async with session.get(url) as response:`.",
+            advice=tr("Share one `asyncio.Semaphore(limit)` and hold it around each request: `async with seats:` then "
+                      "`async with session.get(url) as response:`."),
         )
-    checks.returned("fetch_limited", got, list, "a list of response bodies")
+    checks.returned("fetch_limited", got, list, tr("a list of response bodies"))
     checks.same_results("fetch_limited", got, site.bodies, recorder)
 
 
@@ -218,7 +233,7 @@ async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random
         outcome, elapsed = await checks.timed_outcome(learner, "fetch_limited", site.urls, limit)
         succeeded(learner, "fetch_limited", outcome)
     checks.kept_slots_busy(
-        "fetch_limited", recorder, elapsed, greedy_finish(delays, limit), limit, units="requests",
-        advice="Start a fetch for every URL at once with gather, and let the shared semaphore decide which may "
-        "send its request; do not split the URLs into fixed batches.",
+        "fetch_limited", recorder, elapsed, greedy_finish(delays, limit), limit, units=tr("requests"),
+        advice=tr("Start a fetch for every URL at once with gather, and let the shared semaphore decide which may "
+                  "send its request; do not split the URLs into fixed batches."),
     )
