@@ -10,6 +10,7 @@ import pytest
 
 from graders import checks, timeline
 from graders.feedback import fail, plural, seconds
+from graders.i18n import tr
 from graders.learner import Learner, Stream
 from graders.probes import Span, loop_clock
 
@@ -25,7 +26,7 @@ def arrivals(stream: Stream, start: float) -> str:
     """The consumer's wait for each item, drawn as a timeline."""
     spans, previous = [], start
     for i, arrived in enumerate(stream.arrivals):
-        spans.append(Span(f"waiting for item {i}", previous, 0, arrived, "done"))
+        spans.append(Span(tr("waiting for item {i}", i=i), previous, 0, arrived, "done"))
         previous = arrived
     return timeline.render(spans, origin=start)
 
@@ -34,8 +35,8 @@ def made_and_held(stream: Stream, start: float, made: Sequence[tuple[float, floa
     """For each item: when it was being made, then how long it waited before the consumer got it."""
     spans = []
     for i, ((began, ready), arrived) in enumerate(zip(made, stream.arrivals)):
-        spans.append(Span(f"making {noun} {i}", began, 0, ready, "done"))
-        spans.append(Span(f"{noun} {i} held back", ready, 0, arrived, "done"))
+        spans.append(Span(tr("making {noun} {i}", noun=tr(noun), i=i), began, 0, ready, "done"))
+        spans.append(Span(tr("{noun} {i} held back", noun=tr(noun), i=i), ready, 0, arrived, "done"))
     return timeline.render(spans, origin=start)
 
 
@@ -48,10 +49,11 @@ def late_first(
     if first <= ready + checks.TOLERANCE:
         return
     fail(
-        f"`{name}` held its first item back until {seconds(first)}; it was ready at {seconds(ready)}.",
-        observed=f"the consumer got nothing until {seconds(first)}, then {plural(len(stream.items), 'item')} "
-        f"almost at once: {produced}",
-        expected="each item handed over with `yield` as soon as it is ready, so the consumer can start on it.",
+        tr("`{name}` held its first item back until {first}; it was ready at {ready}.",
+           name=name, first=seconds(first), ready=seconds(ready)),
+        observed=tr("the consumer got nothing until {first}, then {items} almost at once: {produced}",
+                    first=seconds(first), items=plural(len(stream.items), "item"), produced=produced),
+        expected=tr("each item handed over with `yield` as soon as it is ready, so the consumer can start on it."),
         timeline=drawn or arrivals(stream, start),
         advice=advice,
     )
@@ -68,11 +70,12 @@ async def closed_early(learner: Learner, name: str, stream: Stream, noun: str) -
             learner.fail_raised(name, error)
         learner.check_not_blocked(name)
         fail(
-            f"Closing `{name}` never finished: its cleanup was still running after {seconds(CLOSE_BUDGET)} of loop time.",
-            observed=f"the consumer stopped after {plural(len(stream.items), noun)} and closed the generator; "
-            "the code in its `finally:` never got to the end.",
-            expected="cleanup that finishes quickly, such as one `await source.close()`.",
-            advice="Keep `finally:` short: release what the generator holds, and do not wait for more items there.",
+            tr("Closing `{name}` never finished: its cleanup was still running after {budget} of loop time.",
+               name=name, budget=seconds(CLOSE_BUDGET)),
+            observed=tr("the consumer stopped after {taken} and closed the generator; the code in its `finally:` never "
+                        "got to the end.", taken=plural(len(stream.items), noun)),
+            expected=tr("cleanup that finishes quickly, such as one `await source.close()`."),
+            advice=tr("Keep `finally:` short: release what the generator holds, and do not wait for more items there."),
         )
     except RuntimeError as error:
         if "ignored GeneratorExit" not in str(error):
@@ -80,12 +83,13 @@ async def closed_early(learner: Learner, name: str, stream: Stream, noun: str) -
         await finish_off(stream.generator)
         learner.check_not_blocked(name)
         fail(
-            f"`{name}` kept going after its consumer closed it.",
-            observed=f"the consumer stopped after {plural(len(stream.items), noun)} and closed the generator, "
-            "but it yielded again instead of stopping (Python: \"async generator ignored GeneratorExit\").",
-            expected="a closed generator stops: its `finally:` blocks run and it yields nothing more.",
-            advice="Do not catch GeneratorExit (or BaseException), and do not `yield` inside `finally:`. Put only "
-            "cleanup in `finally:` and let the generator end.",
+            tr("`{name}` kept going after its consumer closed it.", name=name),
+            observed=tr("the consumer stopped after {taken} and closed the generator, but it yielded again instead of "
+                        "stopping (Python: \"async generator ignored GeneratorExit\").",
+                        taken=plural(len(stream.items), noun)),
+            expected=tr("a closed generator stops: its `finally:` blocks run and it yields nothing more."),
+            advice=tr("Do not catch GeneratorExit (or BaseException), and do not `yield` inside `finally:`. Put only "
+                      "cleanup in `finally:` and let the generator end."),
         )
     except Exception as error:  # noqa: BLE001 - the learner's cleanup raised
         learner.fail_raised(name, error)
@@ -116,7 +120,8 @@ async def test_ticker_yields_the_numbers(learner: Learner, rng: random.Random) -
     n, interval = rng.randint(3, 8), rng.choice(INTERVALS)
     stream = await learner.stream("ticker", n, interval)
     if stream.items != list(range(n)):
-        fail(f"`ticker({n}, {interval:g})` yielded {stream.items!r:.80}.", expected=f"{list(range(n))!r}")
+        fail(tr("`ticker({n}, {interval})` yielded {items}.", n=n, interval=f"{interval:g}", items=f"{stream.items!r:.80}"),
+             expected=repr(list(range(n))))
 
 
 async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Random) -> None:
@@ -127,11 +132,13 @@ async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Ran
     expected = [round((i + 1) * interval, 2) for i in range(n)]
     if got != expected:
         fail(
-            f"`ticker({n}, {interval:g})` did not keep its pace: one number every {seconds(interval)}.",
-            observed=f"the numbers arrived at {', '.join(seconds(t) for t in got)}.",
-            expected=f"number i at (i + 1) × {seconds(interval)}: {', '.join(seconds(t) for t in expected)}.",
+            tr("`ticker({n}, {interval})` did not keep its pace: one number every {every}.",
+               n=n, interval=f"{interval:g}", every=seconds(interval)),
+            observed=tr("the numbers arrived at {times}.", times=", ".join(seconds(t) for t in got)),
+            expected=tr("number i at (i + 1) × {every}: {times}.",
+                        every=seconds(interval), times=", ".join(seconds(t) for t in expected)),
             timeline=arrivals(stream, start),
-            advice="Wait first, then yield: `await asyncio.sleep(interval)` and then `yield i`, inside the loop.",
+            advice=tr("Wait first, then yield: `await asyncio.sleep(interval)` and then `yield i`, inside the loop."),
         )
 
 
@@ -140,9 +147,9 @@ async def test_ticker_hands_over_each_number_at_once(learner: Learner, rng: rand
     start = loop_clock()
     stream = await learner.stream("ticker", n, interval)
     late_first(
-        "ticker", stream, start, interval, f"all {n} numbers were made before the first was handed over.",
-        advice="Yield inside the loop, right after each sleep. Collecting the numbers in a list and yielding them "
-        "afterwards makes the consumer wait for all of them.",
+        "ticker", stream, start, interval, tr("all {n} numbers were made before the first was handed over.", n=n),
+        advice=tr("Yield inside the loop, right after each sleep. Collecting the numbers in a list and yielding them "
+                  "afterwards makes the consumer wait for all of them."),
     )
 
 
@@ -182,19 +189,20 @@ def closed_once(source: Source, when: str) -> None:
     if source.closes == 1 and not source.reads_after_close:
         return
     if source.closes == 0:
-        summary = f"`read_lines` never closed its source {when}."
+        summary = tr("`read_lines` never closed its source {when}.", when=when)
     elif source.reads_after_close:
-        summary = "`read_lines` went on reading from its source after closing it."
+        summary = tr("`read_lines` went on reading from its source after closing it.")
     else:
-        summary = f"`read_lines` closed its source {plural(source.closes, 'time')} {when}."
-    later = f", {source.reads_after_close} of them after a close()" if source.reads_after_close else ""
+        summary = tr("`read_lines` closed its source {times} {when}.", times=plural(source.closes, "time"), when=when)
+    calls = {"reads": plural(len(source.reads), "readline() call"), "closes": plural(source.closes, "close() call"),
+             "after": source.reads_after_close}
     fail(
         summary,
-        observed=f"{plural(len(source.reads), 'readline() call')}{later}; "
-        f"{plural(source.closes, 'close() call')}.",
-        expected="exactly one `await source.close()`, after the last readline(), however the reading ends.",
-        advice="Wrap the whole reading loop in one `try:` and call `await source.close()` only in its `finally:` "
-        "block: it runs once, when the lines run out or when the consumer stops early.",
+        observed=tr("{reads}, {after} of them after a close(); {closes}.", **calls) if source.reads_after_close
+        else tr("{reads}; {closes}.", **calls),
+        expected=tr("exactly one `await source.close()`, after the last readline(), however the reading ends."),
+        advice=tr("Wrap the whole reading loop in one `try:` and call `await source.close()` only in its `finally:` "
+                  "block: it runs once, when the lines run out or when the consumer stops early."),
     )
 
 
@@ -204,10 +212,10 @@ async def test_read_lines_yields_every_line(learner: Learner, rng: random.Random
     if stream.items != lines:
         newline = any(isinstance(i, str) and i.endswith("\n") for i in stream.items)
         fail(
-            "`read_lines` yielded the wrong lines.",
+            tr("`read_lines` yielded the wrong lines."),
             observed=f"{stream.items!r:.200}",
-            expected=f"{lines!r}",
-            advice="Strip the trailing newline: `yield line.rstrip(\"\\n\")`." if newline else None,
+            expected=repr(lines),
+            advice=tr("Strip the trailing newline: `yield line.rstrip(\"\\n\")`.") if newline else None,
         )
 
 
@@ -216,9 +224,9 @@ async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: ra
     start = loop_clock()
     stream = await learner.stream("read_lines", source)
     late_first(
-        "read_lines", stream, start, source.delay, "every line was read before the first was handed over.",
-        advice="Yield each line inside the reading loop, as soon as readline() returns it, instead of collecting them "
-        "in a list first.",
+        "read_lines", stream, start, source.delay, tr("every line was read before the first was handed over."),
+        advice=tr("Yield each line inside the reading loop, as soon as readline() returns it, instead of collecting "
+                  "them in a list first."),
         drawn=made_and_held(stream, start, source.reads, "line"),
     )
 
@@ -226,7 +234,7 @@ async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: ra
 async def test_read_lines_closes_the_source_once(learner: Learner, rng: random.Random) -> None:
     source, lines = make_source(rng)
     await learner.stream("read_lines", source)
-    closed_once(source, f"after reading all {len(lines)} lines")
+    closed_once(source, tr("after reading all {count} lines", count=len(lines)))
 
 
 async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner, rng: random.Random) -> None:
@@ -234,7 +242,7 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     take = rng.randint(1, len(lines) - 2)
     stream = await learner.stream("read_lines", source, take=take)
     await closed_early(learner, "read_lines", stream, "line")
-    closed_once(source, f"when its consumer stopped after {plural(take, 'line')} and closed it")
+    closed_once(source, tr("when its consumer stopped after {taken} and closed it", taken=plural(take, "line")))
 
 
 # transform
@@ -277,9 +285,9 @@ async def test_transform_yields_func_of_each_item(learner: Learner, rng: random.
     expected = [func(v) for v in values]
     if stream.items != expected:
         fail(
-            f"`transform(source, {func.__name__})` yielded the wrong items.",
+            tr("`transform(source, {func})` yielded the wrong items.", func=func.__name__),
             observed=f"{stream.items!r:.200}",
-            expected=f"{expected!r}: {func.__name__}(item) for each item, in order.",
+            expected=tr("{expected}: {func}(item) for each item, in order.", expected=repr(expected), func=func.__name__),
         )
 
 
@@ -289,9 +297,9 @@ async def test_transform_streams_each_item_at_once(learner: Learner, rng: random
     stream = await learner.stream("transform", source, square)
     await source.aclose()
     late_first(
-        "transform", stream, start, interval, f"the source had produced all {len(values)} items first.",
-        advice="`async for item in source: yield func(item)` passes each item on as it comes. Collecting the "
-        "source into a list first (also with `[x async for x in source]`) waits for the whole source.",
+        "transform", stream, start, interval, tr("the source had produced all {count} items first.", count=len(values)),
+        advice=tr("`async for item in source: yield func(item)` passes each item on as it comes. Collecting the "
+                  "source into a list first (also with `[x async for x in source]`) waits for the whole source."),
         drawn=made_and_held(stream, start, log.made, "item"),
     )
 
@@ -305,10 +313,10 @@ async def test_transform_closes_its_source_when_closed_early(learner: Learner, r
     await source.aclose()
     if not closed:
         fail(
-            "`transform` was closed early, but its source was left open.",
-            observed=f"the consumer took {plural(take, 'item')} and closed transform; the source generator was never "
-            "closed, so its cleanup (`finally:`) had not run.",
-            expected="closing the pipeline closes every stage: transform closes its source.",
-            advice="`async for` does not close what it reads from when it is interrupted. Wrap the loop: "
-            "`async with contextlib.aclosing(source):` (or `try:` ... `finally: await source.aclose()`).",
+            tr("`transform` was closed early, but its source was left open."),
+            observed=tr("the consumer took {taken} and closed transform; the source generator was never closed, so its "
+                        "cleanup (`finally:`) had not run.", taken=plural(take, "item")),
+            expected=tr("closing the pipeline closes every stage: transform closes its source."),
+            advice=tr("`async for` does not close what it reads from when it is interrupted. Wrap the loop: "
+                      "`async with contextlib.aclosing(source):` (or `try:` ... `finally: await source.aclose()`)."),
         )
