@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+import unicodedata
 from typing import NoReturn
 
 from .i18n import tr
@@ -60,8 +62,31 @@ class TookTooLong(BaseException):
 def _field(title: str, text: str | None) -> list[str]:
     if not text:
         return []
-    body = textwrap.fill(text, width=88, initial_indent="    ", subsequent_indent="    ")
-    return [f"  {title}", body]
+    return [f"  {title}", _fill(text, width=88, indent="    ")]
+
+
+WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK characters and punctuation: two columns each
+CLOSING = "，。：；、！？）」》"  # never at the start of a line
+UNITS = re.compile(rf"\s+|[{WIDE}][{CLOSING}]*|[^\s{WIDE}]+[{CLOSING}]*")
+
+
+def _fill(text: str, *, width: int, indent: str) -> str:
+    """textwrap.fill, but for Chinese by display width, breaking between characters: textwrap
+    counts a Chinese character as one column and breaks only at spaces, which Chinese has few of."""
+    if not re.search(f"[{WIDE}]", text):
+        return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+    lines, line, used = [], "", 0
+    for unit in UNITS.findall(text):
+        size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in unit)
+        if unit.isspace():
+            unit, size = " ", 1
+        if line and used + size > width - len(indent) and not unit.isspace():
+            lines.append(line.rstrip())
+            line, used = "", 0
+        if line or not unit.isspace():
+            line, used = line + unit, used + size
+    lines.append(line.rstrip())
+    return "\n".join(indent + row for row in lines)
 
 
 def fail(summary: str, **parts: str | None) -> NoReturn:

@@ -1,0 +1,29 @@
+"""Failure messages wrap to the terminal's columns, in English and in Chinese."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+from graders.feedback import CLOSING, _fill
+
+CHINESE = (
+    "时间一到，`asyncio.wait_for` 会替你取消工作。`asyncio.wait(..., timeout=...)` 和 `asyncio.shield` 不会："
+    "用它们时你必须自己调用 `task.cancel()`。事后再比较时间，什么也停不下来；每个步骤各用一个 wait_for，又会让每一步重新拿到完整的超时时间。"
+)
+
+
+def columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def test_chinese_lines_fit_the_width_and_lose_nothing() -> None:
+    lines = _fill(CHINESE, width=60, indent="    ").splitlines()
+    assert len(lines) > 3 and all(columns(line) <= 60 for line in lines)
+    assert not any(line.strip()[0] in CLOSING for line in lines)
+    assert "".join(line.strip() for line in lines).replace(" ", "") == CHINESE.replace(" ", "")
+
+
+def test_english_is_wrapped_as_textwrap_does() -> None:
+    english = "Start every job before you wait for any of them: `await asyncio.gather(*jobs)`. " * 3
+    assert _fill(english, width=60, indent="  ") == textwrap.fill(english, width=60, initial_indent="  ", subsequent_indent="  ")
