@@ -460,7 +460,8 @@ async def test_process_all_runs_prepare_in_threads(learner: Learner, rng: random
 
 
 async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random.Random) -> None:
-    pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.02, 0.04), 0.01, 0.02)
+    # Prepares that end 20 ms or more apart, so the chart can tell which one each upload followed.
+    pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.02, 0.08), 0.01, 0.02)
     await pipeline.run(learner)
     uploads = pipeline.uploads
     elsewhere = uploads.off_loop_thread()
