@@ -1,16 +1,25 @@
-"""The `aiolings` command, through its real entry point, on a temporary copy of the course."""
+"""The `aiolings` command, through its entry point function, on a temporary copy of the course.
+
+Commands run in this process, through graders.cli.main (what the installed script calls): a
+process per command would spend most of its time importing. test_version runs the installed
+script itself; the grading each command starts runs in its own processes, as always.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from graders import __version__, course
+from graders import __version__, cli, course
 from graders.progress import CACHE
 
 from .conftest import ROOT, WRONG_ANSWERS
@@ -18,13 +27,35 @@ from .conftest import ROOT, WRONG_ANSWERS
 TOPICS = course.load().topics
 
 
-def aiolings(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
-    environment.update({"LANG": "C.UTF-8", **env})
-    return subprocess.run(
-        [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=60, env=environment,
-    )
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+
+
+Aiolings = Callable[..., Ran]
+
+
+@pytest.fixture
+def aiolings(monkeypatch: pytest.MonkeyPatch) -> Aiolings:
+    """`aiolings(*args, cwd=..., **environment)`: the command's exit code and output, as a learner sees them."""
+
+    def run(*args: str, cwd: Path, **env: str) -> Ran:
+        with monkeypatch.context() as patch:
+            for name in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+                patch.delenv(name, raising=False)  # --lang sets AIOLINGS_LANG: it must not outlive the command
+            for name, value in {"LANG": "C.UTF-8", **env}.items():
+                patch.setenv(name, value)
+            patch.chdir(cwd)
+            out = io.StringIO()
+            patch.setattr(cli, "console", Console(file=out, highlight=False, soft_wrap=True))  # plain text, as in a pipe
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exit:  # argparse's own errors
+                code = exit.code if isinstance(exit.code, int) else 2
+            return Ran(code, out.getvalue())
+
+    return run
 
 
 @pytest.fixture
@@ -42,7 +73,7 @@ def solve(root: Path, spec: str) -> course.Topic:
     return topic
 
 
-def test_list_on_a_fresh_copy_needs_no_grading(course_copy: Path) -> None:
+def test_list_on_a_fresh_copy_needs_no_grading(aiolings: Aiolings, course_copy: Path) -> None:
     done = aiolings(cwd=course_copy / "exercises")
     assert done.returncode == 0
     for topic in TOPICS:
@@ -53,7 +84,7 @@ def test_list_on_a_fresh_copy_needs_no_grading(course_copy: Path) -> None:
     assert not (course_copy / CACHE).exists()  # nothing was graded: a pristine stub is "not started"
 
 
-def test_list_grades_a_changed_topic_once_then_answers_from_the_cache(course_copy: Path) -> None:
+def test_list_grades_a_changed_topic_once_then_answers_from_the_cache(aiolings: Aiolings, course_copy: Path) -> None:
     solve(course_copy, "1")
     first = aiolings("list", cwd=course_copy).stdout
     assert "✓ done" in first and "Progress: 1 of 7 topics done." in first
@@ -64,7 +95,7 @@ def test_list_grades_a_changed_topic_once_then_answers_from_the_cache(course_cop
     assert (course_copy / CACHE).stat().st_mtime_ns == graded  # a cache hit grades nothing, so writes nothing
 
 
-def test_a_hand_edited_cache_cannot_mark_a_topic_done(course_copy: Path) -> None:
+def test_a_hand_edited_cache_cannot_mark_a_topic_done(aiolings: Aiolings, course_copy: Path) -> None:
     topic = course.load().find("3")
     shutil.copyfile(WRONG_ANSWERS / topic.dir / "sequential_awaits.py", topic.exercise(course_copy))
     (course_copy / CACHE).parent.mkdir()
@@ -73,7 +104,7 @@ def test_a_hand_edited_cache_cannot_mark_a_topic_done(course_copy: Path) -> None
     assert "✗ failing" in out and "Progress: 0 of 7 topics done." in out
 
 
-def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(course_copy: Path) -> None:
+def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(aiolings: Aiolings, course_copy: Path) -> None:
     solve(course_copy, "gather")
     passed = aiolings("check", "3", cwd=course_copy)
     assert passed.returncode == 0, passed.stdout
@@ -89,14 +120,14 @@ def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(course_copy: Pat
     assert failed.stdout.count("Stuck? `aiolings hint 3`") == 1  # said once, after all three failures
 
 
-def test_check_without_a_topic_takes_the_first_unfinished(course_copy: Path) -> None:
+def test_check_without_a_topic_takes_the_first_unfinished(aiolings: Aiolings, course_copy: Path) -> None:
     solve(course_copy, "1")
     done = aiolings("check", cwd=course_copy)
     assert done.returncode == 1
     assert "02 tasks" in done.stdout and "is not written yet" in done.stdout
 
 
-def test_hints_are_revealed_one_at_a_time(course_copy: Path) -> None:
+def test_hints_are_revealed_one_at_a_time(aiolings: Aiolings, course_copy: Path) -> None:
     hints = course.load().find("gather").hints
     first = aiolings("hint", "3", cwd=course_copy).stdout
     assert hints[0] in first and hints[1] not in first and "again for the next hint" in first
@@ -106,7 +137,7 @@ def test_hints_are_revealed_one_at_a_time(course_copy: Path) -> None:
     assert all(h in everything for h in hints)
 
 
-def test_reset_restores_the_pristine_stub_and_keeps_a_backup(course_copy: Path) -> None:
+def test_reset_restores_the_pristine_stub_and_keeps_a_backup(aiolings: Aiolings, course_copy: Path) -> None:
     topic = solve(course_copy, "4")
     mine = topic.exercise(course_copy).read_bytes()
     done = aiolings("reset", "04", cwd=course_copy)
@@ -117,7 +148,7 @@ def test_reset_restores_the_pristine_stub_and_keeps_a_backup(course_copy: Path) 
     assert os.path.relpath(backups[0], course_copy) in done.stdout
 
 
-def test_the_solution_is_shown_only_once_the_topic_passes(course_copy: Path) -> None:
+def test_the_solution_is_shown_only_once_the_topic_passes(aiolings: Aiolings, course_copy: Path) -> None:
     topic = course.load().find("1")
     hidden = aiolings("solution", "1", cwd=course_copy)
     assert hidden.returncode == 1 and "does not pass yet" in hidden.stdout
@@ -130,7 +161,7 @@ def test_the_solution_is_shown_only_once_the_topic_passes(course_copy: Path) -> 
     assert shown.returncode == 0 and topic.solution(course_copy).read_text() in shown.stdout
 
 
-def test_chinese_from_the_option_or_the_locale(course_copy: Path) -> None:
+def test_chinese_from_the_option_or_the_locale(aiolings: Aiolings, course_copy: Path) -> None:
     gather = course.load().find("gather")
     listed = aiolings("--lang", "zh", cwd=course_copy).stdout
     assert "aiolings：asyncio，一次学一个主题。" in listed and gather.title_zh in listed and "未开始" in listed
@@ -153,13 +184,13 @@ def test_plain_pytest_speaks_the_locale_language(course_copy: Path) -> None:
     assert "`gather_all` 还没有写" in done.stdout and "卡住了？" in done.stdout
 
 
-def test_an_unknown_topic_is_a_clear_error(course_copy: Path) -> None:
+def test_an_unknown_topic_is_a_clear_error(aiolings: Aiolings, course_copy: Path) -> None:
     done = aiolings("hint", "99", cwd=course_copy)
     assert done.returncode == 2
     assert "no topic '99'; valid topics: 01_coroutines" in done.stdout
 
 
-def test_outside_a_course_it_says_so(tmp_path: Path) -> None:
+def test_outside_a_course_it_says_so(aiolings: Aiolings, tmp_path: Path) -> None:
     listed = aiolings(cwd=tmp_path)
     assert listed.returncode == 0 and "inside your copy of the course" in listed.stdout
     checked = aiolings("check", cwd=tmp_path)
@@ -167,4 +198,7 @@ def test_outside_a_course_it_says_so(tmp_path: Path) -> None:
 
 
 def test_version() -> None:
-    assert aiolings("--version", cwd=ROOT).stdout.strip() == f"aiolings {__version__}"
+    """The installed console script itself: the one command here that goes through a new process."""
+    script = Path(sys.executable).with_name("aiolings")
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == f"aiolings {__version__}"
