@@ -43,7 +43,9 @@ def aiolings(monkeypatch: pytest.MonkeyPatch) -> Aiolings:
     def run(*args: str, cwd: Path, **env: str) -> Ran:
         with monkeypatch.context() as patch:
             for name in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-                patch.delenv(name, raising=False)  # --lang sets AIOLINGS_LANG: it must not outlive the command
+                # Set before deleting, so that leaving the context removes what the command set (--lang does).
+                patch.setenv(name, "")
+                patch.delenv(name)
             for name, value in {"LANG": "C.UTF-8", **env}.items():
                 patch.setenv(name, value)
             patch.chdir(cwd)
