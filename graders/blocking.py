@@ -22,6 +22,8 @@ from types import FrameType
 import blockbuster.blockbuster as blockbuster_impl
 from blockbuster import BlockBuster, BlockingError
 
+from .i18n import tr
+
 
 @dataclass(frozen=True)
 class BlockingCall:
@@ -31,8 +33,8 @@ class BlockingCall:
     source: str
 
     def describe(self) -> str:
-        where = f" (line {self.line}: `{self.source}`)" if self.line else ""
-        return f"{self.function}({self.arguments}){where}"
+        call = f"{self.function}({self.arguments})"
+        return tr("{call} (line {line}: `{source}`)", call=call, line=self.line, source=self.source) if self.line else call
 
 
 @dataclass

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType, TracebackType
 
+from .i18n import tr
+
 
 # Where asyncio and its thread pools live: a stack that reaches the learner's line through these
 # is asyncio at work (e.g. starting a worker thread), not the learner's code holding the loop.
@@ -141,4 +143,4 @@ class Heartbeat:
         if not seen:
             return None
         (line, source), _ = seen.most_common(1)[0]
-        return f"line {line}: `{source}`"
+        return tr("line {line}: `{source}`", line=line, source=source)

@@ -297,7 +297,8 @@ def blocking_summary(calls: list[BlockingCall]) -> str:
     summary = tr("it called {call} while the event loop was running on the same thread.", call=first.describe())
     if len(calls) > 1:
         more = len(calls) - 1
-        summary += " " + (tr("(1 more blocking call after it.)") if more == 1 else tr("({count} more blocking calls after it.)", count=more))
+        note = tr("(1 more blocking call after it.)") if more == 1 else tr("({count} more blocking calls after it.)", count=more)
+        summary = tr("{first} {second}", first=summary, second=note)
     return summary
 
 

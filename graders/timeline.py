@@ -28,7 +28,7 @@ def render(spans: Sequence[SpanLike], *, now: float | None = None, origin: float
     `now` closes spans that were still running when the grader looked; `origin` is time zero.
     """
     if not spans:
-        return "(no jobs ran)"
+        return tr("(no jobs ran)")
     t0 = min(s.start for s in spans) if origin is None else origin
     ends = [s.end for s in spans if s.end is not None]
     t1 = max([*ends, *(s.start for s in spans), now if now is not None else t0])

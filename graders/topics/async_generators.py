@@ -52,7 +52,8 @@ def late_first(
         tr("`{name}` held its first item back until {first}; it was ready at {ready}.",
            name=name, first=seconds(first), ready=seconds(ready)),
         observed=tr("the consumer got nothing until {first}, then {items} almost at once: {produced}",
-                    first=seconds(first), items=plural(len(stream.items), "item"), produced=produced),
+                    first=seconds(first), items=plural(len(stream.items), "item"),
+                    count=len(stream.items), produced=produced),
         expected=tr("each item handed over with `yield` as soon as it is ready, so the consumer can start on it."),
         timeline=drawn or arrivals(stream, start),
         advice=advice,
@@ -73,7 +74,7 @@ async def closed_early(learner: Learner, name: str, stream: Stream, noun: str) -
             tr("Closing `{name}` never finished: its cleanup was still running after {budget} of loop time.",
                name=name, budget=seconds(CLOSE_BUDGET)),
             observed=tr("the consumer stopped after {taken} and closed the generator; the code in its `finally:` never "
-                        "got to the end.", taken=plural(len(stream.items), noun)),
+                        "got to the end.", taken=plural(len(stream.items), noun), count=len(stream.items)),
             expected=tr("cleanup that finishes quickly, such as one `await source.close()`."),
             advice=tr("Keep `finally:` short: release what the generator holds, and do not wait for more items there."),
         )
@@ -86,7 +87,7 @@ async def closed_early(learner: Learner, name: str, stream: Stream, noun: str) -
             tr("`{name}` kept going after its consumer closed it.", name=name),
             observed=tr("the consumer stopped after {taken} and closed the generator, but it yielded again instead of "
                         "stopping (Python: \"async generator ignored GeneratorExit\").",
-                        taken=plural(len(stream.items), noun)),
+                        taken=plural(len(stream.items), noun), count=len(stream.items)),
             expected=tr("a closed generator stops: its `finally:` blocks run and it yields nothing more."),
             advice=tr("Do not catch GeneratorExit (or BaseException), and do not `yield` inside `finally:`. Put only "
                       "cleanup in `finally:` and let the generator end."),
@@ -193,7 +194,8 @@ def closed_once(source: Source, when: str) -> None:
     elif source.reads_after_close:
         summary = tr("`read_lines` went on reading from its source after closing it.")
     else:
-        summary = tr("`read_lines` closed its source {times} {when}.", times=plural(source.closes, "time"), when=when)
+        summary = tr("`read_lines` closed its source {times} {when}.", times=plural(source.closes, "time"),
+                     count=source.closes, when=when)
     calls = {"reads": plural(len(source.reads), "readline() call"), "closes": plural(source.closes, "close() call"),
              "after": source.reads_after_close}
     fail(
@@ -242,7 +244,8 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     take = rng.randint(1, len(lines) - 2)
     stream = await learner.stream("read_lines", source, take=take)
     await closed_early(learner, "read_lines", stream, "line")
-    closed_once(source, tr("when its consumer stopped after {taken} and closed it", taken=plural(take, "line")))
+    closed_once(source, tr("when its consumer stopped after {taken} and closed it",
+                           taken=plural(take, "line"), count=take))
 
 
 # transform
@@ -315,7 +318,7 @@ async def test_transform_closes_its_source_when_closed_early(learner: Learner, r
         fail(
             tr("`transform` was closed early, but its source was left open."),
             observed=tr("the consumer took {taken} and closed transform; the source generator was never closed, so its "
-                        "cleanup (`finally:`) had not run.", taken=plural(take, "item")),
+                        "cleanup (`finally:`) had not run.", taken=plural(take, "item"), count=take),
             expected=tr("closing the pipeline closes every stage: transform closes its source."),
             advice=tr("`async for` does not close what it reads from when it is interrupted. Wrap the loop: "
                       "`async with contextlib.aclosing(source):` (or `try:` ... `finally: await source.aclose()`)."),

@@ -150,8 +150,14 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
                         "whole loop is frozen while it waits: up to {seconds} here, with no other task running.",
                         where=where, seconds=seconds(max(durations))),
             expected=tr("waiting with `await`, which leaves the loop free to run other tasks until the thread is done."),
-            advice=tr(THREAD_ADVICE) + " " + tr("asyncio starts and waits for the thread itself: no Thread objects, no join()."),
+            advice=followed_by(tr(THREAD_ADVICE),
+                               tr("asyncio starts and waits for the thread itself: no Thread objects, no join().")),
         )
+
+
+def followed_by(sentence: str, note: str) -> str:
+    """`sentence`, then `note` if there is one: a space apart in English, none between Chinese sentences."""
+    return tr("{first} {second}", first=sentence, second=note) if note else sentence
 
 
 def where_in(call: BlockingCall) -> str:
@@ -191,7 +197,8 @@ def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> N
     on_loop = [s for s in recorder.spans if s.thread == recorder.loop_thread]
     if on_loop:
         fail(
-            tr("`{name}` ran {what} on the event loop's own thread.", name=name, what=plural(len(on_loop), what)),
+            tr("`{name}` ran {what} on the event loop's own thread.", name=name, what=plural(len(on_loop), what),
+               count=len(on_loop)),
             observed=tr("{labels} ran on the loop's thread, freezing the loop meanwhile.",
                         labels=", ".join(s.label for s in on_loop)),
             expected=tr("every blocking function running in a worker thread."),
@@ -269,8 +276,8 @@ def frozen_note(heart: Heartbeat, spans: Sequence[Span], nominal: dict[str, floa
     if end - start < limit or busy is None:  # as in loop_stayed_free: only a pause the learner's code caused
         return ""
     settled = with_freeze(spans, nominal, *heart.gap_around(start))
-    return " " + tr("The event loop itself was frozen for up to {frozen} at a time, busy at {busy}.",
-                    frozen=seconds(frozen_for(settled)), busy=busy)
+    return tr("The event loop itself was frozen for up to {frozen} at a time, busy at {busy}.",
+              frozen=seconds(frozen_for(settled)), busy=busy)
 
 
 # run_blocking
@@ -467,7 +474,8 @@ async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random
     elsewhere = uploads.off_loop_thread()
     if elsewhere:
         fail(
-            tr("`process_all` ran the async `upload` in {threads}.", threads=plural(len(elsewhere), "worker thread")),
+            tr("`process_all` ran the async `upload` in {threads}.", threads=plural(len(elsewhere), "worker thread"),
+               count=len(elsewhere)),
             observed=tr("{elsewhere} of the {count} uploads ran in other threads, each inside a second event loop "
                         "started there just for it.", elsewhere=len(elsewhere), count=len(pipeline.items)),
             expected=tr("every upload awaited on the event loop's own thread: async functions need no thread, "
@@ -499,7 +507,7 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     took = seconds(settled.at(end))
     first_ready = min(s.end or 0.0 for s in prepares.spans)
     late = [s for s in prepares.spans if s.start >= first_ready]
-    blanks = {"took": took, "ideal": seconds(ideal), "one_by_one": seconds(one_by_one), "stuck": stuck,
+    blanks = {"took": took, "ideal": seconds(ideal), "one_by_one": seconds(one_by_one),
               "most": prepares.max_in_flight, "count": len(pipeline.items)}
     if late and (prepares.max_in_flight <= 1 or elapsed >= (ideal + one_by_one) / 2):  # as in run_all_blocking
         fail(
@@ -507,9 +515,9 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
                **blanks) if prepares.max_in_flight <= 1
             else tr("`process_all` handled the items at most {most} at a time: it took {took}; all at once takes about "
                     "{ideal}.", **blanks),
-            observed=tr("items waited for each other: the prepare of {late} only started after another item's prepare "
-                        "had finished; the call took {took} (one by one the items take {one_by_one}).{stuck}",
-                        late=plural(len(late), "item"), **blanks),
+            observed=followed_by(tr("items waited for each other: the prepare of {late} only started after another "
+                                    "item's prepare had finished; the call took {took} (one by one the items take "
+                                    "{one_by_one}).", late=plural(len(late), "item"), **blanks), stuck),
             expected=tr("all {count} items going through their steps at the same time.", **blanks),
             timeline=settled.timeline(ordered=False),
             advice=tr("Write the two steps for one item in a coroutine (`await asyncio.to_thread(prepare, item)`, then "
@@ -534,7 +542,7 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     if elapsed >= (ideal + one_by_one) / 2:
         fail(
             tr("`process_all` took {took}; with every item at once it takes about {ideal}.", **blanks),
-            observed=tr("the call took {took} (one by one the items take {one_by_one}).{stuck}", **blanks),
+            observed=followed_by(tr("the call took {took} (one by one the items take {one_by_one}).", **blanks), stuck),
             expected=tr("about as long as the slowest item ({ideal}).", **blanks),
             timeline=settled.timeline(ordered=False),
             advice=tr("Run every item's two steps at the same time with `asyncio.gather`, and never make the loop wait."),

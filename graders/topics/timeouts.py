@@ -107,7 +107,8 @@ def cancelled_at_deadline(name: str, recorder: Recorder, timeout: float, *, shar
         return
     first = off[0]
     ran = (first.end or 0) - (t0 if shared else first.start)
-    blanks = {"name": name, "work": noun(off), "job": first.label, "ran": seconds(ran), "timeout": seconds(timeout)}
+    blanks = {"name": name, "work": noun(off), "count": len(off), "job": first.label, "ran": seconds(ran),
+              "timeout": seconds(timeout)}
     early = ran < timeout
     fail(
         tr("`{name}` cancelled {work} before the {timeout} deadline.", **blanks) if early
@@ -131,7 +132,7 @@ def noun(spans: list[Span]) -> str:
 
 def left_running(name: str, running: list[Span], timeline: str, deadline: str) -> None:
     __tracebackhide__ = True
-    blanks = {"name": name, "work": noun(running), "labels": ", ".join(s.label for s in running)}
+    blanks = {"name": name, "work": noun(running), "count": len(running), "labels": ", ".join(s.label for s in running)}
     fail(
         tr("`{name}` returned but left {work} running in the background.", **blanks),
         observed=tr("still running after it returned: {labels}. Nobody will use the result, yet it keeps using time, "
@@ -155,7 +156,8 @@ def ran_past(name: str, late: list[Span], deadline: float, timeline: str, advice
     __tracebackhide__ = True
     blanks = {"labels": ", ".join(s.label for s in late), "deadline": seconds(deadline)}
     fail(
-        tr("`{name}` let {work} run to the end instead of cancelling at the deadline.", name=name, work=noun(late)),
+        tr("`{name}` let {work} run to the end instead of cancelling at the deadline.",
+           name=name, work=noun(late), count=len(late)),
         observed=tr("{labels} finished after the {deadline} deadline: your code waited for it instead of stopping it "
                     "when the time was up.", **blanks) if len(late) == 1
         else tr("{labels} finished after the {deadline} deadline: your code waited for them instead of stopping them "
@@ -303,7 +305,8 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
     lost = [i for i, (g, e) in enumerate(zip(got, expected)) if e is not None and g is None]
     if lost and len(got) == len(expected):
         fail(
-            tr("`each_within` threw away the results of {jobs} that finished in time.", jobs=plural(len(lost), "job")),
+            tr("`each_within` threw away the results of {jobs} that finished in time.",
+               jobs=plural(len(lost), "job"), count=len(lost)),
             observed=tr("{got}: None for {lost}, which finished before {timeout}.",
                         got=repr(got), lost=", ".join(f"job {i}" for i in lost), timeout=seconds(timeout)),
             expected=tr("{expected}: None only where a job missed its own deadline.", expected=repr(expected)),
@@ -340,7 +343,7 @@ async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng:
     fail(
         summary,
         observed=tr("{jobs} with a timeout of {timeout} each; the call took {elapsed}.",
-                    jobs=plural(len(jobs), "job"), **times),
+                    jobs=plural(len(jobs), "job"), count=len(jobs), **times),
         expected=tr("all jobs running at once, so the call takes {expected}: the longest job, or the timeout if "
                     "some job is slower than that.", **times),
         timeline=timeline,
@@ -393,7 +396,7 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
         fail(
             tr("`steps_within` let TimeoutError escape instead of returning the steps that were done."),
             observed=tr("{steps} finished before the {timeout} deadline, but TimeoutError came out and their results "
-                        "were lost.", steps=plural(k, "step"), timeout=seconds(timeout)),
+                        "were lost.", steps=plural(k, "step"), count=k, timeout=seconds(timeout)),
             expected=tr("{results}: the results so far.", results=repr([s.result for s in steps[:k]])),
             timeline=timeline,
             advice=tr("Catch it outside the block: `try:` / `async with asyncio.timeout(timeout):` / the loop / "
@@ -444,7 +447,8 @@ async def test_steps_within_returns_at_the_deadline(learner: Learner, rng: rando
         times = {"elapsed": seconds(elapsed), "timeout": seconds(timeout)}
         fail(
             tr("`steps_within` returned after {elapsed}; the deadline for all steps was {timeout}.", **times),
-            observed=tr("{steps} started; the call took {elapsed}.", steps=plural(len(recorder.spans), "step"), **times),
+            observed=tr("{steps} started; the call took {elapsed}.", steps=plural(len(recorder.spans), "step"),
+                        count=len(recorder.spans), **times),
             expected=tr("a return at {timeout}, in the middle of step {k}.", k=k, **times),
             timeline=timeline,
             advice=tr("`async with asyncio.timeout(timeout):` around the whole loop puts one deadline on all the "
@@ -503,7 +507,8 @@ def cleaned_once(cleanup: CleanUp, when: str, advice: str) -> None:
     __tracebackhide__ = True
     if len(cleanup.calls) != 1:
         fail(
-            tr("`run_and_clean_up` called clean_up() {times} {when}.", times=plural(len(cleanup.calls), "time"), when=when),
+            tr("`run_and_clean_up` called clean_up() {times} {when}.", times=plural(len(cleanup.calls), "time"),
+               count=len(cleanup.calls), when=when),
             expected=tr("exactly one call, whatever happened to the job."),
             advice=advice,
         )
@@ -586,8 +591,10 @@ async def cancelled_midway(learner: Learner, rng: random.Random) -> tuple[asynci
 async def test_run_and_clean_up_cleans_up_when_cancelled(learner: Learner, rng: random.Random) -> None:
     task, job, cleanup, at = await cancelled_midway(learner, rng)
     cleaned_once(cleanup, tr("when it was cancelled at {at}, halfway through its job", at=seconds(at)),
-                 tr("Cancellation arrives as CancelledError at the `await` that is waiting, so code after the await "
-                    "never runs.") + " " + tr(FINALLY_ADVICE))
+                 tr("{first} {second}",
+                    first=tr("Cancellation arrives as CancelledError at the `await` that is waiting, so code after the "
+                             "await never runs."),
+                    second=tr(FINALLY_ADVICE)))
 
 
 async def test_run_and_clean_up_lets_the_cancellation_through(learner: Learner, rng: random.Random) -> None:
