@@ -188,6 +188,11 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         if target is None:
             raise
         verdict = f"{error.render()}\n\n{_footer(item, target)}"
+    finally:
+        # Now, while the test's loop still exists and before its teardown waits on every task in it.
+        learner = getattr(item, "funcargs", {}).get("learner")
+        if isinstance(learner, Learner):
+            learner.stop_stragglers()
     pytest.fail(verdict, pytrace=False)  # outside the except block, so no exception chain is shown
 
 

@@ -26,12 +26,13 @@ CASES = {
     "raises": (ORDER, ["raised IndexError", "raises.py, line 6, in gather_all", "results[len(results)]"]),
     "spins_forever": (TIMING, ["still running after 0.5 s of real time", "line 3: `while True:`"]),
     "swallows_everything": (TIMING, ["still running after 0.5 s of real time", "line 4: `while True:`"]),
+    "swallows_cancellation": (TIMING, ["still running after 0.5 s of real time"]),  # and the run goes on
     "awaits_forever": (TIMING, ["still running after 600 s of loop time"]),
     "waits_forever": (TIMING, ["still running after 600 s of loop time"]),
 }
 
 
-ENDLESS = {"spins_forever", "swallows_everything", "loops_at_import"}
+ENDLESS = {"spins_forever", "swallows_everything", "swallows_cancellation", "loops_at_import"}
 
 
 def start() -> list[Run]:
