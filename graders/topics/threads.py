@@ -215,16 +215,21 @@ def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> N
 
 
 def working(spans: Sequence[Span]) -> list[tuple[float, float]]:
-    """When the blocking functions were running: while all ran together if they did, else while each ran.
+    """When the blocking functions were running: from the last one's start to the last end if they
+    all ran at one moment, else while each ran.
 
     Starting a thread makes the loop wait until the new thread runs, which on a busy machine
-    takes milliseconds; those moments come before a function starts, so they are left out.
+    takes milliseconds; those moments come before a function starts, so they are left out. Up to
+    the last end, not the first: on a busy machine the starts spread out, and a window that closed
+    at the first end could be too short to show a loop held the whole time.
     """
     done = [s for s in spans if s.end is not None]
     if not done:
         return []
-    together = (max(s.start for s in done), min(s.end or 0.0 for s in done))
-    return [together] if together[1] > together[0] else [(s.start, s.end or 0.0) for s in done]
+    last_start = max(s.start for s in done)
+    if last_start < min(s.end or 0.0 for s in done):
+        return [(last_start, max(s.end or 0.0 for s in done))]
+    return [(s.start, s.end or 0.0) for s in done]
 
 
 def longest_freeze(heart: Heartbeat, spans: Sequence[Span]) -> tuple[float, float]:
