@@ -46,8 +46,7 @@ class Run:
         try:
             self.output, _ = self.process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.output, _ = self.process.communicate()
+            self.close()
             raise RuntimeError(f"grading took over {timeout:g} s:\n{self.output[-3000:]}") from None
         try:
             entries = json.loads(self.report.read_text(encoding="utf-8"))
@@ -56,6 +55,13 @@ class Run:
         finally:
             self.report.unlink(missing_ok=True)
         return [_result(entry) for entry in entries]
+
+    def close(self) -> None:
+        """Stop the run if it is still going, and remove its report: for runs nobody waits for."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.output += self.process.communicate()[0] or ""
+        self.report.unlink(missing_ok=True)
 
 
 def _result(entry: dict[str, str]) -> Result:

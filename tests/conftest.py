@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,9 +80,9 @@ class Graded:
         return {r.grader: r for r in self.done[topic.dir] if r.target == name}
 
 
-def _wanted_topics(session: pytest.Session) -> list[course.Topic]:
+def _wanted_topics(items: list[pytest.Item]) -> list[course.Topic]:
     wanted = set()
-    for item in session.items:
+    for item in items:
         for value in getattr(getattr(item, "callspec", None), "params", {}).values():
             topic = getattr(value, "topic", value)
             if isinstance(topic, course.Topic):
@@ -90,12 +91,16 @@ def _wanted_topics(session: pytest.Session) -> list[course.Topic]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def graded(request: pytest.FixtureRequest) -> Graded:
-    """Starts, before the first test, a grading run for each topic the selected tests ask about.
+def graded(request: pytest.FixtureRequest) -> Iterator[Graded]:
+    """Starts, before the first test, a grading run for each topic the selected proofs ask about.
 
     Autouse so that these runs overlap with everything else the session does.
     """
-    return Graded(request.config.stash[SEED], _wanted_topics(request.session))
+    proofs = [item for item in request.session.items if item.path.name == "test_graders.py"]
+    graded = Graded(request.config.stash[SEED], _wanted_topics(proofs))
+    yield graded
+    for run in (run for runs in graded.runs.values() for run in runs):
+        run.close()
 
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
