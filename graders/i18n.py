@@ -31,6 +31,11 @@ def _catalog(lang: str) -> dict[str, str]:
     return tomllib.loads(text)
 
 
+def sentences(first: str, second: str) -> str:
+    """Two sentences in a row, `second` left out when empty: a space apart in English, none in Chinese."""
+    return tr("{first} {second}", first=first, second=second) if second else first
+
+
 def tr(template: str, /, **values: object) -> str:
     """`template` in the learner's language, with `values` filled in (str.format).
 

@@ -22,7 +22,7 @@ from graders import checks
 from graders.blocking import BlockingCall
 from graders.feedback import GraderFailure, fail, plural, seconds
 from graders.heartbeat import Heartbeat
-from graders.i18n import tr
+from graders.i18n import sentences, tr
 from graders.learner import Learner
 from graders.probes import BlockingJob, Recorder, Span
 from graders.settle import Settled
@@ -150,14 +150,9 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
                         "whole loop is frozen while it waits: up to {seconds} here, with no other task running.",
                         where=where, seconds=seconds(max(durations))),
             expected=tr("waiting with `await`, which leaves the loop free to run other tasks until the thread is done."),
-            advice=followed_by(tr(THREAD_ADVICE),
-                               tr("asyncio starts and waits for the thread itself: no Thread objects, no join().")),
+            advice=sentences(tr(THREAD_ADVICE),
+                             tr("asyncio starts and waits for the thread itself: no Thread objects, no join().")),
         )
-
-
-def followed_by(sentence: str, note: str) -> str:
-    """`sentence`, then `note` if there is one: a space apart in English, none between Chinese sentences."""
-    return tr("{first} {second}", first=sentence, second=note) if note else sentence
 
 
 def where_in(call: BlockingCall) -> str:
@@ -520,7 +515,7 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
                **blanks) if prepares.max_in_flight <= 1
             else tr("`process_all` handled the items at most {most} at a time: it took {took}; all at once takes about "
                     "{ideal}.", **blanks),
-            observed=followed_by(tr("items waited for each other: the prepare of {late} only started after another "
+            observed=sentences(tr("items waited for each other: the prepare of {late} only started after another "
                                     "item's prepare had finished; the call took {took} (one by one the items take "
                                     "{one_by_one}).", late=plural(len(late), "item"), **blanks), stuck),
             expected=tr("all {count} items going through their steps at the same time.", **blanks),
@@ -547,7 +542,7 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     if elapsed >= (ideal + one_by_one) / 2:
         fail(
             tr("`process_all` took {took}; with every item at once it takes about {ideal}.", **blanks),
-            observed=followed_by(tr("the call took {took} (one by one the items take {one_by_one}).", **blanks), stuck),
+            observed=sentences(tr("the call took {took} (one by one the items take {one_by_one}).", **blanks), stuck),
             expected=tr("about as long as the slowest item ({ideal}).", **blanks),
             timeline=settled.timeline(ordered=False),
             advice=tr("Run every item's two steps at the same time with `asyncio.gather`, and never make the loop wait."),
