@@ -58,9 +58,10 @@ def run(args: argparse.Namespace) -> int:
     topics = [course.load().find(spec) for spec in args.topics.split(",")] if args.topics else list(all_topics)
     found = submissions.find(args.submissions)
     limits = sandbox.Limits(grader=args.timeout)
-    for what, how in sandbox.isolation().items():
-        if "NOT" in how or "instructor" in how:
-            print(f"warning: {what}: {how}", file=sys.stderr)
+    described = sandbox.isolation()
+    for what, there in (("network", sandbox.loopback_only()), ("user", sandbox.own_users())):
+        if not there:
+            print(f"warning: {what}: {described[what]}", file=sys.stderr)
 
     def grade(submission: submissions.Submission) -> Graded:
         results = sandbox.grade_topics(submission.files, topics, seed=args.seed, limits=limits)

@@ -55,11 +55,10 @@ class Recorder:
     created: Counter[str] = field(default_factory=Counter)
     in_flight: int = 0
     max_in_flight: int = 0
-    nominal: dict[str, float] = field(default_factory=dict)  # each job's length, by label
+    nominal: dict[str, float] = field(default_factory=dict)  # each blocking job's length, by label, for settling
     beside: list[Span] = field(default_factory=list)  # records of related work, for settling charts of this
 
     def job(self, label: str, seconds: float, result: Any = None, *, fails: bool = False) -> AsyncJob:
-        self.nominal[label] = seconds
         return AsyncJob(self, label, seconds, result, fails)
 
     def blocking_job(self, label: str, seconds: float, result: Any = None) -> BlockingJob:
