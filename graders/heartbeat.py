@@ -14,6 +14,7 @@ thread was running whenever a beat is late, so a failure can point at the busy l
     heart.longest_gap()  # (start, end) of the longest stretch without a beat
     heart.longest_gap(within=(t0, t1))  # the same, counting only what falls between t0 and t1
     heart.busy_line()    # "line 12: `while thread.is_alive():`", or None (optionally within=(t0, t1))
+    heart.holder((t0, t1))  # the busy line, else "your code" if the loop's thread was computing then
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ INFRASTRUCTURE = (str(Path(asyncio.__file__).parent), str(Path(concurrent.future
 # Thread.start waits until the OS runs the new thread: on a busy machine that holds the loop
 # for a while, but it is the OS's delay, not the learner's code spinning.
 THREAD_START = threading.Thread.start.__code__
+# A loop thread that spent this share of a stretch on the CPU was kept busy by code: one that
+# waits (for the OS to start a thread, for a lock) uses next to none, and even two CPU burners
+# leave a spinning thread well above it.
+COMPUTING = 0.25
 
 
 class Heartbeat:
@@ -55,13 +60,14 @@ class Heartbeat:
         self.watch = watch.resolve() if watch else None
         self.clock = clock
         self.beats: list[float] = []
+        self.cpu: list[float] = []  # the loop thread's CPU time at each beat
         self.busy: list[tuple[float, int, str]] = []  # (when, line, source) in the watched file while a beat was late
         self._task: asyncio.Task[None] | None = None
         self._sampling = False
         self._sampler_done = _thread.allocate_lock()
 
     async def __aenter__(self) -> Heartbeat:
-        self.beats.append(self.clock())
+        self._mark()
         self._task = asyncio.create_task(self._beat())
         if self.watch is not None:
             self._sampling = True
@@ -74,7 +80,7 @@ class Heartbeat:
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.beats.append(self.clock())  # a loop frozen until the body returned counts as a gap
+        self._mark()  # a loop frozen until the body returned counts as a gap
         if self._sampling:
             self._sampling = False
             with self._sampler_done:  # the sampler stops within one interval
@@ -89,7 +95,11 @@ class Heartbeat:
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(self.interval)
-            self.beats.append(self.clock())
+            self._mark()
+
+    def _mark(self) -> None:
+        self.beats.append(self.clock())
+        self.cpu.append(time.thread_time())  # on the loop's thread: its own CPU time
 
     def _sample(self, loop_thread: int) -> None:
         try:
@@ -134,6 +144,25 @@ class Heartbeat:
     def longest_pause(self, within: tuple[float, float] | None = None) -> float:
         start, end = self.longest_gap(within)
         return end - start
+
+    def holder(self, within: tuple[float, float]) -> str | None:
+        """What kept the loop from beating during `within`, a stretch without beats, if the learner's code did.
+
+        The watched file's busy line; else, when the sampler caught no line (on a busy machine the
+        OS may not run it at the right moment), "your code" if the loop's thread spent COMPUTING or
+        more of that stretch on the CPU: running code, not waiting for the OS or for a lock.
+        """
+        line = self.busy_line(within)
+        if line is None and self.computing(within[0]) >= COMPUTING:
+            return tr("your code")
+        return line
+
+    def computing(self, moment: float) -> float:
+        """The share of the stretch without a beat around `moment` that the loop's thread spent on the CPU."""
+        for i, (a, b) in enumerate(zip(self.beats, self.beats[1:])):
+            if a <= moment <= b and b > a and i + 1 < len(self.cpu):
+                return (self.cpu[i + 1] - self.cpu[i]) / (b - a)
+        return 0.0
 
     def busy_line(self, within: tuple[float, float] | None = None) -> str | None:
         """The watched file's line the loop's thread was most often caught running while a beat was late

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.heartbeat import Heartbeat
+from graders.heartbeat import COMPUTING, Heartbeat
 from graders.probes import ThreadWatch
 
 HERE = Path(__file__)
@@ -57,6 +57,28 @@ def test_a_window_counts_only_the_part_of_each_gap_inside_it() -> None:
     assert heart.longest_pause(within=(10.02, 10.06)) == pytest.approx(0.015)
     assert heart.longest_pause(within=(11, 12)) == 0.0  # a window after the block: nothing in it
     assert heart.gap_around(10.01) == (10.0, 10.03)  # the whole frozen stretch, not only a window's part
+
+
+def test_a_stretch_is_held_by_code_when_a_line_was_caught_or_the_loop_was_computing() -> None:
+    # Fixed beats and CPU times: which evidence wins is logic; the sampler and the CPU clock are
+    # real in the tests around this one.
+    heart = Heartbeat(watch=HERE)
+    heart.beats = [10.0, 10.1, 10.105]
+    heart.cpu = [1.0, 1.0 + COMPUTING * 0.1 + 0.01, 1.1]  # computing for a bit more than COMPUTING of the stretch
+    assert heart.holder((10.0, 10.1)) == "your code"  # no line caught: the CPU time says it was busy
+    heart.busy.append((10.05, 7, "while True:"))
+    assert heart.holder((10.0, 10.1)) == "line 7: `while True:`"
+    heart.busy.clear()
+    heart.cpu = [1.0, 1.0 + COMPUTING * 0.1 - 0.01, 1.1]  # mostly waiting: the OS, not the code
+    assert heart.holder((10.0, 10.1)) is None
+
+
+@pytest.mark.asyncio
+async def test_a_waiting_loop_is_not_computing() -> None:
+    async with Heartbeat() as heart:
+        time.sleep(0.05)  # blocked, but waiting: no CPU time
+    start, _ = heart.longest_gap()
+    assert heart.computing(start) < COMPUTING
 
 
 @pytest.mark.asyncio

@@ -250,9 +250,9 @@ def loop_stayed_free(name: str, heart: Heartbeat, recorder: Recorder, limit: flo
     spans = recorder.spans
     start, end = longest_freeze(heart, spans)
     # A pause alone is not proof: on an overloaded machine the OS may not run the loop's thread
-    # for a while. It counts when the loop's thread was caught in the learner's own code then
-    # (while the functions ran: starting a thread also holds the loop, briefly, in Thread.start).
-    busy = heart.busy_line(within=(start, end))
+    # for a while. It counts when the loop's thread was caught in the learner's own code then, or
+    # was computing (while the functions ran: starting a thread also holds the loop, briefly).
+    busy = heart.holder((start, end))
     if end - start < limit or busy is None:
         return
     settled = with_freeze(spans, recorder.nominal, *heart.gap_around(start))  # judged while the functions ran; shown whole
@@ -272,7 +272,7 @@ def loop_stayed_free(name: str, heart: Heartbeat, recorder: Recorder, limit: flo
 def frozen_note(heart: Heartbeat, spans: Sequence[Span], nominal: dict[str, float], limit: float) -> str:
     """A sentence on how long the loop stood still while the functions ran, when that was `limit` or more; else nothing."""
     start, end = longest_freeze(heart, spans)
-    busy = heart.busy_line(within=(start, end))
+    busy = heart.holder((start, end))
     if end - start < limit or busy is None:  # as in loop_stayed_free: only a pause the learner's code caused
         return ""
     settled = with_freeze(spans, nominal, *heart.gap_around(start))
