@@ -292,7 +292,9 @@ async def test_run_blocking_returns_the_result(learner: Learner, rng: random.Ran
 
 async def test_run_blocking_runs_the_function_in_another_thread(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
-    job = recorder.blocking_job("job", rng.uniform(0.02, 0.04), rng.randrange(1000))
+    # Long enough to outlast a busy machine's delay in starting the thread: a join() on the loop
+    # must find it still running, or it does not block and nothing shows it was called there.
+    job = recorder.blocking_job("job", rng.uniform(0.08, 0.1), rng.randrange(1000))
     await call(learner, "run_blocking", job, recorder=recorder, durations=[job.seconds])
     ran_in_threads("run_blocking", recorder, 1, "blocking function")
 
