@@ -1,15 +1,16 @@
-"""Run graders in a separate pytest process and read back each grader's outcome and message."""
+"""Run graders in a separate pytest process (see forkserver) and read back each grader's outcome and message."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import forkserver
 
 
 @dataclass(frozen=True)
@@ -24,30 +25,22 @@ class Run:
     """One pytest process grading the files or folders in `args`; start several to use every core."""
 
     def __init__(self, args: Sequence[str], *, cwd: Path, seed: int | None = None) -> None:
-        handle, name = tempfile.mkstemp(prefix="aiolings-", suffix=".json")
-        os.close(handle)
-        self.report = Path(name)
-        # Graders fail with messages of their own, so assertion rewriting (which recompiles every
-        # graders module in each process when bytecode is not cached) and anyio's plugin only cost time.
-        command = [
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain",
-            f"--aiolings-report={self.report}",
-        ]
+        self.report, self.log = _scratch(".json"), _scratch(".log")
+        # Graders fail with messages of their own, so assertion rewriting and anyio's plugin only cost time.
+        options = ["-q", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", f"--aiolings-report={self.report}"]
         if seed is not None:
-            command.append(f"--aiolings-seed={seed}")
-        self.command = [*command, *args]
-        self.process = subprocess.Popen(
-            self.command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
+            options.append(f"--aiolings-seed={seed}")
+        self.process = forkserver.start([*options, *args], cwd=cwd, env=dict(os.environ), output=self.log)
         self.output = ""
 
     def results(self, timeout: float = 120) -> list[Result]:
         """Wait for the run; raise RuntimeError with pytest's output if it produced no report."""
         try:
-            self.output, _ = self.process.communicate(timeout=timeout)
+            self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.close()
             raise RuntimeError(f"grading took over {timeout:g} s:\n{self.output[-3000:]}") from None
+        self._collect_output()
         try:
             entries = json.loads(self.report.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -58,10 +51,23 @@ class Run:
 
     def close(self) -> None:
         """Stop the run if it is still going, and remove its report: for runs nobody waits for."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.output += self.process.communicate()[0] or ""
+        self.process.kill()
+        self.process.wait()
+        self._collect_output()
         self.report.unlink(missing_ok=True)
+
+    def _collect_output(self) -> None:
+        try:
+            self.output += self.log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            pass
+        self.log.unlink(missing_ok=True)
+
+
+def _scratch(suffix: str) -> Path:
+    handle, name = tempfile.mkstemp(prefix="aiolings-", suffix=suffix)
+    os.close(handle)
+    return Path(name)
 
 
 def _result(entry: dict[str, str]) -> Result:

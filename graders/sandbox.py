@@ -4,16 +4,17 @@ Threat model. Student code runs inside the pytest process that grades it, so any
 process can do, the student's code can do too. What this module guarantees:
 
 - Only the manifest's topic modules reach the run, in a fresh temporary folder; pytest runs
-  in isolated mode (-I: no PYTHONPATH, no user site) with an empty ini of ours, so no
+  forked from graders/forkserver.py's server, isolated as `python -I` is (no PYTHONPATH, no user
+  site, no folder of the student's on the import path) with an empty ini of ours, so no
   conftest, ini or sitecustomize of the student's is read. The graders are the installed ones.
+  The run closes every descriptor it inherited before pytest starts: it cannot reach the server.
 - Limits: wall-clock time per topic, CPU seconds, address space, file size (a flood of output
   dies on it; output goes to /dev/null, never into memory), and no network but loopback: a new
-  network namespace, detected by starting Python once under `unshare -n` after `ip link set lo
-  up` (as a non-root user, `unshare -r -n`). When neither works the network is NOT cut off:
-  the audit hook still refuses connections made from Python, `aiolings grade` warns, and
-  grades.json says so.
+  network namespace with `ip link set lo up` (as a non-root user, inside a user namespace),
+  probed once per grading. When that fails the network is NOT cut off: the audit hook still
+  refuses connections made from Python, `aiolings grade` warns, and grades.json says so.
 - As root (a container, Gradescope), each concurrent run drops to a user of its own
-  (`setpriv`, a uid from UID_BASE up, locked machine-wide, no new privileges): the course, the
+  (a uid from UID_BASE up, locked machine-wide, no groups, no new privileges): the course, the
   venv and other students' folders are then out of reach even for code that slips past the
   audit hook, RLIMIT_NPROC bounds its forks and threads, and at the end every process of that
   user is killed, including any that left the process group. As another user there is no drop:
@@ -49,13 +50,12 @@ import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import course
+from . import course, forkserver
 
 CANARY = "canary"
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
@@ -87,41 +87,26 @@ class TopicResult:
 
 
 @functools.cache
-def loopback_only() -> list[str]:
-    """A command prefix that runs in a new network namespace with only loopback up, if possible here."""
-    ip = shutil.which("ip")
-    if shutil.which("unshare") is None or ip is None:
-        return []
-    # Only root may make a network namespace outright; other users need a user namespace too.
-    for unshare in (["unshare", "-n"],) if os.geteuid() == 0 else (["unshare", "-n"], ["unshare", "-r", "-n"]):
-        prefix = [*unshare, "sh", "-c", f'{ip} link set lo up && exec "$@"', "sh"]
-        try:  # the whole way, Python included: in a user namespace, a Python under /root may be out of reach
-            subprocess.run([*prefix, sys.executable, "-c", ""], check=True, capture_output=True, timeout=30)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        return prefix
-    return []
+def loopback_only() -> bool:
+    """Whether a grading process can have a network namespace of its own with only loopback up."""
+    return shutil.which("ip") is not None and forkserver.can_confine(forkserver.Confinement(loopback_only=True))
 
 
 @functools.cache
 def own_users() -> bool:
-    """Whether each run can get a user of its own: as root, with setpriv, and with this Python
-    and the course readable by others (a virtual environment made by `mktemp -d` is not)."""
+    """Whether each run can get a user of its own: as root, with setpriv (to end that user's
+    processes), and with this Python and the course readable by others (a virtual environment
+    made by `mktemp -d` is not)."""
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         return False
-    try:
-        subprocess.run([*_as_user(UID_BASE), sys.executable, "-I", "-c", "import graders.plugin"],
-                       check=True, capture_output=True, timeout=30, cwd="/")
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return True
+    return forkserver.can_confine(forkserver.Confinement(uid=UID_BASE))
 
 
 def isolation() -> dict[str, str]:
     """What protects this machine during grading, in words for grades.json and warnings."""
     return {
         "network": "loopback only (a new network namespace)" if loopback_only()
-        else "NOT cut off: unshare -n does not work here; only connections made from Python are refused",
+        else "NOT cut off: no network namespace can be made here; only connections made from Python are refused",
         "user": "a user of its own per run, with its processes and threads limited" if own_users()
         else "the instructor's own user: code that slips past the audit hook can write wherever they can",
     }
@@ -192,11 +177,9 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
         ini.write_text("[pytest]\n", encoding="utf-8")
         report = private / "report.json"
         nonce = secrets.token_hex(16)
-        command = [
-            *loopback_only(), *(_as_user(uid) if uid is not None else []),
-            sys.executable, "-I", "-B", "-m", "pytest", "-q", "-c", str(ini), "--rootdir", str(work),
-            "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", f"--aiolings-seed={seed}", f"--timeout={limits.grader:g}",
-            f"--aiolings-report={report}", *targets, *canaries,
+        args = [
+            "-q", "-c", str(ini), "--rootdir", str(work), "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain",
+            f"--aiolings-seed={seed}", f"--timeout={limits.grader:g}", f"--aiolings-report={report}", *targets, *canaries,
         ]
         (work / ".tmp").mkdir()
         if uid is not None:
@@ -205,40 +188,37 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
             for path in (work, work / ".tmp", private):
                 os.chown(path, uid, uid)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8",
-               "TMPDIR": str(work / ".tmp"), "PYTHONDONTWRITEBYTECODE": "1", "AIOLINGS_NONCE": nonce,
+               "TMPDIR": str(work / ".tmp"), "AIOLINGS_NONCE": nonce,
                "AIOLINGS_STUDENTS": str(work / "exercises"), "AIOLINGS_WRITABLE": str(work)}
-        ended = _execute(command, work, env, limits, seconds, uid)
+        ended = _execute(args, work, env, limits, seconds, uid)
         return _read(report, nonce, topics, ended, scratch)
 
 
 def _execute(
-    command: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float, uid: int | None
+    args: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float, uid: int | None
 ) -> str | None:
     """Run with limits; if it did not end normally, say how it ended. Its output is thrown away:
     the verdicts come from the report, and a flood of output must not cost memory here."""
-    # prlimit rather than a preexec_fn: grading runs in threads, where preexec_fn may deadlock.
-    nproc = [f"--nproc={limits.tasks}"] if uid is not None else []
-    limited = [
-        "prlimit", f"--cpu={int(seconds) + 5}", f"--as={limits.memory}", f"--fsize={limits.file_size}", *nproc,
-        "--", *command,
-    ]
-    process = subprocess.Popen(limited, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    confinement = forkserver.Confinement(
+        cpu=int(seconds) + 5, memory=limits.memory, file_size=limits.file_size, loopback_only=loopback_only(),
+        # Without a user of its own, RLIMIT_NPROC would count every process of the instructor's user.
+        tasks=limits.tasks if uid is not None else None, uid=uid,
+    )
+    process = forkserver.start(args, cwd=cwd, env=env, output=None, confinement=confinement, isolated=True)
     ended = None
     try:
         process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         ended = f"it was still running after {seconds:g} s and was stopped"
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # forks and threads it left behind go too
-        except ProcessLookupError:
-            pass
+        process.kill()  # forks and threads it left behind go too
         if uid is not None:  # and those that left the group: kill(-1) as that user reaches all of its processes
             subprocess.run([*_as_user(uid), "kill", "-KILL", "-1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        process.wait()
-    if ended is None and process.returncode < 0:
-        ended = f"the grading process was killed by {signal.Signals(-process.returncode).name} (a limit on CPU time, memory or output size)"
+        returncode = process.wait()
+    if ended is None and returncode == forkserver.SETUP_FAILED:
+        ended = "the grading process could not confine itself (see the instructor's terminal)"
+    elif ended is None and returncode < 0:
+        ended = f"the grading process was killed by {signal.Signals(-returncode).name} (a limit on CPU time, memory or output size)"
     return ended
 
 

@@ -1,0 +1,89 @@
+"""The fork server's children: each gets its own request's world, confined as asked, and none can
+reach the server."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from graders import forkserver
+
+# Run by pytest in a child: writes what it sees to the file named in $SEEN.
+OBSERVER = """
+import json, os, random, resource, socket, sys
+
+def test_observe():
+    fds = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            fds[fd] = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            pass
+    seen = {
+        "cwd": os.getcwd(), "path": sys.path, "env": dict(os.environ), "argv": sys.argv[1:],
+        "pipes": sorted(target for target in fds.values() if target.startswith("pipe:")),
+        "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0], "files": resource.getrlimit(resource.RLIMIT_FSIZE)[0],
+        "interfaces": sorted(name for _, name in socket.if_nameindex()), "random": random.random(),
+    }
+    with open(os.environ["SEEN"], "w") as file:
+        json.dump(seen, file)
+"""
+
+
+def observe(folder: Path, name: str, **kwargs: object) -> tuple[int, dict]:  # type: ignore[type-arg]
+    (folder / "tests").mkdir(exist_ok=True)  # not `folder` itself, which pytest would put on the import path
+    (folder / "tests" / "test_observer.py").write_text(OBSERVER)
+    seen = folder / f"{name}.json"
+    process = forkserver.start(["-q", "-p", "no:cacheprovider", "tests/test_observer.py"], cwd=folder,
+                               env={"SEEN": str(seen), "ONLY": "this"}, output=folder / f"{name}.log", **kwargs)  # type: ignore[arg-type]
+    code = process.wait(timeout=60)
+    assert seen.exists(), (folder / f"{name}.log").read_text()
+    return code, json.loads(seen.read_text())
+
+
+def test_a_child_lives_in_its_request_and_cannot_reach_the_server(tmp_path: Path) -> None:
+    code, seen = observe(tmp_path, "plain")
+    assert code == 0
+    assert seen["cwd"] == str(tmp_path) and str(tmp_path) in seen["path"]  # as with `python -m pytest`
+    assert seen["env"]["ONLY"] == "this" and "PATH" not in seen["env"]
+    assert seen["argv"][-1] == "tests/test_observer.py"
+    assert seen["pipes"] == []  # the server's stdin and stdout were closed before pytest began
+    _, again = observe(tmp_path, "again")
+    assert again["random"] != seen["random"]  # each child draws numbers of its own (random reseeds at fork)
+
+
+def test_an_isolated_child_keeps_its_folder_off_the_import_path(tmp_path: Path) -> None:
+    _, seen = observe(tmp_path, "isolated", isolated=True)
+    assert str(tmp_path) not in seen["path"]  # as with `python -I`
+
+
+def test_a_confined_child_has_its_limits_and_only_loopback(tmp_path: Path) -> None:
+    loopback = forkserver.can_confine(forkserver.Confinement(loopback_only=True))
+    confinement = forkserver.Confinement(cpu=30, file_size=10**7, loopback_only=loopback)
+    code, seen = observe(tmp_path, "confined", confinement=confinement, isolated=True)
+    assert code == 0
+    assert (seen["cpu"], seen["files"]) == (30, 10**7)
+    if loopback:
+        assert seen["interfaces"] == ["lo"]
+
+
+def test_a_killed_child_takes_its_process_group_with_it(tmp_path: Path) -> None:
+    (tmp_path / "test_forever.py").write_text(
+        "import os, subprocess, time\n\ndef test_forever():\n"
+        "    helper = subprocess.Popen(['sleep', '60'])\n"
+        "    open('helper.pid', 'w').write(str(helper.pid))\n    time.sleep(60)\n"
+    )
+    process = forkserver.start(["-q", "-p", "no:cacheprovider", "test_forever.py"], cwd=tmp_path,
+                               env={"PATH": "/usr/bin:/bin"}, output=None)
+    helper = tmp_path / "helper.pid"
+    deadline = time.monotonic() + 30
+    while not helper.exists() or not helper.read_text():
+        assert time.monotonic() < deadline and process.poll() is None, "the child never started its helper"
+        time.sleep(0.02)
+    process.kill()
+    assert process.wait(timeout=10) == -9
+    status = Path(f"/proc/{helper.read_text()}/status")
+    while status.exists() and "zombie" not in status.read_text():  # the helper was killed, whoever reaps it
+        assert time.monotonic() < deadline, "the child's helper outlived it"
+        time.sleep(0.02)
