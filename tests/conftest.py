@@ -54,21 +54,23 @@ def wrong_answers(topic: course.Topic) -> list[WrongAnswer]:
 
 
 class Graded:
-    """Each topic's graders run once on the stub, the solution and the wrong answers.
+    """Each topic's graders run once on the stub and the solution, and each wrong answer meets the
+    graders it must fail (the only results its proof reads).
 
-    Targets are graded in parallel processes of a few files each: thread topics spend most of
-    their time waiting on real threads, not on the CPU.
+    Targets are graded in parallel processes of a few each: thread topics spend most of their
+    time waiting on real threads, not on the CPU.
     """
 
-    FILES_PER_RUN = 10  # a process costs about half a second of CPU to start: no more of them than that
+    TARGETS_PER_RUN = 12  # a forked process costs about 0.2 s of CPU to start
 
     def __init__(self, seed: int, topics: list[course.Topic]) -> None:
         self.seed = seed
         self.runs: dict[str, list[Run]] = {}
         for topic in topics:
-            targets = [topic.stub(), topic.solution(ROOT), *(w.path for w in wrong_answers(topic))]
-            names = [str(t.relative_to(ROOT)) for t in targets]
-            count = -(-len(names) // self.FILES_PER_RUN)  # as few runs as will do, sharing the files evenly
+            whole = [str(t.relative_to(ROOT)) for t in (topic.stub(), topic.solution(ROOT))]
+            cases = [f"{w.path.relative_to(ROOT)}::{grader}" for w in wrong_answers(topic) for grader in w.expect]
+            names = [*whole, *cases]
+            count = -(-len(names) // self.TARGETS_PER_RUN)  # as few runs as will do, sharing the targets evenly
             self.runs[topic.dir] = [Run(names[i::count], cwd=ROOT, seed=seed) for i in range(count)]
         self.done: dict[str, list[Result]] = {}
 
