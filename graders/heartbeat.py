@@ -7,9 +7,12 @@ interval; while something holds the loop's thread, the beats stop, and the longe
 says for how long no other task could run.
 
 With `watch=` a file, a sampler thread also notes which line of that file the loop's
-thread was running whenever a beat is late, so a failure can point at the busy line.
+thread was running whenever a beat is late, so a failure can point at the busy line. With
+`jobs=` a Recorder, each of its blocking jobs also looks as it ends: code that holds the loop
+until a job is done (spinning on `is_alive()`, a `join()`) is sure to be caught at it then,
+however late a busy machine runs the sampler.
 
-    async with Heartbeat(watch=learner.path) as heart:
+    async with Heartbeat(watch=learner.path, jobs=recorder) as heart:
         await learner.call("run_blocking", job)
     heart.longest_gap()  # (start, end) of the longest stretch without a beat
     heart.longest_gap(within=(t0, t1))  # the same, counting only what falls between t0 and t1
@@ -30,8 +33,12 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import TYPE_CHECKING
 
 from .i18n import tr
+
+if TYPE_CHECKING:
+    from .probes import Recorder
 
 
 # Where asyncio and its thread pools live: a stack that reaches the learner's line through these
@@ -41,8 +48,9 @@ INFRASTRUCTURE = (str(Path(asyncio.__file__).parent), str(Path(concurrent.future
 # for a while, but it is the OS's delay, not the learner's code spinning.
 THREAD_START = threading.Thread.start.__code__
 # A loop thread that spent this share of a stretch on the CPU was kept busy by code: one that
-# waits (for the OS to start a thread, for a lock) uses next to none, and even two CPU burners
-# leave a spinning thread well above it.
+# waits (for the OS to start a thread, for a lock) uses next to none. On a crowded machine a
+# spinning thread gets less than this (7-20% seen with 14 runnable threads on 2 cores), which
+# is why blocking jobs also look for themselves (`jobs=`).
 COMPUTING = 0.25
 
 
@@ -54,10 +62,12 @@ class Heartbeat:
         *,
         interval: float = 0.005,
         watch: Path | None = None,
+        jobs: Recorder | None = None,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.interval = interval
         self.watch = watch.resolve() if watch else None
+        self.jobs = jobs
         self.clock = clock
         self.beats: list[float] = []
         self.cpu: list[float] = []  # the loop thread's CPU time at each beat
@@ -65,22 +75,28 @@ class Heartbeat:
         self._task: asyncio.Task[None] | None = None
         self._sampling = False
         self._sampler_done = _thread.allocate_lock()
+        self._loop_thread = 0
 
     async def __aenter__(self) -> Heartbeat:
         self._mark()
         self._task = asyncio.create_task(self._beat())
+        self._loop_thread = threading.get_ident()
         if self.watch is not None:
             self._sampling = True
             self._sampler_done.acquire()
             # A bare _thread, not threading.Thread: graders' ThreadWatch counts Thread.start
             # calls as the learner's threads, and this one is the grader's.
-            _thread.start_new_thread(self._sample, (threading.get_ident(),))
+            _thread.start_new_thread(self._sample, ())
+            if self.jobs is not None:
+                self.jobs.after_blocking = self.look
         return self
 
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._mark()  # a loop frozen until the body returned counts as a gap
+        if self.jobs is not None:
+            self.jobs.after_blocking = None
         if self._sampling:
             self._sampling = False
             with self._sampler_done:  # the sampler stops within one interval
@@ -101,12 +117,16 @@ class Heartbeat:
         self.beats.append(self.clock())
         self.cpu.append(time.thread_time())  # on the loop's thread: its own CPU time
 
-    def _sample(self, loop_thread: int) -> None:
+    def look(self) -> None:
+        """From any thread: if a beat is late, note the watched file's line the loop's thread is running."""
+        if self.clock() - self.beats[-1] > 3 * self.interval:
+            self._note(sys._current_frames().get(self._loop_thread))
+
+    def _sample(self) -> None:
         try:
             while self._sampling:
                 time.sleep(self.interval)
-                if self.clock() - self.beats[-1] > 3 * self.interval:
-                    self._note(sys._current_frames().get(loop_thread))
+                self.look()
         finally:
             self._sampler_done.release()
 

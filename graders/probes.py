@@ -57,6 +57,7 @@ class Recorder:
     max_in_flight: int = 0
     nominal: dict[str, float] = field(default_factory=dict)  # each blocking job's length, by label, for settling
     beside: list[Span] = field(default_factory=list)  # records of related work, for settling charts of this
+    after_blocking: Callable[[], None] | None = None  # called in a blocking job's thread as it ends (see Heartbeat)
 
     def job(self, label: str, seconds: float, result: Any = None, *, fails: bool = False) -> AsyncJob:
         return AsyncJob(self, label, seconds, result, fails)
@@ -169,6 +170,8 @@ class BlockingJob:
         self.recorder.created[self.label] += 1
         with self.recorder.span(self.label):
             time.sleep(self.seconds)
+            if self.recorder.after_blocking is not None:
+                self.recorder.after_blocking()
             return self.result
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from graders.heartbeat import COMPUTING, Heartbeat
-from graders.probes import ThreadWatch
+from graders.probes import Recorder, ThreadWatch
 
 HERE = Path(__file__)
 BUSY_LINE = next(n for n, text in enumerate(HERE.read_text().splitlines(), 1) if text.endswith("# the busy line"))
+WAITING_LINE = next(n for n, text in enumerate(HERE.read_text().splitlines(), 1) if text.endswith("# the waiting line"))
 
 
 def spin(seconds: float) -> None:
@@ -46,6 +48,22 @@ async def test_a_busy_loop_stops_the_beat_and_is_located() -> None:
     start, end = heart.longest_gap()
     assert end - start >= 0.06
     assert heart.busy_line() == f"line {BUSY_LINE}: `while time.perf_counter() < end:  # the busy line`"
+
+
+@pytest.mark.asyncio
+async def test_a_loop_held_until_a_job_ends_is_caught_as_it_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As on a crowded machine whose OS never runs the sampler thread in time: only the job looks.
+    monkeypatch.setattr(Heartbeat, "_sample", lambda heart: heart._sampler_done.release())
+    recorder = Recorder(clock=time.perf_counter)
+    job = recorder.blocking_job("job", 0.06)
+    async with Heartbeat(watch=HERE, jobs=recorder) as heart:
+        await asyncio.sleep(0)
+        thread = threading.Thread(target=job)
+        thread.start()
+        while thread.is_alive():  # the waiting line
+            pass
+    assert heart.busy_line() == f"line {WAITING_LINE}: `while thread.is_alive():  # the waiting line`"
+    assert recorder.after_blocking is None  # the recorder's jobs stop looking with the heartbeat
 
 
 def test_a_window_counts_only_the_part_of_each_gap_inside_it() -> None:

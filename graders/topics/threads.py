@@ -302,7 +302,7 @@ async def test_run_blocking_runs_the_function_in_another_thread(learner: Learner
 async def test_run_blocking_keeps_the_loop_free(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
     job = recorder.blocking_job("job", rng.uniform(0.08, 0.1), rng.randrange(1000))
-    async with Heartbeat(watch=learner.path) as heart:
+    async with Heartbeat(watch=learner.path, jobs=recorder) as heart:
         await call(learner, "run_blocking", job, recorder=recorder, durations=[job.seconds])
     # Half the job's length: a loop held while the job runs pauses for all of it; a free one for milliseconds.
     loop_stayed_free("run_blocking", heart, recorder, job.seconds / 2)
@@ -373,7 +373,7 @@ async def test_run_all_blocking_keeps_the_loop_free(learner: Learner, rng: rando
     recorder = Recorder(clock=time.perf_counter)
     durations = spread(rng, rng.randint(3, 4), 0.07, 0.1)
     jobs, _ = make_jobs(rng, recorder, durations)
-    async with Heartbeat(watch=learner.path) as heart:
+    async with Heartbeat(watch=learner.path, jobs=recorder) as heart:
         await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     loop_stayed_free("run_all_blocking", heart, recorder, min(durations) / 2)
 
@@ -496,7 +496,7 @@ async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random
 
 async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: random.Random) -> None:
     pipeline = Pipeline(rng, spread(rng, rng.randint(5, 6), 0.05, 0.1), 0.02, 0.04)  # as in run_all_blocking
-    async with Heartbeat(watch=learner.path) as heart:
+    async with Heartbeat(watch=learner.path, jobs=pipeline.prepares) as heart:
         _, start, end = await pipeline.run(learner)
     elapsed = end - start
     prepares, uploads = pipeline.prepares, pipeline.uploads
