@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graders import course
+from graders import course, forkserver
 from graders.grading import Result, Run
 from graders.plugin import SEED
 
@@ -90,6 +90,22 @@ def _wanted_topics(items: list[pytest.Item]) -> list[course.Topic]:
             if isinstance(topic, course.Topic):
                 wanted.add(topic)
     return sorted(wanted, key=lambda t: t.number)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Its imports overlap collection: every grading run below waits for them. Not in those runs
+    # themselves, which read this file too (their targets live under tests/).
+    if session.config.getoption("aiolings_report") is None:
+        forkserver.prepare()
+
+
+# Modules whose tests read the grading runs started with the session (fixtures below).
+READ_BACKGROUND_RUNS = ("test_bad_code.py", "test_grade.py", "test_graders.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that read the session's background runs go last, so that everything else overlaps those runs."""
+    items.sort(key=lambda item: item.path.name in READ_BACKGROUND_RUNS)  # stable: the order is kept otherwise
 
 
 @pytest.fixture(scope="session", autouse=True)

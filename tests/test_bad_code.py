@@ -38,13 +38,14 @@ ENDLESS = {"spins_forever", "swallows_everything", "swallows_cancellation", "loo
 def start() -> list[Run]:
     """The runs this module judges; tests/conftest.py starts them with the session, to overlap the rest.
 
-    The endless loops get a 0.5 s limit in a process of their own, so no other case can hit it:
-    short, yet far above what setting up a grader takes on a busy machine (the limit covers that too).
+    Each endless loop gets a 0.5 s limit in a process of its own, so no other case can hit it and
+    they wait side by side: short, yet far above what setting up a grader takes on a busy machine
+    (the limit covers that too).
     """
     def run(names: list[str], *limit: str) -> Run:
         return Run([*limit, *(f"{FOLDER}/{n}.py::{CASES[n][0]}" for n in names)], cwd=ROOT)
 
-    return [run(sorted(ENDLESS), "--timeout=0.5"), run([n for n in CASES if n not in ENDLESS])]
+    return [*(run([n], "--timeout=0.5") for n in sorted(ENDLESS)), run([n for n in CASES if n not in ENDLESS])]
 
 
 @pytest.fixture(scope="module")
