@@ -36,8 +36,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, NoReturn
 
-PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "aiohttp", "aiohttp.web", "aioresponses",
-           "graders.plugin", "graders.http_server")
+PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "looptime._internal.plugin", "aiohttp",
+           "aiohttp.web", "aioresponses", "graders.plugin", "graders.http_server", "pdb", "sqlite3", "xml.etree.ElementTree")
 SETUP_FAILED = 125  # a child that could not confine itself; it says why on the server's stderr
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
 PR_SET_NO_NEW_PRIVS = 38
@@ -144,19 +144,27 @@ _server: _Server | None = None
 _server_lock = threading.Lock()
 
 
+def prepare() -> None:
+    """Start the server now, so that its imports overlap whatever the caller does next."""
+    _running()
+
+
+def _running() -> _Server:
+    global _server
+    with _server_lock:
+        if _server is None or not _server.alive():
+            _server = _Server()
+            atexit.register(_server.stop)
+        return _server
+
+
 def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path | None,
           confinement: Confinement = Confinement(), isolated: bool = False) -> Process:
     """Run `pytest args` in a forked child; its stdout and stderr go to `output` (None: nowhere).
 
     `isolated` keeps `cwd` off the import path, as `python -I` does; otherwise it comes first,
     as with `python -m pytest`."""
-    global _server
-    with _server_lock:
-        if _server is None or not _server.alive():
-            _server = _Server()
-            atexit.register(_server.stop)
-        server = _server
-    return server.start({"args": list(args), "cwd": str(Path(cwd).resolve()), "env": env, "output": str(output) if output else None,
+    return _running().start({"args": list(args), "cwd": str(Path(cwd).resolve()), "env": env, "output": str(output) if output else None,
                          "isolated": isolated, "confinement": asdict(confinement)})
 
 
@@ -172,7 +180,11 @@ def can_confine(confinement: Confinement) -> bool:
 def serve() -> None:
     for name in PRELOAD:
         importlib.import_module(name)
+    import _pytest.config
     import graders.course
+
+    for name in _pytest.config.default_plugins:  # pytest imports its own plugins only as each session starts
+        importlib.import_module(f"_pytest.{name}")
 
     for topic in graders.course.load().topics:
         importlib.import_module(topic.graders)
