@@ -193,7 +193,24 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         learner = getattr(item, "funcargs", {}).get("learner")
         if isinstance(learner, Learner):
             learner.stop_stragglers()
-    pytest.fail(verdict, pytrace=False)  # outside the except block, so no exception chain is shown
+    raise Verdict(verdict, pytrace=False)  # outside the except block, so no exception chain is shown
+
+
+class Verdict(pytest.fail.Exception):  # type: ignore[misc, name-defined]
+    """A grader's failure, already in words: its report needs no traceback."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport | None:
+    # pytest would build, filter and then drop the traceback of the harness's 16 frames: about
+    # 6 ms per failing grader, a quarter of what a failing grader costs.
+    if call.excinfo is None or not isinstance(call.excinfo.value, Verdict):
+        return None
+    sections = [(f"Captured {key} {when}", content) for when, key, content in item._report_sections]
+    return pytest.TestReport(
+        item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed", call.excinfo.value.msg, call.when,
+        sections, call.duration, call.start, call.stop, user_properties=item.user_properties,
+    )
 
 
 def _footer(item: pytest.Item, target: TargetModule) -> str:
