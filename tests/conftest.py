@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 import zipfile
-from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,33 +94,23 @@ def _wanted_topics(items: list[pytest.Item]) -> list[course.Topic]:
     return sorted(wanted, key=lambda t: t.number)
 
 
+def _grading_run(config: pytest.Config) -> bool:
+    """Whether this session is one of the grading runs, which read this file too (their targets live under tests/)."""
+    return config.getoption("aiolings_report") is not None
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    # Its imports overlap collection: every grading run below waits for them. Not in those runs
-    # themselves, which read this file too (their targets live under tests/).
-    if session.config.getoption("aiolings_report") is None:
-        forkserver.prepare()
+    if not _grading_run(session.config):
+        forkserver.prepare()  # its imports overlap collection: every grading run below waits for them
 
 
-# Modules whose tests read the grading runs started with the session (fixtures below).
+# Modules whose tests read the grading runs the session starts in the background (below).
 READ_BACKGROUND_RUNS = ("test_bad_code.py", "test_grade.py", "test_graders.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that read the session's background runs go last, so that everything else overlaps those runs."""
     items.sort(key=lambda item: item.path.name in READ_BACKGROUND_RUNS)  # stable: the order is kept otherwise
-
-
-@pytest.fixture(scope="session", autouse=True)
-def graded(request: pytest.FixtureRequest) -> Iterator[Graded]:
-    """Starts, before the first test, a grading run for each topic the selected proofs ask about.
-
-    Autouse so that these runs overlap with everything else the session does.
-    """
-    proofs = [item for item in request.session.items if item.path.name == "test_graders.py"]
-    graded = Graded(request.config.stash[SEED], _wanted_topics(proofs))
-    yield graded
-    for run in (run for runs in graded.runs.values() for run in runs):
-        run.close()
 
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
@@ -159,20 +151,110 @@ class GradedClass:
         data = json.loads((self.output / "grades.json").read_text(encoding="utf-8"))
         return {s["student"]: s for s in data["students"]}
 
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
 
-@pytest.fixture(scope="session", autouse=True)
-def graded_class(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> GradedClass | None:
-    """Started before the first test when the session includes the grading tests, so it overlaps the rest."""
-    if not any(item.path.name == "test_grade.py" for item in request.session.items):
+
+# Tests marked `early` drive other processes (the installed command, tmux, a fork server's
+# children) and mostly wait on them: each runs in a thread of its own as soon as collection
+# ends, and is judged (its outcome raised again) when its turn comes. Meanwhile this process's
+# other tests change the environment and the working folder, so an early test takes no fixture
+# but `early_folder`, gives every process it starts ENVIRONMENT, and names paths in full.
+ENVIRONMENT = dict(os.environ)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "early: run in a thread from the end of collection on (see tests/conftest.py)")
+
+
+@dataclass
+class Background:
+    """What the selected tests read later, started as soon as collection ends."""
+
+    graded: Graded
+    graded_class: GradedClass | None
+    bad_code: list[Run]
+    early: dict[str, tuple[Path, Future[object]]]  # by node id: the test's folder and its outcome
+    scratch: tempfile.TemporaryDirectory[str]
+    pool: ThreadPoolExecutor
+
+    def close(self) -> None:
+        for run in [*(run for runs in self.graded.runs.values() for run in runs), *self.bad_code]:
+            run.close()
+        if self.graded_class is not None:
+            self.graded_class.close()
+        self.pool.shutdown(wait=True)
+        self.scratch.cleanup()
+
+
+BACKGROUND = pytest.StashKey[Background]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _grading_run(session.config):
+        return
+    selected = {item.path.name for item in session.items}
+    proofs = [item for item in session.items if item.path.name == "test_graders.py"]
+    scratch = tempfile.TemporaryDirectory(prefix="aiolings-tests-")
+    bad_code: list[Run] = []
+    if "test_bad_code.py" in selected:
+        from .test_bad_code import start  # its cases live with its tests
+
+        bad_code = start()
+    early_items = [item for item in session.items if item.get_closest_marker("early")]
+    pool = ThreadPoolExecutor(max_workers=max(1, len(early_items)), thread_name_prefix="early")
+    early = {}
+    for item in early_items:
+        folder = Path(scratch.name) / "early" / item.name
+        folder.mkdir(parents=True)
+        wants = {"early_folder": folder} if "early_folder" in getattr(item, "fixturenames", ()) else {}
+        early[item.nodeid] = (folder, pool.submit(item.obj, **wants))  # type: ignore[attr-defined]
+    session.stash[BACKGROUND] = Background(
+        graded=Graded(session.config.stash[SEED], _wanted_topics(proofs)),
+        graded_class=GradedClass(Path(scratch.name)) if "test_grade.py" in selected else None,
+        bad_code=bad_code,
+        early=early,
+        scratch=scratch,
+        pool=pool,
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    if pyfuncitem.get_closest_marker("early") is None:
         return None
-    return GradedClass(tmp_path_factory.mktemp("graded-class"))
+    _, outcome = pyfuncitem.session.stash[BACKGROUND].early[pyfuncitem.nodeid]
+    outcome.result()  # the test's own failure, if it failed
+    return True
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture
+def early_folder(request: pytest.FixtureRequest) -> Path:
+    """An early test's own folder (see `early` above)."""
+    return request.session.stash[BACKGROUND].early[request.node.nodeid][0]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if BACKGROUND in session.stash:
+        session.stash[BACKGROUND].close()
+
+
+@pytest.fixture(scope="session")
+def graded(request: pytest.FixtureRequest) -> Graded:
+    """A grading run for each topic the selected proofs ask about."""
+    return request.session.stash[BACKGROUND].graded
+
+
+@pytest.fixture(scope="session")
+def graded_class(request: pytest.FixtureRequest) -> GradedClass:
+    graded = request.session.stash[BACKGROUND].graded_class
+    assert graded is not None, "started only when test_grade.py is selected"
+    return graded
+
+
+@pytest.fixture(scope="session")
 def bad_code(request: pytest.FixtureRequest) -> list[Run]:
-    """tests/test_bad_code.py's grading runs, started before the first test when it is selected."""
-    if not any(item.path.name == "test_bad_code.py" for item in request.session.items):
-        return []
-    from .test_bad_code import start  # its cases live with its tests
-
-    return start()
+    """tests/test_bad_code.py's grading runs."""
+    return request.session.stash[BACKGROUND].bad_code

@@ -22,7 +22,7 @@ from rich.console import Console
 from graders import __version__, cli, course
 from graders.progress import CACHE
 
-from .conftest import ROOT, WRONG_ANSWERS
+from .conftest import ENVIRONMENT, ROOT, WRONG_ANSWERS
 
 TOPICS = course.load().topics
 
@@ -60,13 +60,17 @@ def aiolings(monkeypatch: pytest.MonkeyPatch) -> Aiolings:
     return run
 
 
+def copy_course(folder: Path) -> Path:
+    for name in ("exercises", "solutions"):
+        shutil.copytree(ROOT / name, folder / name)
+    for topic in TOPICS:  # a learner's clone holds the pristine stubs, whatever this checkout holds
+        shutil.copyfile(topic.stub(), topic.exercise(folder))
+    return folder
+
+
 @pytest.fixture
 def course_copy(tmp_path: Path) -> Path:
-    for folder in ("exercises", "solutions"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    for topic in TOPICS:  # a learner's clone holds the pristine stubs, whatever this checkout holds
-        shutil.copyfile(topic.stub(), topic.exercise(tmp_path))
-    return tmp_path
+    return copy_course(tmp_path)
 
 
 def solve(root: Path, spec: str) -> course.Topic:
@@ -176,11 +180,12 @@ def test_chinese_from_the_option_or_the_locale(aiolings: Aiolings, course_copy: 
     assert "`gather_all` 把任务一个接一个地运行了" in checked and "检查时仍在运行" in checked  # topic 03's own sentences
 
 
-def test_plain_pytest_speaks_the_locale_language(course_copy: Path) -> None:
-    environment = {k: v for k, v in os.environ.items() if k not in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+@pytest.mark.early  # pytest runs in a process of its own
+def test_plain_pytest_speaks_the_locale_language(early_folder: Path) -> None:
+    environment = {k: v for k, v in ENVIRONMENT.items() if k not in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "exercises/03_gather"],
-        cwd=course_copy, capture_output=True, text=True, timeout=60, env={**environment, "LANG": "zh_CN.UTF-8"},
+        cwd=copy_course(early_folder), capture_output=True, text=True, timeout=60, env={**environment, "LANG": "zh_CN.UTF-8"},
     )
     assert done.returncode == 1
     assert "`gather_all` 还没有写" in done.stdout and "卡住了？" in done.stdout
@@ -199,8 +204,9 @@ def test_outside_a_course_it_says_so(aiolings: Aiolings, tmp_path: Path) -> None
     assert checked.returncode == 2 and "not inside a copy of the aiolings course" in checked.stdout
 
 
+@pytest.mark.early
 def test_version() -> None:
     """The installed console script itself: the one command here that goes through a new process."""
     script = Path(sys.executable).with_name("aiolings")
-    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60, env=ENVIRONMENT)
     assert done.stdout.strip() == f"aiolings {__version__}"

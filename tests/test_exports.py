@@ -4,27 +4,30 @@ Classroom workflow has the documented shape and grades with the installed grader
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from graders import course
 
-from .conftest import ROOT, WRONG_ANSWERS
+from .conftest import ENVIRONMENT, ROOT, WRONG_ANSWERS
+
+pytestmark = pytest.mark.early  # each drives the installed command in processes of its own
 
 
 def aiolings(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=60)
+                          cwd=cwd, capture_output=True, text=True, timeout=60, env=ENVIRONMENT)
 
 
-def test_the_gradescope_autograder_writes_results_json(tmp_path: Path) -> None:
-    assert aiolings("export", "gradescope", "-o", "autograder.zip", cwd=tmp_path).returncode == 0
-    root = tmp_path / "autograder"  # laid out as Gradescope lays it out
-    with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
+def test_the_gradescope_autograder_writes_results_json(early_folder: Path) -> None:
+    assert aiolings("export", "gradescope", "-o", "autograder.zip", cwd=early_folder).returncode == 0
+    root = early_folder / "autograder"  # laid out as Gradescope lays it out
+    with zipfile.ZipFile(early_folder / "autograder.zip") as archive:
         archive.extractall(root / "source")
     assert "pip install /autograder/source/course" in (root / "source" / "setup.sh").read_text()
     assert (root / "source" / "course" / "graders" / "course.toml").is_file()
@@ -33,7 +36,7 @@ def test_the_gradescope_autograder_writes_results_json(tmp_path: Path) -> None:
     (root / "submission").mkdir()
     shutil.copyfile(coroutines.solution(ROOT), root / "submission" / coroutines.module)
     shutil.copyfile(WRONG_ANSWERS / gather.dir / "sequential_awaits.py", root / "submission" / gather.module)
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    env = {**ENVIRONMENT, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{ENVIRONMENT['PATH']}"}
     done = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads((root / "results" / "results.json").read_text())
@@ -46,11 +49,11 @@ def test_the_gradescope_autograder_writes_results_json(tmp_path: Path) -> None:
     assert by_name["01_coroutines: test_greet_returns_the_greeting"]["status"] == "passed"
 
 
-def test_the_classroom_workflow_grades_with_the_installed_graders_only(tmp_path: Path) -> None:
+def test_the_classroom_workflow_grades_with_the_installed_graders_only(early_folder: Path) -> None:
     source = "git+https://github.com/example/aiolings@0123abcd"
-    done = aiolings("export", "classroom", "--source", source, cwd=tmp_path)
+    done = aiolings("export", "classroom", "--source", source, cwd=early_folder)
     assert done.returncode == 0, done.stderr
-    workflow = json.loads((tmp_path / ".github" / "workflows" / "classroom.yml").read_text())  # JSON is YAML too
+    workflow = json.loads((early_folder / ".github" / "workflows" / "classroom.yml").read_text())  # JSON is YAML too
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
     graders = [s for s in steps if s.get("uses") == "classroom-resources/autograding-command-grader@v1"]
     reporter = next(s for s in steps if s.get("uses") == "classroom-resources/autograding-grading-reporter@v1")
@@ -63,7 +66,7 @@ def test_the_classroom_workflow_grades_with_the_installed_graders_only(tmp_path:
         assert reporter["env"][f"{step['id'].upper()}_RESULTS"] == f"${{{{steps.{step['id']}.outputs.result}}}}"
 
     # A student's repository whose own conftest and graders/ would sabotage the run, if read.
-    repo = tmp_path / "student"
+    repo = early_folder / "student"
     gather = course.load().find("3")
     (repo / "exercises" / gather.dir).mkdir(parents=True)
     shutil.copyfile(gather.solution(ROOT), repo / "exercises" / gather.dir / gather.module)
@@ -71,6 +74,6 @@ def test_the_classroom_workflow_grades_with_the_installed_graders_only(tmp_path:
     (repo / "graders").mkdir()
     (repo / "graders" / "__init__.py").write_text("raise SystemExit('the student must not provide the graders')\n")
     command = graders[2]["with"]["command"].replace("python -I", f"{sys.executable} -I")
-    run = subprocess.run(["bash", "-c", command], cwd=repo, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(["bash", "-c", command], cwd=repo, capture_output=True, text=True, timeout=120, env=ENVIRONMENT)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "7 passed" in run.stdout

@@ -7,7 +7,11 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from graders import forkserver
+
+pytestmark = pytest.mark.early  # each waits on a child of the fork server
 
 # Run by pytest in a child: writes what it sees to the file named in $SEEN.
 OBSERVER = """
@@ -42,41 +46,41 @@ def observe(folder: Path, name: str, **kwargs: object) -> tuple[int, dict]:  # t
     return code, json.loads(seen.read_text())
 
 
-def test_a_child_lives_in_its_request_and_cannot_reach_the_server(tmp_path: Path) -> None:
-    code, seen = observe(tmp_path, "plain")
+def test_a_child_lives_in_its_request_and_cannot_reach_the_server(early_folder: Path) -> None:
+    code, seen = observe(early_folder, "plain")
     assert code == 0
-    assert seen["cwd"] == str(tmp_path) and str(tmp_path) in seen["path"]  # as with `python -m pytest`
+    assert seen["cwd"] == str(early_folder) and str(early_folder) in seen["path"]  # as with `python -m pytest`
     assert seen["env"]["ONLY"] == "this" and "PATH" not in seen["env"]
     assert seen["argv"][-1] == "tests/test_observer.py"
     assert seen["pipes"] == []  # the server's stdin and stdout were closed before pytest began
-    _, again = observe(tmp_path, "again")
+    _, again = observe(early_folder, "again")
     assert again["random"] != seen["random"]  # each child draws numbers of its own (random reseeds at fork)
 
 
-def test_an_isolated_child_keeps_its_folder_off_the_import_path(tmp_path: Path) -> None:
-    _, seen = observe(tmp_path, "isolated", isolated=True)
-    assert str(tmp_path) not in seen["path"]  # as with `python -I`
+def test_an_isolated_child_keeps_its_folder_off_the_import_path(early_folder: Path) -> None:
+    _, seen = observe(early_folder, "isolated", isolated=True)
+    assert str(early_folder) not in seen["path"]  # as with `python -I`
 
 
-def test_a_confined_child_has_its_limits_and_only_loopback(tmp_path: Path) -> None:
+def test_a_confined_child_has_its_limits_and_only_loopback(early_folder: Path) -> None:
     loopback = forkserver.can_confine(forkserver.Confinement(loopback_only=True))
     confinement = forkserver.Confinement(cpu=30, file_size=10**7, loopback_only=loopback)
-    code, seen = observe(tmp_path, "confined", confinement=confinement, isolated=True)
+    code, seen = observe(early_folder, "confined", confinement=confinement, isolated=True)
     assert code == 0
     assert (seen["cpu"], seen["files"]) == (30, 10**7)
     if loopback:
         assert seen["interfaces"] == ["lo"]
 
 
-def test_a_killed_child_takes_its_process_group_with_it(tmp_path: Path) -> None:
-    (tmp_path / "test_forever.py").write_text(
+def test_a_killed_child_takes_its_process_group_with_it(early_folder: Path) -> None:
+    (early_folder / "test_forever.py").write_text(
         "import os, subprocess, time\n\ndef test_forever():\n"
         "    helper = subprocess.Popen(['sleep', '60'])\n"
         "    open('helper.pid', 'w').write(str(helper.pid))\n    time.sleep(60)\n"
     )
-    process = forkserver.start(["-q", "-p", "no:cacheprovider", "test_forever.py"], cwd=tmp_path,
+    process = forkserver.start(["-q", "-p", "no:cacheprovider", "test_forever.py"], cwd=early_folder,
                                env={"PATH": "/usr/bin:/bin"}, output=None)
-    helper = tmp_path / "helper.pid"
+    helper = early_folder / "helper.pid"
     deadline = time.monotonic() + 30
     while not helper.exists() or not helper.read_text():
         assert time.monotonic() < deadline and process.poll() is None, "the child never started its helper"

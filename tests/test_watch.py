@@ -8,24 +8,26 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from graders import course
 
-from .test_cli import course_copy, solve  # noqa: F401 - course_copy is a fixture
+from .conftest import ENVIRONMENT
+from .test_cli import copy_course, solve
 
 DEADLINE = 20.0  # seconds for each thing to appear; the screen is polled, so a fast machine takes about two in all
 
 
-@pytest.fixture
-def terminal(course_copy: Path) -> Iterator[str]:  # noqa: F811
+@contextmanager
+def terminal(course_copy: Path) -> Iterator[str]:
     name = f"aiolings-watch-{os.getpid()}"
     command = f"cd {shlex.quote(str(course_copy))} && LANG=C.UTF-8 {shlex.quote(sys.executable)} -c " \
               "'from graders.cli import main; raise SystemExit(main())' watch; sleep 30"
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "140", "-y", "50", command], check=True,
-                   env={k: v for k, v in os.environ.items() if k not in ("TMUX", "AIOLINGS_LANG")})
+                   env={k: v for k, v in ENVIRONMENT.items() if k not in ("TMUX", "AIOLINGS_LANG")})
     try:
         yield name
     finally:
@@ -55,16 +57,20 @@ def wait_for(name: str, text: str, *, saving: Callable[[], None] | None = None) 
     raise AssertionError(f"the screen never showed {text!r}:\n{screen(name)}")
 
 
+@pytest.mark.early  # tmux and the command run in processes of their own
 @pytest.mark.timeout(90)
-def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(terminal: str, course_copy: Path) -> None:  # noqa: F811
-    wait_for(terminal, "Watching exercises/01_coroutines/coroutines.py")
-    shown = wait_for(terminal, "Next up: 02 tasks", saving=lambda: solve(course_copy, "1"))
-    assert "✓ 01 coroutines: 6 of 6 graders pass" in shown
-    assert "Topic 01 coroutines passes" in shown
-    tasks = course.load().find("2").exercise(course_copy)
-    # The report is longer than the screen: its last failure and the watch line are what stay in view.
-    shown = wait_for(terminal, "`first_finished` is not written yet", saving=lambda: tasks.write_text(tasks.read_text() + "\n# started\n"))
-    assert "Watching exercises/02_tasks/tasks.py" in shown
-    subprocess.run(["tmux", "send-keys", "-t", terminal, "C-c"], check=True)
-    time.sleep(0.2)
-    assert "Traceback" not in screen(terminal)
+def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
+    with terminal(course_copy) as screen_name:
+        wait_for(screen_name, "Watching exercises/01_coroutines/coroutines.py")
+        shown = wait_for(screen_name, "Next up: 02 tasks", saving=lambda: solve(course_copy, "1"))
+        assert "✓ 01 coroutines: 6 of 6 graders pass" in shown
+        assert "Topic 01 coroutines passes" in shown
+        tasks = course.load().find("2").exercise(course_copy)
+        # The report is longer than the screen: its last failure and the watch line are what stay in view.
+        shown = wait_for(screen_name, "`first_finished` is not written yet",
+                         saving=lambda: tasks.write_text(tasks.read_text() + "\n# started\n"))
+        assert "Watching exercises/02_tasks/tasks.py" in shown
+        subprocess.run(["tmux", "send-keys", "-t", screen_name, "C-c"], check=True)
+        time.sleep(0.2)
+        assert "Traceback" not in screen(screen_name)
