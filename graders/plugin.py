@@ -8,6 +8,7 @@ inside a topic folder is graded as that topic too (that is how tests/ grades wro
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import linecache
@@ -32,6 +33,7 @@ from .probes import ThreadWatch
 
 SEED = pytest.StashKey[int]()
 PREVIOUS_ALARM = pytest.StashKey[Any]()
+TIMED_OUT = pytest.StashKey[TookTooLong]()
 GRADER_TIMEOUT = 10.0  # seconds of real time per grader test, unless a marker says otherwise
 
 
@@ -148,11 +150,30 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
     learner_file = str(target.path.resolve())
 
     def alarm(signum: int, frame: FrameType | None) -> None:
-        raise TookTooLong(settings.timeout, _where(frame, learner_file))
+        error = TookTooLong(settings.timeout, _where(frame, learner_file))
+        item.stash[TIMED_OUT] = error
+        # Raised inside a plain loop callback, the error is only logged by asyncio (Handle._run
+        # catches everything), and code that swallows cancellation would then run forever: the
+        # loop also stops, so the test's run_until_complete returns whatever happens next.
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise error from None
+        loop.stop()
+        loop.set_exception_handler(_quiet_about(error, loop.get_exception_handler()))  # it is the verdict, not a log line
+        raise error
 
     item.stash[PREVIOUS_ALARM] = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, settings.timeout)
     return True
+
+
+def _quiet_about(error: BaseException, previous: Any) -> Any:
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if context.get("exception") is not error:
+            (previous or type(loop).default_exception_handler)(loop, context)
+
+    return handle
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -184,9 +205,13 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     target = _target(item)
     try:
         return (yield)
-    except (GraderFailure, TookTooLong) as error:
+    except BaseException as error:
         if target is None:
             raise
+        if not isinstance(error, (GraderFailure, TookTooLong)):
+            if TIMED_OUT not in item.stash:
+                raise
+            error = item.stash[TIMED_OUT]  # the time limit stopped the loop, whatever came out (see `alarm`)
         verdict = f"{error.render()}\n\n{_footer(item, target)}"
     finally:
         # Now, while the test's loop still exists and before its teardown waits on every task in it.

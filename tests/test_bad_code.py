@@ -27,12 +27,13 @@ CASES = {
     "spins_forever": (TIMING, ["still running after 0.5 s of real time", "line 3: `while True:`"]),
     "swallows_everything": (TIMING, ["still running after 0.5 s of real time", "line 4: `while True:`"]),
     "swallows_cancellation": (TIMING, ["still running after 0.5 s of real time"]),  # and the run goes on
+    "spins_in_a_callback": (TIMING, ["still running after 0.5 s of real time", "busy in `spin`, line 5"]),  # and so on
     "awaits_forever": (TIMING, ["still running after 600 s of loop time"]),
     "waits_forever": (TIMING, ["still running after 600 s of loop time"]),
 }
 
 
-ENDLESS = {"spins_forever", "swallows_everything", "swallows_cancellation", "loops_at_import"}
+ENDLESS = {"spins_forever", "swallows_everything", "swallows_cancellation", "spins_in_a_callback", "loops_at_import"}
 
 
 def start() -> list[Run]:
