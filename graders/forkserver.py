@@ -59,12 +59,14 @@ class Confinement:
 
 
 class Process:
-    """A child of the server: the part of subprocess.Popen that grading uses."""
+    """A child of the server: the part of subprocess.Popen that grading uses.
 
-    def __init__(self, server: _Server) -> None:
-        self.pid = 0
+    Starting one does not wait for the server's answer (a busy machine may take a while to give
+    it), so that a caller starting many has them all requested at once."""
+
+    def __init__(self) -> None:
+        self.pid = 0  # known once started
         self.returncode: int | None = None
-        self._server = server
         self._started = threading.Event()
         self._ended = threading.Event()
 
@@ -80,7 +82,8 @@ class Process:
 
     def kill(self) -> None:
         """Kill the child's whole process group: its forks go too."""
-        if self.poll() is None:
+        self._started.wait()
+        if self.poll() is None and self.pid:
             try:
                 os.killpg(self.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -99,7 +102,7 @@ class _Server:
         threading.Thread(target=self._read, name="aiolings-forkserver", daemon=True).start()
 
     def start(self, request: dict[str, Any]) -> Process:
-        process = Process(self)
+        process = Process()
         with self.lock:
             self.next_id += 1
             self.by_id[self.next_id] = process
@@ -107,9 +110,6 @@ class _Server:
             assert self.process.stdin is not None
             self.process.stdin.write(line.encode())
             self.process.stdin.flush()
-        process._started.wait()
-        if not process.pid:
-            raise RuntimeError("the aiolings fork server stopped")
         return process
 
     def alive(self) -> bool:
