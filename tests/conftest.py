@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import tomllib
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from graders import course, forkserver
+from graders import cli, course, forkserver
 from graders.grading import Result, Run
 from graders.plugin import SEED
 
@@ -124,9 +123,12 @@ class GradedClass:
     scored normally even when the hostile code brings down or tampers with the shared process;
     three more students are built here: a correct one, one as a zip with a wrapping folder, and
     one whose zip nests its files too deep to be found.
+
+    The command runs through graders.cli.main in a thread of this process (as tests/test_cli.py
+    runs commands), so its students' runs come from this session's fork server.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, pool: ThreadPoolExecutor) -> None:
         self.folder, self.output = folder / "class", folder / "grades"
         shutil.copytree(SUBMISSIONS, self.folder, ignore=shutil.ignore_patterns("README.md"))
         gather, coroutines = course.load().find("3"), course.load().find("1")
@@ -139,22 +141,13 @@ class GradedClass:
                 archive.write(coroutines.solution(ROOT), f"hand-in/exercises/{coroutines.dir}/{coroutines.module}")
         for name in ALSO_TOPIC_01:
             shutil.copyfile(coroutines.solution(ROOT), self.folder / name / coroutines.module)
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "grade", str(self.folder),
-             "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5", "-j", "2"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
+        self.grading = pool.submit(cli.main, ["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03",
+                                              "--timeout", "0.5", "-j", "2"])
 
     def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
-        output, _ = self.process.communicate(timeout=240)
-        assert self.process.returncode == 0, output
+        assert self.grading.result(timeout=240) == 0
         data = json.loads((self.output / "grades.json").read_text(encoding="utf-8"))
         return {s["student"]: s for s in data["students"]}
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate()
 
 
 # Tests marked `early` drive other processes (the installed command, tmux, a fork server's
@@ -183,8 +176,6 @@ class Background:
     def close(self) -> None:
         for run in [*(run for runs in self.graded.runs.values() for run in runs), *self.bad_code]:
             run.close()
-        if self.graded_class is not None:
-            self.graded_class.close()
         self.pool.shutdown(wait=True)
         self.scratch.cleanup()
 
@@ -204,7 +195,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
         bad_code = start()
     early_items = [item for item in session.items if item.get_closest_marker("early")]
-    pool = ThreadPoolExecutor(max_workers=max(1, len(early_items)), thread_name_prefix="early")
+    pool = ThreadPoolExecutor(max_workers=len(early_items) + 1, thread_name_prefix="background")
     early = {}
     for item in early_items:
         folder = Path(scratch.name) / "early" / item.name
@@ -213,7 +204,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         early[item.nodeid] = (folder, pool.submit(item.obj, **wants))  # type: ignore[attr-defined]
     session.stash[BACKGROUND] = Background(
         graded=Graded(session.config.stash[SEED], _wanted_topics(proofs)),
-        graded_class=GradedClass(Path(scratch.name)) if "test_grade.py" in selected else None,
+        graded_class=GradedClass(Path(scratch.name), pool) if "test_grade.py" in selected else None,
         bad_code=bad_code,
         early=early,
         scratch=scratch,

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from graders import __version__, cli, course
+from graders import __version__, cli, course, forkserver
 from graders.progress import CACHE
 
 from .conftest import ENVIRONMENT, ROOT, WRONG_ANSWERS
@@ -180,15 +181,23 @@ def test_chinese_from_the_option_or_the_locale(aiolings: Aiolings, course_copy: 
     assert "`gather_all` 把任务一个接一个地运行了" in checked and "检查时仍在运行" in checked  # topic 03's own sentences
 
 
-@pytest.mark.early  # pytest runs in a process of its own
+@pytest.mark.early  # pytest runs in a child of the fork server
 def test_plain_pytest_speaks_the_locale_language(early_folder: Path) -> None:
     environment = {k: v for k, v in ENVIRONMENT.items() if k not in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "exercises/03_gather"],
-        cwd=copy_course(early_folder), capture_output=True, text=True, timeout=60, env={**environment, "LANG": "zh_CN.UTF-8"},
-    )
-    assert done.returncode == 1
-    assert "`gather_all` 还没有写" in done.stdout and "卡住了？" in done.stdout
+    output = early_folder / "pytest.out"
+    run = forkserver.start(["-q", "-p", "no:cacheprovider", "exercises/03_gather"], cwd=copy_course(early_folder),
+                           env={**environment, "LANG": "zh_CN.UTF-8"}, output=output)
+    assert run.wait(timeout=60) == 1
+    shown = output.read_text(encoding="utf-8")
+    assert "`gather_all` 还没有写" in shown and "卡住了？" in shown
+
+
+def test_export_writes_each_platform_s_files(aiolings: Aiolings, tmp_path: Path) -> None:
+    assert aiolings("export", "gradescope", cwd=tmp_path).returncode == 0
+    assert zipfile.is_zipfile(tmp_path / "autograder.zip")
+    source = "git+https://github.com/example/aiolings@0123abcd"
+    assert aiolings("export", "classroom", "--source", source, cwd=tmp_path).returncode == 0
+    assert source in (tmp_path / ".github" / "workflows" / "classroom.yml").read_text()  # what they hold: test_exports.py
 
 
 def test_an_unknown_topic_is_a_clear_error(aiolings: Aiolings, course_copy: Path) -> None:
