@@ -9,13 +9,14 @@ import sys
 import tempfile
 import tomllib
 import zipfile
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from graders import cli, course, forkserver
+from graders import cli, course, forkserver, sandbox
 from graders.grading import Result, Run
 from graders.plugin import SEED
 
@@ -59,28 +60,44 @@ class Graded:
     graders it must fail (the only results its proof reads).
 
     Targets are graded in parallel processes of a few each: thread topics spend most of their
-    time waiting on real threads, not on the CPU.
+    time waiting on real threads, not on the CPU. A solution whose every grader this session
+    runs here anyway (the solutions/ items of a plain `pytest`) is not graded twice: its results
+    are read from those items' reports (Graded is a plugin for that).
     """
 
-    TARGETS_PER_RUN = 12  # a forked process costs about 0.2 s of CPU to start
+    TARGETS_PER_RUN = 30  # a forked process costs about 0.2 s of CPU to start; the session keeps both cores busy anyway
 
-    def __init__(self, seed: int, topics: list[course.Topic]) -> None:
+    def __init__(self, seed: int, topics: list[course.Topic], graded_here: set[str]) -> None:
         self.seed = seed
         self.runs: dict[str, list[Run]] = {}
         for topic in topics:
-            whole = [str(t.relative_to(ROOT)) for t in (topic.stub(), topic.solution(ROOT))]
+            whole = [topic.stub(), *([] if topic.dir in graded_here else [topic.solution(ROOT)])]
             cases = [f"{w.path.relative_to(ROOT)}::{grader}" for w in wrong_answers(topic) for grader in w.expect]
-            names = [*whole, *cases]
+            names = [*(str(t.relative_to(ROOT)) for t in whole), *cases]
             count = -(-len(names) // self.TARGETS_PER_RUN)  # as few runs as will do, sharing the targets evenly
             self.runs[topic.dir] = [Run(names[i::count], cwd=ROOT, seed=seed) for i in range(count)]
+        self.here: list[Result] = []
         self.done: dict[str, list[Result]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.nodeid.startswith("solutions/") and (report.when == "call" or report.failed):
+            target, _, grader = report.nodeid.partition("::")
+            outcome = "passed" if report.passed else "failed" if report.when == "call" else "error"
+            self.here.append(Result(target, grader, outcome, str(report.longrepr or "")))
 
     def results(self, topic: course.Topic, target: Path) -> dict[str, Result]:
         """Each grader's result on `target`, by grader name."""
         if topic.dir not in self.done:
             self.done[topic.dir] = [r for run in self.runs[topic.dir] for r in run.results()]
         name = str(target.relative_to(ROOT))
-        return {r.grader: r for r in self.done[topic.dir] if r.target == name}
+        return {r.grader: r for r in [*self.done[topic.dir], *self.here] if r.target == name}
+
+
+def _graded_here(items: list[pytest.Item]) -> set[str]:
+    """Topics whose solution this session grades in this process, every grader of it."""
+    topics = course.load().topics
+    selected = Counter(item.nodeid.split("/")[1] for item in items if item.nodeid.startswith("solutions/"))
+    return {t.dir for t in topics if selected[t.dir] == sandbox.graders_of(t)}
 
 
 def _wanted_topics(items: list[pytest.Item]) -> list[course.Topic]:
@@ -202,8 +219,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         folder.mkdir(parents=True)
         wants = {"early_folder": folder} if "early_folder" in getattr(item, "fixturenames", ()) else {}
         early[item.nodeid] = (folder, pool.submit(item.obj, **wants))  # type: ignore[attr-defined]
+    graded = Graded(session.config.stash[SEED], _wanted_topics(proofs), _graded_here(session.items))
+    session.config.pluginmanager.register(graded)
     session.stash[BACKGROUND] = Background(
-        graded=Graded(session.config.stash[SEED], _wanted_topics(proofs)),
+        graded=graded,
         graded_class=GradedClass(Path(scratch.name), pool) if "test_grade.py" in selected else None,
         bad_code=bad_code,
         early=early,
