@@ -10,6 +10,7 @@ code swallows the error.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import linecache
 import types
@@ -45,9 +46,7 @@ class LoopGuard:
     @contextmanager
     def active(self) -> Iterator[LoopGuard]:
         """Active before the learner's module is imported, so `from time import sleep` binds the watched one."""
-        scanned = types.ModuleType("aiolings_learner")
-        scanned.__file__ = str(self.learner_file)
-        buster = BlockBuster(scanned_modules=[scanned])
+        buster = _buster(self.learner_file)
         guard = self
 
         class RecordedBlockingError(BlockingError):
@@ -82,6 +81,14 @@ class LoopGuard:
         """The calls recorded since the last take."""
         calls, self.calls = self.calls, []
         return calls
+
+
+@functools.cache
+def _buster(learner_file: Path) -> BlockBuster:
+    """One per file and process: making one wraps some sixty functions, and every grader activates it."""
+    scanned = types.ModuleType("aiolings_learner")
+    scanned.__file__ = str(learner_file)
+    return BlockBuster(scanned_modules=[scanned])
 
 
 def _short_repr(value: object) -> str:

@@ -130,7 +130,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
-ALSO_TOPIC_01 = ("correct", "with_its_own_conftest", "kills_the_interpreter", "patches_pytest", "prints_100_mb", "forks")
+# One student per way hostile code can spoil the process it shares with topic 01: it crashes it,
+# tampers with it, or is refused (a limit that kills the run is the same case as a crash).
+ALSO_TOPIC_01 = ("correct", "with_its_own_conftest", "kills_the_interpreter", "patches_pytest", "forks")
 
 
 class GradedClass:
@@ -147,6 +149,9 @@ class GradedClass:
 
     def __init__(self, folder: Path, pool: ThreadPoolExecutor) -> None:
         self.folder, self.output = folder / "class", folder / "grades"
+        self.grading = pool.submit(self._grade)
+
+    def _grade(self) -> int:
         shutil.copytree(SUBMISSIONS, self.folder, ignore=shutil.ignore_patterns("README.md"))
         gather, coroutines = course.load().find("3"), course.load().find("1")
         for name in ("correct", "with_its_own_conftest"):
@@ -158,8 +163,7 @@ class GradedClass:
                 archive.write(coroutines.solution(ROOT), f"hand-in/exercises/{coroutines.dir}/{coroutines.module}")
         for name in ALSO_TOPIC_01:
             shutil.copyfile(coroutines.solution(ROOT), self.folder / name / coroutines.module)
-        self.grading = pool.submit(cli.main, ["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03",
-                                              "--timeout", "0.5", "-j", "2"])
+        return cli.main(["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5", "-j", "2"])
 
     def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
         assert self.grading.result(timeout=240) == 0
