@@ -46,30 +46,23 @@ def observe(folder: Path, name: str, **kwargs: object) -> tuple[int, dict]:  # t
     return code, json.loads(seen.read_text())
 
 
-def test_a_child_lives_in_its_request_and_cannot_reach_the_server(early_folder: Path) -> None:
-    code, seen = observe(early_folder, "plain")
+def test_each_child_lives_in_its_own_request_confined_as_asked(early_folder: Path) -> None:
+    code, plain = observe(early_folder, "plain")
     assert code == 0
-    assert seen["cwd"] == str(early_folder) and str(early_folder) in seen["path"]  # as with `python -m pytest`
-    assert seen["env"]["ONLY"] == "this" and "PATH" not in seen["env"]
-    assert seen["argv"][-1] == "tests/test_observer.py"
-    assert seen["pipes"] == []  # the server's stdin and stdout were closed before pytest began
-    _, again = observe(early_folder, "again")
-    assert again["random"] != seen["random"]  # each child draws numbers of its own (random reseeds at fork)
+    assert plain["cwd"] == str(early_folder) and str(early_folder) in plain["path"]  # as with `python -m pytest`
+    assert plain["env"]["ONLY"] == "this" and "PATH" not in plain["env"]
+    assert plain["argv"][-1] == "tests/test_observer.py"
+    assert plain["pipes"] == []  # the server's stdin and stdout were closed before pytest began
 
-
-def test_an_isolated_child_keeps_its_folder_off_the_import_path(early_folder: Path) -> None:
-    _, seen = observe(early_folder, "isolated", isolated=True)
-    assert str(early_folder) not in seen["path"]  # as with `python -I`
-
-
-def test_a_confined_child_has_its_limits_and_only_loopback(early_folder: Path) -> None:
     loopback = forkserver.can_confine(forkserver.Confinement(loopback_only=True))
     confinement = forkserver.Confinement(cpu=30, file_size=10**7, loopback_only=loopback)
-    code, seen = observe(early_folder, "confined", confinement=confinement, isolated=True)
+    code, confined = observe(early_folder, "confined", confinement=confinement, isolated=True)
     assert code == 0
-    assert (seen["cpu"], seen["files"]) == (30, 10**7)
+    assert str(early_folder) not in confined["path"]  # as with `python -I`
+    assert (confined["cpu"], confined["files"]) == (30, 10**7)
     if loopback:
-        assert seen["interfaces"] == ["lo"]
+        assert confined["interfaces"] == ["lo"]
+    assert confined["random"] != plain["random"]  # each child draws numbers of its own (random reseeds at fork)
 
 
 def test_a_killed_child_takes_its_process_group_with_it(early_folder: Path) -> None:
