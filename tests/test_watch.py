@@ -38,8 +38,9 @@ def screen(name: str) -> str:
     return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
 
 
-def wait_for(name: str, text: str, *, saving: Callable[[], None] | None = None) -> str:
-    """Poll the screen for `text`; with `saving`, save again every second until it shows.
+def wait_for(name: str, *texts: str, saving: Callable[[], None] | None = None) -> str:
+    """Poll the screen until it shows all of `texts` at once (a report is drawn line by line);
+    with `saving`, save again every second until then.
 
     A save that lands while watch is between two watchers (just after a check) is not seen,
     by design of any file watcher; a learner would simply save again, and so does the test.
@@ -51,10 +52,10 @@ def wait_for(name: str, text: str, *, saving: Callable[[], None] | None = None) 
             saving()
             next_save = time.monotonic() + 1
         shown = screen(name)
-        if text in shown:
+        if all(text in shown for text in texts):
             return shown
         time.sleep(0.1)
-    raise AssertionError(f"the screen never showed {text!r}:\n{screen(name)}")
+    raise AssertionError(f"the screen never showed all of {texts!r}:\n{screen(name)}")
 
 
 @pytest.mark.early  # tmux and the command run in processes of their own
@@ -63,14 +64,12 @@ def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(early_fo
     course_copy = copy_course(early_folder)
     with terminal(course_copy) as screen_name:
         wait_for(screen_name, "Watching exercises/01_coroutines/coroutines.py")
-        shown = wait_for(screen_name, "Next up: 02 tasks", saving=lambda: solve(course_copy, "1"))
-        assert "✓ 01 coroutines: 6 of 6 graders pass" in shown
-        assert "Topic 01 coroutines passes" in shown
+        wait_for(screen_name, "✓ 01 coroutines: 6 of 6 graders pass", "Topic 01 coroutines passes", "Next up: 02 tasks",
+                 saving=lambda: solve(course_copy, "1"))
         tasks = course.load().find("2").exercise(course_copy)
         # The report is longer than the screen: its last failure and the watch line are what stay in view.
-        shown = wait_for(screen_name, "`first_finished` is not written yet",
-                         saving=lambda: tasks.write_text(tasks.read_text() + "\n# started\n"))
-        assert "Watching exercises/02_tasks/tasks.py" in shown
+        wait_for(screen_name, "`first_finished` is not written yet", "Watching exercises/02_tasks/tasks.py",
+                 saving=lambda: tasks.write_text(tasks.read_text() + "\n# started\n"))
         subprocess.run(["tmux", "send-keys", "-t", screen_name, "C-c"], check=True)
         time.sleep(0.2)
         assert "Traceback" not in screen(screen_name)
