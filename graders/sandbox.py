@@ -31,9 +31,10 @@ process can do, the student's code can do too. What this module guarantees:
 What remains possible: code that finds the nonce in memory and forges a report that fools
 every check, or a patch aimed at the student's own graders only, sparing the canary. Such
 code is itself evidence; the HTML report and grades.json keep each grader's message for
-review. Without a user of its own (not root), code that gets past the audit hook (a C extension
-shipped in the submission cannot be: only topic modules are copied) could write wherever the
-instructor can.
+review. A run forked while other runs' requests waited in the server's buffer holds their
+nonces in memory too; their reports are out of its reach when each run has a user of its own.
+Without one (not root), code that gets past the audit hook (a C extension shipped in the
+submission cannot be: only topic modules are copied) could write wherever the instructor can.
 """
 
 from __future__ import annotations
