@@ -173,6 +173,7 @@ def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path |
 
 def can_confine(confinement: Confinement) -> bool:
     """Whether a child can confine itself so here, and then still find the graders' pytest plugin."""
+    # No pytest arguments: the child only probes (see `_probe`).
     process = start([], cwd=Path("/"), env={}, output=None, confinement=confinement, isolated=True)
     return process.wait(timeout=60) == 0
 

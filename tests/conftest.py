@@ -59,10 +59,9 @@ class Graded:
     """Each topic's graders run once on the stub and the solution, and each wrong answer meets the
     graders it must fail (the only results its proof reads).
 
-    Targets are graded in parallel processes of a few each: thread topics spend most of their
-    time waiting on real threads, not on the CPU. A solution whose every grader this session
-    runs here anyway (the solutions/ items of a plain `pytest`) is not graded twice: its results
-    are read from those items' reports (Graded is a plugin for that).
+    Targets are graded in as few processes as will do, side by side. A solution whose every
+    grader this session runs here anyway (the solutions/ items of a plain `pytest`) is not graded
+    twice: its results are read from those items' reports (Graded is a plugin for that).
     """
 
     TARGETS_PER_RUN = 30  # a forked process costs about 0.2 s of CPU to start; the session keeps both cores busy anyway
@@ -76,11 +75,13 @@ class Graded:
             names = [*(str(t.relative_to(ROOT)) for t in whole), *cases]
             count = -(-len(names) // self.TARGETS_PER_RUN)  # as few runs as will do, sharing the targets evenly
             self.runs[topic.dir] = [Run(names[i::count], cwd=ROOT, seed=seed) for i in range(count)]
+        self.graded_here = graded_here
         self.here: list[Result] = []
         self.done: dict[str, list[Result]] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.nodeid.startswith("solutions/") and (report.when == "call" or report.failed):
+        here = report.nodeid.startswith("solutions/") and report.nodeid.split("/")[1] in self.graded_here
+        if here and (report.when == "call" or report.failed):
             target, _, grader = report.nodeid.partition("::")
             outcome = "passed" if report.passed else "failed" if report.when == "call" else "error"
             self.here.append(Result(target, grader, outcome, str(report.longrepr or "")))
@@ -136,7 +137,7 @@ ALSO_TOPIC_01 = ("correct", "with_its_own_conftest", "kills_the_interpreter", "p
 
 
 class GradedClass:
-    """tests/submissions as a class, graded by `aiolings grade` in the background from the session's start.
+    """tests/submissions as a class, graded by `aiolings grade` in the background from the end of collection.
 
     Students in ALSO_TOPIC_01 also hand in a correct topic 01, to show that the other topics are
     scored normally even when the hostile code brings down or tampers with the shared process;
