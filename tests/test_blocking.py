@@ -40,6 +40,13 @@ async def in_thread():
 
 def outside_the_loop():
     time.sleep(0.01)
+
+
+async def logs():
+    import logging
+
+    logging.getLogger("learner").warning("a line in a file")
+    print("and one on stdout")
 """
 
 
@@ -75,6 +82,21 @@ async def test_a_swallowed_blocking_error_is_still_recorded(learner: Learner) ->
 async def test_blocking_in_a_worker_thread_is_fine(learner: Learner) -> None:
     await learner.function("in_thread")()
     assert learner.guard.take() == []
+
+
+@pytest.mark.asyncio
+async def test_logging_and_print_are_fine(learner: Learner, tmp_path: Path) -> None:
+    import logging
+
+    handler = logging.FileHandler(tmp_path / "log.txt")  # set up outside the loop, as a program would
+    logging.getLogger("learner").addHandler(handler)
+    try:
+        await learner.function("logs")()
+    finally:
+        logging.getLogger("learner").removeHandler(handler)
+        handler.close()
+    assert learner.guard.take() == []
+    assert (tmp_path / "log.txt").read_text() == "a line in a file\n"
 
 
 def test_blocking_outside_any_loop_is_fine(learner: Learner) -> None:
