@@ -9,6 +9,7 @@ from .feedback import fail, plural, seconds
 from .i18n import tr
 from .learner import Learner, Outcome
 from .probes import Recorder, loop_clock
+from .schedule import idle_slot, in_fixed_batches
 
 TOLERANCE = 0.01  # seconds of loop time; virtual time is exact up to float rounding
 
@@ -121,23 +122,27 @@ def all_finished(name: str, recorder: Recorder) -> None:
         )
 
 
-def kept_slots_busy(
-    name: str, recorder: Recorder, elapsed: float, best: float, limit: int, *, units: str, advice: str
-) -> None:
-    """With `limit` slots, the call ended when a greedy schedule would (`best`): a new unit of work
-    starting the moment one finishes. Going over the limit is another grader's business."""
+def kept_slots_busy(name: str, recorder: Recorder, origin: float, limit: int, *, units: str, advice: str) -> None:
+    """No slot stood idle while a unit of work waited to start (the rule, whatever order units start
+    in). Going over the limit is another grader's business."""
     __tracebackhide__ = True
-    if recorder.max_in_flight > limit or abs(elapsed - best) <= TOLERANCE:
+    if recorder.max_in_flight > limit:
         return
-    observed = (
-        tr("it ran the {units} one after another, leaving the other slots idle.", units=units)
-        if recorder.max_in_flight <= 1
-        else tr("it let slots stand idle while {units} were waiting (as in fixed batches, each waiting for its "
-                "slowest); at most {most} ran at once.", units=units, most=recorder.max_in_flight)
-    )
+    idle = idle_slot(recorder.spans, limit, origin)
+    if idle is None:
+        return
+    blanks = {"name": name, "units": units, "limit": limit, "running": idle.running, "waiting": idle.waiting,
+              "start": seconds(idle.start), "end": seconds(idle.end), "most": recorder.max_in_flight}
+    if recorder.max_in_flight <= 1:
+        observed = tr("it ran the {units} one after another, leaving the other slots idle.", **blanks)
+    elif in_fixed_batches(recorder.spans, limit):
+        observed = tr("it ran the {units} in fixed batches of {limit}: each batch waited for its slowest, while the "
+                      "other slots stood idle.", **blanks)
+    else:
+        observed = tr("from {start} to {end} only {running} of {limit} slots were busy while {waiting} more {units} "
+                      "were waiting to start.", **blanks)
     fail(
-        tr("`{name}` took {elapsed}; with {limit} slots it can finish in {best}.",
-           name=name, elapsed=seconds(elapsed), limit=limit, best=seconds(best)),
+        tr("`{name}` let a slot stand idle while {units} were waiting.", **blanks),
         observed=observed,
         expected=tr("a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
                     limit=limit),

@@ -2,8 +2,8 @@
 
 The server is aiohttp.web running in the test's own event loop, so under looptime each
 route's delay is virtual: a "2 s" response costs no real time and loop time stays exact.
-Every request it handles is a span in a Recorder, which gives requests in flight, their
-order and a timeline for free. No test touches any other network.
+Every request it handles is a span in a Recorder, from its arrival until the last of its
+body is sent, which gives requests in flight, their order and a timeline for free. No test touches any other network.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class Server:
 
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
+        self.heads = Recorder()  # each request until its headers were sent
         self.routes: dict[str, Route] = {}
         self.port = 0
         app = web.Application()
@@ -54,14 +55,27 @@ class Server:
     async def __aexit__(self, *exc: object) -> None:
         await self._runner.cleanup()
 
-    async def _handle(self, request: web.Request) -> web.Response:
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
         route = self.routes.get(name)
         if route is None:
             return web.Response(status=404, text="no such route")
-        with self.recorder.span(f"GET /{name}"):
-            await asyncio.sleep(route.delay)
-            return web.Response(status=route.status, text=route.body)
+        # The headers go out halfway through the delay and the body trickles in over the rest,
+        # so a request counts as in flight until its body has arrived: a client that lets the
+        # next request go once the headers are in shows up as one request too many in flight.
+        body = route.body.encode()
+        label = f"GET /{name}"
+        with self.recorder.span(label):
+            with self.heads.span(label):
+                await asyncio.sleep(route.delay / 2)
+                response = web.StreamResponse(status=route.status)
+                response.content_type, response.charset, response.content_length = "text/plain", "utf-8", len(body)
+                await response.prepare(request)
+            await response.write(body[: len(body) // 2])
+            await asyncio.sleep(route.delay / 2)
+        await response.write(body[len(body) // 2 :])  # after the span: the client can only move on once this is read
+        await response.write_eof()
+        return response
 
 
 def closed_port_url(name: str = "nothing") -> str:

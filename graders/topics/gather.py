@@ -11,7 +11,7 @@ from graders.feedback import fail, seconds
 from graders.i18n import tr
 from graders.learner import Learner
 from graders.probes import AsyncJob, JobFailed, Recorder, loop_clock
-from graders.schedule import batched_finish, greedy_finish
+from graders.schedule import uneven_durations
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
@@ -126,13 +126,9 @@ async def test_gather_settled_runs_jobs_concurrently(learner: Learner, rng: rand
 
 def limited_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], list[int], int]:
     limit = rng.randint(2, 3)
-    while True:  # some draws let fixed batches tie a semaphore; those could not tell the two apart
-        draw = random.Random(rng.random())
-        jobs, results = make_jobs(draw, Recorder(), count=draw.randint(limit * 2 + 1, limit * 3))
-        durations = [j.seconds for j in jobs]
-        if batched_finish(durations, limit) >= greedy_finish(durations, limit) + 1:
-            break
-    jobs = [recorder.job(j.label, j.seconds, j.result) for j in jobs]
+    durations = uneven_durations(rng, rng.randint(limit * 2 + 1, limit * 3))
+    results = rng.sample(range(100, 1000), len(durations))
+    jobs = [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))]
     return jobs, results, limit
 
 
@@ -158,10 +154,12 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
 async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, _, limit = limited_jobs(rng, recorder)
-    _, elapsed = await timed(learner, "gather_limited", jobs, limit)
+    origin = loop_clock()
+    await learner.call("gather_limited", jobs, limit)
     checks.on_loop_thread("gather_limited", learner, recorder)
     checks.kept_slots_busy(
-        "gather_limited", recorder, elapsed, greedy_finish([j.seconds for j in jobs], limit), limit, units=tr("jobs"),
+        "gather_limited", recorder, origin, limit, units=tr("jobs"),
         advice=tr("Start all the jobs at once with gather and let a shared `asyncio.Semaphore(limit)` decide "
-                  "which may run; do not split the jobs into fixed batches."),
+                  "which may run, or let workers take the next job the moment they are free. Sharing the jobs out in "
+                  "advance (fixed batches, a fixed list per worker) leaves slots idle."),
     )
