@@ -13,12 +13,14 @@ from __future__ import annotations
 import functools
 import inspect
 import linecache
+import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import blockbuster.blockbuster as blockbuster_impl
 from blockbuster import BlockBuster, BlockingError
@@ -56,6 +58,7 @@ class LoopGuard:
                 guard._record(func, caller.f_back if caller else None)
 
         blockbuster_impl.BlockingError = RecordedBlockingError  # type: ignore[misc]
+        _LOOP_THREAD[0] = threading.get_ident()
         buster.activate()
         try:
             yield self
@@ -89,14 +92,59 @@ def _buster(learner_file: Path) -> BlockBuster:
     scanned = types.ModuleType("aiolings_learner")
     scanned.__file__ = str(learner_file)
     buster = BlockBuster(scanned_modules=[scanned])
-    for function in buster.functions.values():
+    for name, function in buster.functions.items():
         # Logging is as legitimate in a coroutine as print: whatever its handlers write to (a
         # file, pytest's capture) is the logging setup's choice, not a mistake in the learner's code.
         function.can_block_in("logging/__init__.py", LOGGING_CALLS)
+        allowed = function.can_block_predicate
+        if name.startswith("threading.Lock."):
+            allowed = _or(allowed, _joins_an_idle_thread)
+        function.can_block_predicate = _or(_off_the_loop_thread, allowed)
     return buster
 
 
 LOGGING_CALLS = {"handle", "callHandlers", "emit", "flush"}
+
+# The thread the graded loop runs on (the one that activated the guard). A blocking call in any
+# other thread, even inside a second event loop the learner started there, freezes nothing of it.
+_LOOP_THREAD = [threading.get_ident()]
+
+# Threads running a probe's blocking work at this moment (probes.BlockingJob marks its thread).
+# Joining any other thread, such as a pool's worker with nothing left to do, ends at once: a
+# `with ThreadPoolExecutor()` block whose results were all awaited inside it waits for nothing.
+BUSY_THREADS: set[int] = set()
+
+
+@contextmanager
+def blocking_work() -> Iterator[None]:
+    """Marks the calling thread busy with a probe's blocking work while the block runs."""
+    BUSY_THREADS.add(threading.get_ident())
+    try:
+        yield
+    finally:
+        BUSY_THREADS.discard(threading.get_ident())
+
+
+def _off_the_loop_thread(*_: object, **__: object) -> bool:
+    return threading.get_ident() != _LOOP_THREAD[0]
+
+
+def _joins_an_idle_thread(*_: object, **__: object) -> bool:
+    """Whether this lock wait is Thread.join's, for a thread that runs no probe work."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_filename == threading.__file__ and frame.f_code.co_name in ("join", "_wait_for_tstate_lock"):
+            thread = frame.f_locals.get("self")
+            return isinstance(thread, threading.Thread) and thread.ident not in BUSY_THREADS
+        frame = frame.f_back
+    return False
+
+
+def _or(first: Callable[..., bool], second: Callable[..., bool]) -> Callable[..., bool]:
+    def either(*args: Any, **kwargs: Any) -> bool:
+        return first(*args, **kwargs) or second(*args, **kwargs)
+
+    return either
 
 
 def _short_repr(value: object) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import timeline
+from .blocking import blocking_work
 from .settle import Settled, natural
 
 
@@ -168,7 +169,7 @@ class BlockingJob:
 
     def __call__(self) -> Any:
         self.recorder.created[self.label] += 1
-        with self.recorder.span(self.label):
+        with blocking_work(), self.recorder.span(self.label):
             time.sleep(self.seconds)
             if self.recorder.after_blocking is not None:
                 self.recorder.after_blocking()

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from graders import checks
-from graders.blocking import BlockingCall
+from graders.blocking import BlockingCall, blocking_work
 from graders.feedback import GraderFailure, fail, plural, seconds
 from graders.heartbeat import Heartbeat
 from graders.i18n import sentences, tr
@@ -34,6 +34,10 @@ THREAD_ADVICE = "Hand blocking work to a thread: `await asyncio.to_thread(func)`
 OVERLAP_ADVICE = (
     "Start every thread before you wait for any of them: `await asyncio.gather(*(asyncio.to_thread(f) for f in funcs))`. "
     "`await asyncio.to_thread(f)` inside a for loop waits for each thread to finish before starting the next."
+)
+POOL_ADVICE = (
+    "Give every function a thread of its own: `asyncio.to_thread(f)` uses the loop's own pool, which has enough "
+    "threads for these; a ThreadPoolExecutor of your own needs `max_workers` of at least `len(funcs)`."
 )
 WAIT_ADVICE = (
     "Wait with `await`: `await asyncio.to_thread(func)` lets the loop run other tasks until the thread is done. "
@@ -138,10 +142,12 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
             fail(
                 tr("`{name}` waited for a thread pool to shut down, on the event loop's own thread.", name=name),
                 observed=tr("{where} shuts the pool down when the block ends, and shutting down waits for the pool's "
-                            "threads to stop. That wait happens on the event loop's thread, so the loop is frozen until "
-                            "they stop: briefly here, but for as long as any of them is still working.", where=where),
+                            "threads to finish their work. The block ended while functions were still running, so the "
+                            "event loop's thread waited there, and the loop was frozen until they were done.",
+                            where=where),
                 expected=tr("nothing on the loop's thread that waits for threads."),
-                advice=tr("Use the event loop's own pool, which needs no `with` block and no shutdown: "
+                advice=tr("Await every result inside the `with` block, so the pool has nothing left to do when it shuts "
+                          "down; or use the event loop's own pool, which needs no `with` block: "
                           "`await asyncio.to_thread(func)` (or `await loop.run_in_executor(None, func)`)."),
             )
         fail(
@@ -225,6 +231,13 @@ def working(spans: Sequence[Span]) -> list[tuple[float, float]]:
     if last_start < min(s.end or 0.0 for s in done):
         return [(last_start, max(s.end or 0.0 for s in done))]
     return [(s.start, s.end or 0.0) for s in done]
+
+
+def queued(spans: Sequence[Span]) -> list[Span]:
+    """Functions that started after another had finished, on that one's thread: they waited for a
+    thread to come free. Each one started at once in a thread of its own can start late on a busy
+    machine; it never has to wait for another function's thread."""
+    return [s for s in spans if any(o.thread == s.thread and o.end is not None and o.end <= s.start for o in spans)]
 
 
 def longest_freeze(heart: Heartbeat, spans: Sequence[Span]) -> tuple[float, float]:
@@ -330,9 +343,10 @@ async def test_run_all_blocking_runs_every_function_in_a_thread(learner: Learner
 
 async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
-    # Five or six functions: all at once and one by one then differ by 0.3 s or more, far beyond
-    # what starting the pool's threads one by one costs on a busy machine.
-    durations = spread(rng, rng.randint(5, 6), 0.06, 0.1)
+    # Four or five functions: all at once and one by one then differ by 0.2 s or more, far beyond
+    # what starting the pool's threads one by one costs on a busy machine. No more than five: the
+    # loop's own pool has min(32, CPUs + 4) threads, five on a machine with one CPU.
+    durations = spread(rng, rng.randint(4, 5), 0.06, 0.1)
     jobs, _ = make_jobs(rng, recorder, durations)
     _, start, end = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     elapsed = end - start
@@ -341,14 +355,18 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     ideal, one_by_one = max(durations), sum(durations)
     first_end = min(s.end or 0.0 for s in recorder.spans)
     late = [s for s in recorder.spans if s.start >= first_end]
+    waited = queued(recorder.spans)
     # Closer to all-at-once than to one-by-one: wide enough for a busy machine, far from the sum.
     # A late start alone is no verdict when threads did overlap: on a busy machine the pool's
-    # threads start one by one, each holding the loop until the OS runs it.
-    if (not late or recorder.max_in_flight > 1) and elapsed < (ideal + one_by_one) / 2:
+    # threads start one by one, each holding the loop until the OS runs it. A function that
+    # waited for another's thread is: the pool had fewer threads than functions.
+    if (not late or (recorder.max_in_flight > 1 and not waited)) and elapsed < (ideal + one_by_one) / 2:
         return
     settled = recorder.settled(start)
+    threads = len({s.thread for s in recorder.spans})
     blanks = {"took": seconds(settled.at(end)), "ideal": seconds(ideal), "one_by_one": seconds(one_by_one),
-              "most": recorder.max_in_flight, "late": plural(len(late), "function"), "count": len(jobs)}
+              "most": recorder.max_in_flight, "late": plural(len(late), "function"), "count": len(jobs),
+              "threads": plural(threads, "thread")}
     if late and recorder.max_in_flight <= 1:
         summary = tr("`run_all_blocking` ran the functions one after another: it took {took}; all at once takes about "
                      "{ideal}.", **blanks)
@@ -357,15 +375,19 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
                      "about {ideal}.", **blanks)
     else:
         summary = tr("`run_all_blocking` took {took}; with every function at once it takes about {ideal}.", **blanks)
+    small_pool = bool(waited) and recorder.max_in_flight > 1
     fail(
         summary,
-        observed=tr("{late} only started after another had finished; the call took {took} (one by one the functions "
-                    "take {one_by_one}).", **blanks) if late
+        observed=tr("{late} only started once another had finished and freed its thread: {threads} ran all {count} "
+                    "functions, so the pool had fewer threads than functions; the call took {took}.", **blanks)
+        if small_pool
+        else tr("{late} only started after another had finished; the call took {took} (one by one the functions "
+                "take {one_by_one}).", **blanks) if late
         else tr("the call took {took} (one by one the functions take {one_by_one}).", **blanks),
         expected=tr("all {count} threads running at once, so the call takes about as long as the slowest ({ideal}).",
                     **blanks),
         timeline=settled.timeline(),
-        advice=tr(OVERLAP_ADVICE),
+        advice=tr(POOL_ADVICE) if small_pool else tr(OVERLAP_ADVICE),
     )
 
 
@@ -391,7 +413,7 @@ class Prepare:
         return "<blocking function prepare>"
 
     def __call__(self, item: str) -> str:
-        with self.recorder.span(f"prepare {item}"):
+        with blocking_work(), self.recorder.span(f"prepare {item}"):
             time.sleep(self.durations[item])
             return f"{item}.small"
 
@@ -495,7 +517,7 @@ async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random
 
 
 async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: random.Random) -> None:
-    pipeline = Pipeline(rng, spread(rng, rng.randint(5, 6), 0.05, 0.1), 0.02, 0.04)  # as in run_all_blocking
+    pipeline = Pipeline(rng, spread(rng, rng.randint(4, 5), 0.05, 0.1), 0.02, 0.04)  # as in run_all_blocking
     async with Heartbeat(watch=learner.path, jobs=pipeline.prepares) as heart:
         _, start, end = await pipeline.run(learner)
     elapsed = end - start
@@ -509,8 +531,23 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     took = seconds(settled.at(end))
     first_ready = min(s.end or 0.0 for s in prepares.spans)
     late = [s for s in prepares.spans if s.start >= first_ready]
+    waited = queued(prepares.spans)
     blanks = {"took": took, "ideal": seconds(ideal), "one_by_one": seconds(one_by_one),
-              "most": prepares.max_in_flight, "count": len(pipeline.items)}
+              "most": prepares.max_in_flight, "count": len(pipeline.items),
+              "threads": plural(len({s.thread for s in prepares.spans}), "thread")}
+    if waited and prepares.max_in_flight > 1:  # as in run_all_blocking
+        fail(
+            tr("`process_all` handled the items at most {most} at a time: it took {took}; all at once takes about "
+               "{ideal}.", **blanks),
+            observed=tr("the prepare of {late} only started once another item's prepare had finished and freed its "
+                        "thread: {threads} ran all {count} prepares, so the pool had fewer threads than items.",
+                        late=plural(len(waited), "item"), **blanks),
+            expected=tr("all {count} items going through their steps at the same time.", **blanks),
+            timeline=settled.timeline(ordered=False),
+            advice=tr("Give every item's prepare a thread of its own: `asyncio.to_thread(prepare, item)` uses the "
+                      "loop's own pool, which has enough threads for these; a ThreadPoolExecutor of your own needs "
+                      "`max_workers` of at least `len(items)`."),
+        )
     if late and (prepares.max_in_flight <= 1 or elapsed >= (ideal + one_by_one) / 2):  # as in run_all_blocking
         fail(
             tr("`process_all` handled the items one after another: it took {took}; all at once takes about {ideal}.",

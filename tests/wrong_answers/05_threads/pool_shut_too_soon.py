@@ -1,4 +1,4 @@
-"""Runs the functions in a ThreadPoolExecutor `with` block, whose shutdown waits for threads on the loop."""
+"""Leaves the ThreadPoolExecutor's `with` block before awaiting: its shutdown waits on the loop for the work."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
@@ -7,13 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 async def run_blocking(func):
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor() as pool:
-        return await loop.run_in_executor(pool, func)
+        future = loop.run_in_executor(pool, func)
+    return await future
 
 
 async def run_all_blocking(funcs):
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor() as pool:
-        return await asyncio.gather(*(loop.run_in_executor(pool, func) for func in funcs))
+        futures = [loop.run_in_executor(pool, func) for func in funcs]
+    return await asyncio.gather(*futures)
 
 
 async def process_all(items, prepare, upload):
