@@ -171,18 +171,21 @@ class Learner:
         """
         __tracebackhide__ = True
         fn = self.function(name, is_async=None)
-        if not inspect.isasyncgenfunction(fn):
-            if inspect.iscoroutinefunction(fn):
-                value = await self.call(name, *args, budget=budget)
-                fail(
-                    tr("`{name}` must be an async generator, but it returned {kind} {value}.",
-                       name=name, kind=type(value).__name__, value=f"{value!r:.60}"),
-                    observed=tr("an `async def` without `yield` is a coroutine: it runs to its end and returns once."),
-                    expected=tr("items handed over one at a time with `yield`, each as soon as it is ready."),
-                    advice=tr("Put `yield item` inside the loop, where you would append to a list, and drop the return."),
-                )
+        if inspect.iscoroutinefunction(fn):
+            value = await self.call(name, *args, budget=budget)
+            fail(
+                tr("`{name}` must be an async generator, but it returned {kind} {value}.",
+                   name=name, kind=type(value).__name__, value=_shown(value)),
+                observed=tr("an `async def` without `yield` is a coroutine: it runs to its end and returns once."),
+                expected=tr("items handed over one at a time with `yield`, each as soon as it is ready."),
+                advice=tr("Put `yield item` inside the loop, where you would append to a list, and drop the return."),
+            )
+        # An async generator, or any function that returns an async iterator (a class with
+        # __aiter__ and __anext__): `async for` reads both alike.
+        iterable = fn(*args) if inspect.isasyncgenfunction(fn) else self.call_sync(name, *args, is_async=None)
+        if not hasattr(type(iterable), "__aiter__"):
             fail(tr("`{name}` must be an async generator: `async def {name}(...)` with `yield` inside.", name=name))
-        stream = Stream(fn(*args))
+        stream = Stream(iterable)
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(budget):
@@ -212,9 +215,9 @@ class Learner:
                 advice=tr("Check every `while` loop has a way out, and every await has something that completes it."),
             )
 
-    def call_sync(self, name: str, *args: Any) -> Any:
+    def call_sync(self, name: str, *args: Any, is_async: bool | None = False) -> Any:
         __tracebackhide__ = True
-        fn = self.function(name, is_async=False)
+        fn = self.function(name, is_async=is_async)
         try:
             value = fn(*args)
         except Exception as error:  # noqa: BLE001
@@ -289,6 +292,15 @@ def _resolve(dotted: str) -> object:
     for attribute in attributes:
         value = getattr(value, attribute, None)
     return value
+
+
+def _shown(value: object, width: int = 60) -> str:
+    """A value's repr for a message, whole, or cut at a word with an ellipsis and its closing bracket kept."""
+    text = repr(value)
+    if len(text) <= width:
+        return text
+    cut = text[: width - 4].rsplit(" ", 1)[0] if " " in text[: width - 4] else text[: width - 4]
+    return f"{cut} …{text[-1] if text[-1] in ')]}>' else ''}"
 
 
 def describe_syntax_error(error: SyntaxError, shown: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from graders.plugin import SEED
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG_ANSWERS = ROOT / "tests" / "wrong_answers"
+CORRECT_ANSWERS = ROOT / "tests" / "correct_answers"
 
 # Students' hand-ins, some with a conftest of their own: data for `aiolings grade`, never tests.
 collect_ignore = ["submissions"]
@@ -55,6 +57,11 @@ def wrong_answers(topic: course.Topic) -> list[WrongAnswer]:
     ]
 
 
+def correct_answers(topic: course.Topic) -> list[Path]:
+    """Correct answers in idioms other than the reference's (tests/correct_answers/NN_topic/*.py): each must pass every grader."""
+    return sorted((CORRECT_ANSWERS / topic.dir).glob("*.py"))
+
+
 class Graded:
     """Each topic's graders run once on the stub and the solution, and each wrong answer meets the
     graders it must fail (the only results its proof reads).
@@ -64,17 +71,26 @@ class Graded:
     twice: its results are read from those items' reports (Graded is a plugin for that).
     """
 
-    TARGETS_PER_RUN = 30  # a forked process costs about 0.2 s of CPU to start; the session keeps both cores busy anyway
+    GRADERS_PER_RUN = 60  # a forked process costs about 0.2 s of CPU to start; the session keeps both cores busy anyway
+    REAL_TIME_GRADERS_PER_RUN = 24  # topics whose jobs sleep in real threads: more runs side by side, sleeping costs no CPU
 
     def __init__(self, seed: int, topics: list[course.Topic], graded_here: set[str]) -> None:
         self.seed = seed
         self.runs: dict[str, list[Run]] = {}
         for topic in topics:
-            whole = [topic.stub(), *([] if topic.dir in graded_here else [topic.solution(ROOT)])]
+            whole = [topic.stub(), *([] if topic.dir in graded_here else [topic.solution(ROOT)]), *correct_answers(topic)]
             cases = [f"{w.path.relative_to(ROOT)}::{grader}" for w in wrong_answers(topic) for grader in w.expect]
-            names = [*(str(t.relative_to(ROOT)) for t in whole), *cases]
-            count = -(-len(names) // self.TARGETS_PER_RUN)  # as few runs as will do, sharing the targets evenly
-            self.runs[topic.dir] = [Run(names[i::count], cwd=ROOT, seed=seed) for i in range(count)]
+            graders = sandbox.graders_of(topic)
+            weighed = [*((str(t.relative_to(ROOT)), graders) for t in whole), *((c, 1) for c in cases)]
+            per_run = self.GRADERS_PER_RUN if _on_loop_time(topic) else self.REAL_TIME_GRADERS_PER_RUN
+            count = -(-sum(w for _, w in weighed) // per_run)  # as few runs as will do, sharing the graders evenly
+            shares: list[list[str]] = [[] for _ in range(count)]
+            loads = [0] * count
+            for name, weight in sorted(weighed, key=lambda n: -n[1]):
+                lightest = loads.index(min(loads))
+                shares[lightest].append(name)
+                loads[lightest] += weight
+            self.runs[topic.dir] = [Run(share, cwd=ROOT, seed=seed) for share in shares]
         self.graded_here = graded_here
         self.here: list[Result] = []
         self.done: dict[str, list[Result]] = {}
@@ -92,6 +108,12 @@ class Graded:
             self.done[topic.dir] = [r for run in self.runs[topic.dir] for r in run.results()]
         name = str(target.relative_to(ROOT))
         return {r.grader: r for r in [*self.done[topic.dir], *self.here] if r.target == name}
+
+
+def _on_loop_time(topic: course.Topic) -> bool:
+    """Whether the topic's graders all run on virtual loop time (their module is marked looptime)."""
+    marks = getattr(importlib.import_module(topic.graders), "pytestmark", [])
+    return any(mark.name == "looptime" for mark in (marks if isinstance(marks, list) else [marks]))
 
 
 def _graded_here(items: list[pytest.Item]) -> set[str]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graders import course
 from graders.grading import Result
 
-from .conftest import ROOT, Graded, WrongAnswer, wrong_answers
+from .conftest import ROOT, Graded, WrongAnswer, correct_answers, wrong_answers
 
 TOPICS = course.load().topics
 CASES = [w for t in TOPICS for w in wrong_answers(t)]
+CORRECT = [(t, path) for t in TOPICS for path in correct_answers(t)]
 
 
 def describe(results: dict[str, Result]) -> str:
@@ -23,6 +26,20 @@ def test_solution_passes_every_grader(graded: Graded, topic: course.Topic) -> No
     assert len(results) >= 3, f"{topic.dir} has too few graders: {sorted(results)}"
     failing = {n: r for n, r in results.items() if r.outcome != "passed"}
     assert not failing, f"seed {graded.seed}:\n{describe(failing)}"
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.dir)
+def test_every_topic_has_correct_answers_in_other_idioms(topic: course.Topic) -> None:
+    assert len(correct_answers(topic)) >= 5, f"{topic.dir} needs at least five correct answers in tests/correct_answers"
+
+
+@pytest.mark.parametrize(("topic", "path"), CORRECT, ids=lambda v: v.dir if isinstance(v, course.Topic) else v.stem)
+def test_correct_answer_passes_every_grader(graded: Graded, topic: course.Topic, path: Path) -> None:
+    solution = graded.results(topic, topic.solution(ROOT))
+    results = graded.results(topic, path)
+    assert results.keys() == solution.keys(), f"{path.name} was not graded by every grader: {sorted(results)}"
+    failing = {n: r for n, r in results.items() if r.outcome != "passed"}
+    assert not failing, f"seed {graded.seed}, {path.name}:\n{describe(failing)}"
 
 
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.dir)
