@@ -186,10 +186,16 @@ class ThreadWatch:
     def active(self) -> Iterator[ThreadWatch]:
         original = threading.Thread.start
         watch = self
+        # Threads started by the thread that runs the grader, or by threads it started: other
+        # threads of the process (a test runner's own) are none of the learner's doing.
+        family = {threading.get_ident()}
 
         def start(thread: threading.Thread) -> None:
+            if threading.get_ident() not in family:
+                return original(thread)
             watch.started.append(thread.name)
             original(thread)
+            family.add(thread.ident)  # type: ignore[arg-type]
 
         threading.Thread.start = start  # type: ignore[method-assign]
         try:

@@ -16,7 +16,7 @@ from graders.probes import Span, loop_clock
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
-INTERVALS = [0.5, 1.0, 1.5, 2.0]
+INTERVALS = [0.5, 0.75, 1.25, 1.5, 2.5]  # never whole seconds: an interval rounded to an int shows on every seed
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
 CLOSE_BUDGET = 60.0  # seconds of loop time for the learner's cleanup when the generator is closed
 FINISH_OFF = 1000  # items read from a generator that ignored its closing, to run it to its end
@@ -161,7 +161,8 @@ class Source:
     """The `source` read_lines receives: `await readline()` takes `delay` seconds; `await close()` counts."""
 
     def __init__(self, lines: Sequence[str], delay: float) -> None:
-        self.lines = [f"{line}\n" for line in lines]
+        # As in a file: every line ends with a newline but the last, which may not.
+        self.lines = [f"{line}\n" for line in lines[:-1]] + [lines[-1]]
         self.delay = delay
         self.reads: list[tuple[float, float]] = []  # (asked, returned) on the loop clock, one per readline()
         self.closes = 0
@@ -180,7 +181,10 @@ class Source:
 
 
 def make_source(rng: random.Random) -> tuple[Source, list[str]]:
+    """Lines as a file has them, on every seed: a blank one among them ("\n", not the end), and a
+    last one without a newline."""
     lines = rng.sample(WORDS, rng.randint(4, 7))
+    lines.insert(rng.randint(1, len(lines) - 1), "")
     return Source(lines, rng.choice(INTERVALS)), lines
 
 
@@ -211,14 +215,24 @@ def closed_once(source: Source, when: str) -> None:
 async def test_read_lines_yields_every_line(learner: Learner, rng: random.Random) -> None:
     source, lines = make_source(rng)
     stream = await learner.stream("read_lines", source)
-    if stream.items != lines:
-        newline = any(isinstance(i, str) and i.endswith("\n") for i in stream.items)
-        fail(
-            tr("`read_lines` yielded the wrong lines."),
-            observed=f"{stream.items!r:.200}",
-            expected=repr(lines),
-            advice=tr("Strip the trailing newline: `yield line.rstrip(\"\\n\")`.") if newline else None,
-        )
+    if stream.items == lines:
+        return
+    items = stream.items
+    blank = lines.index("")
+    if any(isinstance(i, str) and i.endswith("\n") for i in items):
+        advice = tr("Strip the trailing newline: `yield line.rstrip(\"\\n\")`.")
+    elif items == lines[:blank]:
+        advice = tr("Line {i} is blank: readline() returns \"\\n\" for it, and \"\" only at the end. Stop on "
+                    "`if not line:` alone; a blank line after `strip()` is still a line.", i=blank)
+    elif items[:-1] == lines[:-1] and items[-1:] == [lines[-1][:-1]]:
+        advice = tr("The last line has no newline at its end, so `line[:-1]` cut off its last letter. "
+                    "`line.rstrip(\"\\n\")` removes a newline only where there is one.")
+    elif items == lines[:-1]:
+        advice = tr("The last line has no newline at its end, and it was dropped. Every non-empty string from "
+                    "readline() is a line; only \"\" means the end.")
+    else:
+        advice = None
+    fail(tr("`read_lines` yielded the wrong lines."), observed=repr(items), expected=repr(lines), advice=advice)
 
 
 async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: random.Random) -> None:
