@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
-from .feedback import fail, plural, seconds
+from .feedback import fail, plural, seconds, shown
 from .i18n import tr
 from .learner import Learner, Outcome
 from .probes import Recorder, loop_clock
@@ -17,11 +19,22 @@ TOLERANCE = 0.01  # seconds of loop time; virtual time is exact up to float roun
 def returned(name: str, value: Any, kind: type, what: str) -> None:
     """The learner returned something of type `kind` (described as `what`)."""
     __tracebackhide__ = True
-    if isinstance(value, kind):
+    if isinstance(value, kind) and not any(map(inspect.iscoroutine, value if isinstance(value, list) else [])):
         return
+    if isinstance(value, asyncio.Future):
+        fail(tr("`{name}` returned a Future instead of {what}.", name=name, what=what),
+             observed=tr("{value}: a promise of the results; nothing waited for it.", value=shown(value)),
+             advice=tr("Put `await` in front of it: `return await asyncio.gather(...)`."))
+    if isinstance(value, list):
+        for item in value:
+            if inspect.iscoroutine(item):
+                item.close()  # it will never run: closing it avoids a "never awaited" warning on top
+        fail(tr("`{name}` returned coroutine objects instead of the jobs' results.", name=name),
+             observed=tr("calling `job()` only creates a coroutine object; none of them ran."),
+             advice=tr("Run them and wait for their results: `await asyncio.gather(*(job() for job in jobs))`."))
     if value is None:
         fail(tr("`{name}` returned None instead of {what}.", name=name, what=what), advice=tr("Did you forget the `return` statement?"))
-    fail(tr("`{name}` returned {kind} {value} instead of {what}.", name=name, kind=type(value).__name__, value=f"{value!r:.80}", what=what))
+    fail(tr("`{name}` returned {kind} {value} instead of {what}.", name=name, kind=type(value).__name__, value=shown(value), what=what))
 
 
 def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorder: Recorder) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import re
 import textwrap
 import unicodedata
@@ -93,6 +95,42 @@ def fail(summary: str, **parts: str | None) -> NoReturn:
     """Fail the current grader with a message for humans (see GraderFailure for the parts)."""
     __tracebackhide__ = True
     raise GraderFailure(summary, **parts)
+
+
+def shown(value: object, width: int = 80) -> str:
+    """A value as a learner should see it in a message: whole, never cut mid-word.
+
+    Tasks, futures and coroutines appear as what they are, without the code locations their
+    reprs carry; a long list or tuple shows its first items and "…" before its closing bracket.
+    """
+    text = _brief(value)
+    if len(text) <= width:
+        return text
+    if isinstance(value, (list, tuple)) and value:
+        opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+        items: list[str] = []
+        for item in value:
+            brief = _brief(item)
+            if len(opening) + len(", ".join([*items, brief])) + len(", …" + closing) > width:
+                break
+            items.append(brief)
+        return opening + ", ".join([*items, "…"]) + closing
+    cut = text[: width - 2].rsplit(" ", 1)[0]
+    return f"{cut} …"
+
+
+def _brief(value: object) -> str:
+    if isinstance(value, asyncio.Task):
+        return f"<Task {'cancelled' if value.cancelled() else 'finished' if value.done() else 'pending'}>"
+    if isinstance(value, asyncio.Future):
+        return f"<Future {'finished' if value.done() else 'pending'}>"
+    if inspect.iscoroutine(value):
+        return "<coroutine object>"  # its name would be the grader's probe, not the learner's code
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_brief, value)) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(map(_brief, value)) + ("," if len(value) == 1 else "") + ")"
+    return repr(value)
 
 
 def seconds(value: float) -> str:

@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from .blocking import BlockingCall, LoopGuard
-from .feedback import TookTooLong, fail
+from .feedback import TookTooLong, fail, shown
 from .i18n import sentences, tr
 from .probes import ThreadWatch
 
@@ -175,7 +175,7 @@ class Learner:
             value = await self.call(name, *args, budget=budget)
             fail(
                 tr("`{name}` must be an async generator, but it returned {kind} {value}.",
-                   name=name, kind=type(value).__name__, value=_shown(value)),
+                   name=name, kind=type(value).__name__, value=shown(value)),
                 observed=tr("an `async def` without `yield` is a coroutine: it runs to its end and returns once."),
                 expected=tr("items handed over one at a time with `yield`, each as soon as it is ready."),
                 advice=tr("Put `yield item` inside the loop, where you would append to a list, and drop the return."),
@@ -292,15 +292,6 @@ def _resolve(dotted: str) -> object:
     for attribute in attributes:
         value = getattr(value, attribute, None)
     return value
-
-
-def _shown(value: object, width: int = 60) -> str:
-    """A value's repr for a message, whole, or cut at a word with an ellipsis and its closing bracket kept."""
-    text = repr(value)
-    if len(text) <= width:
-        return text
-    cut = text[: width - 4].rsplit(" ", 1)[0] if " " in text[: width - 4] else text[: width - 4]
-    return f"{cut} …{text[-1] if text[-1] in ')]}>' else ''}"
 
 
 def describe_syntax_error(error: SyntaxError, shown: str) -> str:

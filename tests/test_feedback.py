@@ -27,3 +27,24 @@ def test_chinese_lines_fit_the_width_and_lose_nothing() -> None:
 def test_english_is_wrapped_as_textwrap_does() -> None:
     english = "Start every job before you wait for any of them: `await asyncio.gather(*jobs)`. " * 3
     assert _fill(english, width=60, indent="  ") == textwrap.fill(english, width=60, initial_indent="  ", subsequent_indent="  ")
+
+
+def test_values_are_shown_whole_or_cut_between_items() -> None:
+    import asyncio
+
+    from graders.feedback import shown
+
+    assert shown([1, 2, 3]) == "[1, 2, 3]"
+    long = shown(list(range(100, 200)), 30)
+    assert long.startswith("[100, 101,") and long.endswith(", …]") and len(long) <= 30
+
+    async def job() -> None:
+        pass
+
+    coroutine = job()
+    assert shown([coroutine]) == "[<coroutine object>]"  # not the probe's name, which means nothing to a learner
+    coroutine.close()
+    loop = asyncio.new_event_loop()
+    assert shown(loop.create_future()) == "<Future pending>"
+    loop.close()
+    assert shown("word " * 30, 20) == "'word word word …"  # cut between words, marked

@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator, Sequence
 import pytest
 
 from graders import checks, timeline
-from graders.feedback import fail, plural, seconds
+from graders.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
 from graders.learner import Learner, Stream
 from graders.probes import Span, loop_clock
@@ -121,7 +121,7 @@ async def test_ticker_yields_the_numbers(learner: Learner, rng: random.Random) -
     n, interval = rng.randint(3, 8), rng.choice(INTERVALS)
     stream = await learner.stream("ticker", n, interval)
     if stream.items != list(range(n)):
-        fail(tr("`ticker({n}, {interval})` yielded {items}.", n=n, interval=f"{interval:g}", items=f"{stream.items!r:.80}"),
+        fail(tr("`ticker({n}, {interval})` yielded {items}.", n=n, interval=f"{interval:g}", items=shown(stream.items)),
              expected=repr(list(range(n))))
 
 
@@ -303,7 +303,7 @@ async def test_transform_yields_func_of_each_item(learner: Learner, rng: random.
     if stream.items != expected:
         fail(
             tr("`transform(source, {func})` yielded the wrong items.", func=func.__name__),
-            observed=f"{stream.items!r:.200}",
+            observed=shown(stream.items, 200),
             expected=tr("{expected}: {func}(item) for each item, in order.", expected=repr(expected), func=func.__name__),
         )
 

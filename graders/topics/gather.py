@@ -7,7 +7,7 @@ import random
 import pytest
 
 from graders import checks
-from graders.feedback import fail, seconds
+from graders.feedback import fail, seconds, shown
 from graders.i18n import tr
 from graders.learner import Learner
 from graders.probes import AsyncJob, JobFailed, Recorder, loop_clock
@@ -67,7 +67,7 @@ async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random
         fail(
             tr("`gather_all` hid a failing job's exception."),
             observed=tr("job {broken} raised JobFailed, but gather_all returned {value}.",
-                        broken=broken, value=f"{outcome.value!r:.80}"),
+                        broken=broken, value=shown(outcome.value)),
             expected=tr("gather_all raises the job's exception, so its caller learns that something went wrong."),
             advice=tr("Let exceptions travel: no try/except around the gather, and no return_exceptions=True here."),
         )
@@ -93,7 +93,7 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
     for i, (entry, expected) in enumerate(zip(got, results)):
         if i in broken and not isinstance(entry, JobFailed):
             fail(
-                tr("`gather_settled` put {entry} where job {i}'s exception should be.", entry=f"{entry!r:.60}", i=i),
+                tr("`gather_settled` put {entry} where job {i}'s exception should be.", entry=shown(entry), i=i),
                 expected=tr("job {i} failed, so entry {i} should be the JobFailed exception it raised (the object "
                             "itself).", i=i),
             )

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from graders import checks
-from graders.feedback import fail, plural, seconds
+from graders.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
 from graders.learner import Learner
 from graders.probes import AsyncJob, Recorder, loop_clock
@@ -35,7 +35,7 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
     if waited > checks.TOLERANCE:
         fail(
             tr("`start_in_background` waited {waited} for the job instead of returning at once.", waited=seconds(waited)),
-            observed=tr("it returned {value} after the job had finished.", value=f"{got!r:.60}"),
+            observed=tr("it returned {value} after the job had finished.", value=shown(got)),
             expected=tr("a Task returned immediately, while the job runs in the background."),
             advice=tr("`return asyncio.create_task(job())`: no await on the job."),
         )

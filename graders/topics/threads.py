@@ -20,7 +20,7 @@ import pytest
 
 from graders import checks
 from graders.blocking import BlockingCall, blocking_work
-from graders.feedback import GraderFailure, fail, plural, seconds
+from graders.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.heartbeat import Heartbeat
 from graders.i18n import sentences, tr
 from graders.learner import Learner
@@ -181,7 +181,7 @@ def returned_result(name: str, got: Any, expected: Any) -> None:
     if isinstance(got, (asyncio.Future, futures.Future)):
         fail(
             tr("`{name}` returned a Future instead of the function's result.", name=name),
-            observed=tr("{got}: a promise of the result, not the result itself.", got=f"{got!r:.80}"),
+            observed=tr("{got}: a promise of the result, not the result itself.", got=shown(got)),
             advice=tr("Put `await` in front of the call that gives you the Future (`await loop.run_in_executor(...)`), "
                       "or use `await asyncio.to_thread(func)`."),
         )
@@ -189,7 +189,7 @@ def returned_result(name: str, got: Any, expected: Any) -> None:
         fail(tr("`{name}` returned None instead of the function's result {expected}.", name=name, expected=repr(expected)),
              advice=tr("Did you forget the `return` statement?"))
     fail(tr("`{name}` returned {got} instead of the function's result {expected}.",
-            name=name, got=f"{got!r:.80}", expected=repr(expected)))
+            name=name, got=shown(got), expected=repr(expected)))
 
 
 def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from graders import checks
-from graders.feedback import fail, plural, seconds
+from graders.feedback import fail, plural, seconds, shown
 from graders.i18n import sentences, tr
 from graders.learner import Learner, Outcome
 from graders.probes import AsyncJob, Recorder, Span, loop_clock
@@ -77,7 +77,7 @@ def ran_the_work(name: str, recorder: Recorder, value: Any, what: str, advice: s
     elif unawaited:
         observed = tr("it called {calls} but never awaited the coroutines, so nothing ran.", calls=", ".join(unawaited))
     else:
-        observed = tr("it returned {value} without calling the {what}.", value=f"{value!r:.60}", what=tr(what))
+        observed = tr("it returned {value} without calling the {what}.", value=shown(value), what=tr(what))
     fail(
         tr("`{name}` never ran the {what}.", name=name, what=tr(what)),
         observed=observed,
@@ -182,7 +182,7 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
     cancelled_at_deadline("with_deadline", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     if outcome.value != job.result:
         fail(
-            tr("`with_deadline` returned {value} for a job that finished in time.", value=f"{outcome.value!r:.60}"),
+            tr("`with_deadline` returned {value} for a job that finished in time.", value=shown(outcome.value)),
             observed=tr("the job needed {needed}, the timeout was {timeout}.",
                         needed=seconds(seconds_needed), timeout=seconds(timeout)),
             expected=tr("{result}, the job's own result.", result=repr(job.result)),
@@ -238,7 +238,7 @@ async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learn
         )
     if outcome.value != fallback:
         fail(
-            tr("`with_deadline` returned {value} for a job that missed the deadline.", value=f"{outcome.value!r:.60}"),
+            tr("`with_deadline` returned {value} for a job that missed the deadline.", value=shown(outcome.value)),
             expected=tr("{fallback}, the fallback it was given.", fallback=repr(fallback)),
             timeline=timeline,
         )
@@ -438,7 +438,7 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     got = await learner.call("steps_within", steps, all_in_time)
     if got != [s.result for s in steps]:
         fail(
-            tr("`steps_within` returned {got} when every step had time to finish.", got=f"{got!r:.80}"),
+            tr("`steps_within` returned {got} when every step had time to finish.", got=shown(got)),
             expected=tr("{results}: every step's result, in order.", results=repr([s.result for s in steps])),
         )
 
@@ -536,7 +536,7 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
     cleanup = CleanUp(recorder)
     got = await learner.call("run_and_clean_up", job, cleanup)
     if got != job.result:
-        fail(tr("`run_and_clean_up` returned {got}.", got=f"{got!r:.60}"),
+        fail(tr("`run_and_clean_up` returned {got}.", got=shown(got)),
              expected=tr("{result}, the job's result.", result=repr(job.result)))
     cleaned_once(cleanup, tr("when the job finished normally"), tr(FINALLY_ADVICE))
     if cleanup.calls != ["done"]:
@@ -597,7 +597,7 @@ async def test_run_and_clean_up_lets_the_cancellation_through(learner: Learner, 
         fail(
             tr("`run_and_clean_up` swallowed the cancellation."),
             observed=tr("it was cancelled at {at}, halfway through its job, and returned {value} as if nothing happened.",
-                        at=seconds(at), value=f"{task.result()!r:.40}") if error is None
+                        at=seconds(at), value=shown(task.result())) if error is None
             else tr("it was cancelled at {at}, halfway through its job, and raised {kind} as if nothing happened.",
                     at=seconds(at), kind=type(error).__name__),
             expected=tr("the coroutine ending cancelled (CancelledError travels on to the caller). A timeout around "
