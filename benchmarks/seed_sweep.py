@@ -61,7 +61,8 @@ def check(topic: course.Topic, seed: int) -> list[str]:
                 problems.append(f"seed {seed} {case.path.relative_to(ROOT)}: {grader} "
                                 f"{result.outcome if result else 'not run'}")
                 continue
-            message = " ".join(result.message.split())
+            told = got[result.same_cause_as].message if result.same_cause_as in got else ""  # one message per cause
+            message = " ".join(f"{result.message} {told}".split())
             problems += [f"seed {seed} {case.path.relative_to(ROOT)}: {grader} does not say {f!r}\n{result.message}"
                          for f in fragments if f not in message]
     return problems

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, course, exports, grade
+from .feedback import fill
 from .grading import Result
 from .i18n import LANGUAGES, language, tr
 from .progress import DONE, FAILING, MISSING, NOT_STARTED, Check, Progress, Status
@@ -184,9 +185,15 @@ def report(result: Check) -> None:
         mark, colour = MARKS[DONE if r.outcome == "passed" else FAILING]
         console.print(f"  [{colour}]{mark}[/] {grader_title(r, names)}", markup=True)
     failures = [r for r in result.results if r.outcome != "passed"]
-    messages, footer = split_footer([r.message for r in failures])
-    for r, message in zip(failures, messages):
+    # One message per cause: a failure whose cause another grader told in full is listed under that one.
+    told = [r for r in failures if not r.same_cause_as]
+    messages, footer = split_footer([r.message for r in told])
+    for r, message in zip(told, messages):
+        same = [grader_title(o, names) for o in failures if o.same_cause_as == r.grader]
         console.print(f"\n[bold red]✗ {grader_title(r, names)}[/]")
+        if same:
+            console.print(fill(tr("(also the cause of: {graders})", graders="; ".join(same)), width=88, indent="  "),
+                          markup=False)
         console.print(message, markup=False)
     if footer:
         console.print("\n" + footer, markup=False)

@@ -24,8 +24,12 @@ class GraderFailure(AssertionError):
         timeline: str | None = None,
         advice: str | None = None,
         details: str | None = None,
+        cause: str | None = None,
     ) -> None:
         super().__init__(summary)
+        # Failures of one file with the same cause (it cannot load, a function is still a TODO,
+        # raises the same error) are told in full once, then only named (see plugin.py).
+        self.cause = cause
         self.summary = summary
         self.observed = observed
         self.expected = expected
@@ -64,7 +68,7 @@ class TookTooLong(BaseException):
 def _field(title: str, text: str | None) -> list[str]:
     if not text:
         return []
-    return [f"  {title}", _fill(text, width=88, indent="    ")]
+    return [f"  {title}", fill(text, width=88, indent="    ")]
 
 
 WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK characters and punctuation: two columns each
@@ -72,7 +76,7 @@ CLOSING = "，。：；、！？）」》"  # never at the start of a line
 UNITS = re.compile(rf"\s+|[{WIDE}][{CLOSING}]*|[^\s{WIDE}]+[{CLOSING}]*")
 
 
-def _fill(text: str, *, width: int, indent: str) -> str:
+def fill(text: str, *, width: int, indent: str) -> str:
     """textwrap.fill, but for Chinese by display width, breaking between characters: textwrap
     counts a Chinese character as one column and breaks only at spaces, which Chinese has few of."""
     if not re.search(f"[{WIDE}]", text):
@@ -92,9 +96,11 @@ def _fill(text: str, *, width: int, indent: str) -> str:
 
 
 def fail(summary: str, **parts: str | None) -> NoReturn:
-    """Fail the current grader with a message for humans (see GraderFailure for the parts)."""
+    """Fail the current grader with a message for humans (see GraderFailure for the parts and the cause)."""
     __tracebackhide__ = True
     raise GraderFailure(summary, **parts)
+
+
 
 
 def shown(value: object, width: int = 80) -> str:

@@ -19,6 +19,7 @@ class Result:
     grader: str  # the grader test's name
     outcome: str  # "passed", "failed" or "error"
     message: str
+    same_cause_as: str = ""  # the grader of the same file whose message told this failure's cause in full
 
 
 class Run:
@@ -72,4 +73,4 @@ def _scratch(suffix: str) -> Path:
 
 def _result(entry: dict[str, str]) -> Result:
     target, _, grader = entry["nodeid"].partition("::")
-    return Result(target, grader, entry["outcome"], entry["message"])
+    return Result(target, grader, entry["outcome"], entry["message"], entry.get("same_cause_as", ""))

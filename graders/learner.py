@@ -115,27 +115,32 @@ class Learner:
             pass
         __tracebackhide__ = True
         if self.load_error:
-            fail(tr("Your file could not be loaded, so `{name}` could not be checked.", name=name), details=self.load_error)
+            fail(tr("Your file could not be loaded, so none of its functions could be checked."), details=self.load_error,
+                 cause="load")
         assert self.module is not None
         fn = getattr(self.module, name, None)
         if fn is None:
             fail(
                 tr("function `{name}` is not defined in {file}.", name=name, file=self.shown),
                 advice=tr("Keep the name `{name}` from the exercise (did you rename or delete it?).", name=name),
+                cause=f"missing {name}",
             )
         if not callable(fn):
-            fail(tr("`{name}` in {file} should be a function, but it is {kind}.", name=name, file=self.shown, kind=type(fn).__name__))
+            fail(tr("`{name}` in {file} should be a function, but it is {kind}.", name=name, file=self.shown, kind=type(fn).__name__),
+                 cause=f"kind {name}")
         if is_async is True and not inspect.iscoroutinefunction(fn):
             fail(
                 tr("`{name}` must be a coroutine function, defined with `async def`.", name=name),
                 observed=tr("`{name}` is a plain function (`def {name}(...)`), so it cannot use `await`.", name=name),
                 advice=tr("Write `async def {name}(...)`, as in the exercise.", name=name),
+                cause=f"kind {name}",
             )
         if is_async is False and inspect.iscoroutinefunction(fn):
             fail(
                 tr("`{name}` must be a plain function (`def`), not `async def`.", name=name),
                 observed=tr("calling `{name}(...)` only creates a coroutine object; nothing runs.", name=name),
                 advice=tr("Keep `def`, as in the exercise: this function is where ordinary code starts the event loop."),
+                cause=f"kind {name}",
             )
         return fn
 
@@ -237,17 +242,20 @@ class Learner:
                 tr("`{name}` returned a coroutine object instead of a result.", name=name),
                 observed=tr("a coroutine object: calling an `async def` function creates one, but nothing runs until it is awaited."),
                 advice=tr("Put `await` in front of the call whose result you return."),
+                cause=f"coroutine {name}",
             )
         error = outcome.error
         if isinstance(error, NotImplementedError) and self._raised_by_learner(error):
             fail(
                 tr("`{name}` is not written yet: it still raises NotImplementedError.", name=name),
                 advice=tr("Replace the TODO in `{name}` in {file} with your code.", name=name, file=self.shown),
+                cause=f"todo {name}",
             )
         if isinstance(error, TypeError) and not self._raised_by_learner(error):
             fail(
                 tr("The grader could not call `{name}`: {error}.", name=name, error=error),
                 advice=tr("Keep the parameters of `{name}` as the exercise gives them.", name=name),
+                cause=f"signature {name}",
             )
         return outcome
 
@@ -261,11 +269,13 @@ class Learner:
                 observed=blocking_summary(calls),
                 expected=tr("no blocking calls on the event loop's thread: while one runs, no other task can make any progress."),
                 advice=blocking_advice(calls),
+                cause=f"blocked {name} {calls[0].describe()}",
             )
 
     def fail_raised(self, name: str, error: BaseException) -> None:
         __tracebackhide__ = True
-        fail(tr("`{name}` raised {kind}: {error}", name=name, kind=type(error).__name__, error=error), details=self.format_error(error))
+        fail(tr("`{name}` raised {kind}: {error}", name=name, kind=type(error).__name__, error=error), details=self.format_error(error),
+             cause=f"raised {name} {self.format_error(error)}")
 
     def _raised_by_learner(self, error: BaseException) -> bool:
         return any(Path(f.filename) == self.path for f in traceback.extract_tb(error.__traceback__))

@@ -27,13 +27,14 @@ from . import course
 from .audit import Audit
 from .blocking import LoopGuard
 from .feedback import GraderFailure, TookTooLong
-from .i18n import language, tr
+from .i18n import language, sentences, tr
 from .learner import Learner
 from .probes import ThreadWatch
 
 SEED = pytest.StashKey[int]()
 PREVIOUS_ALARM = pytest.StashKey[Any]()
 TIMED_OUT = pytest.StashKey[TookTooLong]()
+TOLD = pytest.StashKey[dict[tuple[Path, str], str]]()  # each cause of failure in a file: the grader that told it
 GRADER_TIMEOUT = 10.0  # seconds of real time per grader test, unless a marker says otherwise
 
 
@@ -212,13 +213,28 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
             if TIMED_OUT not in item.stash:
                 raise
             error = item.stash[TIMED_OUT]  # the time limit stopped the loop, whatever came out (see `alarm`)
-        verdict = f"{error.render()}\n\n{_footer(item, target)}"
+        told = _told_before(item, target, error)
+        if told is None:
+            verdict = f"{error.render()}\n\n{_footer(item, target)}"
+        else:
+            item.user_properties.append(("same_cause_as", told))
+            verdict = sentences(error.summary, tr("(The same cause as `{grader}`, told in full above.)", grader=told))
     finally:
         # Now, while the test's loop still exists and before its teardown waits on every task in it.
         learner = getattr(item, "funcargs", {}).get("learner")
         if isinstance(learner, Learner):
             learner.stop_stragglers()
     raise Verdict(verdict, pytrace=False)  # outside the except block, so no exception chain is shown
+
+
+def _told_before(item: pytest.Item, target: TargetModule, error: GraderFailure | TookTooLong) -> str | None:
+    """The earlier grader of the same file that failed for the same cause, if any: its message told
+    the learner everything, so this one only names it (one message per cause, not per grader)."""
+    cause = getattr(error, "cause", None)
+    if cause is None:
+        return None
+    first = item.session.stash.setdefault(TOLD, {}).setdefault((target.path, cause), item.name)
+    return None if first == item.name else first
 
 
 class Verdict(pytest.fail.Exception):  # type: ignore[misc, name-defined]
@@ -262,6 +278,7 @@ class ReportWriter:
         if report.failed:
             entry["outcome"] = "failed" if report.when == "call" else "error"
             entry["message"] = str(report.longrepr)
+            entry["same_cause_as"] = dict(report.user_properties).get("same_cause_as", "")
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

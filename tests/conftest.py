@@ -100,7 +100,8 @@ class Graded:
         if here and (report.when == "call" or report.failed):
             target, _, grader = report.nodeid.partition("::")
             outcome = "passed" if report.passed else "failed" if report.when == "call" else "error"
-            self.here.append(Result(target, grader, outcome, str(report.longrepr or "")))
+            told = dict(report.user_properties).get("same_cause_as", "")
+            self.here.append(Result(target, grader, outcome, str(report.longrepr or ""), told))
 
     def results(self, topic: course.Topic, target: Path) -> dict[str, Result]:
         """Each grader's result on `target`, by grader name."""

@@ -127,6 +127,18 @@ def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(aiolings: Aiolin
     assert failed.stdout.count("Stuck? `aiolings hint 3`") == 1  # said once, after all three failures
 
 
+def test_check_tells_each_cause_once(aiolings: Aiolings, course_copy: Path) -> None:
+    topic = course.load().find("3")
+    shutil.copyfile(ROOT / "tests" / "bad_code" / topic.dir / "syntax_error.py", topic.exercise(course_copy))
+    broken = aiolings("check", "3", cwd=course_copy)
+    assert broken.returncode == 1
+    assert broken.stdout.count("expected ':'") == 1 and broken.stdout.count("could not be loaded") == 1, broken.stdout
+    assert "also the cause of: gather_all runs jobs concurrently" in broken.stdout
+    stub = aiolings("check", "1", cwd=course_copy).stdout
+    for name in ("greet", "countdown", "run"):  # one message per unwritten function, not one per grader
+        assert stub.count(f"`{name}` is not written yet") == 1, stub
+
+
 def test_check_without_a_topic_takes_the_first_unfinished(aiolings: Aiolings, course_copy: Path) -> None:
     solve(course_copy, "1")
     done = aiolings("check", cwd=course_copy)

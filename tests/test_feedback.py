@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 
-from graders.feedback import CLOSING, _fill
+from graders.feedback import CLOSING, fill
 
 CHINESE = (
     "时间一到，`asyncio.wait_for` 会替你取消工作。`asyncio.wait(..., timeout=...)` 和 `asyncio.shield` 不会："
@@ -18,7 +18,7 @@ def columns(line: str) -> int:
 
 
 def test_chinese_lines_fit_the_width_and_lose_nothing() -> None:
-    lines = _fill(CHINESE, width=60, indent="    ").splitlines()
+    lines = fill(CHINESE, width=60, indent="    ").splitlines()
     assert len(lines) > 3 and all(columns(line) <= 60 for line in lines)
     assert not any(line.strip()[0] in CLOSING for line in lines)
     assert "".join(line.strip() for line in lines).replace(" ", "") == CHINESE.replace(" ", "")
@@ -26,7 +26,7 @@ def test_chinese_lines_fit_the_width_and_lose_nothing() -> None:
 
 def test_english_is_wrapped_as_textwrap_does() -> None:
     english = "Start every job before you wait for any of them: `await asyncio.gather(*jobs)`. " * 3
-    assert _fill(english, width=60, indent="  ") == textwrap.fill(english, width=60, initial_indent="  ", subsequent_indent="  ")
+    assert fill(english, width=60, indent="  ") == textwrap.fill(english, width=60, initial_indent="  ", subsequent_indent="  ")
 
 
 def test_values_are_shown_whole_or_cut_between_items() -> None:

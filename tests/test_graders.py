@@ -68,6 +68,7 @@ def test_wrong_answer_fails_with_its_message(graded: Graded, case: WrongAnswer) 
         assert grader in results, f"{case.path.name}: no grader named {grader}; graders: {sorted(results)}"
         result = results[grader]
         assert result.outcome == "failed", f"seed {graded.seed}: {grader} {result.outcome} on {case.name}\n{result.message}"
-        message = " ".join(result.message.split())  # line wrapping depends on the inputs
+        told = results[result.same_cause_as].message if result.same_cause_as else ""  # one message per cause
+        message = " ".join(f"{result.message} {told}".split())  # line wrapping depends on the inputs
         for fragment in fragments:
             assert fragment in message, f"seed {graded.seed}: {grader} on {case.name} should say {fragment!r}:\n{result.message}"
