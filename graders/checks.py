@@ -164,6 +164,12 @@ def kept_slots_busy(name: str, recorder: Recorder, origin: float, limit: int, *,
     )
 
 
+def tasks_started_since(before: set[asyncio.Task[Any]]) -> list[asyncio.Task[Any]]:
+    """Tasks of the running loop, other than the caller's, that were not there in `before` and are still running."""
+    current = asyncio.current_task()
+    return [t for t in asyncio.all_tasks() if t not in before and t is not current and not t.done()]
+
+
 async def timed_outcome(learner: Learner, name: str, *args: Any) -> tuple[Outcome, float]:
     """`learner.outcome(name, *args)` and how long it took on the loop's clock."""
     start = loop_clock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncGenerator, Sequence
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 INTERVALS = [0.5, 0.75, 1.25, 1.5, 2.5]  # never whole seconds: an interval rounded to an int shows on every seed
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
 CLOSE_BUDGET = 60.0  # seconds of loop time for the learner's cleanup when the generator is closed
+AFTER_CLOSE = 3  # read intervals to wait after a close, for work that outlives it to show
 FINISH_OFF = 1000  # items read from a generator that ignored its closing, to run it to its end
 
 
@@ -188,6 +190,25 @@ def make_source(rng: random.Random) -> tuple[Source, list[str]]:
     return Source(lines, rng.choice(INTERVALS)), lines
 
 
+def outlived_the_close(name: str, spawned: list[asyncio.Task[Any]], waited: float, reads_after: int = 0) -> None:
+    """No task the generator had started (`spawned`, running when it was closed) went on after the
+    close: still running `waited` seconds later, or reading from the source meanwhile."""
+    __tracebackhide__ = True
+    running = [t for t in spawned if not t.done()]
+    if not running and not (spawned and reads_after):
+        return
+    fail(
+        tr("`{name}` left a task of its own running after its consumer closed it.", name=name),
+        observed=tr("{waited} after the close, a task it had started was still running: closing a generator ends the "
+                    "generator, not the tasks it created.", waited=seconds(waited)) if running
+        else tr("a task it had started went on after the close: it called readline() {reads} more times.",
+                reads=reads_after),
+        expected=tr("nothing of the generator still running once it is closed."),
+        advice=tr("Do the reading in the generator itself, between its `yield`s; or cancel the tasks it started, "
+                  "and await them, in its `finally:` block."),
+    )
+
+
 def closed_once(source: Source, when: str) -> None:
     """The source was closed exactly once, and not read from after that."""
     __tracebackhide__ = True
@@ -256,8 +277,13 @@ async def test_read_lines_closes_the_source_once(learner: Learner, rng: random.R
 async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner, rng: random.Random) -> None:
     source, lines = make_source(rng)
     take = rng.randint(1, len(lines) - 2)
+    before = asyncio.all_tasks()
     stream = await learner.stream("read_lines", source, take=take)
+    spawned = checks.tasks_started_since(before)
     await closed_early(learner, "read_lines", stream, "line")
+    # Work that outlives the close shows only later: at its next read, or as a task still running.
+    await asyncio.sleep(AFTER_CLOSE * source.delay)
+    outlived_the_close("read_lines", spawned, AFTER_CLOSE * source.delay, source.reads_after_close)
     closed_once(source, tr("when its consumer stopped after {taken} and closed it",
                            taken=plural(take, "line"), count=take))
 
@@ -322,10 +348,14 @@ async def test_transform_streams_each_item_at_once(learner: Learner, rng: random
 
 
 async def test_transform_closes_its_source_when_closed_early(learner: Learner, rng: random.Random) -> None:
-    source, values, _, log = make_numbers(rng)
+    source, values, interval, log = make_numbers(rng)
     take = rng.randint(1, len(values) - 2)
+    before = asyncio.all_tasks()
     stream = await learner.stream("transform", source, square, take=take)
+    spawned = checks.tasks_started_since(before)
     await closed_early(learner, "transform", stream, "item")
+    await asyncio.sleep(AFTER_CLOSE * interval)
+    outlived_the_close("transform", spawned, AFTER_CLOSE * interval)
     closed = log.closed
     await source.aclose()
     if not closed:
