@@ -59,11 +59,11 @@ class Audit:
         what = self._refused(event, args)
         if what is None:
             return
+        if event in FOREIGN_EVENTS and self._called_by_trusted():
+            return  # checked first: cheap, and on 3.14 every forbiddenfruit curse is a ctypes.call_function
         frame = self._student_frame()
         if frame is None and event == "open" and self._is_report(args[0]):
             return  # the plugin writing its report
-        if event in FOREIGN_EVENTS and self._called_by_trusted():
-            return
         self.attempts.append(Attempt(frame.f_code.co_filename, frame.f_lineno, what) if frame else Attempt("", 0, what))
         raise PermissionError(f"aiolings grade does not allow this: {what}")
 

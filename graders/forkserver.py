@@ -25,7 +25,6 @@ import gc
 import importlib
 import json
 import os
-import resource
 import select
 import shutil
 import signal
@@ -149,7 +148,8 @@ _server_lock = threading.Lock()
 
 def prepare() -> None:
     """Start the server now, so that its imports overlap whatever the caller does next."""
-    _running()
+    if forks():
+        _running()
 
 
 def _running() -> _Server:
@@ -161,12 +161,47 @@ def _running() -> _Server:
         return _server
 
 
+def forks() -> bool:
+    """Whether grading processes are forked from the server here. Not where os.fork is missing
+    (Windows), nor with AIOLINGS_NO_FORK set, which is how the tests prove the other way on Linux:
+    a new `python -m pytest` per run, slower to start, the same verdicts."""
+    return hasattr(os, "fork") and not os.environ.get("AIOLINGS_NO_FORK")
+
+
+class Spawned(Process):
+    """A grading process started as a new Python, where there is no fork server."""
+
+    def __init__(self, args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path | None, isolated: bool) -> None:
+        super().__init__()
+        with open(output or os.devnull, "wb") as sink:
+            self.popen = subprocess.Popen([sys.executable, *(["-I"] if isolated else []), "-m", "pytest", *args],
+                                          cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT)
+        self.pid = self.popen.pid
+        self._started.set()
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.returncode = self.popen.wait(timeout)
+        return self.returncode
+
+    def poll(self) -> int | None:
+        self.returncode = self.popen.poll()
+        return self.returncode
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+
 def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path | None,
           confinement: Confinement = Confinement(), isolated: bool = False) -> Process:
     """Run `pytest args` in a forked child; its stdout and stderr go to `output` (None: nowhere).
 
     `isolated` keeps `cwd` off the import path, as `python -I` does; otherwise it comes first,
-    as with `python -m pytest`."""
+    as with `python -m pytest`. Without a fork server (see `forks`) the run is a new Python, and
+    cannot be confined."""
+    if not forks():
+        if confinement != Confinement():
+            raise RuntimeError("confining a grading process needs the fork server, which needs Linux")
+        return Spawned(args, cwd=cwd, env=env, output=output, isolated=isolated)
     return _running().start({"args": list(args), "cwd": str(Path(cwd).resolve()), "env": env, "output": str(output) if output else None,
                          "isolated": isolated, "confinement": asdict(confinement)})
 
@@ -305,6 +340,7 @@ def _probe() -> int:
 
 
 def _confine(confinement: Confinement) -> None:
+    import resource  # POSIX only, like the fork server itself
     libc = ctypes.CDLL(None, use_errno=True)
 
     def check(result: int) -> None:

@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 from rich.progress import Progress
 
-from . import course, sandbox, submissions
+from . import course, forkserver, sandbox, submissions
 from .i18n import tr
 
 DEFAULT_SEED = 1  # one fixed seed, so grading the same class twice gives the same grades
@@ -54,6 +54,10 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def run(args: argparse.Namespace) -> int:
+    if not forkserver.forks():
+        print("aiolings grade confines each student's code with Linux's fork, namespaces and limits, which this "
+              "system does not offer (or AIOLINGS_NO_FORK is set): grade the class on Linux.", file=sys.stderr)
+        return 2
     all_topics = course.load().topics
     topics = [course.load().find(spec) for spec in args.topics.split(",")] if args.topics else list(all_topics)
     found = submissions.find(args.submissions)

@@ -25,6 +25,8 @@ from __future__ import annotations
 import _thread
 import asyncio
 import concurrent.futures
+import dis
+import functools
 import linecache
 import sys
 import threading
@@ -32,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import CodeType, FrameType, TracebackType
 from typing import TYPE_CHECKING
 
 from .i18n import tr
@@ -52,6 +54,36 @@ THREAD_START = threading.Thread.start.__code__
 # spinning thread gets less than this (7-20% seen with 14 runnable threads on 2 cores), which
 # is why blocking jobs also look for themselves (`jobs=`).
 COMPUTING = 0.25
+
+
+# Up to 3.13 a loop's backward jump carries the `while`/`for` line; since 3.14 it carries the line
+# of the last statement in the loop's body (the `pass` of `while True: pass`). See line_of.
+BACK_JUMPS_CARRY_BODY_LINES = sys.version_info >= (3, 14)
+
+
+def line_of(frame: FrameType) -> int:
+    """The line `frame` is running, as its author would name it.
+
+    A thread that spins is caught (by another thread, or by a signal handler) mostly at a loop's
+    backward jump: that is where the interpreter hands the GIL over and runs signal handlers. Where
+    BACK_JUMPS_CARRY_BODY_LINES, the loop's own line there is that of the instruction it jumps back
+    to, so a spinning `while` is named by its `while` line on every Python."""
+    if BACK_JUMPS_CARRY_BODY_LINES:
+        line = _jumped_back_to(frame.f_code, frame.f_lasti)
+        if line is not None:
+            return line
+    return frame.f_lineno
+
+
+@functools.lru_cache(maxsize=256)
+def _jumped_back_to(code: CodeType, offset: int) -> int | None:
+    """The line a JUMP_BACKWARD at `offset` in `code` jumps back to; None at any other instruction."""
+    instructions = {instruction.offset: instruction for instruction in dis.get_instructions(code)}
+    jump = instructions.get(offset)
+    if jump is None or jump.opname != "JUMP_BACKWARD":
+        return None
+    target = instructions.get(jump.argval)
+    return target.positions.lineno if target is not None and target.positions is not None else None
 
 
 class Heartbeat:
@@ -137,7 +169,7 @@ class Heartbeat:
                 # Inside asyncio's own machinery (to_thread starting a pool thread, say) the loop
                 # waits on the OS, not on the learner's code; only the learner's own doing counts.
                 if not waiting_on_os:
-                    line = frame.f_lineno
+                    line = line_of(frame)
                     self.busy.append((self.clock(), line, linecache.getline(str(self.watch), line).strip()))
                 return
             waiting_on_os = (

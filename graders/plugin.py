@@ -8,6 +8,7 @@ inside a topic folder is graded as that topic too (that is how tests/ grades wro
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import importlib
 import json
@@ -16,7 +17,7 @@ import os
 import random
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -27,6 +28,7 @@ from . import course
 from .audit import Audit
 from .blocking import LoopGuard
 from .feedback import GraderFailure, TookTooLong
+from .heartbeat import line_of
 from .i18n import language, sentences, tr
 from .learner import Learner
 from .probes import ThreadWatch
@@ -34,6 +36,7 @@ from .probes import ThreadWatch
 SEED = pytest.StashKey[int]()
 PREVIOUS_ALARM = pytest.StashKey[Any]()
 TIMED_OUT = pytest.StashKey[TookTooLong]()
+WATCHDOG = pytest.StashKey["Watchdog"]()
 TOLD = pytest.StashKey[dict[tuple[Path, str], str]]()  # each cause of failure in a file: the grader that told it
 GRADER_TIMEOUT = 10.0  # seconds of real time per grader test, unless a marker says otherwise
 
@@ -146,7 +149,7 @@ def rng(request: pytest.FixtureRequest) -> random.Random:
 @pytest.hookimpl(tryfirst=True)
 def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
     target = _target(item)
-    if target is None or settings.method != "signal" or threading.current_thread() is not threading.main_thread():
+    if target is None or threading.current_thread() is not threading.main_thread():
         return None
     learner_file = str(target.path.resolve())
 
@@ -164,9 +167,51 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
         loop.set_exception_handler(_quiet_about(error, loop.get_exception_handler()))  # it is the verdict, not a log line
         raise error
 
-    item.stash[PREVIOUS_ALARM] = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    if _alarms():
+        item.stash[PREVIOUS_ALARM] = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    else:
+        item.stash[WATCHDOG] = Watchdog(settings.timeout, alarm)
     return True
+
+
+def _alarms() -> bool:
+    """Whether the time limit comes from SIGALRM here. Not on Windows, nor with AIOLINGS_NO_SIGALRM
+    set, which is how the tests prove the other way (Watchdog) on Linux."""
+    return hasattr(signal, "SIGALRM") and not os.environ.get("AIOLINGS_NO_SIGALRM")
+
+
+class Watchdog:
+    """The time limit without SIGALRM: a thread that, once the limit has passed, makes the main
+    thread run `alarm` as if the alarm had rung (through a simulated SIGINT, which every system
+    has), again every AGAIN seconds in case the learner's code swallowed it, until the grader's
+    call is over."""
+
+    AGAIN = 0.2
+
+    def __init__(self, seconds: float, alarm: Callable[[int, FrameType | None], None]) -> None:
+        self.seconds = seconds
+        self.over = threading.Event()
+
+        def interrupted(signum: int, frame: FrameType | None) -> None:
+            if not self.over.is_set():  # a late interrupt, once the call is over, is dropped
+                alarm(signum, frame)
+
+        self.previous = signal.signal(signal.SIGINT, interrupted)
+        self.thread = threading.Thread(target=self._watch, name="aiolings-watchdog", daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        if self.over.wait(self.seconds):
+            return
+        while not self.over.is_set():
+            _thread.interrupt_main(signal.SIGINT)
+            self.over.wait(self.AGAIN)
+
+    def cancel(self) -> None:
+        self.over.set()
+        self.thread.join()
+        signal.signal(signal.SIGINT, self.previous)
 
 
 def _quiet_about(error: BaseException, previous: Any) -> Any:
@@ -179,6 +224,11 @@ def _quiet_about(error: BaseException, previous: Any) -> Any:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
+    watchdog = item.stash.get(WATCHDOG, None)
+    if watchdog is not None:
+        watchdog.cancel()
+        del item.stash[WATCHDOG]
+        return True
     previous = item.stash.get(PREVIOUS_ALARM, None)
     if previous is None:
         return None
@@ -191,8 +241,9 @@ def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
 def _where(frame: FrameType | None, learner_file: str) -> str:
     while frame is not None:
         if frame.f_code.co_filename == learner_file:
-            source = linecache.getline(learner_file, frame.f_lineno).strip()
-            return tr("It was busy in `{function}`, line {line}: `{source}`", function=frame.f_code.co_name, line=frame.f_lineno, source=source)
+            line = line_of(frame)  # a spinning loop is caught at its backward jump: 3.14 gives that its body's last line
+            source = linecache.getline(learner_file, line).strip()
+            return tr("It was busy in `{function}`, line {line}: `{source}`", function=frame.f_code.co_name, line=line, source=source)
         frame = frame.f_back
     return tr("It was waiting, not computing: something it awaited never completed.")
 
@@ -220,6 +271,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
             item.user_properties.append(("same_cause_as", told))
             verdict = sentences(error.summary, tr("(The same cause as `{grader}`, told in full above.)", grader=told))
     finally:
+        if WATCHDOG in item.stash:
+            item.stash[WATCHDOG].over.set()  # the call is over: its teardown is not to be interrupted
         # Now, while the test's loop still exists and before its teardown waits on every task in it.
         learner = getattr(item, "funcargs", {}).get("learner")
         if isinstance(learner, Learner):

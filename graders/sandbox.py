@@ -40,7 +40,6 @@ submission cannot be: only topic modules are copied) could write wherever the in
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import importlib
 import itertools
@@ -56,7 +55,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import course, forkserver
+from . import blocking, course, forkserver
 
 CANARY = "canary"
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
@@ -126,6 +125,8 @@ def _user() -> Iterator[int | None]:
     if not own_users():
         yield None
         return
+    import fcntl  # POSIX only: instructor grading is Linux-only (see grade.py)
+
     locks = Path(tempfile.gettempdir()) / "aiolings-users"
     locks.mkdir(mode=0o700, exist_ok=True)
     for slot in itertools.count():
@@ -136,6 +137,18 @@ def _user() -> Iterator[int | None]:
                 continue
             yield UID_BASE + slot
             return
+
+
+@contextlib.contextmanager
+def _scratch() -> Iterator[str]:
+    """A temporary folder, removed under blocking.SWAPPING: in the test suite, graders run in its
+    process beside `aiolings grade`'s threads, and a swap would break shutil.rmtree (see there)."""
+    folder = tempfile.TemporaryDirectory(prefix="aiolings-grade-")
+    try:
+        yield folder.name
+    finally:
+        with blocking.SWAPPING:
+            folder.cleanup()
 
 
 def _as_user(uid: int) -> list[str]:
@@ -164,7 +177,7 @@ def graders_of(topic: course.Topic) -> int:
 
 def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits) -> dict[str, TopicResult]:
     seconds = STARTUP + limits.grader * sum(graders_of(t) for t in topics)
-    with _user() as uid, tempfile.TemporaryDirectory(prefix="aiolings-grade-") as scratch:
+    with _user() as uid, _scratch() as scratch:
         work, private = Path(scratch) / "work", Path(scratch) / "private"
         work.mkdir()
         private.mkdir()

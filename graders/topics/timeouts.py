@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import traceback
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +30,7 @@ def awaitable_needed(name: str, outcome: Outcome, learner: Learner) -> None:
     """A job handed to wait_for uncalled (`wait_for(job, ...)`) gets its own explanation."""
     __tracebackhide__ = True
     error = outcome.error
-    if isinstance(error, TypeError) and "awaitable is required" in str(error):
+    if isinstance(error, TypeError) and ("awaitable is required" in str(error) or _raised_by_wait_for(error)):
         fail(
             tr("`{name}` gave asyncio.wait_for the job function itself instead of a coroutine.", name=name),
             observed=tr("asyncio.wait_for raised TypeError: {error}", error=error),
@@ -38,6 +40,13 @@ def awaitable_needed(name: str, outcome: Outcome, learner: Learner) -> None:
         )
     if error is not None:
         learner.fail_raised(name, error)
+
+
+def _raised_by_wait_for(error: BaseException) -> bool:
+    """Since 3.12 wait_for awaits its argument itself, and the TypeError's words change with the
+    version ("object X can't be used in 'await' expression", "'X' object can't be awaited")."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and frames[-1].name == "wait_for" and frames[-1].filename.startswith(str(Path(asyncio.__file__).parent))
 
 
 async def strays(recorder: Recorder) -> list[Span]:
