@@ -543,7 +543,11 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
     recorder = Recorder()
     job = recorder.job("job", rng.choice(DURATIONS[:8]), rng.randint(100, 999))
     cleanup = CleanUp(recorder)
-    got = await learner.call("run_and_clean_up", job, cleanup)
+    outcome = await learner.outcome("run_and_clean_up", job, cleanup)
+    if outcome.error is not None:
+        awaited_clean_up(learner, outcome.error)
+        learner.fail_raised("run_and_clean_up", outcome.error)
+    got = outcome.value
     if got != job.result:
         fail(tr("`run_and_clean_up` returned {got}.", got=shown(got)),
              expected=tr("{result}, the job's result.", result=repr(job.result)))
@@ -592,6 +596,25 @@ async def cancelled_midway(learner: Learner, rng: random.Random) -> tuple[asynci
     return task, job, cleanup, job.seconds / 2
 
 
+def awaited_clean_up(learner: Learner, error: BaseException, *, cancelled_at: float | None = None) -> None:
+    """Fails in plain words when `error` is the TypeError of `await clean_up()`: clean_up is a plain function."""
+    __tracebackhide__ = True
+    lines = [line for line in learner.format_error(error).splitlines() if "await" in line and "clean_up(" in line]
+    if not isinstance(error, TypeError) or not lines:
+        return
+    when = (tr("When it was cancelled at {at}, `{line}` raised TypeError, which replaced the CancelledError.",
+               at=seconds(cancelled_at), line=lines[-1].strip()) if cancelled_at is not None
+            else tr("`{line}` raised TypeError.", line=lines[-1].strip()))
+    fail(
+        tr("`run_and_clean_up` awaited `clean_up()`, which is a plain function."),
+        observed=sentences(when, tr("clean_up() returns None, and None cannot be awaited.")),
+        expected=tr("`clean_up()` called as it is, without `await`."),
+        details=learner.format_error(error),
+        advice=tr("Call `clean_up()` without `await`: only coroutines are awaited."),
+        cause="awaited clean_up",
+    )
+
+
 async def test_run_and_clean_up_cleans_up_when_cancelled(learner: Learner, rng: random.Random) -> None:
     task, job, cleanup, at = await cancelled_midway(learner, rng)
     cleaned_once(cleanup, tr("when it was cancelled at {at}, halfway through its job", at=seconds(at)),
@@ -603,6 +626,18 @@ async def test_run_and_clean_up_lets_the_cancellation_through(learner: Learner, 
     task, job, cleanup, at = await cancelled_midway(learner, rng)
     if not task.cancelled():
         error = task.exception()
+        if error is not None:
+            awaited_clean_up(learner, error, cancelled_at=at)
+            fail(
+                tr("`run_and_clean_up` raised {kind} while it was being cancelled, instead of letting the "
+                   "cancellation through.", kind=type(error).__name__),
+                observed=tr("it was cancelled at {at}, halfway through its job; on the way out its own code raised "
+                            "{kind}, which replaced the CancelledError.", at=seconds(at), kind=type(error).__name__),
+                expected=tr("the coroutine ending cancelled: CancelledError travels on to the caller."),
+                details=learner.format_error(error),
+                advice=tr("Make the cleanup itself safe: an exception raised in `finally:` (or in an except block) "
+                          "replaces the one that was on its way out."),
+            )
         fail(
             tr("`run_and_clean_up` swallowed the cancellation."),
             observed=tr("it was cancelled at {at}, halfway through its job, and returned {value} as if nothing happened.",
