@@ -294,6 +294,28 @@ def mixed_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], 
     return [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))], timeout
 
 
+def deadline_escaped(name: str, learner: Learner, outcome: Outcome, expected: list[Any]) -> None:
+    """Fails when a per-job wait_for's TimeoutError reached the caller: each job had its own
+    deadline, but nothing caught the error it raises."""
+    __tracebackhide__ = True
+    error = outcome.error
+    lines = [line.strip() for line in learner.format_error(error).splitlines() if "wait_for(" in line] if error else []
+    if not isinstance(error, TimeoutError) or not lines:
+        return
+    fail(
+        tr("`{name}` let a job's TimeoutError escape: nothing caught it.", name=name),
+        observed=tr("`{line}` raised TimeoutError for a job that missed its deadline, and no except block around it "
+                    "caught TimeoutError, so the whole call failed.", line=lines[-1]),
+        expected=tr("{expected}: each job's own result, or None where that job missed its deadline.",
+                    expected=repr(expected)),
+        details=learner.format_error(error),
+        advice=tr("Catch `TimeoutError` around each wait_for and return None there (`asyncio.TimeoutError` is the "
+                  "same class since Python 3.11). CancelledError is what the job itself receives, not what "
+                  "wait_for raises."),
+        cause=f"escaped deadline {name}",
+    )
+
+
 async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, timeout = mixed_jobs(rng, recorder)
@@ -301,6 +323,7 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
     outcome = await learner.outcome("each_within", jobs, timeout)
     timeline = recorder.timeline()
     await strays(recorder)
+    deadline_escaped("each_within", learner, outcome, expected)
     if isinstance(outcome.error, TimeoutError):
         fail(
             tr("`each_within` raised TimeoutError: one slow job spoiled the whole batch."),
@@ -342,6 +365,7 @@ async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng:
     outcome, elapsed = await checks.timed_outcome(learner, "each_within", jobs, timeout)
     timeline = recorder.timeline()
     await strays(recorder)
+    deadline_escaped("each_within", learner, outcome, [j.result if j.seconds < timeout else None for j in jobs])
     awaitable_needed("each_within", outcome, learner)
     ran_the_work("each_within", recorder, outcome.value, "jobs")
     cancelled_at_deadline("each_within", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)

@@ -1,0 +1,37 @@
+"""Gives each job its own wait_for, but catches CancelledError instead of the TimeoutError it raises."""
+
+import asyncio
+
+
+async def with_deadline(job, timeout, fallback):
+    try:
+        return await asyncio.wait_for(job(), timeout)
+    except TimeoutError:
+        return fallback
+
+
+async def each_within(jobs, timeout):
+    async def one(job):
+        try:
+            return await asyncio.wait_for(job(), timeout)
+        except asyncio.CancelledError:
+            return None
+    return await asyncio.gather(*(one(job) for job in jobs))
+
+
+async def steps_within(steps, timeout):
+    results = []
+    try:
+        async with asyncio.timeout(timeout):
+            for step in steps:
+                results.append(await step())
+    except TimeoutError:
+        pass
+    return results
+
+
+async def run_and_clean_up(job, clean_up):
+    try:
+        return await job()
+    finally:
+        clean_up()
