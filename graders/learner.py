@@ -146,8 +146,10 @@ class Learner:
 
     # Calling.
 
-    async def outcome(self, name: str, *args: Any, budget: float = 600.0) -> Outcome:
-        """Await `name(*args)`, giving it `budget` seconds of loop time. Learner errors are returned, not raised."""
+    async def outcome(self, name: str, *args: Any, budget: float = 600.0, coroutine_advice: str | None = None) -> Outcome:
+        """Await `name(*args)`, giving it `budget` seconds of loop time. Learner errors are returned, not raised.
+
+        `coroutine_advice` is what to try when it returns a coroutine object (the usual: add an `await`)."""
         __tracebackhide__ = True
         fn = self.function(name)
         try:
@@ -158,12 +160,12 @@ class Learner:
             return self._checked(name, Outcome(error=error))
         except Exception as error:  # noqa: BLE001
             return self._checked(name, Outcome(error=error))
-        return self._checked(name, Outcome(value=value))
+        return self._checked(name, Outcome(value=value), coroutine_advice)
 
-    async def call(self, name: str, *args: Any, budget: float = 600.0) -> Any:
+    async def call(self, name: str, *args: Any, budget: float = 600.0, coroutine_advice: str | None = None) -> Any:
         """Await `name(*args)` and return its result; any exception it raises fails the grader."""
         __tracebackhide__ = True
-        result = await self.outcome(name, *args, budget=budget)
+        result = await self.outcome(name, *args, budget=budget, coroutine_advice=coroutine_advice)
         if result.error is not None:
             self.fail_raised(name, result.error)
         return result.value
@@ -230,7 +232,7 @@ class Learner:
             self.fail_raised(name, error)
         return self._checked(name, Outcome(value=value)).value
 
-    def _checked(self, name: str, outcome: Outcome) -> Outcome:
+    def _checked(self, name: str, outcome: Outcome, coroutine_advice: str | None = None) -> Outcome:
         """Fail at once for errors no grader accepts: blocking calls, unwritten TODOs, a changed signature."""
         __tracebackhide__ = True
         self.check_not_blocked(name)
@@ -241,7 +243,7 @@ class Learner:
             fail(
                 tr("`{name}` returned a coroutine object instead of a result.", name=name),
                 observed=tr("a coroutine object: calling an `async def` function creates one, but nothing runs until it is awaited."),
-                advice=tr("Put `await` in front of the call whose result you return."),
+                advice=tr(coroutine_advice or "Put `await` in front of the call whose result you return."),
                 cause=f"coroutine {name}",
             )
         error = outcome.error

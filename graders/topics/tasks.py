@@ -16,6 +16,11 @@ from graders.probes import AsyncJob, Recorder, loop_clock
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
 
+# What to say when start_in_background returns the job's coroutine instead of a Task. Translated where used.
+TASK_ADVICE = ("A coroutine does not run until something awaits it; a Task runs by itself in the background. "
+               "`return asyncio.create_task(job())` starts the job and hands back the Task at once.")
+
+
 def make_jobs(rng: random.Random, recorder: Recorder, count: int) -> tuple[list[AsyncJob], list[int]]:
     durations = rng.sample([0.5 * k for k in range(1, 17)], count)
     if durations == sorted(durations):
@@ -30,7 +35,7 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
     recorder = Recorder()
     job = recorder.job("job", rng.choice([1, 2, 3]), rng.randint(1, 999))
     start = loop_clock()
-    got = await learner.call("start_in_background", job)
+    got = await learner.call("start_in_background", job, coroutine_advice=TASK_ADVICE)
     waited = loop_clock() - start
     if waited > checks.TOLERANCE:
         fail(
@@ -45,7 +50,7 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
 async def test_start_in_background_task_runs_and_gives_the_result(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     job = recorder.job("job", rng.choice([1, 2, 3]), rng.randint(1, 999))
-    task = await learner.call("start_in_background", job)
+    task = await learner.call("start_in_background", job, coroutine_advice=TASK_ADVICE)
     checks.returned("start_in_background", task, asyncio.Task, tr("an asyncio.Task"))
     await asyncio.sleep(0)
     if not recorder.spans:
@@ -103,14 +108,23 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
     got = await learner.call("first_finished", jobs)
     elapsed = loop_clock() - start
     if abs(elapsed - jobs[fastest].seconds) > checks.TOLERANCE:
+        slowest = max(j.seconds for j in jobs)
+        blanks = {"elapsed": seconds(elapsed), "first": seconds(jobs[fastest].seconds), "last": seconds(slowest)}
+        if abs(elapsed - slowest) <= checks.TOLERANCE:
+            observed = tr("it returned when the slowest job finished, at {last}: it waited for every job.", **blanks)
+        elif elapsed > slowest:
+            observed = tr("it returned at {elapsed}, later than even the slowest job ({last}): the jobs did not all "
+                          "run at once.", **blanks)
+        else:
+            observed = tr("it waited {elapsed}.", **blanks)
         fail(
-            tr("`first_finished` returned after {elapsed}; the first job was done at {first}.",
-               elapsed=seconds(elapsed), first=seconds(jobs[fastest].seconds)),
-            observed=tr("it waited {elapsed}.", elapsed=seconds(elapsed)),
+            tr("`first_finished` returned after {elapsed}; the first job was done at {first}.", **blanks),
+            observed=observed,
             expected=tr("a return as soon as the first job finishes."),
             timeline=recorder.timeline(),
-            advice=tr("`asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` returns when one task is done; "
-                      "asyncio.gather waits for all of them."),
+            advice=tr("`asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` returns as soon as one task is done; "
+                      "then cancel the others. Whatever waits for every task (gather, or the end of an `async with "
+                      "asyncio.TaskGroup()` block) returns only once the slowest is done."),
         )
     if got != results[fastest]:
         fail(tr("`first_finished` returned the wrong result."), observed=repr(got),

@@ -1,0 +1,22 @@
+# Correct: FIRST_COMPLETED inside a TaskGroup block, the pending tasks cancelled before the block ends.
+
+import asyncio
+
+
+async def start_in_background(job):
+    return asyncio.create_task(job())
+
+
+async def run_all(jobs):
+    tasks = [asyncio.create_task(job()) for job in jobs]
+    await asyncio.wait(tasks)
+    return [task.result() for task in tasks]
+
+
+async def first_finished(jobs):
+    async with asyncio.TaskGroup() as tg:
+        tasks = [tg.create_task(job()) for job in jobs]
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+    return list(done)[0].result()
