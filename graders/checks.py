@@ -13,6 +13,9 @@ from .learner import Learner, Outcome
 from .probes import Recorder, loop_clock
 from .schedule import idle_slot, in_fixed_batches
 
+# Returning None has two usual causes, a missing `return` or an except block that returns nothing;
+# the value alone cannot tell which. Translated where it is used.
+NO_RETURN_ADVICE = "Check that every way out of the function ends in a `return` of the result, except blocks included."
 TOLERANCE = 0.01  # seconds of loop time; virtual time is exact up to float rounding
 
 
@@ -33,7 +36,7 @@ def returned(name: str, value: Any, kind: type, what: str) -> None:
              observed=tr("calling `job()` only creates a coroutine object; none of them ran."),
              advice=tr("Run them and wait for their results: `await asyncio.gather(*(job() for job in jobs))`."))
     if value is None:
-        fail(tr("`{name}` returned None instead of {what}.", name=name, what=what), advice=tr("Did you forget the `return` statement?"))
+        fail(tr("`{name}` returned None instead of {what}.", name=name, what=what), advice=tr(NO_RETURN_ADVICE))
     fail(tr("`{name}` returned {kind} {value} instead of {what}.", name=name, kind=type(value).__name__, value=shown(value), what=what))
 
 

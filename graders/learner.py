@@ -6,7 +6,9 @@ import asyncio
 import importlib.util
 import inspect
 import itertools
+import re
 import sys
+import textwrap
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -276,17 +278,23 @@ class Learner:
 
     def fail_raised(self, name: str, error: BaseException) -> None:
         __tracebackhide__ = True
-        fail(tr("`{name}` raised {kind}: {error}", name=name, kind=type(error).__name__, error=error), details=self.format_error(error),
-             cause=f"raised {name} {self.format_error(error)}")
+        text = _without_addresses(str(error))
+        fail(tr("`{name}` raised {kind}: {error}", name=name, kind=type(error).__name__, error=text) if text
+             else tr("`{name}` raised {kind}.", name=name, kind=type(error).__name__),
+             details=self.format_error(error), advice=known_advice(error),
+             cause=f"raised {name} {re.sub(r'[0-9]+', 'N', self.format_error(error))}")
 
     def _raised_by_learner(self, error: BaseException) -> bool:
         return any(Path(f.filename) == self.path for f in traceback.extract_tb(error.__traceback__))
 
     def format_error(self, error: BaseException) -> str:
-        """The exception with only the learner's own lines of its traceback."""
+        """The exception with only the learner's own lines of its traceback (and of what a group holds)."""
         frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == self.path]
         lines = [f"{self.shown}, line {f.lineno}, in {f.name}\n    {f.line}" for f in frames]
-        lines.append(f"{type(error).__name__}: {error}")
+        text = _without_addresses(str(error))
+        lines.append(f"{type(error).__name__}: {text}" if text else type(error).__name__)
+        for inner in getattr(error, "exceptions", ()):  # an ExceptionGroup: what it carries is what happened
+            lines.append(textwrap.indent(self.format_error(inner), "  | "))
         return "\n".join(lines)
 
 
@@ -304,6 +312,50 @@ def _resolve(dotted: str) -> object:
     for attribute in attributes:
         value = getattr(value, attribute, None)
     return value
+
+
+def _without_addresses(text: str) -> str:
+    """An error's text without the memory addresses and grader names some reprs carry ("<coroutine
+    object AsyncJob._run at 0x7f...>"): they differ from run to run and mean nothing to a learner."""
+    return re.sub(r" at 0x[0-9a-f]+", "", re.sub(r"<coroutine object [\w.<>]+ at 0x[0-9a-f]+>", "<coroutine object>", text))
+
+
+# Errors whose cause is plain from their type and words: (type, pattern in the text, what to try).
+# Translated where they are used.
+KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
+    (RuntimeError, "cannot be called from a running event loop",
+     "You are inside the event loop already: `await` the coroutine. `asyncio.run(...)` is for ordinary code, "
+     "where no loop runs yet."),
+    (RuntimeError, "This event loop is already running",
+     "You are inside the event loop already: `await` the coroutine. `run_until_complete` is for code outside the loop."),
+    (RuntimeError, "no current event loop|no running event loop",
+     "Inside `async def`, `asyncio.get_running_loop()` gives the loop you run in; from ordinary code, start one with "
+     "`asyncio.run(...)`."),
+    (RuntimeError, "Task got bad yield",
+     "asyncio.gather takes each awaitable as its own argument: `asyncio.gather(*(job() for job in jobs))`, with the "
+     "`*`. Without it, the whole generator is handed over as one argument."),
+    (TypeError, "unhashable type: 'list'",
+     "asyncio.gather takes each awaitable as its own argument: `asyncio.gather(*coroutines)`, with the `*`, not the "
+     "list itself."),
+    (asyncio.InvalidStateError, "",
+     "A task's (or future's) result exists only once it is done: await it, or wait for it with asyncio.wait or "
+     "gather, before reading `.result()`."),
+    (RuntimeError, "Session is closed",
+     "The requests ran after `async with aiohttp.ClientSession()` had closed the session: await them (the gather) "
+     "inside the `async with` block."),
+    (BaseExceptionGroup, "",
+     "A TaskGroup hands its children's errors to the caller wrapped in an ExceptionGroup (what it holds is shown "
+     "above). Where the caller should see a job's own exception, run the jobs with asyncio.gather instead; or "
+     "unwrap the group with `except* ...`."),
+)
+
+
+def known_advice(error: BaseException) -> str | None:
+    """What to try for an error whose cause its type and words make plain; None when they do not."""
+    for kind, pattern, advice in KNOWN_ERRORS:
+        if isinstance(error, kind) and re.search(pattern, str(error)):
+            return tr(advice)
+    return None
 
 
 def describe_syntax_error(error: SyntaxError, shown: str) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 import re
 
+import aiohttp
+
 import pytest
 
 from graders import checks
@@ -146,6 +148,8 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
         expected: list[int | None] = [*statuses]
         expected.insert(dead, None)
         outcome = await learner.outcome("fetch_statuses", urls)
+    if outcome.error is not None and not isinstance(outcome.error, aiohttp.ClientConnectionError):
+        learner.fail_raised("fetch_statuses", outcome.error)
     if outcome.error is not None:
         fail(
             tr("`fetch_statuses` raised {kind}: one unreachable URL spoiled all the others.",
@@ -162,6 +166,15 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
     if got == expected:
         return
     hidden = [e for g, e in zip(got, expected) if g is None and e is not None]
+    if len(got) == len(expected) and all(g is None for g in got):
+        fail(
+            tr("`fetch_statuses` returned None for every URL, those that answered too."),
+            observed=repr(got),
+            expected=tr("{expected}: None only for the unreachable URL, `urls[{dead}]`.", expected=repr(expected), dead=dead),
+            advice=tr("One unreachable URL made the whole gather raise, and the except around it replaced every status. "
+                      "Catch the error for each URL on its own: `try:` around one request, inside the coroutine that "
+                      "fetches that URL."),
+        )
     if hidden and len(got) == len(expected):
         fail(
             tr("`fetch_statuses` returned None for HTTP status {statuses}.",

@@ -187,7 +187,7 @@ def returned_result(name: str, got: Any, expected: Any) -> None:
         )
     if got is None:
         fail(tr("`{name}` returned None instead of the function's result {expected}.", name=name, expected=repr(expected)),
-             advice=tr("Did you forget the `return` statement?"))
+             advice=tr(checks.NO_RETURN_ADVICE))
     fail(tr("`{name}` returned {got} instead of the function's result {expected}.",
             name=name, got=shown(got), expected=repr(expected)))
 

@@ -1,0 +1,36 @@
+"""Makes the calls one by one and sleeps 1/per_second after each, however long the call took."""
+
+import asyncio
+
+async def deposit_all(account, deposits):
+    lock = asyncio.Lock()
+
+    async def pay(deposit):
+        amount = await deposit.verify()
+        async with lock:
+            balance = await account.read()
+            await account.write(balance + amount)
+
+    await asyncio.gather(*(pay(deposit) for deposit in deposits))
+
+
+async def start_together(runners, starter):
+    start = asyncio.Event()
+
+    async def take_part(runner):
+        await runner.get_ready()
+        await start.wait()
+        return await runner.run()
+
+    racing = [asyncio.create_task(take_part(runner)) for runner in runners]
+    await starter()
+    start.set()
+    return await asyncio.gather(*racing)
+
+
+async def call_all_limited(calls, per_second):
+    results = []
+    for call in calls:
+        results.append(await call())
+        await asyncio.sleep(1 / per_second)
+    return results

@@ -1,0 +1,33 @@
+"""The consumer's loop sits inside the try: after one failure the consumer reports it and stops."""
+
+import asyncio
+
+
+async def run_pipeline(sources, process, consumers, maxsize):
+    queue = asyncio.Queue(maxsize)
+    processed = 0
+    failed = []
+
+    async def produce(source):
+        async for item in source:
+            await queue.put(item)
+
+    async def consume():
+        nonlocal processed
+        try:
+            while True:
+                item = await queue.get()
+                await process(item)
+                processed += 1
+                queue.task_done()
+        except Exception:
+            failed.append(item)
+            queue.task_done()
+
+    workers = [asyncio.create_task(consume()) for _ in range(consumers)]
+    await asyncio.gather(*(produce(source) for source in sources))
+    await queue.join()
+    for worker in workers:
+        worker.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
+    return processed, failed

@@ -1,0 +1,31 @@
+"""Joins the queue and returns, leaving the consumers waiting in get() for ever."""
+
+import asyncio
+
+
+async def run_pipeline(sources, process, consumers, maxsize):
+    queue = asyncio.Queue(maxsize)
+    processed = 0
+    failed = []
+
+    async def produce(source):
+        async for item in source:
+            await queue.put(item)
+
+    async def consume():
+        nonlocal processed
+        while True:
+            item = await queue.get()
+            try:
+                await process(item)
+                processed += 1
+            except Exception:
+                failed.append(item)
+            finally:
+                queue.task_done()
+
+    for _ in range(consumers):
+        asyncio.create_task(consume())
+    await asyncio.gather(*(produce(source) for source in sources))
+    await queue.join()
+    return processed, failed

@@ -1,0 +1,33 @@
+"""Polls the queue with get_nowait(), yielding with sleep(0) while it is empty: it never waits for an item."""
+
+import asyncio
+
+
+async def run_pipeline(sources, process, consumers, maxsize):
+    queue = asyncio.Queue(maxsize)
+    processed = 0
+    failed = []
+    finished = False
+
+    async def produce(source):
+        async for item in source:
+            await queue.put(item)
+
+    async def consume():
+        nonlocal processed
+        while not (finished and queue.empty()):
+            if queue.empty():
+                await asyncio.sleep(0)
+                continue
+            item = queue.get_nowait()
+            try:
+                await process(item)
+                processed += 1
+            except Exception:
+                failed.append(item)
+
+    workers = [asyncio.create_task(consume()) for _ in range(consumers)]
+    await asyncio.gather(*(produce(source) for source in sources))
+    finished = True
+    await asyncio.gather(*workers)
+    return processed, failed
