@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Coroutine, Sequence
 from typing import Any
 
 import pytest
@@ -42,6 +42,13 @@ def made_and_held(stream: Stream, start: float, made: Sequence[tuple[float, floa
     return timeline.render(spans, origin=start)
 
 
+def ready_by(made: Sequence[tuple[float, float]], stream: Stream) -> int:
+    """How many items had been made (read, produced) by the time the consumer got the first one."""
+    if not stream.arrivals:
+        return 0
+    return sum(1 for _, ready in made if ready <= stream.arrivals[0] + checks.TOLERANCE)
+
+
 def late_first(
     name: str, stream: Stream, start: float, ready: float, produced: str, advice: str, drawn: str | None = None
 ) -> None:
@@ -55,7 +62,9 @@ def late_first(
            name=name, first=seconds(first), ready=seconds(ready)),
         observed=tr("the consumer got nothing until {first}, then {items} almost at once: {produced}",
                     first=seconds(first), items=plural(len(stream.items), "item"),
-                    count=len(stream.items), produced=produced),
+                    count=len(stream.items), produced=produced)
+        if stream.arrivals[-1] - stream.arrivals[0] <= checks.TOLERANCE
+        else tr("the consumer got nothing until {first}: {produced}", first=seconds(first), produced=produced),
         expected=tr("each item handed over with `yield` as soon as it is ready, so the consumer can start on it."),
         timeline=drawn or arrivals(stream, start),
         advice=advice,
@@ -168,6 +177,7 @@ class Source:
         self.delay = delay
         self.reads: list[tuple[float, float]] = []  # (asked, returned) on the loop clock, one per readline()
         self.closes = 0
+        self.close_calls = 0  # awaited or not
         self.reads_after_close = 0
 
     async def readline(self) -> str:
@@ -178,7 +188,12 @@ class Source:
         self.reads.append((asked, loop_clock()))
         return self.lines[len(self.reads) - 1] if len(self.reads) <= len(self.lines) else ""
 
-    async def close(self) -> None:
+    def close(self) -> Coroutine[Any, Any, None]:
+        """`await source.close()` closes it; a call that nobody awaits is counted too, to say so."""
+        self.close_calls += 1
+        return self._close()
+
+    async def _close(self) -> None:
         self.closes += 1
 
 
@@ -214,6 +229,16 @@ def closed_once(source: Source, when: str) -> None:
     __tracebackhide__ = True
     if source.closes == 1 and not source.reads_after_close:
         return
+    if source.close_calls > source.closes:
+        fail(
+            tr("`read_lines` called `source.close()` without `await`, so the source was never closed."),
+            observed=tr("{calls}, {closes} of them awaited.", calls=plural(source.close_calls, "close() call"),
+                        closes=source.closes),
+            expected=tr("exactly one `await source.close()`, after the last readline(), however the reading ends."),
+            advice=tr("Write `await source.close()`: close() is a coroutine function, and calling it only creates a "
+                      "coroutine, which does nothing until it is awaited."),
+            cause="close not awaited",
+        )
     if source.closes == 0:
         summary = tr("`read_lines` never closed its source {when}.", when=when)
     elif source.reads_after_close:
@@ -260,10 +285,15 @@ async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: ra
     source, lines = make_source(rng)
     start = loop_clock()
     stream = await learner.stream("read_lines", source)
+    read = ready_by(source.reads, stream)
+    everything = read >= len(lines)
     late_first(
-        "read_lines", stream, start, source.delay, tr("every line was read before the first was handed over."),
+        "read_lines", stream, start, source.delay,
+        tr("every line was read before the first was handed over.") if everything
+        else tr("the first line was handed over only once {count} lines had been read.", count=read),
         advice=tr("Yield each line inside the reading loop, as soon as readline() returns it, instead of collecting "
-                  "them in a list first."),
+                  "them in a list first.") if everything
+        else tr("Yield each line right after the readline() that returned it, before reading the next one."),
         drawn=made_and_held(stream, start, source.reads, "line"),
     )
 
@@ -339,10 +369,17 @@ async def test_transform_streams_each_item_at_once(learner: Learner, rng: random
     start = loop_clock()
     stream = await learner.stream("transform", source, square)
     await source.aclose()
+    made = ready_by(log.made, stream)
+    everything = made >= len(values)
     late_first(
-        "transform", stream, start, interval, tr("the source had produced all {count} items first.", count=len(values)),
+        "transform", stream, start, interval,
+        tr("the source had produced all {count} items first.", count=len(values)) if everything
+        else tr("the first item was handed over only once the source had produced {count}.", count=made),
         advice=tr("`async for item in source: yield func(item)` passes each item on as it comes. Collecting the "
-                  "source into a list first (also with `[x async for x in source]`) waits for the whole source."),
+                  "source into a list first (also with `[x async for x in source]`) waits for the whole source.")
+        if everything
+        else tr("Yield each item as soon as it comes from the source, before asking for the next: "
+                "`async for item in source: yield func(item)`."),
         drawn=made_and_held(stream, start, log.made, "item"),
     )
 
