@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Coroutine
 from typing import Any
 
@@ -16,14 +17,16 @@ from graders.learner import Learner
 from graders.probes import Recorder, loop_clock
 
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
-# Never whole seconds: a delay rounded or truncated to an int must show on every seed.
+# Never whole seconds: a delay rounded or truncated to an int must show on every seed. Short, for
+# greet: a busy wait for `delay` seconds of real time costs the grading run that much CPU.
 DELAYS = [0.25, 0.5, 0.75, 1.25, 1.5, 2.5]
+GREET_DELAYS = [0.25, 0.5, 0.75]
 
 @pytest.mark.asyncio
 @pytest.mark.looptime
 async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) -> None:
     name = rng.choice(NAMES)
-    got = await learner.call("greet", name, rng.choice(DELAYS))
+    got = await learner.call("greet", name, rng.choice(GREET_DELAYS))
     checks.returned("greet", got, str, tr("a string"))
     if got != f"Hello, {name}!":
         fail(tr("`greet` returned the wrong text."), observed=repr(got), expected=repr(f"Hello, {name}!"))
@@ -33,12 +36,22 @@ async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) 
 @pytest.mark.looptime
 async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -> None:
     # Two different delays, so that no fixed pause can match both.
-    for delay in rng.sample(DELAYS, 2):
-        start = loop_clock()
+    for delay in rng.sample(GREET_DELAYS, 2):
+        start, real_start = loop_clock(), time.perf_counter()
         await learner.call("greet", rng.choice(NAMES), delay)
-        elapsed = loop_clock() - start
+        elapsed, real = loop_clock() - start, time.perf_counter() - real_start
         if abs(elapsed - delay) <= checks.TOLERANCE:
             continue
+        if elapsed <= checks.TOLERANCE and real >= delay / 2:  # virtual sleeps take milliseconds of real time
+            fail(
+                tr("`greet` kept the event loop busy for {real} instead of waiting: no other task could run.",
+                   real=seconds(real)),
+                observed=tr("greet(name, {delay}) spent {real} of real time computing on the loop's thread, while "
+                            "loop time stood still; a loop that checks the clock never lets the event loop run.",
+                            delay=delay, real=seconds(real)),
+                expected=tr("a pause of {delay} before the greeting.", delay=seconds(delay)),
+                advice=tr("`await asyncio.sleep(delay)` waits without holding the loop: other tasks run meanwhile."),
+            )
         fail(
             tr("`greet` took {elapsed}; it should wait exactly `delay` = {delay}.",
                elapsed=seconds(elapsed), delay=seconds(delay)),
@@ -73,6 +86,7 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
                         "'coroutine ... was never awaited')."),
             expected=tr("every call running: say({n}) down to say(1).", n=n),
             advice=tr("Write `await say(i)`."),
+            cause="say not awaited",
         )
     said = [s.label for s in recorder.spans]
     wanted = [f"say({i})" for i in range(n, 0, -1)]
@@ -88,6 +102,16 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
     elapsed = loop_clock() - start
     times = [s.start - start for s in recorder.spans]
     wanted = [k * tick for k in range(n)]
+    if len(times) < n:
+        fail(
+            tr("`countdown` returned before every say had run: {ran} of {n} had.", ran=len(times), n=n),
+            observed=tr("say(...) ran at {times}.", times=", ".join(seconds(t) for t in times)) if times
+            else tr("no say(...) had run when it returned."),
+            expected=tr("say(...) at {times}.", times=", ".join(seconds(t) for t in wanted)),
+            advice=tr("`await say(i)` runs say(i) there and then, before the loop goes on. A coroutine that is not "
+                      "awaited never runs, and one handed to create_task runs only later, after countdown returned."),
+            cause="say not awaited" if recorder.never_awaited() else None,
+        )
     if len(times) != n or any(abs(a - b) > checks.TOLERANCE for a, b in zip(times, wanted)):
         fail(
             tr("`countdown` did not pause {tick} between the calls.", tick=seconds(tick)),
