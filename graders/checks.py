@@ -22,22 +22,32 @@ TOLERANCE = 0.01  # seconds of loop time; virtual time is exact up to float roun
 def returned(name: str, value: Any, kind: type, what: str) -> None:
     """The learner returned something of type `kind` (described as `what`)."""
     __tracebackhide__ = True
-    if isinstance(value, kind) and not any(map(inspect.iscoroutine, value if isinstance(value, list) else [])):
+    items = value if isinstance(value, list) else []
+    unfinished = [item for item in items if inspect.iscoroutine(item) or isinstance(item, asyncio.Future)]
+    if isinstance(value, kind) and not unfinished:
         return
+    cause = f"returned {name} {type(value).__name__}"  # every grader that reads the value fails for it
     if isinstance(value, asyncio.Future):
         fail(tr("`{name}` returned a Future instead of {what}.", name=name, what=what),
              observed=tr("{value}: a promise of the results; nothing waited for it.", value=shown(value)),
-             advice=tr("Put `await` in front of it: `return await asyncio.gather(...)`."))
-    if isinstance(value, list):
-        for item in value:
-            if inspect.iscoroutine(item):
-                item.close()  # it will never run: closing it avoids a "never awaited" warning on top
+             advice=tr("Put `await` in front of it: `return await asyncio.gather(...)`."), cause=cause)
+    if any(isinstance(item, asyncio.Future) for item in unfinished):
+        fail(tr("`{name}` returned Tasks instead of their results.", name=name),
+             observed=shown(value),
+             advice=tr("A Task is the job's handle, not its result: `await asyncio.gather(*tasks)` gives the results "
+                       "(or `[task.result() for task in tasks]`, once every task is done)."), cause=cause)
+    if unfinished:
+        for item in unfinished:
+            item.close()  # it will never run: closing it avoids a "never awaited" warning on top
         fail(tr("`{name}` returned coroutine objects instead of the jobs' results.", name=name),
              observed=tr("calling `job()` only creates a coroutine object; none of them ran."),
-             advice=tr("Run them and wait for their results: `await asyncio.gather(*(job() for job in jobs))`."))
+             advice=tr("Run them and wait for their results: `await asyncio.gather(*(job() for job in jobs))`."),
+             cause=cause)
     if value is None:
-        fail(tr("`{name}` returned None instead of {what}.", name=name, what=what), advice=tr(NO_RETURN_ADVICE))
-    fail(tr("`{name}` returned {kind} {value} instead of {what}.", name=name, kind=type(value).__name__, value=shown(value), what=what))
+        fail(tr("`{name}` returned None instead of {what}.", name=name, what=what), advice=tr(NO_RETURN_ADVICE),
+             cause=cause)
+    fail(tr("`{name}` returned {kind} {value} instead of {what}.", name=name, kind=type(value).__name__,
+            value=shown(value), what=what), cause=cause)
 
 
 def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorder: Recorder) -> None:

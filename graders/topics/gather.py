@@ -50,7 +50,8 @@ async def test_gather_all_returns_results_in_argument_order(learner: Learner, rn
 async def test_gather_all_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, _ = make_jobs(rng, recorder)
-    _, elapsed = await timed(learner, "gather_all", jobs)
+    got, elapsed = await timed(learner, "gather_all", jobs)
+    checks.returned("gather_all", got, list, tr("a list of results"))
     checks.on_loop_thread("gather_all", learner, recorder)
     checks.ran_concurrently("gather_all", recorder, elapsed, max(j.seconds for j in jobs), advice=tr(OVERLAP_ADVICE))
 
@@ -64,6 +65,7 @@ async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random
     if not isinstance(outcome.error, JobFailed):
         if outcome.error is not None:
             learner.fail_raised("gather_all", outcome.error)
+        checks.returned("gather_all", outcome.value, list, tr("a list of results"))
         fail(
             tr("`gather_all` hid a failing job's exception."),
             observed=tr("job {broken} raised JobFailed, but gather_all returned {value}.",
@@ -119,6 +121,7 @@ async def test_gather_settled_runs_jobs_concurrently(learner: Learner, rng: rand
             timeline=recorder.timeline(),
             advice=tr("`asyncio.gather(..., return_exceptions=True)` waits for all jobs and returns exceptions as results."),
         )
+    checks.returned("gather_settled", outcome.value, list, tr("a list of results and exceptions"))
     checks.all_finished("gather_settled", recorder)
     checks.on_loop_thread("gather_settled", learner, recorder)
     checks.ran_concurrently("gather_settled", recorder, elapsed, max(j.seconds for j in jobs), advice=tr(OVERLAP_ADVICE))
