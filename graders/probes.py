@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -178,9 +179,12 @@ class BlockingJob:
 
 @dataclass
 class ThreadWatch:
-    """Records every thread started while active (thread pools included: they start threads too)."""
+    """Records every thread started while active (thread pools included: they start threads too),
+    and when work was handed to a thread pool (real clock), to tell a pool too small for its work
+    from work handed over one piece at a time."""
 
     started: list[str] = field(default_factory=list)
+    submitted: list[float] = field(default_factory=list)
 
     @contextmanager
     def active(self) -> Iterator[ThreadWatch]:
@@ -197,8 +201,16 @@ class ThreadWatch:
             original(thread)
             family.add(thread.ident)  # type: ignore[arg-type]
 
+        original_submit = ThreadPoolExecutor.submit
+
+        def submit(executor: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+            watch.submitted.append(time.perf_counter())
+            return original_submit(executor, fn, *args, **kwargs)
+
         threading.Thread.start = start  # type: ignore[method-assign]
+        ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
         try:
             yield self
         finally:
             threading.Thread.start = original  # type: ignore[method-assign]
+            ThreadPoolExecutor.submit = original_submit  # type: ignore[method-assign]
