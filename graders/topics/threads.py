@@ -133,6 +133,7 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
                 "Pass the function itself, without calling it: `asyncio.to_thread(func)`, or `asyncio.to_thread(func, arg)` "
                 "when it takes an argument. to_thread calls it for you, in the worker thread."
             ) if handed_over_late else tr(THREAD_ADVICE),
+            cause=f"blocking on the loop {name} {where}",
         )
     waits = [c for c in calls if "acquire" in c.function]
     if waits:
@@ -158,6 +159,7 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
             expected=tr("waiting with `await`, which leaves the loop free to run other tasks until the thread is done."),
             advice=sentences(tr(THREAD_ADVICE),
                              tr("asyncio starts and waits for the thread itself: no Thread objects, no join().")),
+            cause=f"waited for a thread {name} {where}",
         )
 
 
