@@ -22,7 +22,7 @@ CASES = {
     "sync_function": (ORDER, ["must be a coroutine function, defined with `async def`"]),
     "changed_signature": (ORDER, ["could not call `gather_all`", "Keep the parameters"]),
     "returns_nothing": (ORDER, ["returned None instead of a list of results", "`return`"]),
-    "returns_coroutine": (TIMING, ["never ran the jobs", "never awaited"]),
+    "returns_coroutine": (TIMING, ["returned a Future instead of a list of results", "Put `await` in front of it"]),
     "raises": (ORDER, ["raised IndexError", "raises.py, line 6, in gather_all", "results[len(results)]"]),
     "spins_forever": (TIMING, ["still running after 0.3 s of real time", "line 3: `while True:`"]),
     "swallows_everything": (TIMING, ["still running after 0.3 s of real time", "line 4: `while True:`"]),
