@@ -187,6 +187,10 @@ class GradedClass:
                 archive.write(coroutines.solution(ROOT), f"hand-in/exercises/{coroutines.dir}/{coroutines.module}")
         for name in ALSO_TOPIC_01:
             shutil.copyfile(coroutines.solution(ROOT), self.folder / name / coroutines.module)
+        # Logging and prints as it goes: the same verdicts as under pytest, whose logging plugin grading leaves out.
+        (self.folder / "logs_as_it_goes").mkdir()
+        for topic in (gather, coroutines):
+            shutil.copyfile(CORRECT_ANSWERS / topic.dir / "logging_and_prints.py", self.folder / "logs_as_it_goes" / topic.module)
         return cli.main(["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5", "-j", "2"])
 
     def students(self) -> dict[str, dict]:  # type: ignore[type-arg]

@@ -127,6 +127,13 @@ def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(aiolings: Aiolin
     assert failed.stdout.count("Stuck? `aiolings hint 3`") == 1  # said once, after all three failures
 
 
+def test_check_gives_pytest_s_verdict_to_code_that_logs(aiolings: Aiolings, course_copy: Path) -> None:
+    topic = course.load().find("3")
+    shutil.copyfile(ROOT / "tests" / "correct_answers" / topic.dir / "logging_and_prints.py", topic.exercise(course_copy))
+    passed = aiolings("check", "3", "--seed", "7", cwd=course_copy)
+    assert passed.returncode == 0, passed.stdout  # tests/test_graders.py proves it under pytest, test_grade.py in grade
+
+
 def test_check_tells_each_cause_once(aiolings: Aiolings, course_copy: Path) -> None:
     topic = course.load().find("3")
     shutil.copyfile(ROOT / "tests" / "bad_code" / topic.dir / "syntax_error.py", topic.exercise(course_copy))

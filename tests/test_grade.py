@@ -54,7 +54,7 @@ def test_hostile_code_scores_zero_on_its_topic_with_its_reason(graded_class: Gra
         assert topic(student, "01_coroutines")["score"] == 10  # the other topic is scored normally
 
 
-@pytest.mark.parametrize("name", ["correct", "zipped", "with_its_own_conftest"])
+@pytest.mark.parametrize("name", ["correct", "zipped", "with_its_own_conftest", "logs_as_it_goes"])
 def test_correct_submissions_get_full_marks(graded_class: GradedClass, name: str) -> None:
     student = graded_class.students()[name]
     assert student["total"] == student["max"] == 20, json.dumps(student, indent=1)[:3000]
