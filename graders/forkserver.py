@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import functools
 import gc
 import importlib
 import json
@@ -41,7 +42,8 @@ from typing import Any, NoReturn
 PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "looptime._internal.plugin", "aiohttp",
            "aiohttp.web", "aioresponses", "graders.plugin", "graders.http_server", "pdb", "sqlite3", "xml.etree.ElementTree")
 SETUP_FAILED = 125  # a child that could not confine itself; it says why on the server's stderr
-CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID = 0x40000000, 0x10000000, 0x00020000, 0x20000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS = 38
 
 
@@ -55,6 +57,8 @@ class Confinement:
     tasks: int | None = None  # processes and threads of its user
     loopback_only: bool = False  # a network namespace of its own with only loopback up
     uid: int | None = None  # run as this user and group, with no groups and no new privileges (needs root)
+    own_pids: bool = False  # a PID namespace of its own: it sees no other process, and all of it dies with it
+    hidden: tuple[str, ...] = ()  # folders it sees empty (a mount namespace of its own, each under an empty tmpfs)
 
 
 # The client: one server per process that grades, started on first use.
@@ -161,10 +165,11 @@ def _running() -> _Server:
         return _server
 
 
+@functools.cache
 def forks() -> bool:
     """Whether grading processes are forked from the server here. Not where os.fork is missing
     (Windows), nor with AIOLINGS_NO_FORK set, which is how the tests prove the other way on Linux:
-    a new `python -m pytest` per run, slower to start, the same verdicts."""
+    a new `python -m pytest` per run, slower to start, the same verdicts. Decided once per process."""
     return hasattr(os, "fork") and not os.environ.get("AIOLINGS_NO_FORK")
 
 
@@ -293,7 +298,9 @@ def _child(request: dict[str, Any]) -> NoReturn:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()
         os.chdir(request["cwd"])
-        _confine(Confinement(**request["confinement"]))
+        confinement = Confinement(**{**request["confinement"], "hidden": tuple(request["confinement"]["hidden"])})
+        _enter_namespaces(confinement)
+        _confine(confinement)
         output = os.open(request["output"] or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -339,24 +346,63 @@ def _probe() -> int:
     return 0 if readable and any(p.value.startswith("graders.") for p in plugins) else 1
 
 
+def _libc_call(name: str, *args: Any) -> None:
+    """A libc call that returns 0 or fails with errno (unshare, mount, prctl)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if getattr(libc, name)(*args) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{name}: {os.strerror(error)}")
+
+
+def _enter_namespaces(confinement: Confinement) -> None:
+    """The kernel's confinement, asked for in one unshare: network, mounts, process IDs.
+
+    Only root may make namespaces outright; another user makes a user namespace first, in which
+    it is root. With a PID namespace the process forks once more: its child is the namespace's
+    PID 1, which runs pytest, sees no process outside and takes every process it started with it
+    when it ends. This process only waits for it and ends the same way, for the server to report.
+    """
+    flags = ((CLONE_NEWNET if confinement.loopback_only else 0) | (CLONE_NEWNS if confinement.hidden else 0)
+             | (CLONE_NEWPID if confinement.own_pids else 0))
+    if not flags:
+        return
+    if os.geteuid() == 0:
+        _libc_call("unshare", flags)
+    else:
+        uid, gid = os.geteuid(), os.getegid()
+        _libc_call("unshare", CLONE_NEWUSER | flags)
+        Path("/proc/self/setgroups").write_text("deny")
+        Path("/proc/self/uid_map").write_text(f"0 {uid} 1")
+        Path("/proc/self/gid_map").write_text(f"0 {gid} 1")
+    if not confinement.own_pids:
+        return
+    pid = os.fork()
+    if pid == 0:
+        return  # PID 1 of the new namespace: it goes on to grade
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the server's pipes among them
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):  # killed: be killed the same way, so that the server says so
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.waitstatus_to_exitcode(status))
+
+
 def _confine(confinement: Confinement) -> None:
     import resource  # POSIX only, like the fork server itself
-    libc = ctypes.CDLL(None, use_errno=True)
 
-    def check(result: int) -> None:
-        if result != 0:
-            error = ctypes.get_errno()
-            raise OSError(error, os.strerror(error))
-
+    if confinement.own_pids:  # a /proc of this namespace's processes only
+        _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)
+        _libc_call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    if confinement.hidden:
+        _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)  # nothing done here reaches the host
+        for folder in confinement.hidden:
+            if os.path.isdir(folder):
+                _libc_call("mount", b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                           b"size=4k,mode=0555")
     if confinement.loopback_only:
-        if os.geteuid() == 0:
-            check(libc.unshare(CLONE_NEWNET))
-        else:  # only root may make a network namespace outright; others need a user namespace too
-            uid, gid = os.geteuid(), os.getegid()
-            check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNET))
-            Path("/proc/self/setgroups").write_text("deny")
-            Path("/proc/self/uid_map").write_text(f"0 {uid} 1")
-            Path("/proc/self/gid_map").write_text(f"0 {gid} 1")
         subprocess.run([shutil.which("ip") or "ip", "link", "set", "lo", "up"], check=True,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     limits = ((resource.RLIMIT_CPU, confinement.cpu), (resource.RLIMIT_AS, confinement.memory),
@@ -368,7 +414,7 @@ def _confine(confinement: Confinement) -> None:
         os.setgroups([])
         os.setresgid(confinement.uid, confinement.uid, confinement.uid)
         os.setresuid(confinement.uid, confinement.uid, confinement.uid)
-        check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+        _libc_call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,10 @@ def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     grade.add_argument("--topics", help="only these topics, e.g. 01,03")
     grade.add_argument("--timeout", type=float, default=sandbox.Limits.grader, help="seconds each grader may run (real time)")
     grade.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the graders' random inputs")
+    grade.add_argument("-q", "--quiet", action="store_true",
+                       help="print only errors (what protects the machine is in grades.json either way)")
+    grade.add_argument("--allow-root", action="store_true",
+                       help="as root, grade even where students' code cannot get a user of its own (it then runs as root)")
     grade.set_defaults(run=run)
 
 
@@ -58,20 +62,30 @@ def run(args: argparse.Namespace) -> int:
         print("aiolings grade confines each student's code with Linux's fork, namespaces and limits, which this "
               "system does not offer (or AIOLINGS_NO_FORK is set): grade the class on Linux.", file=sys.stderr)
         return 2
+    refusal = sandbox.root_refusal()
+    if refusal and not args.allow_root:
+        print(refusal, file=sys.stderr)
+        return 2
     all_topics = course.load().topics
     topics = [course.load().find(spec) for spec in args.topics.split(",")] if args.topics else list(all_topics)
     found = submissions.find(args.submissions)
     limits = sandbox.Limits(grader=args.timeout)
     described = sandbox.isolation()
-    for what, there in (("network", sandbox.loopback_only()), ("user", sandbox.own_users())):
-        if not there:
+    weaker = (("network", sandbox.loopback_only()), ("processes and files", sandbox.own_pids_and_mounts()),
+              ("user", sandbox.own_users()))
+    for what, there in weaker:
+        if not there and not args.quiet:
             print(f"warning: {what}: {described[what]}", file=sys.stderr)
+    args.output.mkdir(parents=True, exist_ok=True)
+    # What a student's code must not see: the class (every hand-in's folder) and the grade files.
+    hidden = tuple(sorted({str((p if p.is_dir() else p.parent).resolve()) for p in args.submissions}
+                          | {str(args.output.resolve())}))
 
     def grade(submission: submissions.Submission) -> Graded:
-        results = sandbox.grade_topics(submission.files, topics, seed=args.seed, limits=limits)
+        results = sandbox.grade_topics(submission.files, topics, seed=args.seed, limits=limits, hidden=hidden)
         return Graded(submission.student, tuple(submission.problems), tuple(results))
 
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool, Progress(transient=True) as bar:
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool, Progress(transient=True, disable=args.quiet) as bar:
         task = bar.add_task(tr("grading"), total=len(found))
         graded = []
         for result in pool.map(grade, found):
@@ -79,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
             bar.advance(task)
     graded.sort(key=lambda g: g.student)
     write(args.output, topics, graded)
-    print(tr("Graded {count} submissions into {folder}.", count=len(graded), folder=args.output))
+    if not args.quiet:
+        print(tr("Graded {count} submissions into {folder}.", count=len(graded), folder=args.output))
     return 0
 
 

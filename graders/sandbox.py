@@ -13,6 +13,15 @@ process can do, the student's code can do too. What this module guarantees:
   network namespace with `ip link set lo up` (as a non-root user, inside a user namespace),
   probed once per grading. When that fails the network is NOT cut off: the audit hook still
   refuses connections made from Python, `aiolings grade` warns, and grades.json says so.
+- The kernel confines each run (Linux namespaces, made as root or inside a user namespace):
+  a PID namespace of its own, whose PID 1 is the grading pytest, so the run sees no other
+  process (not the fork server, not a classmate's run), cannot signal one, and everything it
+  starts ends with it; and a mount namespace in which the class's folders, the grade files and
+  the course's solutions, tests and exercises look empty. Where namespaces cannot be made,
+  `aiolings grade` warns and grades.json says so (`isolation`).
+- As root, grading refuses to run unless each run can drop to a user of its own (this Python
+  and the course readable by others, and setpriv): students' code never runs as root unless
+  the instructor says `--allow-root`, and the warning then names root.
 - As root (a container, Gradescope), each concurrent run drops to a user of its own
   (a uid from UID_BASE up, locked machine-wide, no groups, no new privileges): the course, the
   venv and other students' folders are then out of reach even for code that slips past the
@@ -50,6 +59,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,6 +107,14 @@ def loopback_only() -> bool:
 
 
 @functools.cache
+def own_pids_and_mounts() -> bool:
+    """Whether a grading process can have PID and mount namespaces of its own: it then sees no
+    other process (the server, classmates' runs) and everything it starts dies with it, and the
+    folders handed to `grade_topics` as hidden look empty to it."""
+    return forkserver.can_confine(forkserver.Confinement(own_pids=True, hidden=(tempfile.gettempdir(),)))
+
+
+@functools.cache
 def own_users() -> bool:
     """Whether each run can get a user of its own: as root, with setpriv (to end that user's
     processes), and with this Python and the course readable by others (a virtual environment
@@ -108,12 +126,44 @@ def own_users() -> bool:
 
 def isolation() -> dict[str, str]:
     """What protects this machine during grading, in words for grades.json and warnings."""
+    me = "root" if os.geteuid() == 0 else _user_name()
     return {
         "network": "loopback only (a new network namespace)" if loopback_only()
         else "NOT cut off: no network namespace can be made here; only connections made from Python are refused",
+        "processes and files": "a PID namespace of its own (no other process in sight; all it starts ends with it) "
+        "and a mount namespace in which the class, the grade files and the course's solutions and tests look empty"
+        if own_pids_and_mounts()
+        else "NOT confined: no PID or mount namespace can be made here; other processes and the class's folders are "
+        "in reach of code that slips past the audit hook",
         "user": "a user of its own per run, with its processes and threads limited" if own_users()
-        else "the instructor's own user: code that slips past the audit hook can write wherever they can",
+        else f"{me}, the user running aiolings grade: code that slips past the audit hook can do whatever {me} can",
     }
+
+
+def _user_name() -> str:
+    import pwd  # POSIX only, as is grading
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return f"uid {os.geteuid()}"
+
+
+def root_refusal() -> str | None:
+    """Why grading must not run here as it stands, or None: run as root, each student's code must
+    get a user of its own, and it cannot (`own_users`), so it would run as root."""
+    if os.geteuid() != 0 or own_users():
+        return None
+    if shutil.which("setpriv") is None:
+        why, fix = "setpriv (util-linux) is not installed", "install util-linux"
+    else:
+        python = Path(sys.executable).resolve()
+        why = (f"this Python ({python}) or the installed course is not readable by other users, so a run "
+               "dropped to a user of its own could not import what it needs")
+        fix = ("install the course in a virtual environment made from a Python every user can read, for example "
+               "`/usr/bin/python3 -m venv /opt/aiolings` (not under /root, not a `mktemp -d` folder)")
+    return (f"aiolings grade will not run students' code as root: {why}. To fix it, {fix}; or run aiolings grade "
+            "as an ordinary user. `--allow-root` grades anyway, with students' code running as root.")
 
 
 @contextlib.contextmanager
@@ -155,27 +205,38 @@ def _as_user(uid: int) -> list[str]:
     return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
 
 
-def grade_topics(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits) -> list[TopicResult]:
+def grade_topics(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits,
+                 hidden: tuple[str, ...] = ()) -> list[TopicResult]:
     """All `topics` for one student. One process for all of them first (fast); any topic whose
-    result that run cannot vouch for is graded again in a process of its own."""
+    result that run cannot vouch for is graded again in a process of its own. `hidden` folders
+    (the class, the grade files) look empty to the student's code, where the kernel allows."""
     present = [t for t in topics if t.dir in files]
     results = {t.dir: TopicResult(t.dir, (), "no file for this topic in the submission") for t in topics if t.dir not in files}
+    hidden = (*hidden, *course_extras())
     if present:
-        together = _run(files, present, seed=seed, limits=limits)
+        together = _run(files, present, seed=seed, limits=limits, hidden=hidden)
         for topic in present:
             result = together[topic.dir]
             alone = len(present) == 1  # then the run above was already the topic on its own
             if not alone and result.problem is not None and not result.own:
-                result = _run(files, [topic], seed=seed, limits=limits)[topic.dir]
+                result = _run(files, [topic], seed=seed, limits=limits, hidden=hidden)[topic.dir]
             results[topic.dir] = result
     return [results[t.dir] for t in topics]
+
+
+def course_extras() -> tuple[str, ...]:
+    """The course's folders beside the installed graders, in a clone installed with `pip install -e`:
+    reference solutions, answers and tests, none of which a student's run has any business reading."""
+    root = Path(course.__file__).resolve().parent.parent
+    return tuple(str(root / name) for name in ("solutions", "tests", "exercises", "benchmarks") if (root / name).is_dir())
 
 
 def graders_of(topic: course.Topic) -> int:
     return sum(name.startswith("test_") for name in vars(importlib.import_module(topic.graders)))
 
 
-def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits) -> dict[str, TopicResult]:
+def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limits: Limits,
+         hidden: tuple[str, ...]) -> dict[str, TopicResult]:
     seconds = STARTUP + limits.grader * sum(graders_of(t) for t in topics)
     with _user() as uid, _scratch() as scratch:
         work, private = Path(scratch) / "work", Path(scratch) / "private"
@@ -209,19 +270,25 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8",
                "TMPDIR": str(work / ".tmp"), "AIOLINGS_NONCE": nonce,
                "AIOLINGS_STUDENTS": str(work / "exercises"), "AIOLINGS_WRITABLE": str(work)}
-        ended = _execute(args, work, env, limits, seconds, uid)
+        # Nothing that holds the run itself: its folder, the interpreter, the graders.
+        needed = [Path(scratch), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
+        hidden = tuple(h for h in hidden if not any(n.resolve().is_relative_to(Path(h).resolve()) for n in needed))
+        ended = _execute(args, work, env, limits, seconds, uid, hidden)
         return _read(report, nonce, topics, ended, scratch)
 
 
 def _execute(
-    args: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float, uid: int | None
+    args: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float, uid: int | None,
+    hidden: tuple[str, ...],
 ) -> str | None:
     """Run with limits; if it did not end normally, say how it ended. Its output is thrown away:
     the verdicts come from the report, and a flood of output must not cost memory here."""
+    namespaces = own_pids_and_mounts()
     confinement = forkserver.Confinement(
         cpu=int(seconds) + 5, memory=limits.memory, file_size=limits.file_size, loopback_only=loopback_only(),
         # Without a user of its own, RLIMIT_NPROC would count every process of the instructor's user.
         tasks=limits.tasks if uid is not None else None, uid=uid,
+        own_pids=namespaces, hidden=hidden if namespaces else (),
     )
     process = forkserver.start(args, cwd=cwd, env=env, output=None, confinement=confinement, isolated=True)
     ended = None

@@ -191,7 +191,11 @@ class GradedClass:
         (self.folder / "logs_as_it_goes").mkdir()
         for topic in (gather, coroutines):
             shutil.copyfile(CORRECT_ANSWERS / topic.dir / "logging_and_prints.py", self.folder / "logs_as_it_goes" / topic.module)
-        return cli.main(["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5", "-j", "2"])
+        # As root with a Python others cannot read (pyenv's, under /root), grading refuses unless told to accept it:
+        # this class is the project's own, and the drop itself is proven where it can be (test_grade.py, CI's chroots).
+        accept = ["--allow-root"] if sandbox.root_refusal() else []
+        return cli.main(["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5",
+                         "-j", "2", "--quiet", *accept])
 
     def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
         assert self.grading.result(timeout=240) == 0

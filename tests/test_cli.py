@@ -146,18 +146,6 @@ def test_check_tells_each_cause_once(aiolings: Aiolings, course_copy: Path) -> N
         assert stub.count(f"`{name}` is not written yet") == 1, stub
 
 
-def test_check_works_without_fork_or_alarm(aiolings: Aiolings, course_copy: Path) -> None:
-    """As on Windows: every grading run a new Python, the time limit a watchdog (see test_fallbacks.py)."""
-    solve(course_copy, "gather")
-    forced = {"AIOLINGS_NO_FORK": "1", "AIOLINGS_NO_SIGALRM": "1"}
-    passed = aiolings("check", "3", cwd=course_copy, **forced)
-    assert passed.returncode == 0 and "✓ 03 gather" in passed.stdout, passed.stdout
-    listed = aiolings("list", cwd=course_copy, **forced)
-    assert listed.returncode == 0 and "✓ done" in listed.stdout, listed.stdout
-    refused = aiolings("grade", str(course_copy), "-o", str(course_copy / "grades"), cwd=course_copy, **forced)
-    assert refused.returncode == 2 and not (course_copy / "grades").exists()
-
-
 def test_check_without_a_topic_takes_the_first_unfinished(aiolings: Aiolings, course_copy: Path) -> None:
     solve(course_copy, "1")
     done = aiolings("check", cwd=course_copy)

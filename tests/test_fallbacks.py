@@ -18,6 +18,7 @@ import pytest
 from graders import course
 
 from .conftest import ENVIRONMENT, ROOT
+from .test_cli import copy_course
 
 FORCED = {"AIOLINGS_NO_FORK": "1", "AIOLINGS_NO_SIGALRM": "1"}
 GATHER = course.load().find("3")
@@ -54,3 +55,23 @@ def test_without_alarm_an_endless_loop_still_ends_with_the_time_limit(early_fold
                               "-k", "test_gather_all_runs_jobs_concurrently")
     assert outcomes == {"test_gather_all_runs_jobs_concurrently": "failed"}
     assert "still running after 0.3 s of real time" in output and "line 3: `while True:`" in output
+
+
+@pytest.mark.early
+def test_the_command_works_without_fork_or_alarm(early_folder: Path) -> None:
+    """As on Windows: check and list grade through new Pythons; grade refuses, plainly."""
+    course_copy = copy_course(early_folder)
+    shutil.copyfile(GATHER.solution(ROOT), GATHER.exercise(course_copy))
+    env = {**ENVIRONMENT, **FORCED, "LANG": "C.UTF-8"}
+
+    def aiolings(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", *args]
+        return subprocess.run(command, cwd=course_copy, env=env, capture_output=True, text=True, timeout=180)
+
+    checked = aiolings("check", "3")
+    assert checked.returncode == 0 and "✓ 03 gather" in checked.stdout, checked.stdout + checked.stderr
+    listed = aiolings("list")
+    assert listed.returncode == 0 and "✓ done" in listed.stdout, listed.stdout + listed.stderr
+    refused = aiolings("grade", str(course_copy), "-o", str(course_copy / "grades"))
+    assert refused.returncode == 2 and "grade the class on Linux" in refused.stderr
+    assert not (course_copy / "grades").exists()

@@ -101,3 +101,25 @@ def test_as_root_the_student_code_runs_as_a_user_of_its_own() -> None:
     message = next(v.message for v in result.verdicts if v.grader == "test_gather_all_returns_results_in_argument_order")
     uid = int(message.split("uid=")[1].split()[0])
     assert uid >= sandbox.UID_BASE and f"gid={uid}" in message
+
+
+def test_as_root_without_a_user_of_its_own_grading_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from graders import cli
+
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(sandbox, "own_users", lambda: False)
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    assert cli.main(["grade", str(tmp_path / "class"), "-o", str(tmp_path / "grades")]) == 2
+    said = capsys.readouterr().err
+    assert "will not run students' code as root" in said and "--allow-root" in said
+    assert not (tmp_path / "grades").exists()  # refused before anything ran or was written
+
+
+def test_a_run_sees_no_other_process_and_not_the_class(graded_class: GradedClass) -> None:
+    if not sandbox.own_pids_and_mounts():
+        pytest.skip("no PID or mount namespace can be made here")
+    student = graded_class.students()["looks_around"]
+    gather = topic(student, "03_gather")
+    assert gather["score"] == 0, reasons(gather)
+    assert "it saw 1 process, an empty class folder and no reference solution" in reasons(gather)
