@@ -31,12 +31,17 @@ ln -sf /opt/aiolings/bin/aiolings /usr/local/bin/aiolings
 
 RUN = """#!/usr/bin/env bash
 # Gradescope runs this for each submission: grade it with the installed graders, write results.json.
+# When grading refuses or fails, results.json says why, where the instructor reads it.
 set -euo pipefail
 root="${AUTOGRADER_ROOT:-/autograder}"
 out="$(mktemp -d)"
-aiolings grade "$root/submission" -o "$out" -j 1
 mkdir -p "$root/results"
-cp "$out/gradescope/submission/results.json" "$root/results/results.json"
+if ! aiolings grade "$root/submission" -o "$out/grades" -j 1 --quiet 2>"$out/errors"; then
+  python3 -c 'import json, sys; json.dump({"score": 0, "output": "aiolings grade failed: " + sys.stdin.read()}, open(sys.argv[1], "w"))' \
+    "$root/results/results.json" <"$out/errors"
+  exit 1
+fi
+cp "$out/grades/gradescope/submission/results.json" "$root/results/results.json"
 """
 
 
