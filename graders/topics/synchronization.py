@@ -1,0 +1,866 @@
+"""Graders for topic 08: asyncio.Lock, asyncio.Event, and a Semaphore as a rate limit.
+
+Each function gets probes that note how the learner's code ran: an account whose read and
+write take loop time (so unguarded read-modify-writes interleave), deposits whose slow
+verification should overlap, runners and a starter for a start signal, and calls whose starts
+are judged against a limit per second. Three instruments watch the call itself:
+
+- the turns of the event loop, to see code that wakes up to poll (and to stop code that spins
+  on `asyncio.sleep(0)`, which on virtual time would never let the clock move);
+- which asyncio locks (and semaphores) each Task holds, so that a lost update can be told
+  apart as no lock, a lock of each Task's own, or a lock let go between read and write;
+- threading locks held across an await, which would freeze the loop at the next `with lock:`:
+  the account stops the call before that happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import linecache
+import random
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType, ModuleType
+from typing import Any
+
+import pytest
+
+from graders import checks, timeline
+from graders.feedback import fail, plural, seconds
+from graders.i18n import sentences, tr
+from graders.learner import Learner
+from graders.probes import Recorder, Span, loop_clock
+from graders.settle import natural
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+
+TOLERANCE = 1e-3  # seconds of loop time; looptime's clock is exact to 1e-6 s
+SPIN_TURNS = 2000  # turns of the loop without the clock moving: only code that never waits does that
+THREAD_LOCKS = (type(threading.Lock()), type(threading.RLock()))
+
+
+# Instruments.
+
+
+@dataclass
+class LoopTurns:
+    """The loop time of each turn of the event loop while watched; stops a call that spins."""
+
+    task: asyncio.Task[Any]
+    moments: list[float] = field(default_factory=list)
+    spun_at: float | None = None
+    _same: int = 0
+
+    @contextmanager
+    def watching(self) -> Iterator[LoopTurns]:
+        loop = asyncio.get_running_loop()
+        own = "_run_once" in vars(loop)
+        original = loop._run_once  # type: ignore[attr-defined]
+
+        def turn() -> None:
+            original()
+            now = loop.time()
+            if self.moments and now == self.moments[-1]:
+                self._same += 1
+                if self._same > SPIN_TURNS and self.spun_at is None:
+                    self.spun_at = now
+                    self.task.cancel()  # the clock can never move: end the call, and say why
+            else:
+                self.moments.append(now)
+                self._same = 0
+
+        loop._run_once = turn  # type: ignore[attr-defined]
+        try:
+            yield self
+        finally:
+            if own:
+                loop._run_once = original  # type: ignore[attr-defined]
+            else:
+                del loop._run_once  # type: ignore[attr-defined]
+
+    def woke_between(self, begin: float, end: float, spans: Sequence[Span] = ()) -> list[float]:
+        """The moments strictly between `begin` and `end` at which the loop woke up (a timer fired),
+        other than those at which one of `spans` (the probes' own work) began or ended."""
+        probes = [t for s in spans for t in (s.start, s.end) if t is not None]
+        return sorted({
+            t for t in self.moments
+            if begin + TOLERANCE < t < end - TOLERANCE and all(abs(t - p) > TOLERANCE for p in probes)
+        })
+
+
+@dataclass
+class HeldLocks:
+    """Which asyncio locks and semaphores each Task holds, while watched.
+
+    A lock is known by its id, with the number of the acquisition that took it (an epoch), so a
+    Task that lets go of a lock and takes it again holds it in a new epoch.
+    """
+
+    held: dict[int, dict[int, int]] = field(default_factory=dict)  # id(task) -> {id(lock): epoch}
+    keep: list[object] = field(default_factory=list)  # every lock seen, alive, so no id is reused
+    epochs: Iterator[int] = field(default_factory=itertools.count)
+
+    def now(self) -> frozenset[tuple[int, int]]:
+        return frozenset(self.held.get(id(asyncio.current_task()), {}).items())
+
+    def _took(self, lock: object) -> None:
+        self.keep.append(lock)
+        self.held.setdefault(id(asyncio.current_task()), {})[id(lock)] = next(self.epochs)
+
+    def _gave_back(self, lock: object) -> None:
+        mine = self.held.get(id(asyncio.current_task()), {})
+        holders = [mine] if id(lock) in mine else [h for h in self.held.values() if id(lock) in h][:1]
+        for holder in holders:
+            del holder[id(lock)]
+
+    @contextmanager
+    def watching(self) -> Iterator[HeldLocks]:
+        originals = {cls: (cls.acquire, cls.release) for cls in (asyncio.Lock, asyncio.Semaphore)}
+        for cls, (acquire, release) in originals.items():
+            cls.acquire = self._acquire(acquire)  # type: ignore[method-assign]
+            cls.release = self._release(release)  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            for cls, (acquire, release) in originals.items():
+                cls.acquire, cls.release = acquire, release  # type: ignore[method-assign]
+
+    def _acquire(self, acquire: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        async def taking(lock: Any) -> Any:
+            got = await acquire(lock)
+            self._took(lock)
+            return got
+
+        return taking
+
+    def _release(self, release: Callable[[Any], None]) -> Callable[[Any], None]:
+        def giving_back(lock: Any) -> None:
+            release(lock)
+            self._gave_back(lock)
+
+        return giving_back
+
+
+class ThreadLockHeld(BaseException):
+    """Raised into the learner's code by a probe awaited while a threading lock is held.
+
+    The next Task to reach that lock would block the loop's thread for good (the holder could
+    never resume to release it), so the call is stopped here. A BaseException, so that
+    `except Exception` in the learner's code lets it through.
+    """
+
+
+@dataclass(frozen=True)
+class ThreadLockUse:
+    kind: str  # "threading.Lock" or "threading.RLock"
+    name: str  # the learner's name for it
+    line: int
+    source: str
+
+
+def held_thread_lock(path: Path) -> ThreadLockUse | None:
+    """A threading lock, held now, that the learner's code awaiting on this stack can see."""
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename == str(path):
+            seen = {**frame.f_globals, **frame.f_locals}
+            for name, value in list(seen.items()):
+                for label, candidate in [(name, value), *_attributes(name, value)]:
+                    if isinstance(candidate, THREAD_LOCKS) and _held(candidate):
+                        kind = "threading.Lock" if isinstance(candidate, THREAD_LOCKS[0]) else "threading.RLock"
+                        source = linecache.getline(str(path), frame.f_lineno).strip()
+                        return ThreadLockUse(kind, label, frame.f_lineno, source)
+        frame = frame.f_back
+    return None
+
+
+def _attributes(name: str, value: object) -> list[tuple[str, object]]:
+    """One level into the learner's own objects (`self.lock`); not into classes or modules (threading's own locks)."""
+    if isinstance(value, (type, ModuleType)) or not hasattr(value, "__dict__") or name.startswith("__"):
+        return []
+    try:
+        return [(f"{name}.{attribute}", v) for attribute, v in vars(value).items()]
+    except TypeError:
+        return []
+
+
+def _held(lock: Any) -> bool:
+    return bool(lock._is_owned()) if hasattr(lock, "_is_owned") else bool(lock.locked())
+
+
+@dataclass
+class Watched:
+    """The instruments of one call."""
+
+    turns: LoopTurns
+    locks: HeldLocks
+    thread_lock: ThreadLockUse | None = None
+
+
+async def watched_call(learner: Learner, name: str, *args: Any, watched: Watched) -> Any:
+    """learner.call, with the loop's turns and the Tasks' locks watched; fails in this topic's words
+    when the code spun without letting time pass, or held a threading lock across an await."""
+    __tracebackhide__ = True
+    with watched.turns.watching(), watched.locks.watching():
+        try:
+            value = await learner.call(name, *args)
+        except BaseException:
+            if watched.turns.spun_at is not None:
+                spinning(name, watched.turns.spun_at)
+            if watched.thread_lock is not None:
+                thread_lock_held(name, watched.thread_lock)
+            raise
+    if watched.thread_lock is not None:  # the learner's code caught the grader's stop, and went on
+        thread_lock_held(name, watched.thread_lock)
+    return value
+
+
+def spinning(name: str, at: float) -> None:
+    __tracebackhide__ = True
+    fail(
+        tr("`{name}` kept the event loop busy without letting any time pass.", name=name),
+        observed=tr("at {at} of loop time the loop went round over {turns} times without its clock moving: some code "
+                    "woke up again at once each time, so the moment it was waiting for could never come.",
+                    at=seconds(at), turns=SPIN_TURNS),
+        expected=tr("code that waits lets the loop sleep until something happens."),
+        advice=tr("`await asyncio.sleep(0)` in a loop that checks a condition never lets time pass. Wait on something "
+                  "that completes instead: an asyncio.Event's `wait()`, a Lock, a Semaphore, or a sleep until the exact "
+                  "moment you need."),
+    )
+
+
+def thread_lock_held(name: str, use: ThreadLockUse) -> None:
+    __tracebackhide__ = True
+    blanks = {"line": use.line, "source": use.source, "lock": use.name}
+    fail(
+        tr("`{name}` awaited while holding a {kind}.", name=name, kind=use.kind),
+        observed=tr("line {line}: `{source}` awaits while `{lock}`, a threading.Lock, is held. A threading.Lock waits "
+                    "by blocking the whole thread: the next deposit to reach it would freeze the event loop, and the "
+                    "Task holding it could never resume to release it. (The grader stopped the call there.)", **blanks)
+        if use.kind == "threading.Lock"
+        else tr("line {line}: `{source}` awaits while `{lock}`, a threading.RLock, is held. An RLock belongs to a "
+                "thread, and every Task runs on the event loop's one thread: the next deposit would walk straight in, "
+                "as if there were no lock. (The grader stopped the call there.)", **blanks),
+        expected=tr("a lock made for coroutines, which makes only the waiting Task wait while the loop runs the others."),
+        advice=tr("Use `asyncio.Lock()` with `async with lock:` instead of a threading lock. threading locks are for "
+                  "threads; every coroutine here runs on the same thread."),
+    )
+
+
+# Topic part 1: deposits into a shared account.
+
+
+@dataclass
+class Operation:
+    task: int  # which Task, numbered in order of first appearance
+    kind: str  # "read" or "write"
+    start: float
+    value: int | None = None  # what the read returned, or what was written
+    end: float | None = None
+    order: int = -1  # when it completed, among all operations
+    locks: frozenset[tuple[int, int]] = frozenset()  # the asyncio locks its Task held as it began
+    deposit: int | None = None  # the deposit its Task verified last, as it began
+
+
+class Account:
+    """`await account.read()` gives the balance; `await account.write(value)` sets it. Each takes a while."""
+
+    def __init__(self, balance: int, seconds: float, path: Path, watched: Watched) -> None:
+        self.balance, self.seconds, self.path, self.watched = balance, seconds, path, watched
+        self.operations: list[Operation] = []
+        self.tasks: dict[int, int] = {}  # id(task) -> its number
+        self.deposit_of: dict[int, int] = {}  # a Task's number -> the deposit it verified
+        self._completed = itertools.count()
+
+    def __repr__(self) -> str:
+        return "<account>"
+
+    def task_number(self) -> int:
+        return self.tasks.setdefault(id(asyncio.current_task()), len(self.tasks))
+
+    def _begin(self, kind: str, value: int | None = None) -> Operation:
+        use = held_thread_lock(self.path)
+        if use is not None:
+            self.watched.thread_lock = use
+            raise ThreadLockHeld(use.kind)
+        task = self.task_number()
+        operation = Operation(task, kind, loop_clock(), value, locks=self.watched.locks.now(),
+                              deposit=self.deposit_of.get(task))
+        self.operations.append(operation)
+        return operation
+
+    def _end(self, operation: Operation) -> None:
+        operation.end, operation.order = loop_clock(), next(self._completed)
+
+    async def read(self) -> int:
+        operation = self._begin("read")
+        await asyncio.sleep(self.seconds)
+        operation.value = self.balance
+        self._end(operation)
+        return self.balance
+
+    async def write(self, value: int) -> None:
+        operation = self._begin("write", value)
+        await asyncio.sleep(self.seconds)
+        self.balance = value
+        self._end(operation)
+
+
+class Deposit:
+    """`await deposit.verify()` takes a while, touches nothing shared, and returns the amount."""
+
+    def __init__(self, index: int, amount: int, seconds: float, account: Account, recorder: Recorder) -> None:
+        self.index, self._amount, self.seconds, self.account, self.recorder = index, amount, seconds, account, recorder
+        self.holding: frozenset[tuple[int, int]] | None = None  # the asyncio locks held when verify() began
+        self.span: Span | None = None
+        self.label = tr("deposit {i}: verify", i=index)  # now: tr() may read its catalog, which is blocking I/O
+
+    def __repr__(self) -> str:
+        return f"<deposit {self.index}>"
+
+    async def verify(self) -> int:
+        self.account.deposit_of[self.account.task_number()] = self.index
+        self.holding = self.account.watched.locks.now()
+        with self.recorder.span(self.label) as span:
+            self.span = span
+            await asyncio.sleep(self.seconds)
+        return self._amount
+
+
+@dataclass
+class DepositRun:
+    account: Account
+    deposits: list[Deposit]
+    recorder: Recorder
+    opening: int
+    origin: float
+
+    @property
+    def expected(self) -> int:
+        return self.opening + sum(d._amount for d in self.deposits)
+
+    def who(self, operation: Operation) -> str:
+        if operation.deposit is not None:
+            return tr("deposit {i}", i=operation.deposit)
+        return tr("Task {n}", n=operation.task + 1)
+
+
+async def pay_deposits(learner: Learner, rng: random.Random) -> DepositRun:
+    """Deposits whose verifications take distinct times, but two of them the same time.
+
+    Those two finish verifying at the same moment and reach the account together: without a
+    lock they both read the same balance, on every draw.
+    """
+    count = rng.randint(4, 6)
+    distinct = rng.sample([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0], count - 1)
+    durations = [*distinct, rng.choice(distinct)]
+    rng.shuffle(durations)
+    amounts = rng.sample(range(10, 100), count)
+    opening = rng.randint(100, 900)
+    watched = Watched(LoopTurns(asyncio.current_task()), HeldLocks())  # type: ignore[arg-type]
+    account = Account(opening, rng.choice([0.1, 0.2, 0.25]), learner.path, watched)
+    recorder = Recorder()
+    deposits = [Deposit(i, a, d, account, recorder) for i, (a, d) in enumerate(zip(amounts, durations))]
+    origin = loop_clock()
+    await watched_call(learner, "deposit_all", account, deposits, watched=watched)
+    return DepositRun(account, deposits, recorder, opening, origin)
+
+
+@dataclass(frozen=True)
+class LostUpdate:
+    first: tuple[Operation, Operation]  # the read and the write whose update was lost
+    second: tuple[Operation, Operation]  # the read and the write that wrote over it
+
+
+def lost_update(operations: Sequence[Operation]) -> LostUpdate | None:
+    """The first write that overwrote another Task's write made after its own read."""
+    done = sorted((o for o in operations if o.end is not None), key=lambda o: o.order)
+    last_read: dict[int, Operation] = {}
+    for operation in done:
+        if operation.kind == "read":
+            last_read[operation.task] = operation
+            continue
+        read = last_read.get(operation.task)
+        if read is None:
+            continue
+        for other in done:
+            if other.kind == "write" and other.task != operation.task and read.order < other.order < operation.order:
+                earlier = last_read.get(other.task)
+                if earlier is not None and earlier.order < other.order:
+                    return LostUpdate((earlier, other), (read, operation))
+    return None
+
+
+def lost_update_chart(run: DepositRun, lost: LostUpdate) -> str:
+    spans = []
+    for read, write in (lost.first, lost.second):
+        who = run.who(read)
+        verify = [run.deposits[read.deposit].span] if read.deposit is not None else []  # type: ignore[list-item]
+        spans += verify
+        spans.append(Span(tr("{who}: read {value}", who=who, value=read.value), read.start, 0, read.end, "done"))
+        spans.append(Span(tr("{who}: write {value}", who=who, value=write.value), write.start, 0, write.end, "done"))
+    return timeline.render(sorted(spans, key=lambda s: s.start), origin=run.origin)
+
+
+def returned_early(run: DepositRun) -> None:
+    """Fails when deposit_all returned before its deposits were paid in."""
+    __tracebackhide__ = True
+    checks.all_finished("deposit_all", run.recorder)
+    unfinished = [o for o in run.account.operations if o.end is None]
+    if unfinished:
+        fail(
+            tr("`deposit_all` returned while deposits were still being paid in."),
+            observed=tr("{count} of the account's reads and writes were still going on when it returned.",
+                        count=len(unfinished)),
+            expected=tr("every deposit paid in before deposit_all returns."),
+            advice=tr("Await everything you start before returning."),
+        )
+    if not run.recorder.spans and not run.account.operations:
+        fail(
+            tr("`deposit_all` returned before paying in any deposit."),
+            observed=tr("when it returned, no deposit had been verified and the account had been neither read nor "
+                        "written."),
+            expected=tr("every deposit paid in before deposit_all returns."),
+            advice=tr("Await everything you start before returning: `await asyncio.gather(...)` over the deposits, "
+                      "or await each Task you created."),
+        )
+
+
+async def test_deposit_all_loses_no_update(learner: Learner, rng: random.Random) -> None:
+    run = await pay_deposits(learner, rng)
+    returned_early(run)
+    account, expected = run.account, run.expected
+    if account.balance == expected:
+        return
+    lost = lost_update(account.operations)
+    if lost is None:
+        fail(
+            tr("`deposit_all` left the balance at {got} instead of {expected}.", got=account.balance, expected=expected),
+            observed=tr("the balance began at {opening}; {reads} and {writes} later it was {got}.",
+                        opening=run.opening, got=account.balance,
+                        reads=plural(sum(o.kind == "read" for o in account.operations), "read"),
+                        writes=plural(sum(o.kind == "write" for o in account.operations), "write")),
+            expected=tr("{opening} plus the {count} deposits: {expected}.", opening=run.opening,
+                        count=len(run.deposits), expected=expected),
+            advice=tr("For each deposit: `amount = await deposit.verify()`, then `balance = await account.read()` and "
+                      "`await account.write(balance + amount)`."),
+        )
+    (first_read, first_write), (second_read, second_write) = lost.first, lost.second
+    first, second = run.who(first_read), run.who(second_read)
+    story = tr("{second} read the balance ({value}) while {first} was between its read and its write; {first} wrote "
+               "{first_value} at {first_at}, then {second} wrote {second_value} at {second_at}, over it, so {first}'s "
+               "{amount} was lost.",
+               first=first, second=second, value=second_read.value, first_value=first_write.value,
+               first_at=seconds(first_write.end - run.origin), second_value=second_write.value,  # type: ignore[operator]
+               second_at=seconds(second_write.end - run.origin),  # type: ignore[operator]
+               amount=(first_write.value or 0) - (first_read.value or 0))
+    first_held, second_held = first_read.locks & first_write.locks, second_read.locks & second_write.locks
+    if not any(o.locks for o in (first_read, first_write, second_read, second_write)):
+        why = tr("Neither of them held a lock.")
+        advice = tr("Create one `asyncio.Lock()` in deposit_all and hold it with `async with lock:` around each "
+                    "deposit's read and write, and only those: then one deposit at a time is between reading and writing.")
+    elif first_held and second_held and not {lock for lock, _ in first_held} & {lock for lock, _ in second_held}:
+        why = tr("Each of them held a lock, but not the same one: a lock that only one Task uses never makes another wait.")
+        advice = tr("Create the lock once, in deposit_all before the deposits start, and share it: a lock made inside "
+                    "each deposit's own code (or `async with asyncio.Lock():`) is a new lock every time.")
+    else:
+        why = tr("The lock was not held all the way from the read to the write, so another deposit could read in between.")
+        advice = tr("Put the read and the write in the same `async with lock:` block, with one lock shared by every "
+                    "deposit.")
+    fail(
+        tr("`deposit_all` lost an update: the balance ended at {got} instead of {expected}.",
+           got=account.balance, expected=expected),
+        observed=sentences(story, why),
+        expected=tr("one deposit at a time between reading and writing, so the balance ends at {expected} ({opening} "
+                    "plus the {count} deposits).", expected=expected, opening=run.opening, count=len(run.deposits)),
+        timeline=lost_update_chart(run, lost),
+        advice=advice,
+    )
+
+
+def deposits_chart(run: DepositRun) -> str:
+    """Each deposit's verification, and its time from read to write."""
+    spans = list(run.recorder.spans)
+    by_deposit: dict[tuple[int, int | None], list[Operation]] = {}
+    for operation in run.account.operations:
+        by_deposit.setdefault((operation.task, operation.deposit), []).append(operation)
+    for operations in by_deposit.values():
+        end = max((o.end for o in operations if o.end is not None), default=None)
+        spans.append(Span(tr("{who}: read and write", who=run.who(operations[0])), operations[0].start, 0, end,
+                          "done" if end is not None else "running"))
+    return timeline.render(sorted(spans, key=lambda s: (s.start, natural(s.label))), origin=run.origin)
+
+
+async def test_deposit_all_verifies_every_deposit_at_once(learner: Learner, rng: random.Random) -> None:
+    run = await pay_deposits(learner, rng)
+    checks.on_loop_thread("deposit_all", learner, run.recorder)
+    returned_early(run)
+    unverified = [d for d in run.deposits if d.holding is None]
+    if unverified:
+        fail(
+            tr("`deposit_all` never called verify() for deposit {i}.", i=unverified[0].index),
+            expected=tr("`amount = await deposit.verify()` for every deposit: the amount comes from there."),
+        )
+    late = sorted((d for d in run.deposits if d.span and d.span.start > run.origin + TOLERANCE),
+                  key=lambda d: d.span.start)  # type: ignore[union-attr]
+    if not late:
+        return
+    count, slowest = len(run.deposits), max(d.seconds for d in run.deposits)
+    took = max((s.end for s in run.recorder.spans if s.end is not None), default=run.origin) - run.origin
+    summary = tr("`deposit_all` made verifications wait: they took {took} instead of {slowest}.",
+                 took=seconds(took), slowest=seconds(slowest))
+    locked = [d for d in run.deposits if d.holding]
+    if locked:
+        observed = (
+            tr("every verification ran while its Task held a lock, so each waited for the deposits ahead of it, "
+               "although verifying touches nothing shared.")
+            if len(locked) == count
+            else tr("{held} of the {count} verifications ran while their Task held a lock, so each waited for the "
+                    "deposits ahead of it, although verifying touches nothing shared.", held=len(locked), count=count)
+        )
+        advice = tr("Hold the lock only around the read and the write: verify first, outside the `async with lock:` "
+                    "block, then take the lock.")
+    elif run.recorder.max_in_flight <= 1:
+        observed = tr("the {count} verifications ran one after another.", count=count)
+        advice = tr("Run the deposits as Tasks (or with asyncio.gather), each verifying its own deposit, so the "
+                    "verifications overlap.")
+    else:
+        observed = tr("the verification of deposit {i} began only at {start}, although it needs nothing shared.",
+                      i=late[0].index, start=seconds(late[0].span.start - run.origin))  # type: ignore[union-attr]
+        advice = tr("Start every deposit's verification at once; only the read and the write need to take turns.")
+    fail(
+        summary,
+        observed=observed,
+        expected=tr("all {count} verifications starting together, so they take {slowest}; only the reads and writes "
+                    "take turns.", count=count, slowest=seconds(slowest)),
+        timeline=deposits_chart(run),
+        advice=advice,
+    )
+
+
+# Topic part 2: a start signal.
+
+
+class Runner:
+    """`await runner.get_ready()` takes a while; `await runner.run()` runs the race and returns a result."""
+
+    def __init__(self, index: int, ready: float, running: float, result: int, recorder: Recorder) -> None:
+        self.index, self.ready_seconds, self.run_seconds, self.result = index, ready, running, result
+        self.recorder = recorder
+        self.ready: Span | None = None
+        self.ran: Span | None = None
+        # Labels made now: tr() may read its catalog, blocking I/O the guard would pin on the learner's line.
+        self.ready_label, self.run_label = tr("runner {i}: get ready", i=index), tr("runner {i}: run", i=index)
+
+    def __repr__(self) -> str:
+        return f"<runner {self.index}>"
+
+    async def get_ready(self) -> None:
+        with self.recorder.span(self.ready_label) as span:
+            self.ready = self.ready or span
+            await asyncio.sleep(self.ready_seconds)
+
+    async def run(self) -> int:
+        with self.recorder.span(self.run_label) as span:
+            self.ran = self.ran or span
+            await asyncio.sleep(self.run_seconds)
+        return self.result
+
+
+@dataclass
+class Race:
+    runners: list[Runner]
+    recorder: Recorder
+    signal: float  # seconds after the call began, when the starter gives the start
+    origin: float
+    turns: LoopTurns
+    results: Any = None
+    called: float | None = None  # loop time at which starter() was called
+    given: float | None = None  # loop time at which starter() returned
+
+    def spans(self, name: str) -> list[tuple[Runner, Span, Span]]:
+        """Each runner with its get_ready() and run() spans; fails when the starter was not awaited or a runner
+        skipped a step, or ran before it was ready."""
+        __tracebackhide__ = True
+        if self.called is None or self.given is None:
+            fail(tr("`{name}` never waited for the starter.", name=name),
+                 expected=tr("`await starter()` right away: it returns at the moment the start is given."))
+        steps = tr("each runner: `await runner.get_ready()`, then wait for the start, then `await runner.run()`.")
+        rows = []
+        for runner in self.runners:
+            if runner.ready is None or runner.ran is None:
+                fail(tr("`{name}` never called {what} for runner {i}.", name=name, i=runner.index,
+                        what="get_ready()" if runner.ready is None else "run()"), expected=steps)
+            if runner.ready.end is None or runner.ran.start < runner.ready.end - TOLERANCE:
+                fail(tr("`{name}` made runner {i} run before it was ready.", name=name, i=runner.index),
+                     expected=steps, timeline=self.recorder.timeline())
+            rows.append((runner, runner.ready, runner.ran))
+        return rows
+
+
+async def run_race(learner: Learner, rng: random.Random) -> Race:
+    """Runners that get ready at distinct times, all before the start, which comes 1.2-2.1 s after the last.
+
+    The start never falls on a multiple of 0.05 s after anything, so code that checks a flag
+    every 0.1 s or 0.05 s notices it late; code that checks more often wakes up in between.
+    Getting ready one after another takes longer than the start: some runner is then late.
+    """
+    count = rng.randint(3, 6)
+    ready = rng.sample([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0], count)
+    running = rng.sample([0.5, 1.0, 1.5, 2.0, 2.5, 3.0], count)
+    results = rng.sample(range(100, 1000), count)
+    signal = max(ready) + rng.randint(12, 20) / 10 + rng.choice([0.03, 0.07, 0.013, 0.037])
+    recorder = Recorder()
+    runners = [Runner(i, r, d, v, recorder) for i, (r, d, v) in enumerate(zip(ready, running, results))]
+    race = Race(runners, recorder, signal, loop_clock(), LoopTurns(asyncio.current_task()))  # type: ignore[arg-type]
+    label = tr("the starter")
+
+    async def starter() -> None:
+        race.called = loop_clock()
+        with recorder.span(label):
+            await asyncio.sleep(signal)
+        race.given = loop_clock()
+
+    watched = Watched(race.turns, HeldLocks())
+    race.results = await watched_call(learner, "start_together", runners, starter, watched=watched)
+    return race
+
+
+async def test_start_together_starts_every_runner_at_the_signal(learner: Learner, rng: random.Random) -> None:
+    race = await run_race(learner, rng)
+    name = "start_together"
+    checks.on_loop_thread(name, learner, race.recorder)
+    checks.all_finished(name, race.recorder)
+    rows = race.spans(name)
+    assert race.called is not None and race.given is not None
+    if race.called > race.origin + TOLERANCE:
+        fail(
+            tr("`{name}` called the starter only at {late}.", name=name, late=seconds(race.called - race.origin)),
+            observed=tr("so the start was given at {given} instead of {signal}.",
+                        given=seconds(race.given - race.origin), signal=seconds(race.signal)),
+            expected=tr("`await starter()` right away, while the runners get ready."),
+            timeline=race.recorder.timeline(),
+            advice=tr("Start the runners as Tasks, then `await starter()` while they get ready."),
+        )
+    given = race.given - race.origin
+    early = [(runner, ran) for runner, _, ran in rows if ran.start < race.given - TOLERANCE]
+    if early:
+        runner, ran = early[0]
+        fail(
+            tr("`{name}` let runner {i} start before the start was given.", name=name, i=runner.index),
+            observed=tr("runner {i} started running at {start}; the start was given at {given}.", i=runner.index,
+                        start=seconds(ran.start - race.origin), given=seconds(given)),
+            expected=tr("every runner waiting, once ready, until the start is given."),
+            timeline=race.recorder.timeline(),
+            advice=tr("Make each runner wait for the start: `await start.wait()` on one asyncio.Event, between "
+                      "get_ready() and run(); `start.set()` once `await starter()` returns."),
+        )
+    starts = [ran.start - race.origin for _, _, ran in rows]
+    if max(starts) > given + TOLERANCE:
+        if max(starts) - min(starts) <= TOLERANCE:
+            started = tr("the start was given at {given}; all {count} runners started at {start}.",
+                         given=seconds(given), count=len(starts), start=seconds(starts[0]))
+        else:
+            started = tr("the start was given at {given}; the runners started at {starts}.",
+                         given=seconds(given), starts=", ".join(seconds(s) for s in starts))
+        ready_late = [(runner, ready) for runner, ready, _ in rows if ready.end > race.given + TOLERANCE]  # type: ignore[operator]
+        woke = race.turns.woke_between(max(ready.end for _, ready, _ in rows), race.given,  # type: ignore[type-var, arg-type]
+                                       race.recorder.spans)
+        if ready_late:
+            runner, ready = ready_late[0]
+            observed = tr("runner {i} was only ready at {ready}, after the start at {given}: the runners got ready one "
+                          "after another.", i=runner.index, given=seconds(given),
+                          ready=seconds(ready.end - race.origin))  # type: ignore[operator]
+            advice = tr("Let every runner get ready at the same time, each in a Task of its own, while the starter runs.")
+        elif woke:
+            observed = sentences(started, tr("Meanwhile the loop woke up {times} with nothing to do, as a loop that "
+                                             "sleeps and then checks a flag again does.",
+                                             times=plural(len(woke), "time"), count=len(woke)))
+            advice = tr("A runner that checks a flag and sleeps only notices the start when its sleep ends. Let each "
+                        "runner `await start.wait()` on an asyncio.Event instead, and call `start.set()` once "
+                        "`await starter()` returns: every waiting runner wakes at that moment.")
+        else:
+            observed = started
+            advice = tr("Let each runner `await start.wait()` on an asyncio.Event, and call `start.set()` as soon as "
+                        "`await starter()` returns: every waiting runner wakes at that moment.")
+        fail(
+            tr("`{name}` started runners late: up to {late} after the start was given.", name=name,
+               late=seconds(max(starts) - given)),
+            observed=observed,
+            expected=tr("every runner starting at {given}, the moment the start is given.", given=seconds(given)),
+            timeline=race.recorder.timeline(),
+            advice=advice,
+        )
+    checks.returned(name, race.results, list, tr("a list of results"))
+    checks.same_results(name, race.results, [r.result for r in race.runners], race.recorder)
+
+
+async def test_start_together_waits_without_polling(learner: Learner, rng: random.Random) -> None:
+    race = await run_race(learner, rng)
+    name = "start_together"
+    rows = race.spans(name)
+    assert race.given is not None
+    last_ready = max(ready.end for _, ready, _ in rows)  # type: ignore[type-var]
+    woke = race.turns.woke_between(last_ready, race.given, race.recorder.spans)  # type: ignore[arg-type]
+    if not woke:
+        return
+    moments = ", ".join(seconds(t - race.origin) for t in woke[:3])
+    if len(woke) > 3:
+        moments = tr("{first} and {more} more", first=moments, more=len(woke) - 3)
+    fail(
+        tr("`{name}` kept waking up while the runners waited for the start.", name=name),
+        observed=tr("from {ready}, when the last runner was ready, to {given}, when the start was given, the event loop "
+                    "woke up {times} (at {moments}) although nothing happened that the runners had to react to: a loop "
+                    "that sleeps and checks a flag again does that.",
+                    ready=seconds(last_ready - race.origin), given=seconds(race.given - race.origin),  # type: ignore[operator]
+                    times=plural(len(woke), "time"), count=len(woke), moments=moments),
+        expected=tr("no wake-ups while waiting: Tasks waiting on an asyncio.Event sleep until it is set."),
+        timeline=race.recorder.timeline(),
+        advice=tr("Let each runner `await start.wait()` on one asyncio.Event and call `start.set()` when `await "
+                  "starter()` returns, instead of checking a flag in a loop."),
+    )
+
+
+# Topic part 3: a limit on calls per second.
+
+
+@dataclass
+class Burst:
+    calls: list[Any]
+    results: list[int]
+    limit: int
+    recorder: Recorder
+    origin: float
+    got: Any = None
+
+    def starts(self) -> list[float]:
+        return sorted(s.start for s in self.recorder.spans)
+
+    def chart(self) -> str:
+        """On the loop's own clock, from 0, so that whole seconds show."""
+        return timeline.render(sorted(self.recorder.spans, key=lambda s: (s.start, natural(s.label))), origin=0.0)
+
+
+async def call_burst(learner: Learner, rng: random.Random) -> Burst:
+    """More than two seconds' worth of calls, some slower than a second, handed over at a loop time
+    that is never a whole second: counting per whole second of the clock lets twice the limit
+    through across the next whole second, on every draw. Calling them one after another is
+    slower than the limit, on every draw too: the second start is already late."""
+    limit = rng.randint(2, 4)
+    count = rng.randint(2 * limit + 1, 3 * limit)
+    durations = [rng.choice([0.25, 0.5, 0.75, 1.5, 2.5]) for _ in range(count)]
+    durations[rng.randrange(limit)] = rng.choice([1.5, 2.5])  # a slow call among the first ones
+    results = rng.sample(range(100, 1000), count)
+    recorder = Recorder()
+    calls = [recorder.job(tr("call {i}", i=i), d, r) for i, (d, r) in enumerate(zip(durations, results))]
+    # k/64 s is exact in binary floating point, as are the durations: sums and differences of these
+    # times come out exact, so code that sleeps until "oldest start + 1 s" lands on that moment and
+    # does not spin on a remainder of 1e-16 s (which virtual time, unlike a real clock, never covers).
+    await asyncio.sleep(rng.randint(10, 54) / 64)
+    burst = Burst(calls, results, limit, recorder, loop_clock())
+    watched = Watched(LoopTurns(asyncio.current_task()), HeldLocks())  # type: ignore[arg-type]
+    burst.got = await watched_call(learner, "call_all_limited", calls, limit, watched=watched)
+    return burst
+
+
+async def test_call_all_limited_never_exceeds_the_rate(learner: Learner, rng: random.Random) -> None:
+    burst = await call_burst(learner, rng)
+    name = "call_all_limited"
+    checks.on_loop_thread(name, learner, burst.recorder)
+    starts, limit = burst.starts(), burst.limit
+    worst_count, worst_from = 0, 0.0
+    for i, start in enumerate(starts):
+        within = sum(1 for s in starts[i:] if s < start + 1 - TOLERANCE)
+        if within > worst_count:
+            worst_count, worst_from = within, start
+    if worst_count > limit:
+        inside = [s for s in starts if worst_from <= s < worst_from + 1 - TOLERANCE]
+        per_whole_second: dict[int, int] = {}
+        for s in starts:
+            per_whole_second[int(s + TOLERANCE)] = per_whole_second.get(int(s + TOLERANCE), 0) + 1
+        counted = {"name": name, "count": worst_count, "limit": limit, "first": seconds(inside[0]),
+                   "last": seconds(inside[-1])}
+        if max(per_whole_second.values()) <= limit:
+            boundary = int(inside[0] + TOLERANCE) + 1
+            observed = tr("no whole second of the clock held more than {limit} starts, but the second from {first} to "
+                          "{end} held {count}: {before} just before {boundary} and {after} from {boundary} on. Counting per whole "
+                          "second lets {limit} through just before a whole second and {limit} more just after it.",
+                          before=sum(1 for s in inside if s < boundary - TOLERANCE),
+                          after=sum(1 for s in inside if s >= boundary - TOLERANCE),
+                          boundary=seconds(boundary), end=seconds(inside[0] + 1), **counted)
+            advice = tr("Count the starts of the last second wherever it begins: keep the start times of recent calls and "
+                        "let a call start only when fewer than `per_second` of them are less than a second old. Or take "
+                        "an `asyncio.Semaphore(per_second)` before each call and give it back one second later: "
+                        "`loop.call_later(1, semaphore.release)`.")
+        else:
+            observed = (
+                tr("{count} calls started at the same moment, {first}.", **counted)
+                if inside[-1] - inside[0] <= TOLERANCE
+                else tr("{count} calls started between {first} and {last}, within one second.", **counted)
+            )
+            advice = tr("Make each call wait for a slot: take an `asyncio.Semaphore(per_second)` before each call and "
+                        "give the slot back one second after the start, with `loop.call_later(1, semaphore.release)`.")
+        fail(
+            tr("`{name}` started {count} calls within one second; the limit was {limit} per second.", **counted),
+            observed=sentences(observed, tr("(Times are the event loop's clock; the calls were handed over at {origin}.)",
+                                            origin=seconds(burst.origin))),
+            expected=tr("in every window of one second, wherever it begins, at most {limit} starts.", limit=limit),
+            timeline=burst.chart(),
+            advice=advice,
+        )
+    checks.returned(name, burst.got, list, tr("a list of results"))
+    checks.same_results(name, burst.got, burst.results, burst.recorder)
+
+
+async def test_call_all_limited_is_not_slower_than_the_limit(learner: Learner, rng: random.Random) -> None:
+    burst = await call_burst(learner, rng)
+    name = "call_all_limited"
+    checks.on_loop_thread(name, learner, burst.recorder)
+    spans, limit, origin = sorted(burst.recorder.spans, key=lambda s: s.start), burst.limit, burst.origin
+    starts = [s.start for s in spans]
+    if len(starts) < len(burst.calls):
+        fail(tr("`{name}` made {made} of the {count} calls.", name=name, made=len(starts), count=len(burst.calls)),
+             expected=tr("every call made once."))
+    for j, start in enumerate(starts):
+        # The rule: a call waits only while `limit` calls have started in the last second.
+        free = max(origin, starts[j - limit] + 1) if j >= limit else origin
+        if start <= free + TOLERANCE:
+            continue
+        recent = sum(1 for s in starts[:j] if free - 1 + TOLERANCE < s <= free + TOLERANCE)
+        gaps = [b - a for a, b in zip(starts, starts[1:])]
+        one_by_one = all(s.end is not None and after.start >= s.end - TOLERANCE for s, after in zip(spans, spans[1:]))
+        if one_by_one:
+            how = tr("It started each call only after the one before had finished, so a slow call held up the next "
+                     "starts.")
+            advice = tr("The limit counts starts, not calls in progress: start the calls together (as Tasks, or with "
+                        "gather) and make each wait only for a free slot: an `asyncio.Semaphore(per_second)` taken "
+                        "before each call and given back one second later, with `loop.call_later(1, semaphore.release)`.")
+        elif gaps and max(gaps) - min(gaps) <= TOLERANCE:
+            how = tr("It spaced the starts evenly, {gap} apart.", gap=seconds(gaps[0]))
+            advice = tr("Up to {limit} calls may start at once; only the next one waits, until the oldest of those "
+                        "starts is a second old. Take an `asyncio.Semaphore(per_second)` before each call and give the "
+                        "slot back one second later, with `loop.call_later(1, semaphore.release)`.", limit=limit)
+        else:
+            how = ""
+            advice = tr("Let a call start the moment fewer than `per_second` calls have started in the last second: take "
+                        "an `asyncio.Semaphore(per_second)` before each call and give the slot back one second later, "
+                        "with `loop.call_later(1, semaphore.release)`.")
+        waited = tr("{call} waited from {free} to {start}, although only {recent} of the {limit} starts allowed in a "
+                    "second had been used in the second up to {free}.",
+                    call=spans[j].label, free=seconds(free), start=seconds(start), recent=recent, limit=limit)
+        best = origin + (len(starts) - 1) // limit
+        fail(
+            tr("`{name}` started the calls later than the limit requires: the last of {count} started at {last}; the "
+               "limit allows {best}.", name=name, count=len(starts), last=seconds(starts[-1]), best=seconds(best)),
+            observed=sentences(waited, how),
+            expected=tr("each call starting as soon as fewer than {limit} calls have started in the last second: {limit} "
+                        "at once at {origin}, then {limit} more a second later, and so on. (Times are the event loop's "
+                        "clock.)", limit=limit, origin=seconds(origin)),
+            timeline=burst.chart(),
+            advice=advice,
+        )

@@ -1,0 +1,706 @@
+"""Graders for topic 10: asyncio.TaskGroup, structured concurrency and ExceptionGroup.
+
+Every grader judges rules that hold whatever the schedule: a job still running when another
+fails (or when the deadline passes) ends, cancelled, at that very moment; nothing outlives the
+call; each failure reaches the caller (or is handled) as the function promises. The inputs are
+drawn so that on every seed some job is still running at the moment that matters, and a job
+has finished before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+import pytest
+
+from graders import checks
+from graders.feedback import GraderFailure, fail, plural, seconds, shown
+from graders.i18n import tr
+from graders.learner import Learner, Outcome
+from graders.probes import AsyncJob, JobFailed, Recorder, Span, loop_clock
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+
+TOLERANCE = checks.TOLERANCE
+DURATIONS = [0.5 * k for k in range(1, 17)]  # 0.5 s to 8 s
+MOMENTS = DURATIONS[2:10]  # when jobs fail: 1.5 s to 5 s, so that some jobs end before and some after
+
+
+class Job(AsyncJob):
+    """A probe job whose calls follow a plan: call n raises plan[n - 1] (an exception class), or
+    returns the result where that is None; the plan's last entry holds for every later call.
+
+    It keeps the exceptions it raised, so a grader can tell whether those very objects reached
+    the caller; a call after the first is labelled "job 2 (try 2)" on the timeline.
+    """
+
+    def __init__(self, recorder: Recorder, label: str, seconds: float, result: Any,
+                 plan: Sequence[type[Exception] | None] = (None,)) -> None:
+        super().__init__(recorder, label, seconds, result, fails=False)
+        self.plan = list(plan)
+        self.calls = 0
+        self.raised: list[Exception] = []
+
+    def __call__(self) -> Coroutine[Any, Any, Any]:
+        self.calls += 1
+        label = self.label if self.calls == 1 else f"{self.label} (try {self.calls})"  # a name, like "job 2"
+        self.recorder.created[label] += 1
+        return self._attempt(label, self.plan[min(self.calls, len(self.plan)) - 1])
+
+    async def _attempt(self, label: str, error: type[Exception] | None) -> Any:
+        task = asyncio.current_task()
+        if task is not None and getattr(task.get_coro(), "cr_code", None) is Job._attempt.__code__:
+            # A task of its own: whether its error reached the caller is the grader's to judge, so
+            # asyncio need not log it as "never retrieved" on top of the grader's message.
+            task.add_done_callback(_read)
+        with self.recorder.span(label) as span:
+            if span.thread == self.recorder.loop_thread:  # see AsyncJob._run
+                await asyncio.sleep(self.seconds)
+            if error is not None:
+                raised = error(f"{self.label} failed")
+                self.raised.append(raised)
+                raise raised
+            return self.result
+
+
+def _read(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+# Inputs.
+
+
+def around(rng: random.Random, moment: float, count: int) -> list[float]:
+    """`count` (2 or more) durations other than `moment`, at least one shorter and one longer, shuffled."""
+    shorter = [d for d in DURATIONS if d < moment]
+    longer = [d for d in DURATIONS if d > moment]
+    durations = [rng.choice(shorter), rng.choice(longer), *(rng.choice(shorter + longer) for _ in range(count - 2))]
+    rng.shuffle(durations)
+    return durations
+
+
+def failing_batch(rng: random.Random, recorder: Recorder, plans: Sequence[Sequence[type[Exception] | None]],
+                  label: str = "job {i}") -> tuple[list[Job], float]:
+    """Jobs of which one per plan fails at the same moment (returned too), while at least one
+    other has finished by then and at least one is still running."""
+    moment = rng.choice(MOMENTS)
+    durations: list[float] = around(rng, moment, rng.randint(2, 4))
+    kinds: list[Sequence[type[Exception] | None]] = [(None,)] * len(durations)
+    for plan in plans:
+        at = rng.randint(0, len(durations))
+        durations.insert(at, moment)
+        kinds.insert(at, plan)
+    results = rng.sample(range(100, 1000), len(durations))
+    jobs = [Job(recorder, label.format(i=i), d, r, plan) for i, (d, r, plan) in enumerate(zip(durations, results, kinds))]
+    return jobs, moment
+
+
+# Calling.
+
+
+async def called(learner: Learner, name: str, *args: Any, budget: float = 600.0) -> Outcome:
+    """`learner.outcome`, where a CancelledError out of the learner's code is an outcome too.
+
+    On Python 3.11 a TaskGroup whose child fails while the block is ending leaves its task
+    marked as cancelling, so an `asyncio.timeout` later in the same task lets CancelledError
+    out instead of TimeoutError (code that runs groups one after another in one task meets it).
+    The grader's own task is then cleared of those requests: nobody else cancels it.
+    """
+    __tracebackhide__ = True
+    try:
+        return await learner.outcome(name, *args, budget=budget)
+    except asyncio.CancelledError as error:
+        learner.check_not_blocked(name)
+        task = asyncio.current_task()
+        while task is not None and task.uncancel() > 0:
+            pass
+        return Outcome(error=error)
+
+
+async def timed_outcome(learner: Learner, name: str, *args: Any) -> tuple[Outcome, float]:
+    start = loop_clock()
+    result = await called(learner, name, *args)
+    return result, loop_clock() - start
+
+
+# What the records say.
+
+
+async def settle(recorder: Recorder) -> tuple[str, list[Span]]:
+    """The timeline once the learner's call is over, and the jobs still running then.
+
+    Cancels sent on the way out land at a task's next step, so the loop gets a few turns
+    first (no loop time passes). What is still running then is left as it is, for the grader
+    to judge; the plugin ends it after the grader (learner.stop_stragglers).
+    """
+    for _ in range(3):
+        await asyncio.sleep(0)
+    return recorder.timeline(), recorder.still_running()
+
+
+def labels(spans: Sequence[Span]) -> str:
+    return ", ".join(s.label for s in spans)
+
+
+def show(value: Any) -> str:
+    """A value as the learner's code returned it (wider than the usual, for lists of lists)."""
+    return shown(value, width=160)
+
+
+def leaves(error: BaseException) -> list[BaseException]:
+    """The exceptions inside an exception group, however deeply nested; an exception alone is its own leaf."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in leaves(inner)]
+    return [error]
+
+
+def outlived(spans: Sequence[Span], moment: float) -> list[Span]:
+    """Spans that were running at `moment` and did not end then: nothing cancelled them."""
+    return [s for s in spans if s.start < moment - TOLERANCE and (s.end is None or s.end > moment + TOLERANCE)]
+
+
+def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, timeline: str, advice: str) -> None:
+    """Whenever a job failed, the jobs running beside it (among `spans`) ended at that moment."""
+    __tracebackhide__ = True
+    for moment in sorted({s.end for s in spans if s.state == "failed" and s.end is not None}):
+        late = outlived(spans, moment)
+        if not late:
+            continue
+        failed = [s for s in spans if s.state == "failed" and s.end is not None and abs(s.end - moment) <= TOLERANCE]
+        running = [s for s in late if s.end is None]
+        blanks = {"name": name, "jobs": plural(len(late), "job"), "count": len(late), "failed": labels(failed),
+                  "at": seconds(moment - origin), "labels": labels(running or late)}
+        if running:
+            observed = (tr("still running after the call to `{name}` was over: {labels}. Nothing cancelled it when "
+                           "{failed} failed at {at}.", **blanks) if len(running) == 1
+                        else tr("still running after the call to `{name}` was over: {labels}. Nothing cancelled them "
+                                "when {failed} failed at {at}.", **blanks))
+        else:
+            observed = (tr("{labels} went on after {failed} failed at {at}, to the end: nothing cancelled it.", **blanks)
+                        if len(late) == 1
+                        else tr("{labels} went on after {failed} failed at {at}, to the end: nothing cancelled them.",
+                                **blanks))
+        fail(
+            tr("`{name}` let {jobs} run on after {failed} failed.", **blanks),
+            observed=observed,
+            expected=tr("every job still running when one fails cancelled at that moment (x at {at} on the "
+                        "timeline), so that none outlives the call.", **blanks),
+            timeline=timeline,
+            advice=tr(advice),
+        )
+
+
+def ran_the_jobs(name: str, recorder: Recorder) -> None:
+    """Some job ran: a call that never starts them breaks no rule about them, yet does nothing asked."""
+    __tracebackhide__ = True
+    if recorder.spans:
+        return
+    unawaited = recorder.never_awaited()
+    fail(
+        tr("`{name}` never ran the jobs.", name=name),
+        observed=tr("it called {calls} but never awaited the coroutines, so they never started.",
+                    calls=", ".join(unawaited)) if unawaited else tr("none of the jobs was called."),
+        advice=tr(GROUP_ADVICE),
+    )
+
+
+# Advice texts are translated where they are used: the learner's language is known only then.
+GROUP_ADVICE = (
+    "Start every job with `tg.create_task(job())` inside `async with asyncio.TaskGroup() as tg:`. When a child "
+    "fails, the group cancels the others and waits for them to end before the error leaves the block. Neither "
+    "asyncio.gather nor a task from asyncio.create_task is cancelled for you."
+)
+PARTIAL_ADVICE = (
+    "Run the jobs in an `asyncio.TaskGroup`, catch its errors outside the `async with` (`except* Exception:`), "
+    "then ask each task what happened: `task.cancelled()`, `task.exception()`, `task.result()`. "
+    "`asyncio.gather(..., return_exceptions=True)` lets every job run to its end."
+)
+RETRY_ADVICE = (
+    "Run each batch in an `asyncio.TaskGroup`, so that a failure cancels the rest of its batch before the next "
+    "batch starts, and put `except* ValueError:` around it, inside a loop of attempts."
+)
+NESTED_ADVICE = (
+    "Give each group its own TaskGroup, in a coroutine that catches that group's failure (`except* Exception:`) "
+    "and returns None, and run those coroutines in one outer TaskGroup: a failure then stops at its group's edge."
+)
+BEYOND_THE_GROUP_ADVICE = (
+    "Some jobs were cancelled at the deadline and others were not: cancelling a task group reaches its own "
+    "children only. Start every job with `tg.create_task(job())` in the group that waits for it; a task from "
+    "asyncio.create_task belongs to no group."
+)
+DEADLINE_ADVICE = (
+    "Put one deadline around the outer task group: `async with asyncio.timeout(timeout):` (or "
+    "`asyncio.wait_for(...)` on the coroutine that runs it). At the deadline it cancels the group, which cancels "
+    "every child and waits for their `finally:` blocks. `asyncio.wait(..., timeout=...)` only stops waiting."
+)
+
+
+# run_all
+
+
+async def test_run_all_returns_the_results_in_order(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    count = rng.randint(3, 6)
+    durations = rng.sample(DURATIONS, count)
+    if durations == sorted(durations):
+        durations.reverse()  # so that finishing order is never argument order
+    results = rng.sample(range(100, 1000), count)
+    jobs = [Job(recorder, f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))]
+    outcome, elapsed = await timed_outcome(learner, "run_all", jobs)
+    await settle(recorder)
+    if outcome.error is not None:
+        learner.fail_raised("run_all", outcome.error)
+    checks.returned("run_all", outcome.value, list, tr("a list of results"))
+    checks.same_results("run_all", outcome.value, results, recorder)
+    checks.on_loop_thread("run_all", learner, recorder)
+    checks.ran_concurrently("run_all", recorder, elapsed, max(durations), advice=tr(
+        "Create every task first and only then wait: inside `async with asyncio.TaskGroup() as tg:`, "
+        "`tasks = [tg.create_task(job()) for job in jobs]`; the block waits for all of them as it ends. "
+        "`await tg.create_task(job())` in a loop waits for each job before starting the next."))
+
+
+async def test_run_all_cancels_the_others_when_a_job_fails(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, _ = failing_batch(rng, recorder, [(JobFailed,)])
+    start = loop_clock()
+    await called(learner, "run_all", jobs)
+    timeline, _ = await settle(recorder)
+    ran_the_jobs("run_all", recorder)
+    checks.on_loop_thread("run_all", learner, recorder)
+    cancelled_at_each_failure("run_all", recorder.spans, start, timeline, GROUP_ADVICE)
+    checks.all_finished("run_all", recorder)
+
+
+async def test_run_all_raises_an_exception_group_of_every_failure(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, moment = failing_batch(rng, recorder, [(JobFailed,), (JobFailed,)])
+    outcome = await called(learner, "run_all", jobs)
+    timeline, _ = await settle(recorder)
+    ran_the_jobs("run_all", recorder)
+    failing = [j for j in jobs if j.raised]
+    raised = [e for j in failing for e in j.raised]
+    blanks = {"failed": ", ".join(j.label for j in failing), "at": seconds(moment)}
+    error = outcome.error
+    expected = tr("an ExceptionGroup holding the JobFailed of every job that failed ({failed}), as "
+                  "`async with asyncio.TaskGroup()` raises it.", **blanks)
+    if error is None:
+        fail(
+            tr("`run_all` returned {value} although {failed} failed.", value=show(outcome.value), **blanks),
+            observed=tr("{failed} raised JobFailed at {at}, and `run_all` returned as if nothing had gone wrong.",
+                        **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("Let the task group's ExceptionGroup reach the caller: no try/except around it in run_all."),
+        )
+    if not isinstance(error, BaseExceptionGroup):
+        if not any(error is e for e in raised):
+            learner.fail_raised("run_all", error)
+        fail(
+            tr("`run_all` raised JobFailed on its own, not inside an ExceptionGroup."),
+            observed=tr("{failed} failed at the same moment ({at}); only one JobFailed came out, bare.", **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("A TaskGroup gathers every child's error into one ExceptionGroup; asyncio.gather raises only "
+                      "the first. Without a TaskGroup, build the group yourself: "
+                      "`raise ExceptionGroup(\"jobs failed\", errors)`."),
+        )
+    inside = leaves(error)
+    missing = [j.label for j in failing if not any(e is leaf for e in j.raised for leaf in inside)]
+    if missing:
+        fail(
+            tr("`run_all`'s ExceptionGroup left out the error of {missing}.", missing=", ".join(missing)),
+            observed=tr("{failed} failed at the same moment ({at}), but the group held {held}.",
+                        held=plural(len(inside), "exception"), count=len(inside), **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("Collect the exception of every task that failed, not only the first one. "
+                      "`async with asyncio.TaskGroup()` does it for you."),
+        )
+    foreign = [leaf for leaf in inside if not any(leaf is e for e in raised)]
+    if foreign:
+        fail(
+            tr("`run_all`'s ExceptionGroup held {foreign}, which no job raised.",
+               foreign=", ".join(repr(e) for e in foreign)),
+            expected=expected,
+            advice=tr("Put the jobs' own exception objects in the group, and nothing else: a cancelled job is not "
+                      "a failure to report."),
+        )
+
+
+# run_partial
+
+
+async def test_run_partial_reports_what_each_job_did(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, moment = failing_batch(rng, recorder, [(JobFailed,)] * rng.randint(1, 2))
+    start = loop_clock()
+    outcome = await called(learner, "run_partial", jobs)
+    timeline, _ = await settle(recorder)
+    expected = [j.raised[0] if j.raised else j.result if j.seconds < moment else None for j in jobs]
+    blanks = {"expected": repr(expected), "at": seconds(moment),
+              "failed": ", ".join(j.label for j in jobs if j.raised)}
+    if outcome.error is not None:
+        if not isinstance(outcome.error, (JobFailed, BaseExceptionGroup)):
+            learner.fail_raised("run_partial", outcome.error)
+        done = sum(j.seconds < moment for j in jobs)
+        fail(
+            tr("`run_partial` raised {kind} instead of reporting what each job did.", kind=type(outcome.error).__name__),
+            observed=tr("{failed} failed at {at}; the error came out of run_partial, and the results of the {done} "
+                        "that had finished by then were lost.", done=plural(done, "job"), count=done, **blanks),
+            expected=tr("{expected}: each job's result, its exception, or None where it was cancelled.", **blanks),
+            timeline=timeline,
+            advice=tr(PARTIAL_ADVICE),
+        )
+    ran_the_jobs("run_partial", recorder)
+    cancelled_at_each_failure("run_partial", recorder.spans, start, timeline, PARTIAL_ADVICE)
+    checks.all_finished("run_partial", recorder)
+    got = outcome.value
+    checks.returned("run_partial", got, list, tr("a list of results, exceptions and Nones"))
+    if len(got) == len(expected) and all(g is e or g == e for g, e in zip(got, expected)):
+        return
+    lost = [j.label for j, g, e in zip(jobs, got, expected) if g is None and e is not None and not j.raised]
+    if lost and len(got) == len(expected):
+        fail(
+            tr("`run_partial` threw away the results of {jobs} that finished before the failure.",
+               jobs=plural(len(lost), "job"), count=len(lost)),
+            observed=tr("{got}: None for {lost}, which finished before {failed} failed at {at}.",
+                        got=show(got), lost=", ".join(lost), **blanks),
+            expected=tr("{expected}: None only where a job was cancelled.", **blanks),
+            timeline=timeline,
+            advice=tr(PARTIAL_ADVICE),
+        )
+    wrong = [(j, g) for j, g in zip(jobs, got) if j.raised and g is not j.raised[0]]
+    if wrong and len(got) == len(expected):
+        job, entry = wrong[0]
+        fail(
+            tr("`run_partial` put {entry} where the exception of {job} should be.", entry=show(entry), job=job.label),
+            expected=tr("{job} failed, so its entry is the JobFailed it raised (the object itself): {expected}.",
+                        job=job.label, **blanks),
+            advice=tr("`task.exception()` gives the exception a failed task raised."),
+        )
+    fail(tr("`run_partial` returned the wrong list."), observed=show(got),
+         expected=tr("{expected}: each job's result, its exception, or None where it was cancelled.", **blanks),
+         timeline=timeline)
+
+
+# run_retrying
+
+
+async def test_run_retrying_runs_the_batch_again_after_value_errors(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, moment = failing_batch(rng, recorder, [(ValueError, None)] * rng.randint(1, 2))
+    attempts = rng.randint(2, 4)
+    start = loop_clock()
+    outcome = await called(learner, "run_retrying", jobs, attempts)
+    timeline, _ = await settle(recorder)
+    flaky = [j for j in jobs if j.plan[0] is ValueError]
+    error = outcome.error
+    if error is not None:
+        inside = leaves(error)
+        if not all(isinstance(e, ValueError) for e in inside) or any(j.calls > 1 for j in flaky):
+            learner.fail_raised("run_retrying", error)
+        fail(
+            tr("`run_retrying` gave up after the first batch failed with ValueError."),
+            observed=tr("{failed} raised ValueError at {at}, and {kind} came out of run_retrying, with {attempts} "
+                        "attempts allowed.", failed=", ".join(j.label for j in flaky), at=seconds(moment),
+                        kind=type(error).__name__, attempts=attempts),
+            expected=tr("the whole batch run again, and this time every job succeeds: {results}.",
+                        results=repr([j.result for j in jobs])),
+            timeline=timeline,
+            advice=tr("A task group raises its children's errors inside an ExceptionGroup, which `except ValueError:` "
+                      "does not catch. `except* ValueError:` does: put it around the task group, inside a loop of "
+                      "attempts."),
+        )
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, RETRY_ADVICE)
+    checks.all_finished("run_retrying", recorder)
+    checks.returned("run_retrying", outcome.value, list, tr("a list of results"))
+    checks.same_results("run_retrying", outcome.value, [j.result for j in jobs], recorder)
+
+
+async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, moment = failing_batch(rng, recorder, [(ValueError,)] * rng.randint(1, 2))
+    attempts = rng.randint(2, 4)
+    flaky = next(j for j in jobs if j.plan[0] is ValueError)
+    blanks = {"attempts": attempts, "failed": ", ".join(j.label for j in jobs if j.plan[0] is ValueError)}
+    start = loop_clock()
+    try:
+        outcome = await called(learner, "run_retrying", jobs, attempts, budget=(attempts + 10) * max(DURATIONS))
+    except GraderFailure:
+        if flaky.calls <= attempts:
+            raise
+        fail(
+            tr("`run_retrying` never gave up: it had run the batch {batches} times, with {attempts} attempts allowed.",
+               batches=flaky.calls, **blanks),
+            observed=tr("{failed} raised ValueError in every batch, and the batches went on.", **blanks),
+            expected=tr("{attempts} batches in all, then the last batch's ExceptionGroup raised to the caller.",
+                        **blanks),
+            advice=tr("Count the attempts: `for attempt in range(attempts):`, and re-raise on the last one."),
+        )
+    timeline, _ = await settle(recorder)
+    ran_the_jobs("run_retrying", recorder)
+    batches = flaky.calls
+    if batches != attempts:
+        fail(
+            tr("`run_retrying` ran the batch {times}; attempts was {attempts}.", times=plural(batches, "time"),
+               count=batches, **blanks),
+            observed=tr("{failed} raised ValueError in every batch.", **blanks),
+            expected=tr("{attempts} batches in all: the first, and {more} more after ValueErrors.",
+                        more=attempts - 1, **blanks),
+            timeline=timeline,
+            advice=tr("`for attempt in range(attempts):` runs the batch `attempts` times; re-raise on the last one "
+                      "(`if attempt == attempts - 1: raise` inside `except* ValueError:`)."),
+        )
+    error = outcome.error
+    expected = tr("the last batch's ExceptionGroup, holding its ValueErrors, raised to the caller.")
+    if error is None:
+        fail(
+            tr("`run_retrying` returned {value} when every batch had failed.", value=show(outcome.value)),
+            observed=tr("{failed} raised ValueError in each of the {attempts} batches, and the last batch's errors "
+                        "were swallowed.", **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("When no attempt is left, let the errors out: a bare `raise` in `except* ValueError:` on the "
+                      "last attempt re-raises them in their ExceptionGroup."),
+        )
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, RETRY_ADVICE)
+    if not isinstance(error, BaseExceptionGroup):
+        fail(
+            tr("`run_retrying` raised {kind} on its own, not the ExceptionGroup of the last batch.",
+               kind=type(error).__name__),
+            observed=tr("{failed} raised ValueError in each of the {attempts} batches; what reached the caller "
+                        "was {error}.", error=repr(error), **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("When no attempt is left, let the errors out: a bare `raise` in `except* ValueError:` on the "
+                      "last attempt re-raises them in their ExceptionGroup."),
+            details=learner.format_error(error),
+        )
+    inside = leaves(error)
+    missing = [j.label for j in jobs if j.calls == batches and j.raised and not any(j.raised[-1] is leaf for leaf in inside)]
+    if missing:
+        fail(
+            tr("`run_retrying`'s ExceptionGroup left out the ValueError of {missing} in the last batch.",
+               missing=", ".join(missing)),
+            observed=tr("{failed} raised ValueError in each of the {attempts} batches; what reached the caller "
+                        "was {error}.", error=repr(error), **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("Collect the exception of every task that failed, not only the first one. "
+                      "`async with asyncio.TaskGroup()` does it for you."),
+        )
+    checks.all_finished("run_retrying", recorder)
+
+
+async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, moment = failing_batch(rng, recorder, [(ValueError, None), (JobFailed,)])
+    attempts = rng.randint(2, 4)
+    start = loop_clock()
+    outcome = await called(learner, "run_retrying", jobs, attempts)
+    timeline, _ = await settle(recorder)
+    value_error = next(j for j in jobs if j.plan[0] is ValueError)
+    broken = next(j for j in jobs if j.plan[0] is JobFailed)
+    blanks = {"ve": value_error.label, "jf": broken.label, "at": seconds(moment), "count": broken.calls}
+    ran_the_jobs("run_retrying", recorder)
+    expected = tr("no second batch: only ValueErrors are worth another try, so the JobFailed of {jf} reaches the "
+                  "caller at once, in an ExceptionGroup.", **blanks)
+    if broken.calls > 1:
+        fail(
+            tr("`run_retrying` ran the batch again after a JobFailed."),
+            observed=tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; your code "
+                        "ran the batch {times}.", times=plural(broken.calls, "time"), **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("`except* ValueError:` handles the ValueErrors alone and lets the rest of the group travel on. "
+                      "`except Exception:`, or checking only whether the group holds a ValueError, retries every "
+                      "error."),
+        )
+    error = outcome.error
+    if error is None:
+        fail(
+            tr("`run_retrying` swallowed the JobFailed of {jf}: it returned {value}.", value=show(outcome.value),
+               **blanks),
+            observed=tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; no error "
+                        "reached the caller.", **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("Handle only the errors you were asked to: `except* ValueError:`. Any `except* Exception:` or "
+                      "`except Exception:` that does not re-raise swallows every other error too."),
+        )
+    if not any(leaf is e for leaf in leaves(error) for e in broken.raised):
+        if not isinstance(error, BaseExceptionGroup) and not isinstance(error, (ValueError, JobFailed)):
+            learner.fail_raised("run_retrying", error)
+        fail(
+            tr("`run_retrying` raised {kind}, without the JobFailed of {jf}.", kind=type(error).__name__, **blanks),
+            observed=tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; what "
+                        "reached the caller was {error}.", error=repr(error), **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("`except* ValueError:` takes the ValueErrors out of the group and re-raises the rest for you."),
+        )
+    if not isinstance(error, BaseExceptionGroup):
+        fail(
+            tr("`run_retrying` raised JobFailed on its own, not inside an ExceptionGroup."),
+            observed=tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; the "
+                        "JobFailed came out bare.", **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("Let the task group's ExceptionGroup travel on: `except* ValueError:` re-raises what it does "
+                      "not handle in an ExceptionGroup."),
+        )
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, RETRY_ADVICE)
+    checks.all_finished("run_retrying", recorder)
+
+
+# run_groups
+
+
+def make_groups(rng: random.Random, recorder: Recorder, sizes: Sequence[int]) -> list[list[Job]]:
+    return [
+        [Job(recorder, f"group {g} job {i}", rng.choice(DURATIONS), rng.randint(100, 999)) for i in range(size)]
+        for g, size in enumerate(sizes)
+    ]
+
+
+async def test_run_groups_keeps_a_failure_inside_its_group(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    count = rng.randint(3, 4)
+    broken = rng.randrange(count)
+    groups = make_groups(rng, recorder, [rng.randint(2, 3) for _ in range(count)])
+    groups[broken], moment = failing_batch(rng, recorder, [(JobFailed,)], label=f"group {broken} job {{i}}")
+    for group in groups:
+        for job in group:
+            if job.seconds == moment and not job.plan[0]:
+                job.seconds += 0.5  # nothing else ends at the moment of the failure
+    other = rng.choice([g for g in range(count) if g != broken])
+    rng.choice(groups[other]).seconds = rng.choice([d for d in DURATIONS if d > moment])  # one runs past it
+    timeout = max(j.seconds for group in groups for j in group) + rng.choice([0.75, 1.25, 2.25])
+    expected = [None if g == broken else [j.result for j in group] for g, group in enumerate(groups)]
+    start = loop_clock()
+    outcome = await called(learner, "run_groups", groups, timeout)
+    timeline, _ = await settle(recorder)
+    mine = {s.label for s in recorder.spans if s.label.startswith(f"group {broken} ")}
+    theirs = [s for s in recorder.spans if s.label not in mine]
+    cancelled = [s for s in theirs if s.state == "cancelled"]
+    failed = next((j.label for j in groups[broken] if j.raised), "")
+    blanks = {"failed": failed, "at": seconds(moment), "g": broken, "expected": repr(expected)}
+    late = [s for s in recorder.spans if s.start > start + TOLERANCE]
+    if late:
+        fail(
+            tr("`run_groups` did not start every job at once."),
+            observed=tr("{label} started only {after} after the call began: it waited for its turn.",
+                        label=late[0].label, after=seconds(late[0].start - start)),
+            expected=tr("every group, and every job in it, started at once."),
+            timeline=timeline,
+            advice=tr("Start every group before waiting for any: one `tg.create_task(...)` per group inside an outer "
+                      "`async with asyncio.TaskGroup() as tg:`."),
+        )
+    if outcome.error is not None:
+        if not isinstance(outcome.error, BaseExceptionGroup | JobFailed):
+            learner.fail_raised("run_groups", outcome.error)
+        fail(
+            tr("`run_groups` let the failure in group {g} out: it raised {kind}.", kind=type(outcome.error).__name__,
+               **blanks),
+            observed=tr("{failed} failed at {at}; the error came out of run_groups, and the jobs of the other groups "
+                        "were cancelled with it.", **blanks) if cancelled
+            else tr("{failed} failed at {at}; the error came out of run_groups, and the results of the other groups "
+                    "were lost.", **blanks),
+            expected=tr("{expected}: None for group {g}, whose other jobs are cancelled, and the results of the other "
+                        "groups, which go on.", **blanks),
+            timeline=timeline,
+            advice=tr(NESTED_ADVICE),
+        )
+    cancelled_at_each_failure("run_groups", [s for s in recorder.spans if s.label in mine], start, timeline,
+                              NESTED_ADVICE)
+    if cancelled:
+        fail(
+            tr("`run_groups` cancelled {jobs} of other groups when {failed} failed.",
+               jobs=plural(len(cancelled), "job"), count=len(cancelled), **blanks),
+            observed=tr("cancelled at {at}, though nothing had failed in their groups: {labels}.",
+                        labels=labels(cancelled), **blanks),
+            expected=tr("the failure stopping at the edge of group {g}: the other groups run to their end.", **blanks),
+            timeline=timeline,
+            advice=tr(NESTED_ADVICE),
+        )
+    checks.all_finished("run_groups", recorder)
+    checks.returned("run_groups", outcome.value, list, tr("a list with a list of results (or None) for each group"))
+    if outcome.value != expected:
+        fail(
+            tr("`run_groups` returned {got}.", got=show(outcome.value)),
+            expected=tr("{expected}: None for group {g}, whose other jobs are cancelled, and the results of the other "
+                        "groups, which go on.", **blanks),
+            timeline=timeline,
+        )
+
+
+async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    while True:
+        groups = make_groups(rng, recorder, [rng.randint(2, 3) for _ in range(rng.randint(2, 4))])
+        durations = [j.seconds for group in groups for j in group]
+        cuts = [d + 0.25 for d in DURATIONS if min(durations) <= d < max(durations)]
+        if cuts:
+            break
+    timeout = rng.choice(cuts)  # some jobs are done by then, some still running
+    start = loop_clock()
+    outcome = await called(learner, "run_groups", groups, timeout)
+    elapsed = loop_clock() - start
+    timeline, running = await settle(recorder)
+    late = outlived(recorder.spans, start + timeout)
+    blanks = {"timeout": seconds(timeout), "elapsed": seconds(elapsed), "jobs": plural(len(late), "job"),
+              "count": len(late), "labels": labels([s for s in late if s.end is None] or late)}
+    expected = tr("TimeoutError raised at the {timeout} deadline, once every job still running then has been "
+                  "cancelled (x on the timeline) and its `finally:` cleanup has run.", **blanks)
+    error = outcome.error
+    if error is None:
+        fail(
+            tr("`run_groups` returned {value} instead of raising TimeoutError at the {timeout} deadline.",
+               value=show(outcome.value), **blanks),
+            observed=tr("it waited for every job, past the deadline: the call took {elapsed}.", **blanks)
+            if elapsed > timeout + TOLERANCE
+            else tr("some jobs were still running at the deadline, and it returned a value all the same.", **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr(DEADLINE_ADVICE),
+        )
+    if isinstance(error, BaseExceptionGroup) and all(isinstance(e, TimeoutError) for e in leaves(error)):
+        fail(
+            tr("`run_groups` raised an ExceptionGroup of TimeoutErrors, not TimeoutError."),
+            observed=tr("each group ran out of time on its own, and the outer group gathered their TimeoutErrors."),
+            expected=expected,
+            timeline=timeline,
+            advice=tr(DEADLINE_ADVICE),
+        )
+    if not isinstance(error, TimeoutError):
+        learner.fail_raised("run_groups", error)
+    if late:
+        stopped = [s for s in recorder.spans if s.state == "cancelled" and abs((s.end or 0) - start - timeout) <= TOLERANCE]
+        if running:
+            observed = (tr("still running after TimeoutError had reached the caller: {labels}. Its `finally:` cleanup "
+                           "had not run.", **blanks) if len(running) == 1
+                        else tr("still running after TimeoutError had reached the caller: {labels}. Their `finally:` "
+                                "cleanup had not run.", **blanks))
+        else:
+            observed = (tr("{labels} went on after the {timeout} deadline, to the end: nothing cancelled it.", **blanks)
+                        if len(late) == 1
+                        else tr("{labels} went on after the {timeout} deadline, to the end: nothing cancelled them.",
+                                **blanks))
+        fail(
+            tr("`run_groups` left {jobs} running after the {timeout} deadline.", **blanks),
+            observed=observed,
+            expected=expected,
+            timeline=timeline,
+            advice=tr(BEYOND_THE_GROUP_ADVICE if stopped else DEADLINE_ADVICE),
+        )
+    if abs(elapsed - timeout) > TOLERANCE:
+        fail(
+            tr("`run_groups` raised TimeoutError after {elapsed}; the deadline was {timeout}.", **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("Use the `timeout` you were given, once, around all the groups together."),
+        )
