@@ -6,7 +6,7 @@ code under test. No grader needs any of these, so they are refused whoever asks:
 from a thread or a callback has no frame of the student's file on its stack, and must not get
 through for that. Each attempt is kept with the student's file and line when one of its
 frames is on the stack (else with no file), and the grade scores the topic 0 with the reason.
-The one write allowed outside is the graders' report, and only with no student frame on the stack.
+The one write allowed outside is the graders' report (and its progress file), and only with no student frame on the stack.
 """
 
 from __future__ import annotations
@@ -90,7 +90,9 @@ class Audit:
 
     def _is_report(self, path: Any) -> bool:
         try:
-            return self.report is not None and Path(os.path.realpath(os.fsdecode(path))) == self.report
+            # The report, and the progress file beside it (plugin.ReportWriter)
+            return self.report is not None and Path(os.path.realpath(os.fsdecode(path))) in (
+                self.report, self.report.with_suffix(".progress"))
         except (TypeError, ValueError):
             return False
 

@@ -41,7 +41,8 @@ from typing import Any, NoReturn
 
 PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "looptime._internal.plugin", "aiohttp",
            "aiohttp.web", "aioresponses", "graders.plugin", "graders.http_server", "pdb", "sqlite3", "xml.etree.ElementTree")
-SETUP_FAILED = 125  # a child that could not confine itself; it says why on the server's stderr
+SETUP_FAILED = 125
+STARTED_WITHIN = 5.0  # seconds for the server to say a child exists; past that it is stuck, and replaced
 CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID = 0x40000000, 0x10000000, 0x00020000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS = 38
@@ -70,7 +71,8 @@ class Process:
     Starting one does not wait for the server's answer (a busy machine may take a while to give
     it), so that a caller starting many has them all requested at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: _Server | None = None) -> None:
+        self.server = server
         self.pid = 0  # known once started
         self.returncode: int | None = None
         self._started = threading.Event()
@@ -87,8 +89,12 @@ class Process:
         return self.returncode if self._ended.is_set() else None
 
     def kill(self) -> None:
-        """Kill the child's whole process group: its forks go too."""
-        self._started.wait()
+        """Kill the child's whole process group: its forks go too. A server that never said the
+        child exists (stopped or stuck) is replaced: nothing waits on it forever."""
+        if not self._started.wait(timeout=STARTED_WITHIN):
+            if self.server is not None:
+                self.server.abandon()
+            return
         if self.poll() is None and self.pid:
             try:
                 os.killpg(self.pid, signal.SIGKILL)
@@ -108,7 +114,7 @@ class _Server:
         threading.Thread(target=self._read, name="aiolings-forkserver", daemon=True).start()
 
     def start(self, request: dict[str, Any]) -> Process:
-        process = Process()
+        process = Process(self)
         with self.lock:
             self.next_id += 1
             self.by_id[self.next_id] = process
@@ -120,6 +126,11 @@ class _Server:
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def abandon(self) -> None:
+        """Kill a server that stopped answering (the next request starts another); whoever waits
+        on one of its children is released, as when a server dies (see `_read`)."""
+        self.process.kill()
 
     def _read(self) -> None:
         assert self.process.stdout is not None

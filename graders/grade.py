@@ -82,7 +82,11 @@ def run(args: argparse.Namespace) -> int:
                           | {str(args.output.resolve())}))
 
     def grade(submission: submissions.Submission) -> Graded:
-        results = sandbox.grade_topics(submission.files, topics, seed=args.seed, limits=limits, hidden=hidden)
+        try:
+            results = sandbox.grade_topics(submission.files, topics, seed=args.seed, limits=limits, hidden=hidden)
+        except Exception as error:  # noqa: BLE001 - one student's failure is that student's 0, never the class's
+            failed = f"grading failed: {type(error).__name__}: {error}"
+            results = [sandbox.TopicResult(t.dir, (), failed) for t in topics]
         return Graded(submission.student, tuple(submission.problems), tuple(results))
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool, Progress(transient=True, disable=args.quiet) as bar:

@@ -268,6 +268,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
                 raise
             error = item.stash[TIMED_OUT]  # the time limit stopped the loop, whatever came out (see `alarm`)
         told = _told_before(item, target, error)
+        if getattr(error, "cause", None):
+            item.user_properties.append(("cause", error.cause))  # `aiolings list` names a file that cannot load
         if told is None:
             verdict = f"{error.render()}\n\n{_footer(item, target)}"
         else:
@@ -313,6 +315,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def _footer(item: pytest.Item, target: TargetModule) -> str:
     topic = target.topic
     readme = f"exercises/{topic.dir}/{topic.readme_name(language())}"
+    root = course.find_root(target.path)
+    if root is not None and target.path.resolve().parent == (root / course.EXERCISES / topic.dir):
+        # A learner's own file: its README as a path from where pytest (or `aiolings check`) was started.
+        readme = os.path.relpath(topic.readme(root, language()), item.config.invocation_params.dir)
     lines = ["  " + tr("Stuck? `aiolings hint {number}` gives a hint; {readme} explains the topic.", number=topic.number, readme=readme)]
     if "rng" in getattr(item, "fixturenames", ()):
         seed = item.config.stash[SEED]
@@ -329,12 +335,20 @@ class ReportWriter:
         self.audit = audit
         self.results: dict[str, dict[str, str]] = {}
 
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        # Under `aiolings grade`, each grader's start, for the parent to hold each grader to its
+        # limit even when code under test turns the alarm off (sandbox._execute).
+        if self.nonce is not None:
+            with open(self.path.with_suffix(".progress"), "a", encoding="utf-8") as progress:
+                progress.write(nodeid + "\n")
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         entry = self.results.setdefault(report.nodeid, {"nodeid": report.nodeid, "outcome": "passed", "message": ""})
         if report.failed:
             entry["outcome"] = "failed" if report.when == "call" else "error"
             entry["message"] = str(report.longrepr)
             entry["same_cause_as"] = dict(report.user_properties).get("same_cause_as", "")
+            entry["cause"] = dict(report.user_properties).get("cause", "")
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -61,6 +61,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -273,16 +274,20 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
         # Nothing that holds the run itself: its folder, the interpreter, the graders.
         needed = [Path(scratch), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
         hidden = tuple(h for h in hidden if not any(n.resolve().is_relative_to(Path(h).resolve()) for n in needed))
-        ended = _execute(args, work, env, limits, seconds, uid, hidden)
+        ended = _execute(args, work, env, limits, seconds, uid, hidden, report.with_suffix(".progress"))
         return _read(report, nonce, topics, ended, scratch)
 
 
 def _execute(
     args: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float, uid: int | None,
-    hidden: tuple[str, ...],
+    hidden: tuple[str, ...], progress: Path,
 ) -> str | None:
     """Run with limits; if it did not end normally, say how it ended. Its output is thrown away:
-    the verdicts come from the report, and a flood of output must not cost memory here."""
+    the verdicts come from the report, and a flood of output must not cost memory here.
+
+    The run's own alarm stops a grader at its limit; this parent also watches the run's progress
+    (a line per grader started) and stops it when one grader has run GRACE past its limit, so
+    code that turns the alarm off costs one grader's limit, not the whole topic's."""
     namespaces = own_pids_and_mounts()
     confinement = forkserver.Confinement(
         cpu=int(seconds) + 5, memory=limits.memory, file_size=limits.file_size, loopback_only=loopback_only(),
@@ -293,9 +298,7 @@ def _execute(
     process = forkserver.start(args, cwd=cwd, env=env, output=None, confinement=confinement, isolated=True)
     ended = None
     try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        ended = f"it was still running after {seconds:g} s and was stopped"
+        ended = _watch(process, seconds, limits.grader + GRACE, progress)
     finally:
         process.kill()  # forks and threads it left behind go too
         if uid is not None:  # and those that left the group: kill(-1) as that user reaches all of its processes
@@ -306,6 +309,34 @@ def _execute(
     elif ended is None and returncode < 0:
         ended = f"the grading process was killed by {signal.Signals(-returncode).name} (a limit on CPU time, memory or output size)"
     return ended
+
+
+GRACE = 2.0  # seconds past a grader's limit before the parent stops the run itself
+
+
+def _watch(process: forkserver.Process, seconds: float, per_grader: float, progress: Path) -> str | None:
+    """Wait for the run: at most `seconds` in all, and `per_grader` after a grader started
+    (STARTUP for the first). None when it ended; else how it was stopped."""
+    started = time.monotonic()
+    seen, since = 0, started
+    while True:
+        try:
+            process.wait(timeout=0.1)
+            return None
+        except subprocess.TimeoutExpired:
+            pass
+        now = time.monotonic()
+        try:
+            size = progress.stat().st_size
+        except OSError:
+            size = 0
+        if size != seen:
+            seen, since = size, now
+        if now - started > seconds:
+            return f"it was still running after {seconds:g} s and was stopped"
+        if now - since > (per_grader if seen else STARTUP + per_grader):
+            return (f"a grader ran past its limit of {per_grader - GRACE:g} s (the run's own alarm did not stop it), so "
+                    "the run was stopped")
 
 
 def _read(
@@ -330,6 +361,10 @@ def _read(
         how = f"line {attempt.get('line')}" if file else "from a thread or a callback"
         where = f"{attempt.get('what')} ({how})"
         refused.setdefault(Path(file).parent.name if file else "", []).append(where)
+    try:  # the grader running when the run was stopped, if it was: that topic's own code held it up
+        last = (report.with_suffix(".progress").read_text(encoding="utf-8", errors="replace").splitlines() or [""])[-1]
+    except OSError:
+        last = ""
     by_target: dict[str, list[tuple[str, str, str]]] = {}
     for entry in data["results"]:
         target, _, grader = str(entry.get("nodeid", "")).partition("::")
@@ -350,7 +385,8 @@ def _read(
                                                                   + "; ".join(sorted(set(refused[""])))), own=len(topics) == 1)
         elif sorted(g for g, _, _ in mine) != sorted(graders):
             results[topic.dir] = TopicResult(topic.dir, (), ended or "not every grader reported exactly once: the file "
-                                             "could not be collected, or the run was cut short")
+                                             "could not be collected, or the run was cut short",
+                                             own=ended is not None and last.startswith(f"exercises/{topic.dir}/"))
         else:
             results[topic.dir] = TopicResult(
                 topic.dir, tuple(Verdict(g, outcome == "passed", plain(message)) for g, outcome, message in mine)

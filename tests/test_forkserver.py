@@ -4,6 +4,8 @@ reach the server."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -84,3 +86,18 @@ def test_a_killed_child_takes_its_process_group_with_it(early_folder: Path) -> N
     while status.exists() and "zombie" not in status.read_text():  # the helper was killed, whoever reaps it
         assert time.monotonic() < deadline, "the child's helper outlived it"
         time.sleep(0.02)
+
+
+@pytest.mark.early
+def test_a_stopped_server_is_abandoned_not_waited_for(early_folder: Path) -> None:
+    server = forkserver._Server()  # a server of this test's own: stopping the session's would stop every test
+    os.kill(server.process.pid, signal.SIGSTOP)  # as code that reached it could
+    process = server.start({"args": [], "cwd": str(early_folder), "env": {}, "output": None, "isolated": True,
+                            "confinement": {}})
+    started = time.monotonic()
+    process.kill()  # the server never says the child exists: it is killed, and nothing waits forever
+    assert time.monotonic() - started < forkserver.STARTED_WITHIN + 5
+    server.process.wait(timeout=10)
+    assert not server.alive()
+    with pytest.raises(RuntimeError, match="fork server stopped"):
+        process.wait(timeout=10)

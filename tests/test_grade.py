@@ -33,6 +33,7 @@ HOSTILE = {
     "syntax_error": "could not be loaded",
     "missing_file": "no file for this topic",
     "nested_too_deep": "no file for this topic",
+    "turns_the_alarm_off": "a grader ran past its limit of 0.5 s",
 }
 
 
