@@ -54,6 +54,12 @@ def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorde
     """Results match the arguments' order, with a special word when they came back in finishing order."""
     __tracebackhide__ = True
     if list(got) == list(expected):
+        ran = len({s.label for s in recorder.spans if s.end is not None})
+        if ran < len(expected):  # right values, but not from running the work: read, not earned
+            fail(tr("`{name}` returned the results without running every job.", name=name),
+                 observed=tr("{ran} of {count} jobs ran to their end.", ran=ran, count=len(expected)),
+                 expected=tr("each result coming from running its job."),
+                 advice=tr("Await every job: its result is what running it gives."))
         return
     finishing = sorted(recorder.spans, key=lambda s: (s.end is None, s.end))
     by_label = {s.label: s for s in recorder.spans}

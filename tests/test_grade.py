@@ -35,6 +35,8 @@ HOSTILE = {
     "nested_too_deep": "no file for this topic",
     "turns_the_alarm_off": "a grader ran past its limit of 0.5 s",
 }
+# Students who score some points, but never on the graders their forgery aims at.
+FORGERS = {"reads_the_answers": ("test_gather_all_returns_results_in_argument_order", "without running every job")}
 
 
 def topic(student: dict, name: str) -> dict:  # type: ignore[type-arg]
@@ -124,3 +126,10 @@ def test_a_run_sees_no_other_process_and_not_the_class(graded_class: GradedClass
     gather = topic(student, "03_gather")
     assert gather["score"] == 0, reasons(gather)
     assert "it saw 1 process, an empty class folder and no reference solution" in reasons(gather)
+
+
+@pytest.mark.parametrize("name", sorted(FORGERS))
+def test_results_read_instead_of_earned_get_no_points(graded_class: GradedClass, name: str) -> None:
+    grader, reason = FORGERS[name]
+    verdicts = {g["name"]: g for g in topic(graded_class.students()[name], "03_gather")["graders"]}
+    assert not verdicts[grader]["passed"] and reason in verdicts[grader]["message"]
