@@ -54,6 +54,8 @@ class Learner:
         self.threads = threads
         self.module: ModuleType | None = None
         self.load_error: str | None = None
+        # Why it could not load, in a word or two the command can translate ("syntax 4", "import aiohtttp", "hang").
+        self.load_problem = ""
         self.untouched = {name: _resolve(name) for name in WATCHED}
         self.loops: set[asyncio.AbstractEventLoop] = set()  # where its functions were called, to clean up after
 
@@ -66,7 +68,7 @@ class Learner:
         stat = self.path.stat()
         version = (self.path, stat.st_mtime_ns, stat.st_size)
         if version in _HUNG_IMPORTS:  # it would hang again: say so at once instead of after another timeout
-            self.load_error = _HUNG_IMPORTS[version]
+            self.load_error, self.load_problem = _HUNG_IMPORTS[version], "hang"
             return
         name = f"aiolings_learner_{next(_serial)}_{self.path.stem}"
         spec = importlib.util.spec_from_file_location(name, self.path)
@@ -76,7 +78,7 @@ class Learner:
         try:
             spec.loader.exec_module(module)
         except SyntaxError as error:
-            self.load_error = describe_syntax_error(error, self.shown)
+            self.load_error, self.load_problem = describe_syntax_error(error, self.shown), f"syntax {error.lineno or 0}"
         except TookTooLong as error:
             self.load_error = _HUNG_IMPORTS[version] = (
                 tr("Importing {file} never finished: code at the top level of the file ran for over {seconds:g} s.",
@@ -84,14 +86,20 @@ class Learner:
                 + f"\n{error.where}\n"
                 + tr("Keep experiments under `if __name__ == \"__main__\":` so that importing the file only defines functions.")
             )
+            self.load_problem = "hang"
         except SystemExit:
             self.load_error = tr("{file} called exit() while it was being imported, so none of its functions could be checked.", file=self.shown)
+            self.load_problem = "exit"
         except BaseException as error:  # noqa: BLE001 - anything the learner's module raises is feedback
             self.load_error = tr("Importing {file} failed:", file=self.shown) + f"\n{self.format_error(error)}"
+            if isinstance(error, ImportError):
+                self.load_problem = f"import {error.name or ''}".strip()
+            else:
+                self.load_problem = f"raised {type(error).__name__}"
         else:
             self.module = module
         if self.replaced():
-            self.load_error = self._replaced_message()
+            self.load_error, self.load_problem = self._replaced_message(), "replaced"
 
     def _replaced_message(self) -> str:
         return tr("{file} replaced {names}: the graders measure your code with these, so they cannot check it.",
@@ -118,7 +126,7 @@ class Learner:
         __tracebackhide__ = True
         if self.load_error:
             fail(tr("Your file could not be loaded, so none of its functions could be checked."), details=self.load_error,
-                 cause="load")
+                 cause=f"load {self.load_problem}".strip())
         assert self.module is not None
         fn = getattr(self.module, name, None)
         if fn is None:
@@ -331,7 +339,11 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
     (RuntimeError, "no current event loop|no running event loop",
      "Inside `async def`, `asyncio.get_running_loop()` gives the loop you run in; from ordinary code, start one with "
      "`asyncio.run(...)`."),
+    # A generator handed to gather as one argument: 3.11 runs it as a task, later Pythons refuse it.
     (RuntimeError, "Task got bad yield",
+     "asyncio.gather takes each awaitable as its own argument: `asyncio.gather(*(job() for job in jobs))`, with the "
+     "`*`. Without it, the whole generator is handed over as one argument."),
+    (TypeError, "An asyncio.Future, a coroutine or an awaitable is required",
      "asyncio.gather takes each awaitable as its own argument: `asyncio.gather(*(job() for job in jobs))`, with the "
      "`*`. Without it, the whole generator is handed over as one argument."),
     (TypeError, "unhashable type: 'list'",
