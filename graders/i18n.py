@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
+from collections.abc import Iterable
 from importlib import resources
 
 LANGUAGES = ("en", "zh")
@@ -29,6 +30,11 @@ def _catalog(lang: str) -> dict[str, str]:
         return {}
     text = resources.files("graders").joinpath(f"messages.{lang}.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+def listed(items: Iterable[object]) -> str:
+    """Items in a row, as the learner's language lists them: "a, b, c" in English, "a、b、c" in Chinese."""
+    return ("、" if language() == "zh" else ", ").join(map(str, items))
 
 
 def sentences(first: str, second: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -19,6 +20,16 @@ class SpanLike(Protocol):
     state: str
 
 
+def width(text: str) -> int:
+    """The columns `text` takes in a terminal: two for each wide (W) or full-width (F) character, as in Chinese."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def padded(text: str, columns: int) -> str:
+    """`text` with spaces after it to fill `columns` columns of a terminal (counted by `width`, not by characters)."""
+    return text + " " * max(columns - width(text), 0)
+
+
 def render(spans: Sequence[SpanLike], *, now: float | None = None, origin: float | None = None) -> str:
     """One row per span on a shared time axis, e.g.
 
@@ -33,7 +44,7 @@ def render(spans: Sequence[SpanLike], *, now: float | None = None, origin: float
     ends = [s.end for s in spans if s.end is not None]
     t1 = max([*ends, *(s.start for s in spans), now if now is not None else t0])
     total = max(t1 - t0, 1e-9)
-    label_width = max(len(s.label) for s in spans)
+    label_width = max(width(s.label) for s in spans)  # columns, so that Chinese labels line up too
     rows = []
     for span in spans:
         end = span.end if span.end is not None else t1
@@ -44,7 +55,7 @@ def render(spans: Sequence[SpanLike], *, now: float | None = None, origin: float
         if mark:
             bar = bar[:-1] + mark
         until = "…" if span.end is None else f"{span.end - t0:.2f}"
-        rows.append(f"{span.label:<{label_width}} |{bar:<{WIDTH}}| {span.start - t0:.2f} → {until} s")
+        rows.append(f"{padded(span.label, label_width)} |{bar:<{WIDTH}}| {span.start - t0:.2f} → {until} s")
     if any(s.state != "done" for s in spans):
         rows.append(f"{'':<{label_width}}  {tr(LEGEND)}")
     return "\n".join(rows)

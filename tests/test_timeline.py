@@ -25,3 +25,13 @@ def test_unfinished_spans_are_marked_and_explained() -> None:
 
 def test_nothing_to_draw() -> None:
     assert render([]) == "(no jobs ran)"
+
+
+def test_wide_labels_are_padded_by_display_width() -> None:
+    """A Chinese character takes two columns: the bars of Chinese and mixed labels still line up."""
+    chart = render([Span("发令员", 0, 1, end=1, state="done"), Span("选手 0：准备", 0, 1, end=2, state="done"),
+                    Span("runner 0: run", 1, 1, end=2, state="done")])
+    bars = [row.index("|") for row in chart.splitlines()]
+    columns = [sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in row[:i]) for row, i in zip(chart.splitlines(), bars)]
+    assert len(set(columns)) == 1, chart
+    assert chart.splitlines()[1].startswith("选手 0：准备  |")  # 12 columns, padded to the 13 of "runner 0: run"

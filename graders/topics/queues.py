@@ -4,20 +4,29 @@
 iterable whose items take loop time to make, and `process` an async function whose every call
 takes loop time too. Together they record, for every item, when it was made, when its producer
 asked for the next one (so the put was over), when a consumer took it (process started) and
-when that ended, and which Task did each. The rules are judged on those records, never on the
+when that ended, and which Task did each. At each step of a consumer they also look at the
+others: the queue the consumers wait on (and its count of items without their task_done()), and
+where a producer holding an item waits. The rules are judged on those records, never on the
 timing of one particular schedule:
 
 - exactly once: every item reaches process() once, and the call reports the right count;
-- backpressure: items made but not yet taken never exceed `maxsize` (in the queue) plus one in
-  each producer's hand (waiting in put);
-- busy consumers: while items remain, a consumer is idle only when nothing waits for it (no item
-  made and not taken, no producer held back);
+- backpressure: items put and not yet taken never exceed `maxsize`, nor items made and not taken
+  `maxsize` plus one in each producer's hand; a producer holding an item waits in
+  `await queue.put(item)`, not in a sleep of its own between tries; and every source is read from
+  the start, by a producer of its own, while the others wait;
+- busy consumers: never more than `consumers` items processed at once, and while items remain, a
+  consumer is idle only when nothing waits for it (no item made and not taken, no producer held back);
 - shutdown: the call returns once every item is done, and no Task it started is left;
 - failures: an item whose processing raises is reported, and the rest go on.
 
+No draw has as many producers as consumers: more producers than consumers in one grader, fewer
+in the others, so that starting one consumer per source shows, both ways.
+
 A call that never returns is stopped after a budget of loop time, which costs nothing real, and
-the message says where its Tasks were waiting (`stuck`). A loop that spins without ever waiting
-(get_nowait in a `while` loop) is caught by SpinWatch within a fraction of a second.
+the message says where its Tasks were waiting and, of the Tasks that stopped, which stopped when
+and after what (`stuck`, `stop_reason`). A loop that spins without ever waiting (get_nowait in a
+`while` loop) is caught by SpinWatch within a fraction of a second, which then traces the lines it
+goes round.
 """
 
 from __future__ import annotations
@@ -25,12 +34,14 @@ from __future__ import annotations
 import _thread
 import asyncio
 import dis
+import io
 import linecache
 import random
 import signal
 import sys
 import threading
 import time
+import tokenize
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -42,8 +53,8 @@ from typing import Any
 import pytest
 
 from graders.feedback import fail, plural, seconds, shown
-from graders.i18n import sentences, tr
-from graders.learner import Learner, Outcome
+from graders.i18n import listed, sentences, tr
+from graders.learner import Learner, Outcome, known_advice
 from graders.probes import JobFailed, loop_clock
 from graders.timeline import WIDTH
 
@@ -80,6 +91,40 @@ class Work:
 
 
 @dataclass
+class Stop:
+    """How one of the call's Tasks ended, in loop time."""
+
+    at: float
+    how: str  # "returned", "cancelled", or the name of the exception it raised
+    error: BaseException | None = None
+
+
+@dataclass
+class Overdone:
+    """The first moment the queue counted fewer items without their task_done() than it held or had out in process()."""
+
+    at: float
+    consumer: int
+    item: int
+    unfinished: int
+    expected: int
+    code: CodeType | None  # the learner's function that called process()
+
+
+@dataclass
+class Polled:
+    """A producer found holding an item, made a while before, in a sleep of its own rather than in put()."""
+
+    at: float
+    source: int
+    item: int
+    made: float
+    line: int | None
+    text: str
+    code: CodeType | None
+
+
+@dataclass
 class Book:
     """What the probes saw, in loop time."""
 
@@ -87,20 +132,43 @@ class Book:
     works: list[Work] = field(default_factory=list)
     strangers: list[str] = field(default_factory=list)  # what process() got that no source made
     consumers: list[asyncio.Task[Any]] = field(default_factory=list)  # in the order they first called process()
-    ends: dict[int, tuple[float, str]] = field(default_factory=dict)  # consumer -> (when its Task ended, how)
     producers: dict[int, asyncio.Task[Any]] = field(default_factory=dict)  # source -> the Task that read it
     dry: dict[int, float] = field(default_factory=dict)  # source -> when it said it had no more items
+    first_ask: dict[int, float] = field(default_factory=dict)  # source -> when it was first asked for an item
     last: dict[int, Item] = field(default_factory=dict)  # source -> the item it made last
     call: asyncio.Task[Any] | None = None  # the Task awaiting the learner's run_pipeline
+    origin: float = 0.0  # when the call began
+    path: Path | None = None  # the learner's file
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)  # every Task created while the call ran
+    stops: dict[asyncio.Task[Any], Stop] = field(default_factory=dict)  # how the Tasks seen here ended
+    tracked: set[asyncio.Task[Any]] = field(default_factory=set)
+    queue: Any = None  # the queue the consumers wait on, once one was seen waiting in get()
+    overdone: Overdone | None = None
+    polled: Polled | None = None
+
+    def track(self, task: asyncio.Task[Any] | None) -> None:
+        """Note when and how `task` ends."""
+        if task is None or task in self.tracked:
+            return
+        self.tracked.add(task)
+        task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[Any]) -> None:
+        error = None if task.cancelled() else task.exception()  # read, so asyncio does not log it
+        self.stops.setdefault(task, Stop(task.get_loop().time(), ending(task), error))
 
     def consumer(self, task: asyncio.Task[Any] | None) -> int:
         if task is None:
             return -1
         if task not in self.consumers:
             self.consumers.append(task)
-            index = len(self.consumers) - 1
-            task.add_done_callback(lambda t: self.ends.setdefault(index, (loop_clock(), ending(t))))
+            self.track(task)
         return self.consumers.index(task)
+
+    @property
+    def ends(self) -> dict[int, Stop]:
+        """consumer -> how its Task ended, for those that did."""
+        return {i: self.stops[t] for i, t in enumerate(self.consumers) if t in self.stops}
 
     def moments(self, origin: float, until: float) -> list[tuple[float, float]]:
         """The stretches of time between consecutive recorded events, from origin to until."""
@@ -117,6 +185,17 @@ class Book:
         return [i for i in self.items.values()
                 if i.made is not None and i.made <= a + TOLERANCE and (i.taken is None or i.taken >= b - TOLERANCE)]
 
+    def queued(self, a: float, b: float) -> list[Item]:
+        """Items in the queue all through the stretch: their producer had moved on to the next, no consumer had taken
+        them. Judged in its middle: a stretch runs between two events, so nothing changes within it."""
+        middle = (a + b) / 2
+        return [i for i in self.items.values()
+                if i.handed is not None and i.handed < middle and (i.taken is None or i.taken > middle)]
+
+    def queued_at(self, t: float) -> int:
+        return sum(1 for i in self.items.values()
+                   if i.handed is not None and i.handed <= t + TOLERANCE and (i.taken is None or i.taken > t + TOLERANCE))
+
     def busy(self, a: float, b: float) -> list[Work]:
         return [w for w in self.works if w.start <= a + TOLERANCE and (w.end is None or w.end >= b - TOLERANCE)]
 
@@ -132,12 +211,52 @@ class Book:
         times += [t for w in self.works for t in (w.start, w.end) if t is not None]
         return max(times, default=0.0)
 
+    def look(self, current: asyncio.Task[Any] | None, item: int, code: CodeType | None, starting: bool) -> None:
+        """At a consumer's step (taking an item, or done with it), what the other Tasks show: the queue
+        the consumers wait on, whether its count of items without their task_done() still covers the
+        items in it and in process(), and where each producer holding an item waits."""
+        if self.path is None:
+            return
+        now = loop_clock()
+        if self.queue is None:
+            for task in self.tasks:
+                if task is not current and not task.done() and task not in self.producers.values():
+                    where = suspension(task, self.path)
+                    if where.call == "await queue.get()":
+                        self.queue = where.queue
+                        break
+        if starting and self.overdone is None and self.queue is not None:
+            unfinished = getattr(self.queue, "_unfinished_tasks", None)
+            expected = self.queue.qsize() + sum(1 for w in self.works if w.state == "running")
+            if isinstance(unfinished, int) and unfinished < expected:
+                self.overdone = Overdone(now, self.consumer(current), item, unfinished, expected, code)
+        if self.polled is None:
+            for index, task in sorted(self.producers.items()):
+                held = self.last.get(index)
+                if task is current or task.done() or held is None or held.handed is not None or held.made is None \
+                        or now - held.made <= TOLERANCE:
+                    continue
+                where = suspension(task, self.path)
+                if where.call is None and where.sleep is not None:  # holding the item, asleep: polling
+                    self.polled = Polled(now, index, held.value, held.made, where.line, where.source, where.code)
+                    break
+
 
 def ending(task: asyncio.Task[Any]) -> str:
     if task.cancelled():
         return "cancelled"
     error = task.exception()
     return "returned" if error is None else type(error).__name__
+
+
+def calling_code(path: Path | None) -> CodeType | None:
+    """The learner's innermost function on the way to the probe that calls this."""
+    frame = sys._getframe(2)
+    while frame is not None and path is not None:
+        if Path(frame.f_code.co_filename) == path:
+            return frame.f_code
+        frame = frame.f_back
+    return None
 
 
 class Source:
@@ -155,7 +274,10 @@ class Source:
 
     async def __anext__(self) -> int:
         now = loop_clock()
-        self.book.producers.setdefault(self.index, asyncio.current_task())  # type: ignore[arg-type]
+        task = asyncio.current_task()
+        self.book.producers.setdefault(self.index, task)  # type: ignore[arg-type]
+        self.book.track(task)
+        self.book.first_ask.setdefault(self.index, now)
         previous = self.book.last.get(self.index)
         if previous is not None and previous.handed is None:
             previous.handed = now
@@ -186,7 +308,8 @@ class Process:
         return "<process: an async function>"
 
     async def __call__(self, item: Any) -> None:
-        consumer = self.book.consumer(asyncio.current_task())
+        task = asyncio.current_task()
+        consumer = self.book.consumer(task)
         record = self.book.items.get(item) if isinstance(item, int) and not isinstance(item, bool) else None
         if record is None or record.made is None:
             self.book.strangers.append(shown(item, 40))
@@ -197,6 +320,8 @@ class Process:
             record.taken = now
         work = Work(consumer, item, now)
         self.book.works.append(work)
+        code = calling_code(self.book.path)
+        self.book.look(task, item, code, starting=True)
         try:
             await asyncio.sleep(self.seconds[item])
             if item in self.failing:
@@ -211,6 +336,8 @@ class Process:
             work.state = "done"
         finally:
             work.end = loop_clock()
+            if work.state != "cancelled":
+                self.book.look(task, item, code, starting=False)
 
 
 @dataclass
@@ -241,28 +368,42 @@ class Pipeline:
         return float(int(serial) + 30)
 
 
-def pipeline(rng: random.Random, *, producers: tuple[int, int] = (1, 3), consumers: tuple[int, int] = (2, 4),
+def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple[int, int], more_producers: bool,
              failing: int = 0) -> Pipeline:
     """Producers much faster than consumers, and more items than a full queue, the producers' hands
-    and the consumers can hold together: an unbounded queue outgrows the bound, one consumer leaves
-    items waiting, and a consumer that stops early leaves work behind, on every draw."""
+    and the consumers can hold together: an unbounded queue (or one place too many) outgrows the
+    bound, one consumer leaves items waiting, and a consumer that stops early leaves work behind, on
+    every draw. There are never as many producers as consumers: more, or fewer, as asked.
+
+    A failing item is the first of its source, made and processed in the least time: with fewer
+    producers than consumers it is taken at once and fails at 2.05 s. Then every source holds more
+    items than can have been put by then (2 per consumer and a full queue), so no producer is done
+    before a failure: a consumer that stops on a failure is never mistaken for one that stops when
+    a producer is done, nor the other way round."""
     book = Book()
-    p = rng.randint(*producers)
-    n = rng.randint(max(consumers[0], 2), consumers[1])
+    pairs = [(p, n) for p in range(producers[0], producers[1] + 1) for n in range(max(consumers[0], 2), consumers[1] + 1)
+             if (p > n if more_producers else p < n)]
+    p, n = rng.choice(pairs)
     maxsize = rng.randint(1, 3)
-    total = maxsize + p + n + rng.randint(2, 4)
-    counts = [1] * p
-    for _ in range(total - p):
-        counts[rng.choice([i for i in range(p) if counts[i] < MOST_PER_SOURCE])] += 1
-    values = rng.sample(range(100, 1000), total)
+    if failing:
+        least = 2 * n + maxsize
+        counts = [rng.randint(least, min(least + 2, MOST_PER_SOURCE)) for _ in range(p)]
+    else:
+        total = maxsize + p + n + rng.randint(2, 4)
+        counts = [1] * p
+        for _ in range(total - p):
+            counts[rng.choice([i for i in range(p) if counts[i] < MOST_PER_SOURCE])] += 1
+    values = rng.sample(range(100, 1000), sum(counts))
     sources, start = [], 0
     for index, count in enumerate(counts):
         chunk = values[start:start + count]
         start += count
         sources.append(Source(book, index, chunk, [rng.choice(MAKING) for _ in chunk]))
-    # The failing items are among the first each consumer takes: work is left when they fail.
     chosen = set(rng.sample([s.values[0] for s in sources], min(failing, p)))
-    process = Process(book, {v: rng.choice(PROCESSING) for v in values}, chosen)
+    for source in sources:
+        if source.values[0] in chosen:
+            source.seconds[0] = MAKING[0]
+    process = Process(book, {v: PROCESSING[0] if v in chosen else rng.choice(PROCESSING) for v in values}, chosen)
     return Pipeline(book, sources, process, n, maxsize)
 
 
@@ -280,7 +421,10 @@ class Ran:
 async def run(learner: Learner, pipe: Pipeline) -> Ran:
     """Call run_pipeline; fail with a diagnosis if it never returns or spins the loop."""
     before = asyncio.all_tasks()
-    origin = loop_clock()
+    book = pipe.book
+    origin = book.origin = loop_clock()
+    book.path = learner.path
+    loop = asyncio.get_running_loop()
 
     def theirs() -> list[asyncio.Task[Any]]:
         return [t for t in asyncio.all_tasks() if t not in before and t is not call and not t.done()]
@@ -294,20 +438,34 @@ async def run(learner: Learner, pipe: Pipeline) -> Ran:
             outcome = Outcome(error=error)  # nobody cancelled the call: its own code let a CancelledError out
         return outcome, loop_clock(), theirs()  # at the very moment it returned, before any other Task moves
 
-    call = pipe.book.call = asyncio.create_task(call_and_look())
+    call = book.call = asyncio.create_task(call_and_look())
     stopping = False
+    factory = loop.get_task_factory()
+
+    def noting(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Task[Any]:
+        """Every Task created while the call runs, so that one that ends at once is known too."""
+        task = factory(loop, coro, **options) if factory is not None else asyncio.Task(coro, loop=loop, **options)
+        book.tasks.append(task)
+        book.track(task)
+        return task
 
     def stop_all() -> None:
         nonlocal stopping
         stopping = True
-        if spin.caught is not None:  # spinning: note who yields with sleep() and comes straight back
+        if spin.caught is not None:  # spinning: note who yields with sleep(0) and comes straight back
             for task in theirs():
-                spin.note(sleeping_in(task, learner.path))
+                where = suspension(task, learner.path)
+                if where.sleep is not None and where.sleep <= 0:
+                    spin.note(where.code, where.line)
         for task in [call, *theirs()]:
             task.cancel()
 
-    with SpinWatch(learner.path, asyncio.get_running_loop(), stop_all) as spin:
-        done, _ = await asyncio.wait({call}, timeout=pipe.budget)
+    loop.set_task_factory(noting)
+    try:
+        with SpinWatch(learner.path, loop, stop_all) as spin:
+            done, _ = await asyncio.wait({call}, timeout=pipe.budget)
+    finally:
+        loop.set_task_factory(factory)
     if spin.caught is not None:
         await settle([call, *theirs(), *spin.ended], pipe)
         spun(pipe, spin, origin)
@@ -325,7 +483,7 @@ async def run(learner: Learner, pipe: Pipeline) -> Ran:
 def let_out(learner: Learner, pipe: Pipeline, error: BaseException) -> None:
     """run_pipeline ended with a CancelledError that nobody sent it: most often, from awaiting Tasks it cancelled."""
     __tracebackhide__ = True
-    cancelled = [i for i, (_, how) in sorted(pipe.book.ends.items()) if how == "cancelled"]
+    cancelled = [i for i, stop in sorted(pipe.book.ends.items()) if stop.how == "cancelled"]
     fail(
         tr("`{name}` raised CancelledError, though nothing cancelled it.", name=NAME),
         observed=tr("it cancelled its consumers and then awaited them: awaiting a cancelled Task raises its "
@@ -345,7 +503,7 @@ async def settle(tasks: list[asyncio.Task[Any]], pipe: Pipeline) -> None:
         task.cancel()
     if tasks:
         await asyncio.wait(tasks, timeout=1)
-    for task in [*tasks, *pipe.book.consumers, *pipe.book.producers.values()]:
+    for task in [*tasks, *pipe.book.consumers, *pipe.book.producers.values(), *pipe.book.tasks]:
         if task.done() and not task.cancelled():
             task.exception()
 
@@ -372,6 +530,8 @@ class Suspension:
     queue: Any  # that Queue
     line: int | None  # the learner's innermost line on the way there
     source: str
+    code: CodeType | None = None  # the learner's innermost function on the way there
+    sleep: float | None = None  # the delay of the asyncio.sleep() it waits in, if it does
 
 
 def suspension(task: asyncio.Task[Any], path: Path) -> Suspension:
@@ -385,12 +545,16 @@ def suspension(task: asyncio.Task[Any], path: Path) -> Suspension:
         step = getattr(step, "cr_await", None) or getattr(step, "gi_yieldfrom", None) or getattr(step, "ag_await", None)
     mine = [f for f in frames if Path(f.f_code.co_filename) == path]
     queued = next((f for f in frames if f.f_code in QUEUE_CALLS), None)
+    sleeping = next((f for f in frames if f.f_code is asyncio.sleep.__code__), None)
+    delay = sleeping.f_locals.get("delay") if sleeping is not None else None
     line = mine[-1].f_lineno if mine else None
     return Suspension(
         QUEUE_CALLS[queued.f_code] if queued else None,
         queued.f_locals.get("self") if queued else None,
         line,
-        linecache.getline(str(path), line).strip() if line else "",
+        line_of(path, line),
+        mine[-1].f_code if mine else None,
+        float(delay) if sleeping is not None and isinstance(delay, (int, float)) else None,
     )
 
 
@@ -400,11 +564,30 @@ def label(pipe: Pipeline, task: asyncio.Task[Any]) -> str:
         return f"`{NAME}`"
     if task in book.consumers:
         return tr("consumer {i}", i=book.consumers.index(task))
-    for index, producer in book.producers.items():
+    for index, producer in sorted(book.producers.items()):
         if producer is task:
             return tr("producer {i}", i=index)
-    code = getattr(task.get_coro(), "__qualname__", "?")
-    return tr("a Task running `{code}`", code=code)
+    return tr("a Task running `{code}`", code=running(task))
+
+
+def running(task: asyncio.Task[Any]) -> str:
+    """The name of the function a Task runs, as the learner wrote it."""
+    return getattr(task.get_coro(), "__qualname__", "?").split(".<locals>.")[-1]
+
+
+def theirs_in_file(pipe: Pipeline) -> list[asyncio.Task[Any]]:
+    """The Tasks the call created to run functions of the learner's file."""
+    book = pipe.book
+    return [t for t in book.tasks
+            if book.path is not None and Path(getattr(getattr(t.get_coro(), "cr_code", None), "co_filename", "")) == book.path]
+
+
+def takers(pipe: Pipeline) -> list[asyncio.Task[Any]]:
+    """The Tasks that could take items: consumers, and the learner's Tasks that read no source."""
+    book = pipe.book
+    producers = set(book.producers.values())
+    others = [t for t in theirs_in_file(pipe) if t not in producers and t is not book.call and t not in book.consumers]
+    return [*book.consumers, *others]
 
 
 def whereabouts(learner: Learner, pipe: Pipeline, tasks: list[asyncio.Task[Any]], sep: str = "\n") -> str:
@@ -415,7 +598,7 @@ def whereabouts(learner: Learner, pipe: Pipeline, tasks: list[asyncio.Task[Any]]
         places.setdefault((where.call, where.line, where.source, task.cancelling() > 0), []).append(label(pipe, task))
     lines = []
     for (call, line, source, cancelling), names in places.items():
-        who = ", ".join(names)
+        who = listed(names)
         if cancelling:
             lines.append(tr("{who}: cancelled, but not yet stopped", who=who))
         elif call and line:
@@ -427,6 +610,158 @@ def whereabouts(learner: Learner, pipe: Pipeline, tasks: list[asyncio.Task[Any]]
     return sep.join(lines)
 
 
+# Why a Task stopped: which Task, when, after what.
+
+
+@dataclass
+class Reason:
+    kind: str  # "task_done", "failure", "producer", "waiting", "empty", "raised", "cancelled" or "returned"
+    template: str  # "{name} returned at {at}, once {done} had finished, while {going} had not"
+    values: dict[str, Any]
+    name: str  # who stopped: "consumer 1", "a Task running `consume`"
+    code: str = ""  # the function the Task ran
+    error: BaseException | None = None
+
+    @property
+    def text(self) -> str:
+        return tr(self.template, name=self.name, **self.values)
+
+
+TOGETHER = {"{name} was cancelled at {at}": "{name} were cancelled at {at}"}  # several Tasks at once
+
+
+def stop_reason(pipe: Pipeline, task: asyncio.Task[Any], stop: Stop) -> Reason:
+    """What the records say about why `task` stopped: an error of its own, a failing item, a producer
+    that had just finished, an empty queue while every producer still had items, or nothing more."""
+    book = pipe.book
+    at = seconds(stop.at - book.origin)
+    index = book.consumers.index(task) if task in book.consumers else None
+    works = [w for w in book.works if w.consumer == index]
+    last = works[-1] if works else None
+    right_after = last is not None and last.end is not None and abs(last.end - stop.at) <= TOLERANCE
+
+    def reason(category: str, template: str, raised: BaseException | None = None, **values: Any) -> Reason:
+        return Reason(category, template, {"at": at, **values}, label(pipe, task), running(task), raised)
+
+    if stop.how == "cancelled":
+        return reason("cancelled", "{name} was cancelled at {at}")
+    error = stop.error
+    if error is not None:
+        if right_after and last is not None and last.state == "failed" and isinstance(error, JobFailed):
+            return reason("failure", "{name} raised {kind} when item {item} failed, at {at}", error,
+                          kind=stop.how, item=last.item)
+        text = str(error)
+        kind = "task_done" if isinstance(error, ValueError) and "task_done" in text else "raised"
+        return reason(kind, "{name} raised {kind} at {at}: {error}", error, kind=stop.how, error=text) if text \
+            else reason(kind, "{name} raised {kind} at {at}", error, kind=stop.how)
+    if right_after and last is not None and last.state == "failed":
+        return reason("failure", "{name} returned right after item {item} failed, at {at}", item=last.item)
+    finished = sorted(i for i, t in book.dry.items() if t <= stop.at + TOLERANCE)
+    going = [s.index for s in pipe.sources if s.index not in finished]
+    if not finished and book.queued_at(stop.at) == 0:
+        return reason("empty", "{name} returned at {at}, while the queue was empty and every producer still had "
+                               "items to come")
+    if finished and going:
+        return reason("producer", "{name} returned at {at}, once {done} had finished, while {going} had not",
+                      done=listed(tr("producer {i}", i=i) for i in finished),
+                      going=listed(tr("producer {i}", i=i) for i in going))
+    waiting = book.queued_at(stop.at)
+    if waiting:
+        return reason("waiting", "{name} returned at {at}, while {waiting} still in the queue",
+                      waiting=tr("1 item was", count=1) if waiting == 1 else tr("{count} items were", count=waiting))
+    return reason("returned", "{name} returned at {at}")
+
+
+def told_together(reasons: list[Reason]) -> str:
+    """The reasons in a row, Tasks that stopped the same way at the same moment told together."""
+    groups: dict[tuple[str, tuple[tuple[str, Any], ...]], list[Reason]] = {}
+    for r in reasons:
+        groups.setdefault((r.template, tuple(r.values.items())), []).append(r)
+    texts = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            texts.append(first.text)
+            continue
+        names = [r.name for r in group]
+        who = tr("{count} Tasks running `{code}`", count=len(group), code=first.code) if len(set(names)) == 1 \
+            else listed(names)
+        texts.append(tr(TOGETHER.get(first.template, first.template), name=who, **first.values))
+    return tr("; ").join(texts)
+
+
+def raised_in(error: BaseException, path: Path | None) -> CodeType | None:
+    """The learner's innermost function in the traceback of `error`."""
+    code, tb = None, error.__traceback__
+    while tb is not None:
+        if path is not None and Path(tb.tb_frame.f_code.co_filename) == path:
+            code = tb.tb_frame.f_code
+        tb = tb.tb_next
+    return code
+
+
+def calls_at(code: CodeType | None, name: str) -> list[int]:
+    """The lines where `code` calls a function or method called `name`."""
+    if code is None:
+        return []
+    return sorted({i.positions.lineno for i in dis.get_instructions(code)
+                   if i.argval == name and i.positions is not None and i.positions.lineno is not None})
+
+
+def line_of(path: Path | None, line: int | None) -> str:
+    """Line `line` of the learner's file as code: stripped, without a comment at its end."""
+    if path is None or not line:
+        return ""
+    text = linecache.getline(str(path), line).strip()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    comment = next((t for t in tokens if t.type == tokenize.COMMENT), None)
+    return text[:comment.start[1]].rstrip() if comment is not None and comment.start[1] > 0 else text
+
+
+def task_done_advice(code: CodeType | None) -> str:
+    advice = tr("Call `queue.task_done()` exactly once for each item taken with `get()`, after processing it: in a "
+                "`finally:` block, and nowhere else.")
+    lines = calls_at(code, "task_done")
+    if code is not None and len(lines) > 1:
+        advice = sentences(advice, tr("`{function}` calls it at lines {lines}.", function=code.co_name, lines=listed(lines)))
+    return advice
+
+
+def reasons_advice(pipe: Pipeline, reasons: list[Reason], otherwise: str) -> str:
+    """What to try, for the reasons Tasks stopped; `otherwise` when the records say nothing more."""
+    kinds = {r.kind: r for r in reversed(reasons)}  # the first Task of each kind
+    if "task_done" in kinds:
+        error = kinds["task_done"].error
+        return task_done_advice(raised_in(error, pipe.book.path) if error is not None else None)
+    if "failure" in kinds:
+        return tr("Keep each consumer in its loop until it is told to stop: catch a failure around "
+                  "`await process(item)`, note the item, and go on with the next.")
+    if "producer" in kinds:
+        return tr("A consumer goes on until all the work is done, not until one producer is: the others still have "
+                  "items. Stop the consumers once every producer is done and `await queue.join()` has returned: cancel "
+                  "them, or put one stop signal per consumer then.")
+    if "waiting" in kinds:
+        return tr("A consumer goes on as long as items are in the queue: stop the consumers only once "
+                  "`await queue.join()` has returned, then cancel them, or put one stop signal per consumer.")
+    if "empty" in kinds:
+        return tr("Keep each consumer in its loop until it is told to stop: an empty queue only means the next item "
+                  "has not arrived yet.")
+    if "raised" in kinds:
+        error = kinds["raised"].error
+        known = known_advice(error) if error is not None else None
+        return known or tr("An exception that leaves a consumer's loop ends the consumer: see where it was raised "
+                           "(below), and keep the loop going.")
+    return otherwise
+
+
+def stops_of(pipe: Pipeline, tasks: list[asyncio.Task[Any]]) -> list[Reason]:
+    stops = sorted((pipe.book.stops[t].at, i, t) for i, t in enumerate(tasks) if t in pipe.book.stops)
+    return [stop_reason(pipe, t, pipe.book.stops[t]) for _, _, t in stops]
+
+
 def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list[asyncio.Task[Any]],
           origin: float) -> Callable[[], None]:
     """What to say about a call still running after its budget, worked out before its Tasks are cancelled."""
@@ -436,20 +771,42 @@ def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list
     done = [v for v in pipe.values if v in book.items and book.items[v].calls]
     all_done = len(done) == len(pipe.values) and all(w.end is not None for w in book.works)
     joining = [(t, p) for t, p in places.items() if p.call == "await queue.join()"]
-    getting = [t for t in tasks if places[t].call == "await queue.get()" and t in book.consumers]
-    alive = [t for t in book.consumers if not t.done()]
+    able = takers(pipe)
+    getting = [t for t in tasks if places[t].call == "await queue.get()" and t in able]
+    alive = [t for t in able if not t.done()]
     chart = lanes(pipe, origin)
     summary = tr("`{name}` was still running after {budget} of loop time, so the grader stopped it.",
                  name=NAME, budget=seconds(pipe.budget))
     where = whereabouts(learner, pipe, everything)
     failed = [w.item for w in book.works if w.state == "failed"]
 
+    gone = [t for t in able if t.done()]
+    reasons = stops_of(pipe, gone)
+    ends = told_together(reasons)
+    raised = next((r.error for r in reasons if r.kind == "raised" and r.error is not None), None)
+    details = where if raised is None else f"{where}\n{learner.format_error(raised)}"
+    kinds = ", ".join(sorted({r.kind for r in reasons}))
     if joining and all_done:
         _, place = joining[0]
         unfinished = getattr(place.queue, "_unfinished_tasks", None)
+        held = list(getattr(place.queue, "_queue", ()))
+        if held and gone and not alive:  # what is left in the queue, no consumer is left to take
+            return lambda: fail(
+                summary,
+                observed=tr("it was waiting in `await queue.join()` (line {line}) although every item had been "
+                            "processed: the queue still held {held}, and no consumer was left to take it: {ends}.",
+                            line=place.line, held=shown(held), ends=ends),
+                expected=tr("`join()` waits until everything put on the queue has been taken and has had its "
+                            "`task_done()`, stop signals too: consumers that go on taking until then."),
+                timeline=chart,
+                details=details,
+                advice=reasons_advice(pipe, reasons, tr("Put stop signals on the queue only once `await queue.join()` "
+                                                        "has returned, one per consumer, or cancel the consumers then.")),
+                cause=f"never returns: join() at line {place.line}, entries left in the queue: {kinds}",
+            )
         if unfinished and failed and unfinished == len(failed):
             why = tr("join() waits for a task_done() per item, and the items whose processing raised ({items}) never "
-                     "got theirs.", items=", ".join(map(str, failed)))
+                     "got theirs.", items=listed(failed))
         elif unfinished:
             why = tr("join() waits for a task_done() per item, and the queue still counted {count} without one.",
                      count=unfinished)
@@ -465,39 +822,45 @@ def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list
             details=where,
             advice=tr("Call `queue.task_done()` after processing each item, in a `finally:` block so that an item whose "
                       "processing raises counts as done too."),
+            cause=f"never returns: join() at line {place.line} without a task_done() per item",
         )
     if getting and all_done:
-        stopped = len(book.consumers) - len(alive)
+        stopped = len(able) - len(alive)
         return lambda: fail(
             summary,
             observed=tr("every item had been processed, but {waiting} of its {count} consumers still waited in "
                         "`await queue.get()` for an item that would never come, and {name} waited for them.",
-                        waiting=len(getting), count=len(book.consumers), name=NAME),
+                        waiting=len(getting), count=len(able), name=NAME),
             expected=tr("every consumer told to stop once the work is done, so that the call can return."),
             timeline=chart,
             details=where,
             advice=stop_advice(pipe, stopped),
+            cause="never returns: consumers left waiting in get()",
         )
-    if book.consumers and not alive:
-        ends = sorted(book.ends.items())
-        putting = any(p.call == "await queue.put(item)" for p in places.values())
-        after_failure = any(last_failed(book, i) is not None or how not in ("returned", "cancelled")
-                            for i, (_, how) in ends)
+    putting = [(t, p) for t, p in places.items() if p.call == "await queue.put(item)"]
+    if gone and not alive and (putting or not all_done):
+        left = len(pipe.values) - len(done)
+        if left == 0:
+            task, place = putting[0]
+            observed = tr("every item had been processed, but {who} still waited in `await queue.put(item)` (line "
+                          "{line}: `{source}`) for room in the full queue, and no consumer was left to take anything: "
+                          "{ends}.", who=label(pipe, task), line=place.line, source=place.source, ends=ends)
+        else:
+            observed = sentences(
+                tr("1 item was never processed, because no consumer was left to take it: {ends}.", ends=ends)
+                if left == 1
+                else tr("{left} were never processed, because no consumer was left to take them: {ends}.",
+                        left=plural(left, "item"), count=left, ends=ends),
+                tr("The producers were waiting in `await queue.put(item)` for room in the full queue.") if putting else "")
         return lambda: fail(
             summary,
-            observed=sentences(
-                tr("{left} were never processed, because no consumer was left to take them: {ends}.",
-                   left=plural(len(pipe.values) - len(done), "item"), count=len(pipe.values) - len(done),
-                   ends=", ".join(ended(pipe, i, how) for i, (_, how) in ends)),
-                tr("The producers were waiting in `await queue.put(item)` for room in the full queue.") if putting else ""),
+            observed=observed,
             expected=tr("consumers that keep taking items until every item is processed."),
             timeline=chart,
-            details=where,
-            advice=tr("Keep each consumer in its loop until it is told to stop: catch a failure around "
-                      "`await process(item)`, note the item, and go on with the next.")
-            if after_failure
-            else tr("Keep each consumer in its loop until it is told to stop: an empty queue only means the next item "
-                    "has not arrived yet."),
+            details=details,
+            advice=reasons_advice(pipe, reasons, tr("Keep each consumer in its loop until it is told to stop: stop the "
+                                                    "consumers only after `await queue.join()` has returned.")),
+            cause=f"never returns: no consumer left: {kinds}",
         )
     return lambda: fail(
         summary,
@@ -508,25 +871,8 @@ def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list
         details=where,
         advice=tr("Check that every await has something that completes it: each get() an item or a stop signal, each "
                   "put() a consumer taking items, join() a task_done() per item."),
+        cause="never returns: " + ", ".join(sorted({f"{p.call or p.source} {p.line}" for p in places.values()})),
     )
-
-
-def last_failed(book: Book, index: int) -> int | None:
-    """The item whose processing raised last in consumer `index`, if that was its last item."""
-    works = [w for w in book.works if w.consumer == index]
-    return works[-1].item if works and works[-1].state == "failed" else None
-
-
-def ended(pipe: Pipeline, index: int, how: str) -> str:
-    name = tr("consumer {i}", i=index)
-    item = last_failed(pipe.book, index)
-    if how == "returned":
-        return tr("{name} returned", name=name) if item is None else \
-            tr("{name} returned right after item {item} failed", name=name, item=item)
-    if how == "cancelled":
-        return tr("{name} was cancelled", name=name)
-    return tr("{name} raised {kind}", name=name, kind=how) if item is None else \
-        tr("{name} raised {kind} when item {item} failed", name=name, kind=how, item=item)
 
 
 def stop_advice(pipe: Pipeline, stopped: int) -> str:
@@ -539,11 +885,44 @@ def stop_advice(pipe: Pipeline, stopped: int) -> str:
               "them.")
 
 
+def overdone_text(pipe: Pipeline) -> str:
+    """At what moment task_done() had run ahead of the work, by the queue's own count."""
+    o = pipe.book.overdone
+    assert o is not None
+    blanks = {"at": seconds(o.at - pipe.book.origin), "c": o.consumer, "item": o.item,
+              "unfinished": plural(o.unfinished, "item")}
+    return tr("At {at}, when consumer {c} took item {item}, the queue counted {unfinished} without their "
+              "`task_done()`, though 1 item was still in it or being processed: `task_done()` had been called more "
+              "often than items were finished, so `await queue.join()` could return before the work was done.", **blanks) \
+        if o.expected == 1 else \
+        tr("At {at}, when consumer {c} took item {item}, the queue counted {unfinished} without their "
+           "`task_done()`, though {expected} items were still in it or being processed: `task_done()` had been called "
+           "more often than items were finished, so `await queue.join()` could return before the work was done.",
+           expected=o.expected, **blanks)
+
+
+def producers_cancelled(pipe: Pipeline, before: float) -> list[tuple[int, Stop]]:
+    """Sources whose producer was cancelled before reading them to the end, with when."""
+    book = pipe.book
+    found = []
+    for index, task in sorted(book.producers.items()):
+        stop = book.stops.get(task)
+        if stop is not None and stop.how == "cancelled" and index not in book.dry and stop.at <= before + TOLERANCE:
+            found.append((index, stop))
+    return found
+
+
+PRODUCERS_FIRST = ("Wait for every producer first, e.g. `await asyncio.gather(*producers)`, and only then "
+                   "`await queue.join()`: join() waits only for the items already put, so before the producers are done "
+                   "it can return at once. Stop the consumers after that, and leave the producers to finish.")
+
+
 # A loop that spins without waiting.
 
 SPIN_CPU = 0.2  # seconds of the loop thread's CPU time with the loop's clock standing still: spinning
 SPIN_REAL = 3.0  # the same in real time, where a thread's CPU time cannot be read
 SPIN_SIGNAL = getattr(signal, "SIGUSR1", None)
+TRACED_LINES = 200  # lines of the learner's code traced once it spins: enough to go round its loop many times
 # Files of the event loop's own machinery: an exception raised there would break the loop itself.
 LOOP_FILES = {str(Path(asyncio.__file__).parent / name) for name in (
     "base_events.py", "events.py", "selector_events.py", "unix_events.py", "proactor_events.py", "windows_events.py",
@@ -559,20 +938,27 @@ class SpinWatch:
 
     Correct code moves the virtual clock every few milliseconds of CPU; code that polls the queue
     in a `while` loop never lets it move (with `await asyncio.sleep(0)`, the loop always has
-    something ready; without any await, it is frozen). The watch then cancels the call and its
-    Tasks, and where the loop is frozen in the learner's code, raises Spinning there.
+    something ready; without any await, it is frozen). The watch then traces the next lines of the
+    learner's file that run (the loop they go round, the same on every run), cancels the call and
+    its Tasks, and where the loop is frozen in the learner's code, raises Spinning there.
     """
 
     def __init__(self, path: Path, loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> None:
         self.path, self.loop, self.stop = path, loop, stop
         self.caught: float | None = None  # loop time when the clock stood still
         self.codes: Counter[CodeType] = Counter()  # the learner's functions seen running meanwhile
+        self.lines: Counter[tuple[CodeType, int]] = Counter()  # the learner's lines traced (or noted) meanwhile
         self.ended: list[asyncio.Task[Any]] = []  # Tasks ended by raising Spinning in them
         self._stopping = _thread.allocate_lock()  # held while the watch runs; released to stop it at once
         self._done = _thread.allocate_lock()
         self._thread = threading.get_ident()
         self._signal = SPIN_SIGNAL if threading.current_thread() is threading.main_thread() else None
         self._previous: Any = None
+        self._file = str(path)
+        self._tracing = "not yet"  # then "on", then "over"
+        self._traced = 0
+        self._previous_trace: Any = None
+        self._frames: list[FrameType] = []
 
     def __enter__(self) -> SpinWatch:
         if self._signal is not None:
@@ -586,6 +972,7 @@ class SpinWatch:
         self._stopping.release()
         with self._done:
             pass
+        self._untrace()
         if self._signal is not None:
             signal.signal(self._signal, self._previous)
 
@@ -633,78 +1020,142 @@ class SpinWatch:
             if callable(self._previous):
                 self._previous(signum, frame)
             return
+        if self._tracing == "not yet":
+            self._trace(frame)  # first see which lines go round; _traced() stops everything after that
+            return
+        self._untrace()  # no line of the learner's ran since: stop as before
         while frame is not None:
             name = frame.f_code.co_filename
             if name in LOOP_FILES:
                 self.loop.call_soon(self.stop)  # amid the loop's own machinery: cancel on its next turn
                 return
             if Path(name) == self.path:
-                self.note(frame.f_code)
-                # Frozen in the learner's code: cancel every Task now (as their code could), so that no
-                # other one takes over the loop, and end this one so that the loop runs again.
-                task = asyncio.current_task(self.loop)
-                if task is not None:
-                    self.ended.append(task)
-                self.stop()
-                raise Spinning
+                self._end_here(frame)
             frame = frame.f_back
         self.loop.call_soon(self.stop)
 
-    def note(self, code: CodeType | None) -> None:
-        """A function caught spinning for sure, not only sampled."""
+    def _end_here(self, frame: FrameType) -> None:
+        """Frozen in the learner's code: cancel every Task now (as their code could), so that no other one
+        takes over the loop, and end this one so that the loop runs again."""
+        self.note(frame.f_code)
+        task = asyncio.current_task(self.loop)
+        if task is not None:
+            self.ended.append(task)
+        self.stop()
+        raise Spinning
+
+    # Tracing: the lines of the learner's file that run while the clock stands still. Only the loop's
+    # thread can trace itself, so it starts in the signal handler, on the frames it interrupted.
+
+    def _trace(self, frame: FrameType | None) -> None:
+        self._tracing = "on"
+        self._previous_trace = sys.gettrace()
+        while frame is not None:
+            if frame.f_code.co_filename == self._file:
+                frame.f_trace = self._line
+                self._frames.append(frame)
+            frame = frame.f_back
+        sys.settrace(self._call)
+
+    def _call(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename != self._file:
+            return None
+        self._frames.append(frame)
+        return self._line
+
+    def _line(self, frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "line" and self._tracing == "on":
+            self.lines[(frame.f_code, frame.f_lineno)] += 1
+            self._traced += 1
+            if self._traced >= TRACED_LINES:  # seen enough: stop as before, from the signal handler (an exception
+                self._untrace()                 # raised here would turn off any other trace function too)
+                _thread.interrupt_main(self._signal)
+        return self._line
+
+    def _untrace(self) -> None:
+        if self._tracing != "on":
+            self._tracing = "over"
+            return
+        self._tracing = "over"
+        sys.settrace(self._previous_trace)
+        for frame in self._frames:
+            frame.f_trace = None
+        self._frames.clear()
+
+    def note(self, code: CodeType | None, line: int | None = None) -> None:
+        """A function caught spinning for sure, not only sampled (and the line it was caught at)."""
         if code is not None:
             self.codes[code] += 1000
+            if line is not None and not self.lines:
+                self.lines[(code, line)] += 2
 
     def spinner(self) -> CodeType | None:
         return self.codes.most_common(1)[0][0] if self.codes else None
 
-
-def sleeping_in(task: asyncio.Task[Any], path: Path) -> CodeType | None:
-    """The learner's function that awaits asyncio.sleep() in `task`, if that is where it waits."""
-    step: Any = task.get_coro()
-    mine = None
-    while step is not None:
-        frame = getattr(step, "cr_frame", None) or getattr(step, "gi_frame", None)
-        if frame is None:
-            return None
-        if frame.f_code is asyncio.sleep.__code__:
-            return mine
-        if Path(frame.f_code.co_filename) == path:
-            mine = frame.f_code
-        step = getattr(step, "cr_await", None) or getattr(step, "gi_yieldfrom", None)
-    return None
-
-
-def polls_at(code: CodeType) -> int | None:
-    """The line where `code` calls get_nowait(), if it does."""
-    for instruction in dis.get_instructions(code):
-        if instruction.argval == "get_nowait" and instruction.positions and instruction.positions.lineno:
-            return instruction.positions.lineno
-    return None
+    def loop_lines(self) -> tuple[CodeType | None, list[int]]:
+        """The function that went round and round, and the lines it went round (those traced more than once)."""
+        counts: Counter[CodeType] = Counter()
+        for (code, _), count in self.lines.items():
+            counts[code] += count
+        if not counts:
+            return self.spinner(), []
+        code = counts.most_common(1)[0][0]
+        return code, sorted(line for (c, line), count in self.lines.items() if c is code and count >= 2)
 
 
 def spun(pipe: Pipeline, spin: SpinWatch, origin: float) -> None:
     __tracebackhide__ = True
-    code = spin.spinner()
+    code, lines = spin.loop_lines()
     at = seconds((spin.caught or origin) - origin)
     where = tr("`{function}` (line {line})", function=code.co_name, line=code.co_firstlineno) if code else tr("your code")
-    line = polls_at(code) if code else None
-    source = linecache.getline(str(spin.path), line).strip() if line else ""
+
+    def text(line: int) -> str:
+        return line_of(spin.path, line)
+
+    polled = [line for line in calls_at(code, "get_nowait") if line in lines]
+    putting = [line for line in calls_at(code, "put_nowait") + calls_at(code, "full") if line in lines]
+    yielding = [line for line in calls_at(code, "sleep") if line in lines]
+    if len(lines) <= 4:
+        round_ = listed(tr("line {line} (`{source}`)", line=line, source=text(line)) for line in lines)
+    else:
+        round_ = tr("lines {first} to {last} (`{source}` …)", first=lines[0], last=lines[-1], source=text(lines[0]))
+    if polled:
+        observed = tr("it called `queue.get_nowait()` (line {line}: `{source}`) again and again without waiting for an "
+                      "item: nothing else could make progress, not the producers and not the clock.",
+                      line=polled[0], source=text(polled[0]))
+    elif yielding:
+        observed = tr("it went round {lines} again and again, never waiting for anything: `await asyncio.sleep(0)` "
+                      "comes straight back, so the event loop was never free to move on to the producers' next items.",
+                      lines=round_)
+    elif lines:
+        observed = tr("it went round {lines} again and again without waiting for anything: nothing else could make "
+                      "progress, not the producers and not the clock.", lines=round_)
+    else:
+        observed = tr("it polled without waiting for anything: nothing else could make progress, not the producers and "
+                      "not the clock.")
+    if putting and not polled:
+        expected = tr("producers that wait for room with `await queue.put(item)`, leaving the loop free while the queue "
+                      "is full.")
+        advice = tr("`await queue.put(item)` suspends the producer until the queue has room. Retrying "
+                    "`queue.put_nowait(item)` (or checking `queue.full()`) in a `while` loop never waits: it keeps the "
+                    "event loop busy as long as the queue is full.")
+    else:
+        expected = tr("consumers that wait for their next item with `await queue.get()`, leaving the loop free while the "
+                      "queue is empty.")
+        advice = tr("`item = await queue.get()` suspends the consumer until an item arrives. Checking the queue "
+                    "(`queue.empty()`, `queue.get_nowait()`) and yielding with `await asyncio.sleep(0)` in between never "
+                    "waits: it keeps the event loop busy as long as the queue is empty.") if yielding else \
+            tr("`item = await queue.get()` suspends the consumer until an item arrives. A `while` loop that polls the "
+               "queue (`queue.get_nowait()`, `queue.empty()`) without an await never lets anything else run: it freezes "
+               "the event loop.")
     fail(
         tr("`{name}` kept the event loop busy in a loop that never waits: {where} ran over and over at {at} of loop "
            "time, until the grader stopped it.", name=NAME, where=where, at=at),
-        observed=tr("it called `queue.get_nowait()` (line {line}: `{source}`) again and again without waiting for an "
-                    "item: nothing else could make progress, not the producers and not the clock.",
-                    line=line, source=source)
-        if line
-        else tr("it polled without waiting for anything: nothing else could make progress, not the producers and not "
-                "the clock."),
-        expected=tr("consumers that wait for their next item with `await queue.get()`, leaving the loop free while the "
-                    "queue is empty."),
-        timeline=lanes(pipe, origin) if pipe.book.items else None,
-        advice=tr("`item = await queue.get()` suspends the consumer until an item arrives. Polling with `get_nowait()` in "
-                  "a `while` loop never waits: without an await it freezes the loop, and with `await asyncio.sleep(0)` "
-                  "it still keeps the loop busy as long as the queue is empty."),
+        observed=observed,
+        expected=expected,
+        timeline=lanes(pipe, origin),
+        advice=advice,
+        cause=f"spins in {code.co_name if code else '?'} {lines}",
     )
 
 
@@ -718,14 +1169,18 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def lanes(pipe: Pipeline, origin: float) -> str:
+def lanes(pipe: Pipeline, origin: float) -> str | None:
     """One row per producer and per consumer, and the number of items made but not yet taken:
 
         producer 0 |█░░░░░█░░░░░█░░░░░                      | 0.00 → 5.10 s
         consumer 0 |████████████████████████████            | 0.10 → 7.60 s
         waiting    |12333333333333333332211                 |
+
+    None when nothing was made or processed: there is nothing to draw.
     """
     book = pipe.book
+    if not book.works and not any(i.made is not None for i in book.items.values()):
+        return None
     end = max(book.last_event(), origin + TOLERANCE)
     total = end - origin
 
@@ -789,7 +1244,7 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
     if book.strangers:
         fail(
             tr("`{name}` passed {value} to process(), which is not one of the items.", name=NAME, value=book.strangers[0]),
-            observed=tr("process() got {values}; no source made that.", values=", ".join(book.strangers[:3])),
+            observed=tr("process() got {values}; no source made that.", values=listed(book.strangers[:3])),
             expected=tr("process() called with the items from the sources, and nothing else."),
             timeline=chart,
             advice=tr("Check for your stop signal before processing: `if item is None: break` (and a `task_done()` for "
@@ -800,8 +1255,9 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
         fail(
             tr("`{name}` processed item {item} {times}.", name=NAME, item=twice[0].value,
                times=plural(twice[0].calls, "time"), count=twice[0].calls),
-            observed=tr("{count} items were processed more than once: {items}.", count=len(twice),
-                        items=", ".join(str(i.value) for i in twice)),
+            observed=tr("1 item was processed more than once: {items}.", items=twice[0].value) if len(twice) == 1
+            else tr("{count} items were processed more than once: {items}.", count=len(twice),
+                    items=listed(i.value for i in twice)),
             expected=tr("every item processed exactly once: each get() takes an item off the queue for one consumer."),
             timeline=chart,
             advice=tr("Put each item on the queue once, and process only what `await queue.get()` gives you."),
@@ -809,11 +1265,41 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
     unmade = [(s, len(s.values) - s.position) for s in pipe.sources if s.position < len(s.values)]
     if unmade:
         source, missing = unmade[0]
+        cancelled = dict(producers_cancelled(pipe, ran.returned))
+        has = tr("source {i} has {items}; none of them was asked for.", i=source.index,
+                 items=plural(len(source.values), "item"), count=len(source.values)) if source.position == 0 \
+            else tr("source {i} has {items}; its producer asked for only {asked}.", i=source.index,
+                    items=plural(len(source.values), "item"), count=len(source.values), asked=source.position)
+        idle = [t for t in theirs_in_file(pipe) if t not in book.consumers and t not in book.producers.values()
+                and t in book.stops and book.stops[t].how == "cancelled"]
+        if source.index not in cancelled and source.position == 0 and idle:
+            at = min(book.stops[t].at for t in idle)
+            counted = Counter(running(t) for t in idle)
+            tasks = listed(tr("a Task running `{code}`", code=code) if count == 1
+                           else tr("{count} Tasks running `{code}`", count=count, code=code) for code, count in counted.items())
+            fail(
+                tr("`{name}` never read {missing} of source {i}.", name=NAME, missing=plural(missing, "item"),
+                   count=missing, i=source.index),
+                observed=sentences(has, tr("At {at}, {tasks} were cancelled before they had read a source or processed an "
+                                           "item.", tasks=tasks, at=seconds(at - ran.origin))),
+                expected=tr("every source read to its end, every item processed."),
+                timeline=chart,
+                advice=tr(PRODUCERS_FIRST),
+            )
+        if source.index in cancelled:
+            fail(
+                tr("`{name}` never read {missing} of source {i}.", name=NAME, missing=plural(missing, "item"),
+                   count=missing, i=source.index),
+                observed=sentences(has, tr("It was cancelled at {at}, before the end of its source.",
+                                           at=seconds(cancelled[source.index].at - ran.origin))),
+                expected=tr("every source read to its end, every item processed."),
+                timeline=chart,
+                advice=tr(PRODUCERS_FIRST),
+            )
         fail(
             tr("`{name}` never read {missing} of source {i}.", name=NAME, missing=plural(missing, "item"),
                count=missing, i=source.index),
-            observed=tr("source {i} has {count} items; its producer asked for only {asked}.",
-                        i=source.index, count=len(source.values), asked=source.position),
+            observed=has,
             expected=tr("every source read to its end, every item processed."),
             timeline=chart,
             advice=tr("Give each source a producer that reads it to the end: `async for item in source: await "
@@ -822,8 +1308,8 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
     lost = [v for v in pipe.values if v not in pipe.failing and not book.items[v].calls]
     cut = [w for w in book.works if w.state == "cancelled" and w.item not in pipe.failing]
     if lost or cut:
-        cancelled = sorted(t for t, how in book.ends.values() if how == "cancelled")
-        returned = sorted(t for t, how in book.ends.values() if how == "returned")
+        cancelled = sorted(stop.at for stop in book.ends.values() if stop.how == "cancelled")
+        returned = sorted((stop.at, i) for i, stop in book.ends.items() if stop.how != "cancelled")
         if cancelled:
             at = seconds(cancelled[0] - ran.origin)
             if lost and cut:
@@ -838,23 +1324,55 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
                          at=at, lost=plural(len(lost), "item"), count=len(lost))
             advice = tr("Wait for the work before stopping the consumers: `await queue.join()` returns once every item "
                         "put has had its `task_done()`; cancel the consumers after that.")
+            if producers_cancelled(pipe, cancelled[0]):
+                advice = tr(PRODUCERS_FIRST)
         elif returned:
-            why = tr("a consumer stopped at {at}, with {lost} still to come.", at=seconds(returned[0] - ran.origin),
-                     lost=plural(len(lost), "item"), count=len(lost))
-            advice = tr("Keep each consumer in its loop until it is told to stop: an empty queue only means the next item "
-                        "has not arrived yet. Stop the consumers after `await queue.join()` (cancel them, or one sentinel "
-                        "each).")
+            _, index = returned[0]
+            reason = stop_reason(pipe, book.consumers[index], book.ends[index])
+            why = tr("{stopped}, with {lost} still to come.", stopped=reason.text, lost=plural(len(lost), "item"),
+                     count=len(lost))
+            advice = reasons_advice(pipe, [reason], tr(
+                "Keep each consumer in its loop until it is told to stop, and stop the consumers only after "
+                "`await queue.join()` (cancel them, or one sentinel each)."))
         else:
             why = tr("{lost} never reached process().", lost=plural(len(lost) + len(cut), "item"), count=len(lost) + len(cut))
             advice = tr("Make sure every item put on the queue is taken by a consumer before the call returns: "
                         "`await queue.join()` waits for that.")
+        if book.overdone is not None and book.overdone.at <= (cancelled[0] if cancelled else ran.returned) + TOLERANCE:
+            why = sentences(why, overdone_text(pipe))
+            advice = task_done_advice(book.overdone.code)
         fail(
             tr("`{name}` lost {count} of {total} items.", name=NAME, count=len(lost) + len(cut), total=len(pipe.values)),
-            observed=tr("{why} Never processed: {items}.", why=why, items=", ".join(map(str, [*lost, *(w.item for w in cut)]))),
+            observed=tr("{why} Never processed: {items}.", why=why, items=listed([*lost, *(w.item for w in cut)])),
             expected=tr("every item processed exactly once before the call returns."),
             timeline=chart,
             advice=advice,
         )
+
+
+def at_most_consumers(pipe: Pipeline, ran: Ran) -> None:
+    """Never more calls of process() at once than there are consumers; told once per file (`cause`)."""
+    __tracebackhide__ = True
+    book, n = pipe.book, pipe.consumers
+    most = max((len(book.busy(a, b)) for a, b in book.moments(ran.origin, ran.returned)), default=0)
+    if most <= n:
+        return
+    tasks = len(book.consumers)
+    observed = tr("up to {most} calls of process() were running at the same moment.", most=most)
+    if tasks > n:
+        observed = sentences(observed, tr("{count} different Tasks processed items, as many as there are sources.",
+                                          count=tasks)
+                             if tasks == len(pipe.sources) else
+                             tr("{count} different Tasks processed items.", count=tasks))
+    fail(
+        tr("`{name}` processed {most} items at once; it was given {n} consumers.", name=NAME, most=most, n=n),
+        observed=observed,
+        expected=tr("{count} consumer Tasks, each processing one item at a time.", count=n),
+        timeline=lanes(pipe, ran.origin),
+        advice=tr("Start exactly `consumers` consumer Tasks, and have each one await `process(item)` before taking "
+                  "the next item."),
+        cause="more items processed at once than consumers",
+    )
 
 
 def report(pipe: Pipeline, value: Any) -> None:
@@ -879,16 +1397,20 @@ def report(pipe: Pipeline, value: Any) -> None:
             fail(tr("`{name}` reported failures when no item failed.", name=NAME), observed=shown(value),
                  expected=expected)
         fail(
+            tr("`{name}` reported {got} as failed; the item whose processing raised was {failed}.",
+               name=NAME, got=shown(items), failed=failed[0])
+            if len(failed) == 1 else
             tr("`{name}` reported {got} as failed; the items whose processing raised were {failed}.",
-               name=NAME, got=shown(items), failed=", ".join(map(str, failed))),
+               name=NAME, got=shown(items), failed=listed(failed)),
             observed=shown(value),
             expected=tr("{expected}: the failed items themselves (not their exceptions), in any order.", expected=expected),
             advice=tr("In the consumer: `except Exception: failed.append(item)` around `await process(item)`."),
         )
     if count != len(pipe.values) - len(failed) or isinstance(count, bool):
         fail(
-            tr("`{name}` said it processed {got} items; {processed} were processed without error.",
-               name=NAME, got=shown(count), processed=len(pipe.values) - len(failed)),
+            tr("`{name}` said it processed {got}; {processed} were processed without error.", name=NAME,
+               got=plural(count, "item") if isinstance(count, int) and not isinstance(count, bool) else shown(count),
+               count=count, processed=len(pipe.values) - len(failed)),
             observed=shown(value),
             expected=expected,
             advice=tr("Count an item as processed once `await process(item)` has returned without raising."),
@@ -913,68 +1435,143 @@ def idle_stretch(book: Book, n: int, origin: float, until: float) -> tuple[float
     return (found[0][0], found[-1][1], min(f[2] for f in found), max(f[3] for f in found), found[0][4])
 
 
+def read_late(pipe: Pipeline, ran: Ran) -> tuple[int, float | None, list[int]] | None:
+    """A source that was not read from the start while others were: (it, when it was first read, those read from
+    the start). Each source has a producer of its own, all reading at once: every one is asked for its first
+    item the moment the first one is."""
+    book = pipe.book
+    asked = [book.first_ask.get(s.index) for s in pipe.sources]
+    if not any(t is not None for t in asked):
+        return None
+    begun = min(t for t in asked if t is not None)
+    early = [i for i, t in enumerate(asked) if t is not None and t <= begun + TOLERANCE]
+    late = sorted((ran.returned if t is None else t, i) for i, t in enumerate(asked) if t is None or t > begun + TOLERANCE)
+    if not late:
+        return None
+    _, index = late[0]
+    return index, asked[index], early
+
+
 # The graders.
 
 
 async def test_every_item_is_processed_exactly_once(learner: Learner, rng: random.Random) -> None:
-    pipe = pipeline(rng)
+    # More producers than consumers: one consumer per source processes too many at once, on every draw.
+    pipe = pipeline(rng, producers=(3, 4), consumers=(2, 3), more_producers=True)
     ran = await run(learner, pipe)
     finish(learner, ran)
+    at_most_consumers(pipe, ran)
     lost_or_repeated(pipe, ran)
     report(pipe, ran.outcome.value)
 
 
 async def test_producers_wait_while_the_queue_is_full(learner: Learner, rng: random.Random) -> None:
-    pipe = pipeline(rng)
+    pipe = pipeline(rng, producers=(2, 3), consumers=(2, 4), more_producers=rng.random() < 0.5)
     ran = await run(learner, pipe)
     finish(learner, ran)
     book = pipe.book
+    stretches = book.moments(ran.origin, ran.returned)
     most, at = 0, ran.origin
-    for a, b in book.moments(ran.origin, ran.returned):
+    for a, b in stretches:
         waiting = len(book.waiting(a, b))
         if waiting > most:
             most, at = waiting, a
-    if most <= pipe.bound:
-        return
-    held = sum((i.handed or ran.returned) - i.made for i in book.items.values() if i.made is not None)
-    never = held <= TOLERANCE
-    fail(
-        tr("`{name}` let {most} items pile up; with maxsize={maxsize} at most {bound} may wait.",
-           name=NAME, most=most, maxsize=pipe.maxsize, bound=pipe.bound),
-        observed=tr("at {at}, {most} items had been made and not yet taken by a consumer; your producers never once "
-                    "waited to put an item.", at=seconds(at - ran.origin), most=most)
-        if never
-        else tr("at {at}, {most} items had been made and not yet taken by a consumer.",
-                at=seconds(at - ran.origin), most=most),
-        expected=tr("at most {maxsize} items in the queue and one in each producer's hand ({bound} in all): a producer "
-                    "waits in `await queue.put(item)` while the queue is full.", maxsize=pipe.maxsize, bound=pipe.bound),
-        timeline=lanes(pipe, ran.origin),
-        advice=tr("Create the queue with its limit: `asyncio.Queue(maxsize)`. `asyncio.Queue()` has no limit, so put() "
-                  "never waits and fast producers run far ahead of the consumers.")
-        if never
-        else tr("Give the queue exactly `maxsize` places, `asyncio.Queue(maxsize)`, and put each item straight on it: "
-                "no list or second queue on the way."),
-    )
+    if most > pipe.bound:
+        held = sum((i.handed or ran.returned) - i.made for i in book.items.values() if i.made is not None)
+        never = held <= TOLERANCE
+        fail(
+            tr("`{name}` let {most} items pile up; with maxsize={maxsize} at most {bound} may wait.",
+               name=NAME, most=most, maxsize=pipe.maxsize, bound=pipe.bound),
+            observed=tr("at {at}, {most} items had been made and not yet taken by a consumer; your producers never once "
+                        "waited to put an item.", at=seconds(at - ran.origin), most=most)
+            if never
+            else tr("at {at}, {most} items had been made and not yet taken by a consumer.",
+                    at=seconds(at - ran.origin), most=most),
+            expected=tr("at most {maxsize} items in the queue and one in each producer's hand ({bound} in all): a producer "
+                        "waits in `await queue.put(item)` while the queue is full.", maxsize=pipe.maxsize, bound=pipe.bound),
+            timeline=lanes(pipe, ran.origin),
+            advice=tr("Create the queue with its limit: `asyncio.Queue(maxsize)`. `asyncio.Queue()` has no limit, so put() "
+                      "never waits and fast producers run far ahead of the consumers.")
+            if never
+            else tr("Give the queue exactly `maxsize` places, `asyncio.Queue(maxsize)`, and put each item straight on it: "
+                    "no list or second queue on the way."),
+        )
+    # In the queue: put (the producer moved on to its next item) and not taken. Every draw fills the queue.
+    most, at = 0, ran.origin
+    for a, b in stretches:
+        queued = len(book.queued(a, b))
+        if queued > most:
+            most, at = queued, a
+    if most > pipe.maxsize:
+        fail(
+            tr("`{name}` let {most} items pile up in the queue, which maxsize={maxsize} limits to {maxsize}.",
+               name=NAME, most=most, maxsize=pipe.maxsize),
+            observed=tr("at {at}, {most} items had been put on the queue (their producers had gone on to the next) and "
+                        "not yet taken by a consumer.", at=seconds(at - ran.origin), most=most),
+            expected=tr("at most {maxsize} items in the queue: `await queue.put(item)` waits while it holds that many.",
+                        maxsize=pipe.maxsize),
+            timeline=lanes(pipe, ran.origin),
+            advice=tr("Give the queue exactly `maxsize` places, `asyncio.Queue(maxsize)`, and put each item straight on it: "
+                      "no list or second queue on the way."),
+        )
+    late = read_late(pipe, ran)
+    if late is not None:
+        index, when, early = late
+        first = book.first_ask[early[0]]
+        finished = [i for i in early if i in book.dry and when is not None and book.dry[i] <= when + TOLERANCE]
+        sources = listed(tr("source {i}", i=i) for i in early)
+        if when is None:
+            observed = tr("source {i} was never read, while {sources} had been read since {start}.",
+                          i=index, sources=sources, start=seconds(first - ran.origin))
+        elif finished and len(finished) == len(early):
+            observed = tr("source {i} was first read at {at}, once {sources} had been read to the end.",
+                          i=index, at=seconds(when - ran.origin), sources=sources)
+        else:
+            observed = tr("source {i} was first read at {at}, while {sources} had been read since {start}.",
+                          i=index, at=seconds(when - ran.origin), sources=sources, start=seconds(first - ran.origin))
+        reader, late_reader = book.producers.get(early[0]), book.producers.get(index)
+        if reader is not None and reader is late_reader:
+            observed = sentences(observed, tr("One Task read them both: {task}.", task=label(pipe, reader)
+                                              if reader is book.call else tr("a Task running `{code}`", code=running(reader))))
+        fail(
+            tr("`{name}` read the sources one after another, not all at once.", name=NAME),
+            observed=observed,
+            expected=tr("one producer per source, all reading from the start: while one waits in `await queue.put(item)` "
+                        "for room, the others go on."),
+            timeline=lanes(pipe, ran.origin),
+            advice=tr("Give each source a producer Task of its own and start them together, e.g. "
+                      "`await asyncio.gather(*(produce(source) for source in sources))`."),
+        )
+    polled = book.polled
+    if polled is not None:
+        code = polled.code
+        fail(
+            tr("`{name}`'s producers slept between tries instead of waiting in `await queue.put(item)`.", name=NAME),
+            observed=tr("at {at}, producer {p} had held item {item} since {made}, and was waiting at line {line} "
+                        "(`{source}`): a sleep of its own, not `await queue.put(item)`.",
+                        at=seconds(polled.at - ran.origin), p=polled.source, item=polled.item,
+                        made=seconds(polled.made - ran.origin), line=polled.line, source=polled.text),
+            expected=tr("a producer that cannot put its item waits in `await queue.put(item)`, which resumes it the moment "
+                        "a consumer takes an item."),
+            timeline=lanes(pipe, ran.origin),
+            advice=tr("Put each item with `await queue.put(item)`: it waits while the queue is full and resumes the producer "
+                      "as soon as there is room. Retrying `put_nowait()` after a sleep polls: the producer wakes up again "
+                      "and again for nothing, and room in the queue stays unused until its next try.")
+            if calls_at(code, "put_nowait")
+            else tr("Put each item with `await queue.put(item)`: it waits while the queue is full and resumes the producer "
+                    "as soon as there is room, with no sleep of your own."),
+        )
 
 
 async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: random.Random) -> None:
-    pipe = pipeline(rng)
+    # Fewer producers than consumers: one consumer per source leaves consumers idle, on every draw.
+    pipe = pipeline(rng, producers=(1, 3), consumers=(2, 4), more_producers=False)
     ran = await run(learner, pipe)
     finish(learner, ran)
+    at_most_consumers(pipe, ran)
     book = pipe.book
     n = pipe.consumers
     chart = lanes(pipe, ran.origin)
-    stretches = book.moments(ran.origin, ran.returned)
-    most = max((len(book.busy(a, b)) for a, b in stretches), default=0)
-    if most > n:
-        fail(
-            tr("`{name}` processed {most} items at once; it was given {n} consumers.", name=NAME, most=most, n=n),
-            observed=tr("up to {most} calls of process() were running at the same moment.", most=most),
-            expected=tr("{count} consumer Tasks, each processing one item at a time.", count=n),
-            timeline=chart,
-            advice=tr("Start exactly `consumers` consumer Tasks, and have each one await `process(item)` before taking "
-                      "the next item."),
-        )
     taken = [i.taken for i in book.items.values() if i.taken is not None]
     idle = idle_stretch(book, n, ran.origin, max(taken, default=ran.origin))
     if idle is not None:
@@ -992,13 +1589,14 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
                 if sequential else \
                 tr("from {start} to {end} only {busy} of the {n} consumers worked, while producer {p} held item {item} "
                    "instead of putting it on the queue.", p=item.source, item=item.value, **blanks)
-        quit = sorted((t, i, how) for i, (t, how) in book.ends.items() if t < b - TOLERANCE)
+        quit = sorted((stop.at, i) for i, stop in book.ends.items() if stop.at < b - TOLERANCE)
         if quit:
-            at, index, how = quit[0]
-            observed = tr("{first} {second}", first=observed, second=tr(
-                "{ended} at {at}, before the work was done.", ended=ended(pipe, index, how), at=seconds(at - ran.origin)))
-            advice = tr("Keep every consumer taking items until all the work is done: stop the consumers only after "
-                        "`await queue.join()` (cancel them, or put one sentinel per consumer then).")
+            _, index = quit[0]
+            reason = stop_reason(pipe, book.consumers[index], book.ends[index])
+            observed = sentences(observed, tr("{stopped}, before the work was done.", stopped=reason.text))
+            advice = reasons_advice(pipe, [reason], tr(
+                "Keep every consumer taking items until all the work is done: stop the consumers only after "
+                "`await queue.join()` (cancel them, or put one sentinel per consumer then)."))
         elif len(book.consumers) < n:
             advice = tr("Start {n} consumer Tasks, e.g. `[asyncio.create_task(consume()) for _ in range(consumers)]`: "
                         "only {count} ever processed items, and a consumer processes one item at a time.",
@@ -1018,26 +1616,37 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
 
 async def test_shutdown_waits_for_the_work_and_leaves_no_task(learner: Learner, rng: random.Random) -> None:
     # Fewer producers than consumers: a sentinel per producer leaves consumers waiting, on every draw.
-    pipe = pipeline(rng, producers=(1, 2), consumers=(3, 4))
+    pipe = pipeline(rng, producers=(1, 2), consumers=(3, 4), more_producers=False)
     ran = await run(learner, pipe)
     finish(learner, ran)
     book = pipe.book
     finished = {w.item for w in book.works if w.state in ("done", "failed") and w.end <= ran.returned + TOLERANCE}
     unfinished = [v for v in pipe.values if v not in finished]
-    running = [w for w in book.works if w.end is None or w.end > ran.returned + TOLERANCE]
+    running_ = [w for w in book.works if w.end is None or w.end > ran.returned + TOLERANCE]
     if unfinished:
+        observed = tr("when it returned, {count} of the {total} items had not been processed to the end, {running} of "
+                      "them still being processed.", count=len(unfinished), total=len(pipe.values),
+                      running=len(running_)) \
+            if running_ \
+            else tr("when it returned, {count} of the {total} items had not been processed to the end.",
+                    count=len(unfinished), total=len(pipe.values))
+        advice = tr("After the producers are done, `await queue.join()`: it returns once every item put on the queue "
+                    "has had its `task_done()`. Stop the consumers only then.")
+        reading = [s.index for s in pipe.sources if s.index not in book.dry or book.dry[s.index] > ran.returned + TOLERANCE]
+        if book.overdone is not None and book.overdone.at <= ran.returned + TOLERANCE:
+            observed = sentences(observed, overdone_text(pipe))
+            advice = task_done_advice(book.overdone.code)
+        elif reading:
+            observed = sentences(observed, tr("By then, no producer had read its source to the end.") if len(reading) == len(pipe.sources)
+                                 else tr("By then, {left} of its {count} producers had not read their source to the "
+                                         "end.", left=len(reading), count=len(pipe.sources)))
+            advice = tr(PRODUCERS_FIRST)
         fail(
             tr("`{name}` returned at {at}, before the work was done.", name=NAME, at=seconds(ran.returned - ran.origin)),
-            observed=tr("when it returned, {count} of the {total} items had not been processed to the end, {running} of "
-                        "them still being processed.", count=len(unfinished), total=len(pipe.values),
-                        running=len(running))
-            if running
-            else tr("when it returned, {count} of the {total} items had not been processed to the end.",
-                    count=len(unfinished), total=len(pipe.values)),
+            observed=observed,
             expected=tr("the call returning only after every item has been processed."),
             timeline=lanes(pipe, ran.origin),
-            advice=tr("After the producers are done, `await queue.join()`: it returns once every item put on the queue "
-                      "has had its `task_done()`. Stop the consumers only then."),
+            advice=advice,
         )
     if ran.left:
         stopped = sum(1 for t in book.consumers if t.done())
@@ -1064,7 +1673,7 @@ async def test_shutdown_waits_for_the_work_and_leaves_no_task(learner: Learner, 
 
 
 async def test_a_failing_item_is_reported_and_the_rest_go_on(learner: Learner, rng: random.Random) -> None:
-    pipe = pipeline(rng, failing=rng.randint(1, 2))
+    pipe = pipeline(rng, producers=(1, 2), consumers=(2, 3), more_producers=False, failing=rng.randint(1, 2))
     ran = await run(learner, pipe)
     book = pipe.book
     failed = sorted(pipe.failing)
@@ -1078,30 +1687,36 @@ async def test_a_failing_item_is_reported_and_the_rest_go_on(learner: Learner, r
         fail(
             tr("`{name}` raised {kind} when item {item} failed: one failing item stopped the whole pipeline.",
                name=NAME, kind=type(error).__name__, item=first.item),
-            observed=tr("{never} of {count} items were never processed.", never=len(never), count=len(pipe.values))
+            observed=(tr("1 of {count} items was never processed.", count=len(pipe.values)) if len(never) == 1
+                      else tr("{never} of {count} items were never processed.", never=len(never), count=len(pipe.values)))
             if never
             else tr("every other item was processed, but the call raised instead of reporting the failure."),
             expected=tr("{items} reported in the list of failed items, and every other item processed.",
-                        items=", ".join(map(str, failed))),
+                        items=listed(failed)),
             timeline=lanes(pipe, ran.origin),
             details=learner.format_error(error),
             advice=tr("Catch the failure around `await process(item)` inside the consumer's loop: "
                       "`except Exception: failed.append(item)`, then go on with the next item. An exception that leaves "
                       "a consumer ends it (and in a TaskGroup, cancels all the others)."),
         )
+    at_most_consumers(pipe, ran)
     lost_or_repeated(pipe, ran)
     taken = [i.taken for i in book.items.values() if i.taken is not None]
     last = max(taken, default=ran.origin)
-    early = sorted((t, i, how) for i, (t, how) in book.ends.items() if t < last - TOLERANCE)
+    early = sorted((stop.at, i) for i, stop in book.ends.items() if stop.at < last - TOLERANCE)
     if early:
-        at, index, how = early[0]
+        _, index = early[0]
+        reason = stop_reason(pipe, book.consumers[index], book.ends[index])
         fail(
-            tr("`{name}` lost a consumer when an item failed.", name=NAME),
-            observed=tr("{ended} at {at}, while items were still waiting; the other consumers had to do its share.",
-                        ended=ended(pipe, index, how), at=seconds(at - ran.origin)),
+            tr("`{name}` lost a consumer when an item failed.", name=NAME) if reason.kind == "failure"
+            else tr("`{name}` lost a consumer before the work was done.", name=NAME),
+            observed=tr("{stopped}, while items were still waiting; the other consumers had to do its share.",
+                        stopped=reason.text),
             expected=tr("every consumer going on with the next item after a failure, until the work is done."),
             timeline=lanes(pipe, ran.origin),
             advice=tr("Catch the failure around `await process(item)`, inside the loop: note the item and go on with "
-                      "the next one, rather than leaving the loop."),
+                      "the next one, rather than leaving the loop.") if reason.kind == "failure"
+            else reasons_advice(pipe, [reason], tr("Keep every consumer taking items until all the work is done: stop "
+                                                   "the consumers only after `await queue.join()`.")),
         )
     report(pipe, ran.outcome.value)

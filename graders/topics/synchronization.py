@@ -16,6 +16,7 @@ are judged against a limit per second. Three instruments watch the call itself:
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import linecache
 import random
@@ -32,7 +33,7 @@ import pytest
 
 from graders import checks, timeline
 from graders.feedback import fail, plural, seconds
-from graders.i18n import sentences, tr
+from graders.i18n import listed, sentences, tr
 from graders.learner import Learner
 from graders.probes import Recorder, Span, loop_clock
 from graders.settle import natural
@@ -262,20 +263,29 @@ class Operation:
     start: float
     value: int | None = None  # what the read returned, or what was written
     end: float | None = None
-    order: int = -1  # when it completed, among all operations
+    order: int = -1  # when it took effect, among all operations: a read as it began, a write as it ended
     locks: frozenset[tuple[int, int]] = frozenset()  # the asyncio locks its Task held as it began
     deposit: int | None = None  # the deposit its Task verified last, as it began
+    read: Operation | None = None  # for a write: its Task's last read, or that of the Task that started its Task
 
 
 class Account:
-    """`await account.read()` gives the balance; `await account.write(value)` sets it. Each takes a while."""
+    """`await account.read()` gives the balance; `await account.write(value)` sets it. Each takes a while.
+
+    A read returns the balance as it was when the read began, and a write changes the balance
+    only when it ends, with loop time in between: so whenever two deposits are between their
+    read and their write at the same time, one of them reads a balance without the other's
+    deposit, and an update is lost, whatever order their steps take within a moment.
+    """
 
     def __init__(self, balance: int, seconds: float, path: Path, watched: Watched) -> None:
         self.balance, self.seconds, self.path, self.watched = balance, seconds, path, watched
         self.operations: list[Operation] = []
         self.tasks: dict[int, int] = {}  # id(task) -> its number
         self.deposit_of: dict[int, int] = {}  # a Task's number -> the deposit it verified
-        self._completed = itertools.count()
+        self._moments = itertools.count()
+        # The last read made in a Task; a Task started afterwards (a write handed to ensure_future) inherits it.
+        self._last_read: contextvars.ContextVar[Operation | None] = contextvars.ContextVar("last_read", default=None)
 
     def __repr__(self) -> str:
         return "<account>"
@@ -294,21 +304,22 @@ class Account:
         self.operations.append(operation)
         return operation
 
-    def _end(self, operation: Operation) -> None:
-        operation.end, operation.order = loop_clock(), next(self._completed)
-
     async def read(self) -> int:
-        operation = self._begin("read")
+        operation = self._begin("read", self.balance)  # the balance as the read begins is what it returns
+        operation.order = next(self._moments)
+        self._last_read.set(operation)
         await asyncio.sleep(self.seconds)
-        operation.value = self.balance
-        self._end(operation)
-        return self.balance
+        operation.end = loop_clock()
+        return operation.value  # type: ignore[return-value]
 
     async def write(self, value: int) -> None:
         operation = self._begin("write", value)
+        operation.read = self._last_read.get()
+        if operation.deposit is None and operation.read is not None:
+            operation.deposit = operation.read.deposit
         await asyncio.sleep(self.seconds)
-        self.balance = value
-        self._end(operation)
+        self.balance = value  # the write lands as it ends
+        operation.end, operation.order = loop_clock(), next(self._moments)
 
 
 class Deposit:
@@ -378,21 +389,14 @@ class LostUpdate:
 
 
 def lost_update(operations: Sequence[Operation]) -> LostUpdate | None:
-    """The first write that overwrote another Task's write made after its own read."""
-    done = sorted((o for o in operations if o.end is not None), key=lambda o: o.order)
-    last_read: dict[int, Operation] = {}
-    for operation in done:
-        if operation.kind == "read":
-            last_read[operation.task] = operation
-            continue
-        read = last_read.get(operation.task)
-        if read is None:
-            continue
-        for other in done:
-            if other.kind == "write" and other.task != operation.task and read.order < other.order < operation.order:
-                earlier = last_read.get(other.task)
-                if earlier is not None and earlier.order < other.order:
-                    return LostUpdate((earlier, other), (read, operation))
+    """The first write that landed over another deposit's write, which had landed after its own read began."""
+    writes = sorted((o for o in operations if o.kind == "write" and o.end is not None and o.read is not None),
+                    key=lambda o: o.order)
+    for write in writes:
+        read = write.read
+        for other in writes:
+            if other.read is not read and read.order < other.order < write.order:  # type: ignore[union-attr]
+                return LostUpdate((other.read, other), (read, write))  # type: ignore[arg-type]
     return None
 
 
@@ -460,7 +464,15 @@ async def test_deposit_all_loses_no_update(learner: Learner, rng: random.Random)
                second_at=seconds(second_write.end - run.origin),  # type: ignore[operator]
                amount=(first_write.value or 0) - (first_read.value or 0))
     first_held, second_held = first_read.locks & first_write.locks, second_read.locks & second_write.locks
-    if not any(o.locks for o in (first_read, first_write, second_read, second_write)):
+    # What let `second` read in the middle of `first`'s read and write:
+    if first_write.task != first_read.task:  # a write in a Task of its own
+        why = tr("The write of {first} ran in a Task of its own, and {first} did not wait for it: the write had not "
+                 "finished at {at}, when {second} read the balance.", first=first, second=second,
+                 at=seconds(second_read.start - run.origin))
+        advice = tr("Await the write where you read, inside the lock: `await account.write(balance + amount)` in the "
+                    "same `async with lock:` block as the read. A write handed to `asyncio.ensure_future` or "
+                    "`create_task` and not awaited there goes on after the lock is let go.")
+    elif not any(o.locks for o in (first_read, first_write, second_read, second_write)):
         why = tr("Neither of them held a lock.")
         advice = tr("Create one `asyncio.Lock()` in deposit_all and hold it with `async with lock:` around each "
                     "deposit's read and write, and only those: then one deposit at a time is between reading and writing.")
@@ -468,6 +480,11 @@ async def test_deposit_all_loses_no_update(learner: Learner, rng: random.Random)
         why = tr("Each of them held a lock, but not the same one: a lock that only one Task uses never makes another wait.")
         advice = tr("Create the lock once, in deposit_all before the deposits start, and share it: a lock made inside "
                     "each deposit's own code (or `async with asyncio.Lock():`) is a new lock every time.")
+    elif first_read.locks and not {lock for lock, _ in first_read.locks} & {lock for lock, _ in first_write.locks}:
+        why = tr("When {first} wrote, at {at}, it no longer held the lock it had held while it read, so {second} could "
+                 "read in between.", first=first, second=second, at=seconds(first_write.start - run.origin))
+        advice = tr("Keep the write inside the `async with lock:` block, right after the read: let go of the lock only "
+                    "once the write is done.")
     else:
         why = tr("The lock was not held all the way from the read to the write, so another deposit could read in between.")
         advice = tr("Put the read and the write in the same `async with lock:` block, with one lock shared by every "
@@ -641,8 +658,9 @@ async def test_start_together_starts_every_runner_at_the_signal(learner: Learner
     if race.called > race.origin + TOLERANCE:
         fail(
             tr("`{name}` called the starter only at {late}.", name=name, late=seconds(race.called - race.origin)),
-            observed=tr("so the start was given at {given} instead of {signal}.",
-                        given=seconds(race.given - race.origin), signal=seconds(race.signal)),
+            observed=tr("it called `starter()` only at {late}, so the start was given at {given} instead of {signal}.",
+                        late=seconds(race.called - race.origin), given=seconds(race.given - race.origin),
+                        signal=seconds(race.signal)),
             expected=tr("`await starter()` right away, while the runners get ready."),
             timeline=race.recorder.timeline(),
             advice=tr("Start the runners as Tasks, then `await starter()` while they get ready."),
@@ -667,7 +685,7 @@ async def test_start_together_starts_every_runner_at_the_signal(learner: Learner
                          given=seconds(given), count=len(starts), start=seconds(starts[0]))
         else:
             started = tr("the start was given at {given}; the runners started at {starts}.",
-                         given=seconds(given), starts=", ".join(seconds(s) for s in starts))
+                         given=seconds(given), starts=listed(seconds(s) for s in starts))
         ready_late = [(runner, ready) for runner, ready, _ in rows if ready.end > race.given + TOLERANCE]  # type: ignore[operator]
         woke = race.turns.woke_between(max(ready.end for _, ready, _ in rows), race.given,  # type: ignore[type-var, arg-type]
                                        race.recorder.spans)
@@ -709,7 +727,7 @@ async def test_start_together_waits_without_polling(learner: Learner, rng: rando
     woke = race.turns.woke_between(last_ready, race.given, race.recorder.spans)  # type: ignore[arg-type]
     if not woke:
         return
-    moments = ", ".join(seconds(t - race.origin) for t in woke[:3])
+    moments = listed(seconds(t - race.origin) for t in woke[:3])
     if len(woke) > 3:
         moments = tr("{first} and {more} more", first=moments, more=len(woke) - 3)
     fail(
@@ -768,6 +786,34 @@ async def call_burst(learner: Learner, rng: random.Random) -> Burst:
     return burst
 
 
+def fixed_window(starts: Sequence[float], inside: Sequence[float], limit: int) -> float | None:
+    """The moment in `inside` (after its first start) at which windows of one second could have been reset, if
+    the starts show it: two or more calls started together at that moment, and no window of one second in step
+    with it (…, boundary - 1 to boundary, boundary to boundary + 1, …) holds more than `limit` starts."""
+    for boundary in sorted(set(inside)):
+        if boundary <= inside[0] + TOLERANCE or sum(1 for s in inside if abs(s - boundary) <= TOLERANCE) < 2:
+            continue
+        windows: dict[int, int] = {}
+        for s in starts:
+            window = int((s - boundary + TOLERANCE) // 1)
+            windows[window] = windows.get(window, 0) + 1
+        if max(windows.values()) <= limit:
+            return boundary
+    return None
+
+
+def moments_of(starts: Sequence[float]) -> str:
+    """Start moments as a learner reads them: "0.73 s (3 calls), 1.07 s, 1.40 s"."""
+    groups: list[tuple[float, int]] = []
+    for start in starts:
+        if groups and start - groups[-1][0] <= TOLERANCE:
+            groups[-1] = (groups[-1][0], groups[-1][1] + 1)
+        else:
+            groups.append((start, 1))
+    return listed(seconds(at) if n == 1 else tr("{at} ({calls})", at=seconds(at), calls=plural(n, "call"), count=n)
+                  for at, n in groups)
+
+
 async def test_call_all_limited_never_exceeds_the_rate(learner: Learner, rng: random.Random) -> None:
     burst = await call_burst(learner, rng)
     name = "call_all_limited"
@@ -780,31 +826,42 @@ async def test_call_all_limited_never_exceeds_the_rate(learner: Learner, rng: ra
             worst_count, worst_from = within, start
     if worst_count > limit:
         inside = [s for s in starts if worst_from <= s < worst_from + 1 - TOLERANCE]
-        per_whole_second: dict[int, int] = {}
-        for s in starts:
-            per_whole_second[int(s + TOLERANCE)] = per_whole_second.get(int(s + TOLERANCE), 0) + 1
         counted = {"name": name, "count": worst_count, "limit": limit, "first": seconds(inside[0]),
                    "last": seconds(inside[-1])}
-        if max(per_whole_second.values()) <= limit:
-            boundary = int(inside[0] + TOLERANCE) + 1
-            observed = tr("no whole second of the clock held more than {limit} starts, but the second from {first} to "
-                          "{end} held {count}: {before} just before {boundary} and {after} from {boundary} on. Counting per whole "
-                          "second lets {limit} through just before a whole second and {limit} more just after it.",
-                          before=sum(1 for s in inside if s < boundary - TOLERANCE),
-                          after=sum(1 for s in inside if s >= boundary - TOLERANCE),
-                          boundary=seconds(boundary), end=seconds(inside[0] + 1), **counted)
+        boundary = fixed_window(starts, inside, limit)
+        if boundary is not None:
+            # Every window of one second from `boundary` on (and back from it) kept the limit, and the calls
+            # that waited started together as one began: a count per fixed window, reset at each of them.
+            split = {"before": sum(1 for s in inside if s < boundary - TOLERANCE),
+                     "after": sum(1 for s in inside if s >= boundary - TOLERANCE),
+                     "together": sum(1 for s in inside if abs(s - boundary) <= TOLERANCE),
+                     "boundary": seconds(boundary), "end": seconds(inside[0] + 1)}
+            if abs(boundary - round(boundary)) <= TOLERANCE:
+                observed = tr("no whole second of the clock held more than {limit} starts, but the second from {first} "
+                              "to {end} held {count}: {before} before {boundary} and {after} from {boundary} on, "
+                              "{together} of them at {boundary} itself, as that whole second began. Counting per whole "
+                              "second lets {limit} through before a whole second and {limit} more as it begins.",
+                              **split, **counted)
+            else:
+                observed = tr("counted in fixed windows of one second, one of them beginning at {boundary}, no window "
+                              "held more than {limit} starts, but the second from {first} to {end} held {count}: "
+                              "{before} before {boundary} and {after} from {boundary} on, {together} of them at "
+                              "{boundary} itself. Counting per fixed window of one second lets {limit} through at the "
+                              "end of one window and {limit} more as the next begins.", **split, **counted)
             advice = tr("Count the starts of the last second wherever it begins: keep the start times of recent calls and "
                         "let a call start only when fewer than `per_second` of them are less than a second old. Or take "
                         "an `asyncio.Semaphore(per_second)` before each call and give it back one second later: "
                         "`loop.call_later(1, semaphore.release)`.")
-        else:
-            observed = (
-                tr("{count} calls started at the same moment, {first}.", **counted)
-                if inside[-1] - inside[0] <= TOLERANCE
-                else tr("{count} calls started between {first} and {last}, within one second.", **counted)
-            )
+        elif inside[-1] - inside[0] <= TOLERANCE:
+            observed = tr("{count} calls started at the same moment, {first}.", **counted)
             advice = tr("Make each call wait for a slot: take an `asyncio.Semaphore(per_second)` before each call and "
                         "give the slot back one second after the start, with `loop.call_later(1, semaphore.release)`.")
+        else:
+            observed = tr("{count} calls started between {first} and {last}, only {gap} apart: at {moments}.",
+                          gap=seconds(inside[-1] - inside[0]), moments=moments_of(inside), **counted)
+            advice = tr("Let a call start only when fewer than `per_second` calls have started in the second before "
+                        "it, wherever that second begins: take an `asyncio.Semaphore(per_second)` before each call and "
+                        "give the slot back a whole second after the start, with `loop.call_later(1, semaphore.release)`.")
         fail(
             tr("`{name}` started {count} calls within one second; the limit was {limit} per second.", **counted),
             observed=sentences(observed, tr("(Times are the event loop's clock; the calls were handed over at {origin}.)",
