@@ -102,11 +102,22 @@ class Process:
                 pass
 
 
+def server_environment() -> dict[str, str]:
+    """The server's own environment. Every child's /proc/self/environ shows it, whatever
+    environment the child is given later (that file is what the process started with), so it
+    holds nothing of the caller's: no tokens, no folders; only where to find `ip`."""
+    folders = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+    ip = shutil.which("ip")
+    if ip and os.path.dirname(ip) not in folders:
+        folders.append(os.path.dirname(ip))
+    return {"PATH": ":".join(folders), "LANG": "C.UTF-8"}
+
+
 class _Server:
     def __init__(self) -> None:
         # Isolated (-I) and started in /: no folder of anyone's is on the children's import path.
         self.process = subprocess.Popen([sys.executable, "-I", "-m", "graders.forkserver"], cwd="/",
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=server_environment())
         self.lock = threading.Lock()
         self.by_id: dict[int, Process] = {}
         self.by_pid: dict[int, Process] = {}

@@ -3,14 +3,22 @@ topic it attacks, with its reason, and everything else is scored normally."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import struct
+import sys
+import tracemalloc
+import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
-from graders import course, sandbox, submissions
+from graders import course, forkserver, grade, review, sandbox, submissions
 
 from .conftest import ALSO_TOPIC_01, GradedClass
 
@@ -34,6 +42,8 @@ HOSTILE = {
     "missing_file": "no file for this topic",
     "nested_too_deep": "no file for this topic",
     "turns_the_alarm_off": "a grader ran past its limit of 0.5 s",
+    "leaks_into_its_feedback": "raised RuntimeError",
+    "zip_bomb": "submission too large: exercises/03_gather/gather.py holds 2.0 MB compressed but declares 100 bytes",
 }
 # Students who score some points, but never on the graders their forgery aims at.
 FORGERS = {"reads_the_answers": ("test_gather_all_returns_results_in_argument_order", "without running every job")}
@@ -66,9 +76,9 @@ def test_correct_submissions_get_full_marks(graded_class: GradedClass, name: str
 def test_every_output_names_every_student(graded_class: GradedClass) -> None:
     students = graded_class.students()
     out = graded_class.output
-    rows = (out / "grades.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "student,01_coroutines,03_gather,total"
-    assert sorted(r.split(",")[0] for r in rows[1:]) == sorted(students)
+    rows = list(csv.reader(io.StringIO((out / "grades.csv").read_text(encoding="utf-8"))))
+    assert rows[0] == ["student", "01_coroutines", "03_gather", "total", "review"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(students)
     suites = ElementTree.parse(out / "junit.xml").getroot()
     assert sorted(s.get("name") for s in suites) == sorted(students)
     page = (out / "report.html").read_text(encoding="utf-8")
@@ -125,7 +135,7 @@ def test_a_run_sees_no_other_process_and_not_the_class(graded_class: GradedClass
     student = graded_class.students()["looks_around"]
     gather = topic(student, "03_gather")
     assert gather["score"] == 0, reasons(gather)
-    assert "it saw 1 process, an empty class folder and no reference solution" in reasons(gather)
+    assert "it saw 1 process, an empty class folder and no reference solution" in reasons(gather), reasons(gather)
 
 
 @pytest.mark.parametrize("name", sorted(FORGERS))
@@ -133,3 +143,290 @@ def test_results_read_instead_of_earned_get_no_points(graded_class: GradedClass,
     grader, reason = FORGERS[name]
     verdicts = {g["name"]: g for g in topic(graded_class.students()[name], "03_gather")["graders"]}
     assert not verdicts[grader]["passed"] and reason in verdicts[grader]["message"]
+
+
+# Issue #14: names, limits, valid outputs, review, and nothing of the instructor's machine in feedback.
+
+GBK_NAME = "张三"  # written by a Chinese Windows zip tool: its bytes are GBK, not UTF-8
+AWKWARD = {  # student in the grade files: (folder or zip built by add_awkward_students, a problem it must list)
+    "%D5%C5%C8%FD": (b"\xd5\xc5\xc8\xfd", f"(read as GBK: {GBK_NAME})"),
+    "alice": ("alice", "kept apart: alice as alice, alice.zip as alice-2"),
+    "alice-2": ("alice.zip", "kept apart: alice as alice, alice.zip as alice-2"),
+    "zoë": ("zoe\u0308", "kept apart: zoe\\u0308 as zoë, zo\\xeb as zoë-2"),
+    "zoë-2": ("zo\xeb", "kept apart"),
+    "eve_[31m_mallory": ("eve\x1b[31m\tmallory", "is shown as eve_[31m_mallory"),
+}
+REVIEW = {  # what the review must say of a student (their files are read, never run, for it)
+    "fakes_speed": "03_gather: replaces asyncio.sleep (line 10)",
+    "escapes_through_c": "03_gather: imports ctypes (line 4)",
+    "patches_pytest": "03_gather: imports gc (line 3)",
+    "forks": "03_gather: uses os.fork (line 7)",
+    "turns_the_alarm_off": "03_gather: imports signal (line 4)",
+    "looks_around": "03_gather: imports graders (line 6)",
+    "fakes_the_report": "03_gather: mentions the grading's internals (--aiolings) (line 6)",
+    "leaks_into_its_feedback": "03_gather: mentions the grading's internals (/proc) (line 8)",
+    "correct": "03_gather: the same code (names and formatting aside) as the reference solution, with_its_own_conftest and zipped",
+}
+
+
+def zip_bomb(path: Path, size: int, declared: int | None = None, name: str = "exercises/03_gather/gather.py") -> None:
+    """A zip of one entry of `size` zero bytes, declaring `declared` (default: the truth). Built from one
+    deflated megabyte repeated: a full flush resets the compressor, so its blocks can be laid end to end."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    data = block * (size >> 20) + b"\x03\x00"  # an empty last block ends the stream
+    crc = 0 if declared is not None else _crc_of_zeros(size)
+    file_size, names = size if declared is None else declared, name.encode()
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(data), file_size, len(names), 0) + names
+    central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(data), file_size, len(names),
+                          0, 0, 0, 0, 0o644 << 16, 0) + names
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local) + len(data), 0)
+    path.write_bytes(local + data + central + end)
+
+
+def _crc_of_zeros(size: int) -> int:
+    crc, chunk = 0, bytes(1 << 20)
+    for _ in range(size >> 20):
+        crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def add_awkward_students(folder: Path) -> None:
+    """Students of the graded class (tests/conftest.py) that cost no grading run: names that must be made safe
+    and kept apart, and a zip bomb. Made here, not kept in the repository: Git on macOS and Windows
+    cannot check out a folder name that is not UTF-8."""
+    for raw, _ in AWKWARD.values():
+        path = os.path.join(os.fsencode(folder), raw) if isinstance(raw, bytes) else os.path.join(folder, raw)
+        if str(raw).endswith(".zip"):
+            Path(path).write_bytes(b"not a zip")  # unreadable, so alice and alice-2 differ in what they say
+        else:
+            os.mkdir(path)
+            Path(os.fsdecode(path), "NOTES.txt").write_text("nothing to grade here\n")
+    zip_bomb(folder / "zip_bomb.zip", 2 << 30, declared=100)  # 2 GB of zeros in 2 MB, declaring 100 bytes
+
+
+def test_awkward_names_are_made_safe_and_kept_apart(graded_class: GradedClass) -> None:
+    students = graded_class.students()
+    out = graded_class.output
+    for name, (_, problem) in AWKWARD.items():
+        assert name in students, sorted(students)
+        assert any(problem in p for p in students[name]["problems"]), students[name]["problems"]
+    # Kept apart, never overwritten: each has its own results.json, saying its own problems and no classmate's name.
+    told = {n: json.loads((out / "gradescope" / n / "results.json").read_text(encoding="utf-8"))["output"]
+            for n in ("alice", "alice-2")}
+    assert told == {"alice": "", "alice-2": "the zip could not be read: no end of central directory: not a zip file"}
+    assert len(list((out / "gradescope").iterdir())) == len(students)
+
+
+def test_feedback_shows_nothing_of_the_grading_machine(graded_class: GradedClass) -> None:
+    from .conftest import ENVIRONMENT
+
+    gather = topic(graded_class.students()["leaks_into_its_feedback"], "03_gather")
+    message = gather["graders"][0]["message"]
+    assert "'started with': ['PATH=" in message  # it did read its environment as it started, /proc/self/environ
+    # Of the environment the run was started with, only what sandbox.py gives it, and what pytest adds.
+    given = {"PATH", "HOME", "LANG", "TMPDIR", "PYTEST_VERSION", "PYTEST_CURRENT_TEST"}
+    leaked = [key for key in ENVIRONMENT if key not in given and (f"'{key}'" in message or f"{key}=" in message)]
+    assert not leaked, leaked
+    assert "'home': '<grading folder>/work'" in message and "'folder': '<grading folder>/work'" in message
+    assert sys.prefix not in message and "<python>/lib/" in message  # argv[0]: the instructor's virtual environment
+
+
+def test_grade_files_stay_valid_whatever_the_code_printed(graded_class: GradedClass) -> None:
+    out = graded_class.output
+    ElementTree.parse(out / "junit.xml")  # one \x00 in a message used to make it unreadable for the whole class
+    data = json.loads((out / "grades.json").read_text(encoding="utf-8"))
+    message = topic(next(s for s in data["students"] if s["student"] == "leaks_into_its_feedback"), "03_gather")["graders"][0]["message"]
+    assert message.startswith("`gather_all` raised RuntimeError: \\x00\\x0cred \\udc80 \\u202eevil ]]> </pre><script>")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;/pre&gt;&lt;script&gt;" in page and "\x00" not in page and "\x1b" not in page
+
+
+@pytest.mark.parametrize("name", sorted(REVIEW))
+def test_the_review_says_what_to_look_at(graded_class: GradedClass, name: str) -> None:
+    flags = [f["text"] for f in graded_class.students()[name]["review"]]
+    assert REVIEW[name] in flags, flags
+    rows = {r[0]: r[-1] for r in csv.reader(io.StringIO((graded_class.output / "grades.csv").read_text(encoding="utf-8")))}
+    assert REVIEW[name] in rows[name]
+    assert REVIEW[name].replace("'", "&#x27;") in (graded_class.output / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["logs_as_it_goes", "sleeps_on_the_loop", "awaits_forever"])
+def test_the_review_leaves_alone_what_needs_no_look(graded_class: GradedClass, name: str) -> None:
+    assert graded_class.students()[name]["review"] == []
+
+
+@pytest.mark.parametrize(("raw", "name"), [
+    ("alice", "alice"), ("submission", "submission"), ("René", "René"),
+    (unicodedata.normalize("NFD", "zoë"), "zoë"),  # composed, as every other name
+    (os.fsdecode(GBK_NAME.encode("gbk")), "%D5%C5%C8%FD"),  # undecodable bytes, as a folder name gives them
+    ("..", "student"), (".", "student"), ("a/b\\c", "a_b_c"),
+    ("eve\nmallory\x00", "eve_mallory_"), ("\u202egnp.exe", "_gnp.exe"), ("  Bob   Smith. ", "Bob Smith"),
+])
+def test_student_names_are_made_safe(raw: str, name: str) -> None:
+    assert submissions.student_name(raw)[0] == name
+
+
+def test_names_that_come_out_alike_are_kept_apart(tmp_path: Path) -> None:
+    for folder in ("Alice", "alice", "alice-2", "bob"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "alice.zip").write_bytes(b"")
+    names = [s.student for s in submissions.find([tmp_path])]
+    assert names == ["Alice", "alice-3", "alice-2", "alice-4", "bob"]  # sorted: Alice, alice, alice-2, alice.zip, bob
+    assert len({n.casefold() for n in names}) == len(names)
+
+
+def _zip(path: Path, entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", method) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(("entries", "reason"), [
+    ({f"notes/{i}.txt": b"" for i in range(31)}, "31 entries or more, more than 30"),
+    ({"exercises/03_gather/gather.py": b"x = 1\n" * 300_000}, "gather.py is 1.7 MB, more than 1.0 MB for one file"),
+    ({f"data{i}.txt": os.urandom(300_000).hex().encode() for i in range(4)}, "its files hold more than 2.0 MB uncompressed"),
+    ({"exercises/03_gather/gather.py": bytes(200_000)}, "gather.py expands 947 times, more than 100 (a zip bomb, or padding)"),
+    ({"exercises/03_gather/gather.py": b"x" * 100}, "holds 203 kB compressed but declares 100 bytes: its header lies"),
+])
+def test_archives_are_read_within_limits(tmp_path: Path, entries: dict[str, bytes], reason: str) -> None:
+    limits = submissions.Limits(entries=30, file=1024**2, total=2 * 1024**2)
+    archive = _zip(tmp_path / "ada.zip", entries)
+    if "header lies" in reason:
+        zip_bomb(archive, 200 << 20, declared=100)
+    [found] = submissions.find([archive], limits)
+    assert found.files == {} and found.problems == [f"submission too large: {found.problems[0].split(': ', 1)[1]}"]
+    assert reason in found.problems[0]
+
+
+def test_a_zip_bomb_costs_the_grader_a_chunk_not_its_size(tmp_path: Path) -> None:
+    zip_bomb(tmp_path / "liar.zip", 256 << 20, declared=100)  # 256 MB of zeros declaring 100 bytes
+    zip_bomb(tmp_path / "honest.zip", 256 << 20)
+    tracemalloc.start()
+    try:
+        found = submissions.find([tmp_path / "liar.zip", tmp_path / "honest.zip"])
+        with zipfile.ZipFile(tmp_path / "liar.zip") as archive:  # read past the header check, as before it
+            with pytest.raises(zipfile.BadZipFile):
+                submissions._read_entry(archive, archive.infolist()[0], submissions.Limits())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 << 20, f"{peak / 1e6:.0f} MB"  # reading it whole, as before, took 256 MB (2 GB for the class's bomb)
+    assert [s.problems[-1].split(": ")[0] for s in found] == ["submission too large"] * 2
+    assert "its header lies" in found[0].problems[-1] and "256.0 MB, more than 10.0 MB" in found[1].problems[-1]
+
+
+def test_a_zip_compressed_unlike_the_usual_is_not_read(tmp_path: Path) -> None:
+    [found] = submissions.find([_zip(tmp_path / "ada.zip", {"03_gather/gather.py": b"x = 1\n"}, zipfile.ZIP_BZIP2)])
+    assert found.files == {} and "zip it again with the usual settings" in found.problems[-1]
+
+
+def test_folders_are_walked_within_limits_without_following_links(tmp_path: Path) -> None:
+    ada = tmp_path / "ada"
+    (ada / "03_gather").mkdir(parents=True)
+    (ada / "03_gather" / "gather.py").write_text("x = 1\n")
+    (ada / "elsewhere").symlink_to("/usr", target_is_directory=True)
+    (ada / "01_coroutines").mkdir()
+    (ada / "01_coroutines" / "coroutines.py").symlink_to("/etc/passwd")
+    [found] = submissions.find([ada], submissions.Limits(entries=10))
+    assert found.files == {"03_gather": b"x = 1\n"} and found.problems == []
+    for i in range(10):
+        (ada / f"{i}.txt").write_text("")
+    [found] = submissions.find([ada], submissions.Limits(entries=10))
+    assert found.files == {} and "more than 10 files and folders" in found.problems[-1]
+
+
+def _graded(student: str, message: str, problems: tuple[str, ...] = ()) -> grade.Graded:
+    verdicts = tuple(sandbox.Verdict(f"test_{i}", False, message) for i in range(3))
+    return grade.Graded(student, problems, (sandbox.TopicResult("03_gather", verdicts),))
+
+
+def test_outputs_escape_what_xml_and_html_forbid(tmp_path: Path) -> None:
+    nasty = "\x00\x01\x0b\x0c\x1b[2J\x7f\x85\udc80\ufffe\u202e ]]> <b>&amp; </pre><script>alert(1)</script>"
+    grade.write(tmp_path, [course.load().find("3")], [_graded("ada", nasty, (nasty,)), _graded("=cmd", "ok")])
+    failure = ElementTree.parse(tmp_path / "junit.xml").getroot().find(".//failure")
+    assert failure is not None and failure.text is not None
+    assert failure.text.startswith("\\x00\\x01\\x0b\\x0c\\x7f\\x85\\udc80\\ufffe\\u202e ]]> <b>&amp; </pre><script>")
+    assert json.loads((tmp_path / "grades.json").read_text(encoding="utf-8"))["students"][0]["problems"][0] == failure.text
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "<b>&amp;" not in page and "&lt;b&gt;&amp;amp;" in page
+    assert "\x00" not in page and "\u202e" not in page
+    assert list(csv.reader(io.StringIO((tmp_path / "grades.csv").read_text(encoding="utf-8"))))[2][0] == "'=cmd"
+
+
+def test_messages_name_nothing_of_the_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIOLINGS_TEST_TOKEN", "s3cr3t-t0k3n")
+    said = f"argv[0] {sys.prefix}/lib/pytest/__main__.py, token s3cr3t-t0k3n, course {Path(grade.__file__).parent}"
+    data = grade.as_json([course.load().find("3")], [_graded("ada", said)])
+    shown = data["students"][0]["topics"][0]["graders"][0]["message"]  # type: ignore[index]
+    assert shown == "argv[0] <python>/lib/pytest/__main__.py, token <$AIOLINGS_TEST_TOKEN>, course <course>/graders"
+    assert set(forkserver.server_environment()) == {"PATH", "LANG"}  # what every run's /proc/self/environ shows
+
+
+def test_messages_name_no_grading_folder_even_through_a_link(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    scratch = str(tmp_path / "link")
+    gather = course.load().find("3")
+    report = tmp_path / "report.json"
+    results = [{"nodeid": f"{where}/{gather.dir}/{gather.module}::{g}", "outcome": "failed", "message": f"cwd {tmp_path}/real/work"}
+               for where in ("exercises", sandbox.CANARY) for g in ("test_a", "test_b")]
+    report.write_text(json.dumps({"nonce": "n", "results": results}), encoding="utf-8")
+    [verdict, _] = sandbox._read(report, "n", [gather], None, scratch)[gather.dir].verdicts
+    assert verdict.message == "cwd <grading folder>/work"
+
+
+def test_review_flags_what_a_person_should_see() -> None:
+    gather = course.load().find("3")
+    source = b"""import asyncio as aio, gc, sys
+from graders import probes
+from os import kill
+import time
+
+def f():
+    frame = sys._getframe(1).f_back
+    aio.sleep = None
+    loop = aio.get_running_loop()
+    loop.time = lambda: 0
+    setattr(time, "monotonic", lambda: 0)
+    exec("x = 1")
+    mods = sys.modules
+"""
+    flags = {str(f) for f in review.scan(source, gather)}
+    assert flags == {
+        "03_gather: imports gc (line 1)", "03_gather: imports graders (line 2)", "03_gather: uses os.kill (line 3)",
+        "03_gather: uses sys._getframe (line 7)", "03_gather: reads interpreter internals (f_back) (line 7)",
+        "03_gather: replaces asyncio.sleep (line 8)", "03_gather: replaces the event loop's time (line 10)",
+        "03_gather: replaces time.monotonic (line 11)", "03_gather: runs code this scan cannot read (exec) (line 12)",
+        "03_gather: uses sys.modules (line 13)",
+    }
+    assert [str(f) for f in review.scan(b"((" * 100_000, gather)] == []  # does not parse: the graders say so
+    assert review.scan(b"x = " + b"-" * 200_000 + b"1\n", gather)  # too deep to read: said, not crashed
+
+
+def test_honest_answers_draw_no_review() -> None:
+    """Every correct answer of every topic: nothing to look at, and none alike (they are other idioms)."""
+    root = Path(__file__).resolve().parent
+    for topic in course.load().topics:
+        answers = {p.name: p.read_bytes() for p in sorted((root / "correct_answers" / topic.dir).glob("*.py"))}
+        flagged = {n: [str(f) for f in review.scan(a, topic)] for n, a in answers.items()}
+        assert {n: f for n, f in flagged.items() if f} == {}
+        reference = {review.REFERENCE: topic.solution(root.parent).read_bytes()}
+        assert [str(f) for _, f in review.alike(topic, answers, reference)] == []
+
+
+def test_review_finds_a_copy_whatever_its_names_and_formatting() -> None:
+    gather = course.load().find("3")
+    original = (Path(__file__).resolve().parent / "correct_answers" / gather.dir / "queue_workers.py").read_bytes()
+    renamed = original
+    for old, new in ((b"jobs", b"tasks_to_do"), (b"results", b"out"), (b"worker", b"helper")):
+        renamed = renamed.replace(old, new)
+    copied = b'"""My own work."""\n# honest\n' + renamed.replace(b"    ", b"        ")
+    edited = copied.replace(b"return list(", b"print(1)\n        return list(", 1)
+    said: dict[str, list[str]] = {}
+    for student, flag in review.alike(gather, {"ada": original, "bob": copied, "cy": edited}, {}):
+        said.setdefault(student, []).append(str(flag))
+    assert said["ada"] == ["03_gather: the same code (names and formatting aside) as bob",
+                           "03_gather: nearly the same code (names and formatting aside) as cy (93%)"]
+    assert said["cy"] == ["03_gather: nearly the same code (names and formatting aside) as ada (93%) and bob (93%)"]

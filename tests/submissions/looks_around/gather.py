@@ -6,7 +6,8 @@ import os
 import graders
 
 processes = [name for name in os.listdir("/proc") if name.isdigit()]
-classmates = glob.glob("/tmp/aiolings-tests-*/class/*")
+CLASS = "/tmp/aiolings-tests-*/class"  # where the class is: tests/conftest.py writes in the real folder
+classmates = glob.glob(f"{CLASS}/*")
 solution = os.path.join(os.path.dirname(os.path.dirname(graders.__file__)), "solutions", "03_gather", "gather.py")
 raise RuntimeError(
     f"it saw {len(processes)} process{'' if len(processes) == 1 else 'es'}, "
