@@ -2,32 +2,48 @@
 
 Every verdict it shows comes from the same grader tests that `pytest exercises/NN_topic` runs
 (through graders.progress); this module only chooses what to run and how to say it.
+
+Where the learner stands matters: inside exercises/03_gather (or a folder in it) a command given
+no topic acts on 03, and every path or command it prints is one to type from there. Output is
+wrapped to the terminal by display width (a Chinese character takes two columns), never cutting
+a path or a command.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import json
 import os
+import re
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from . import __version__, course, exports, grade
-from .feedback import fill
+from .feedback import CLOSING, WIDE
 from .grading import Result
 from .i18n import LANGUAGES, language, tr
 from .progress import DONE, FAILING, MISSING, NOT_STARTED, Check, Progress, Status
 
 HINTS = Path(".aiolings") / "hints.json"  # how many hints each topic has shown
 BACKUPS = Path(".aiolings") / "backups"
+BEFORE_RESTORE = "before-restore"  # in the name of the copy `restore` keeps of what it replaces
 MARKS = {DONE: ("✓", "green"), FAILING: ("✗", "red"), NOT_STARTED: ("·", "dim"), MISSING: ("?", "yellow")}
 
-console = Console(highlight=False, soft_wrap=True)  # long paths and commands stay on one line, copyable
+# Width from the terminal (COLUMNS wins, as rich reads it), colour unless NO_COLOR is set. Lines are
+# broken by `wrap` below, so rich prints them as they are: soft wrap, nothing cropped.
+def new_console(**options: Any) -> Console:
+    return Console(highlight=False, soft_wrap=True, **options)
+
+
+console = new_console()
 
 
 class Trouble(Exception):
@@ -41,11 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except Trouble as trouble:
-        console.print(f"aiolings: {trouble}", markup=False, style="red")
+        say(f"aiolings: {trouble}", style="red")
         return 2
     except KeyboardInterrupt:
         console.print()
         return 0
+
+
+TOPIC_HELP = "3, 03, 03_gather or gather (default: the topic whose folder you are in)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,23 +78,28 @@ def parser() -> argparse.ArgumentParser:
     top.set_defaults(run=show_list)
     commands = top.add_subparsers(metavar="COMMAND")
     commands.add_parser("list", help="your progress through the topics (the default)").set_defaults(run=show_list)
-    check = commands.add_parser("check", help="grade one topic (default: the first one not done)")
-    check.add_argument("topic", nargs="?", help="3, 03, 03_gather or gather")
+    check = commands.add_parser("check", help="grade one topic (default: this folder's, else the first one not done)")
+    check.add_argument("topic", nargs="?", help=TOPIC_HELP)
     check.add_argument("--verbose", action="store_true", help="show pytest's full output")
     check.add_argument("--aiolings-seed", "--seed", dest="seed", type=int, help="repeat the random inputs of an earlier check")
     check.set_defaults(run=run_check)
-    watch = commands.add_parser("watch", help="re-check the current topic each time you save it")
+    watch = commands.add_parser("watch", help="re-check the current topic each time you save it; keys: h l r n s q")
+    watch.add_argument("--manual", action="store_true", help="check only when you press r, not on every save")
     watch.set_defaults(run=run_watch)
-    hint = commands.add_parser("hint", help="show the next hint for a topic")
-    hint.add_argument("topic", help="3, 03, 03_gather or gather")
+    hint = commands.add_parser("hint", help="show the next hint (default: this folder's topic, else the first one not done)")
+    hint.add_argument("topic", nargs="?", help=TOPIC_HELP)
     hint.add_argument("--all", action="store_true", help="show every hint for the topic")
     hint.set_defaults(run=show_hint)
     reset = commands.add_parser("reset", help="put back a topic's original file (yours is backed up first)")
-    reset.add_argument("topic", help="3, 03, 03_gather or gather")
+    reset.add_argument("topic", nargs="?", help=TOPIC_HELP)
     reset.set_defaults(run=run_reset)
+    restore = commands.add_parser("restore", help="bring back the version of a topic's file that `reset` backed up last")
+    restore.add_argument("topic", nargs="?", help=TOPIC_HELP)
+    restore.set_defaults(run=run_restore)
     solution = commands.add_parser("solution", help="show a topic's reference solution, once your version passes")
-    solution.add_argument("topic", help="3, 03, 03_gather or gather")
+    solution.add_argument("topic", nargs="?", help=TOPIC_HELP)
     solution.add_argument("--force", action="store_true", help="show it even though your version does not pass yet")
+    solution.add_argument("--diff", action="store_true", help="show it as a diff against your file")
     solution.set_defaults(run=show_solution)
     grade.add_command(commands)
     exports.add_command(commands)
@@ -99,8 +123,85 @@ def find_topic(spec: str) -> course.Topic:
         raise Trouble(str(error)) from None
 
 
+def folder_topic(root: Path | None) -> course.Topic | None:
+    """The topic whose folder (exercises/NN_topic, or a folder inside it) the learner is in."""
+    if root is None:
+        return None
+    try:
+        inside = Path.cwd().resolve().relative_to(root / course.EXERCISES)
+    except ValueError:
+        return None
+    return course.load().by_dir(inside.parts[0]) if inside.parts else None
+
+
+def named_topic(args: argparse.Namespace, root: Path | None, command: str) -> course.Topic:
+    """The topic named on the command line, else the one whose folder the learner is in."""
+    if args.topic:
+        return find_topic(args.topic)
+    topic = folder_topic(root)
+    if topic is None:
+        raise Trouble(tr("which topic? Name one (`aiolings {command} 3`), or run the command inside its folder "
+                         "(exercises/03_gather).", command=command))
+    return topic
+
+
+def shown(path: Path) -> str:
+    """A path as the learner types it from the folder they are in."""
+    return os.path.relpath(path)
+
+
 def label(topic: course.Topic) -> str:
     return f"{topic.number:02d} {topic.name}"
+
+
+# Printing, to the terminal's width.
+
+CHART = re.compile(r"[█░]|\|[^|\n]{20,}\|")  # a chart's rows and legend: drawn to widths of their own, kept whole
+UNITS = re.compile(rf"\s+|[{WIDE}][{CLOSING}]*|[^\s{WIDE}]+[{CLOSING}]*")  # what a line may break between
+
+
+def columns() -> int | None:
+    """The width to print to: the terminal's, or COLUMNS; None for a pipe or a file, whose lines are kept whole."""
+    return console.width if console.is_terminal or os.environ.get("COLUMNS", "").isdigit() else None
+
+
+def wrap(text: str, width: int | None = None, *, hang: str = "") -> str:
+    """Each line of `text` wider than `width` (default: `columns()`) broken between words, or between Chinese
+    characters, by display width; a continued line starts under its line's indent, plus `hang`.
+    A word wider than the line (a long path) is never cut: it gets a line of its own."""
+    width = width or columns()
+    if width is None:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        if cell_len(line) <= width or CHART.search(line):
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        indent = (indent + hang) if cell_len(indent + hang) <= width // 2 else ""
+        row, used = line[: len(line) - len(line.lstrip())], cell_len(line) - cell_len(line.lstrip())
+        for unit in UNITS.findall(line.lstrip()):
+            size = cell_len(unit)
+            if not unit.isspace() and used + size > width and row.strip():
+                lines.append(row.rstrip())
+                row, used = indent, cell_len(indent)
+            if unit.isspace() and not row.strip():
+                continue  # no spaces at the start of a continued line
+            row, used = row + unit, used + size
+        lines.append(row.rstrip())
+    return "\n".join(lines)
+
+
+def say(text: str, style: str | None = None, *, hang: str = "") -> None:
+    """Print `text` wrapped to the terminal (see `wrap`), as plain text: no markup is read in it."""
+    console.print(wrap(text, hang=hang), style=style, markup=False)
+
+
+def say_marked(before: str, marked: str, style: str, after: str, *, hang: str = "") -> None:
+    """`before + marked + after` wrapped to the terminal, with `marked` in `style`."""
+    line = Text(wrap(before + marked + after, hang=hang))
+    line.stylize(style, len(before), len(before) + len(marked))
+    console.print(line)
 
 
 # list
@@ -109,97 +210,131 @@ def label(topic: course.Topic) -> str:
 def show_list(args: argparse.Namespace) -> int:
     lang = language()
     root = course.find_root(Path.cwd())
-    console.print(tr("aiolings: asyncio, one topic at a time.") + "\n")
+    say(tr("aiolings: asyncio, one topic at a time.") + "\n")
     if root is None:
         for topic in course.load().topics:
-            console.print(f"  {topic.number:02d}  {topic.title_in(lang)}", markup=False)
-        console.print("\n" + tr("Run aiolings inside your copy of the course to see your progress."))
+            say(f"  {topic.number:02d}  {topic.title_in(lang)}", hang="    ")
+        say("\n" + tr("Run aiolings inside your copy of the course to see your progress."))
         return 0
     progress = Progress(root)
     statuses = progress.statuses()
-    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    for topic in course.load().topics:
-        status = statuses[topic.dir]
-        mark, colour = MARKS[status.state]
-        table.add_row(f"  {topic.number:02d}", f"[{colour}]{mark} {describe(status)}[/]", topic.title_in(lang))
-    console.print(table)
+    print_table(statuses)
     done = sum(s.state == DONE for s in statuses.values())
-    console.print("\n" + tr("Progress: {done} of {total} topics done.", done=done, total=len(statuses)))
+    say("\n" + tr("Progress: {done} of {total} topics done.", done=done, total=len(statuses)))
     upcoming = progress.next_topic(statuses)
     if upcoming is None:
-        console.print(tr("Every topic passes. Well done!"), style="green")
+        say(tr("Every topic passes. Well done!"), style="green")
         return 0
-    exercise = os.path.relpath(upcoming.exercise(root))
-    readme = os.path.relpath(upcoming.readme(root, lang))
-    console.print(
-        tr("Next: {topic}. Read {readme}, fill in the TODOs in {exercise},", topic=label(upcoming), readme=readme,
-           exercise=exercise)
-        + "\n"
-        + tr("then check your work with:  aiolings check {number}   (or: pytest exercises/{dir})",
-             number=upcoming.number, dir=upcoming.dir)
-        + "\n"
-        + tr("Stuck?  aiolings hint {number}", number=upcoming.number),
-        markup=False,
-    )
+    say(next_steps(root, upcoming))
     return 0
 
 
+def print_table(statuses: dict[str, Status]) -> None:
+    """One row per topic: its number and status, never cut, and its title wrapped in what width is left."""
+    lang = language()
+    rows = []
+    for topic in course.load().topics:
+        status = statuses[topic.dir]
+        mark, colour = MARKS[status.state]
+        rows.append((topic, f"{mark} {describe(status)}", colour))
+    column = max(cell_len(text) for _, text, _ in rows)
+    lead = len("  01  ") + column + 2
+    room = (columns() or 1000) - lead
+    for topic, text, colour in rows:
+        line = Text(f"  {topic.number:02d}  ")
+        line.append(text + " " * (column - cell_len(text)), style=colour)
+        title = topic.title_in(lang)
+        if room >= 16:
+            line.append("  " + wrap(title, room).replace("\n", "\n" + " " * lead))
+        else:  # too narrow for a column of titles: each goes under its row
+            line.append("\n" + wrap(" " * 6 + title))
+        console.print(line)
+
+
 def describe(status: Status) -> str:
+    if status.state == FAILING and status.problem:
+        return problem_words(status.problem)
     if status.state == FAILING:
         return tr("failing: {passed}/{total} pass", passed=status.passed, total=status.total)
     return tr(status.state)
+
+
+def problem_words(problem: str) -> str:
+    """Why a file cannot load, from progress.Check.problem ("syntax 4", "import aiohtttp", ...), in a few words."""
+    kind, _, detail = problem.partition(" ")
+    if kind == "syntax":
+        return tr("syntax error at line {line}", line=detail)
+    if kind == "import":
+        return tr("import error: no module {module}", module=detail) if detail else tr("import error")
+    if kind == "raised":
+        return tr("{error} while importing", error=detail)
+    if kind == "exit":
+        return tr("calls exit() while importing")
+    if kind == "hang":
+        return tr("never finishes importing")
+    if kind == "replaced":
+        return tr("replaces asyncio or time functions")
+    return tr("cannot be loaded")
+
+
+def next_steps(root: Path, topic: course.Topic) -> str:
+    readme, exercise = shown(topic.readme(root, language())), shown(topic.exercise(root))
+    return (
+        tr("Next: {topic}. Read {readme}, fill in the TODOs in {exercise},", topic=label(topic), readme=readme,
+           exercise=exercise)
+        + "\n"
+        + tr("then check your work with:  aiolings check {number}   (or: pytest {folder})", number=topic.number,
+             folder=shown(topic.exercise(root).parent))
+        + "\n"
+        + tr("Stuck?  aiolings hint {number}", number=topic.number)
+    )
 
 
 # check and watch
 
 
 def run_check(args: argparse.Namespace) -> int:
-    progress = Progress(course_root())
-    topic = find_topic(args.topic) if args.topic else progress.next_topic(progress.statuses())
+    root = course_root()
+    progress = Progress(root)
+    topic = find_topic(args.topic) if args.topic else folder_topic(root) or progress.next_topic(progress.statuses())
     if topic is None:
-        console.print(tr("Every topic passes. Well done!"), style="green")
+        say(tr("Every topic passes. Well done!"), style="green")
         return 0
     if progress.known(topic) == Status(MISSING):
         raise Trouble(tr("{file} is missing; `aiolings reset {number}` puts the original back.",
-                         file=os.path.relpath(topic.exercise(progress.root)), number=topic.number))
-    result = progress.check(topic, seed=args.seed)
+                         file=shown(topic.exercise(root)), number=topic.number))
+    result = progress.check(topic, seed=args.seed, here=Path.cwd(), width=columns())
     if args.verbose:
         console.print(result.output, markup=False)
     report(result)
+    if result.status.state == DONE:
+        say("\n" + tr("Topic {topic} passes. `aiolings` shows what comes next.", topic=label(topic)), style="green")
     return 0 if result.status.state == DONE else 1
 
 
 def report(result: Check) -> None:
     topic, status = result.topic, result.status
     mark, colour = MARKS[status.state]
-    console.print(
-        f"[bold {colour}]{mark} {label(topic)}[/]: "
-        + tr("{passed} of {total} graders pass", passed=status.passed, total=status.total)
-        + "\n"
-    )
+    say_marked("", f"{mark} {label(topic)}", f"bold {colour}",
+               ": " + tr("{passed} of {total} graders pass", passed=status.passed, total=status.total))
+    console.print()
     names = functions(topic)
     for r in result.results:
         mark, colour = MARKS[DONE if r.outcome == "passed" else FAILING]
-        console.print(f"  [{colour}]{mark}[/] {grader_title(r, names)}", markup=True)
+        say_marked("  ", mark, colour, " " + grader_title(r, names), hang="  ")
     failures = [r for r in result.results if r.outcome != "passed"]
     # One message per cause: a failure whose cause another grader told in full is listed under that one.
     told = [r for r in failures if not r.same_cause_as]
     messages, footer = split_footer([r.message for r in told])
     for r, message in zip(told, messages):
         same = [grader_title(o, names) for o in failures if o.same_cause_as == r.grader]
-        console.print(f"\n[bold red]✗ {grader_title(r, names)}[/]")
+        console.print()
+        say(f"✗ {grader_title(r, names)}", style="bold red", hang="  ")
         if same:
-            console.print(fill(tr("(also the cause of: {graders})", graders="; ".join(same)), width=88, indent="  "),
-                          markup=False)
-        console.print(message, markup=False)
+            say("  " + tr("(also the cause of: {graders})", graders="; ".join(same)))
+        say(message)
     if footer:
-        console.print("\n" + footer, markup=False)
-    if status.state == DONE:
-        console.print("\n" + tr("Topic {topic} passes. `aiolings` shows what comes next.", topic=label(topic)),
-                      style="green")
+        say("\n" + footer)
 
 
 def split_footer(messages: list[str]) -> tuple[list[str], str]:
@@ -227,56 +362,53 @@ def grader_title(result: Result, names: list[str]) -> str:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    progress = Progress(course_root())
-    topic = progress.next_topic(progress.statuses())
-    console.clear()
-    while topic is not None:
-        path = topic.exercise(progress.root)
-        if progress.known(topic) == Status(NOT_STARTED):
-            console.print(tr("Next up: {topic}. Open {exercise} and save it to check your work.",
-                             topic=label(topic), exercise=os.path.relpath(path)), markup=False)
-        else:
-            result = progress.check(topic)
-            console.clear()
-            report(result)
-            if result.status.state == DONE:
-                topic = progress.next_topic(progress.statuses())
-                console.print()
-                continue  # the green report stays on screen under the next topic's first line
-        console.print("\n" + tr("Watching {exercise}: save it to check again. Ctrl-C quits.",
-                                exercise=os.path.relpath(path)), style="dim", markup=False)
-        wait_for_save(path)
-    console.print(tr("Every topic passes. Well done!"), style="green")
-    return 0
+    from .watch import Watch  # only this command needs the watcher and the keys
 
-
-def wait_for_save(path: Path) -> None:
-    from watchfiles import watch  # imported here: only this command needs it
-
-    for changes in watch(path.parent):
-        if any(Path(changed).resolve() == path.resolve() for _, changed in changes):
-            return
+    return Watch(course_root(), manual=args.manual).run()
 
 
 # hint
 
 
 def show_hint(args: argparse.Namespace) -> int:
-    topic = find_topic(args.topic)
-    hints = topic.hints_in(language())
     root = course.find_root(Path.cwd())
+    if args.topic or root is None:
+        topic = named_topic(args, root, "hint")
+    else:
+        progress = Progress(root)
+        upcoming = folder_topic(root) or progress.next_topic(progress.statuses())
+        if upcoming is None:
+            say(tr("Every topic passes. Well done!"), style="green")
+            return 0
+        topic = upcoming
+    texts, last = hints_so_far(root, topic, every=args.all)
+    for text in texts:
+        say(text + "\n")
+    if last:
+        say(last_hint(topic))
+    else:
+        say(tr("Run `aiolings hint {number}` again for the next hint.", number=topic.number))
+    return 0
+
+
+def last_hint(topic: course.Topic) -> str:
+    return tr("That was the last hint for {topic}. `aiolings solution {number}` shows the reference solution once your "
+              "version passes (`--force`: even before).", topic=label(topic), number=topic.number)
+
+
+def hints_so_far(root: Path | None, topic: course.Topic, *, every: bool = False) -> tuple[list[str], bool]:
+    """The hints shown before and the next one (`every`: all), and whether that was the last; counts the next one as seen."""
+    hints = topic.hints_in(language())
     state = _read_hints(root)
-    shown = len(hints) if args.all else min(state.get(topic.dir, 0) + 1, len(hints))
-    for i, text in enumerate(hints[:shown], start=1):
-        console.print(tr("Hint {i}/{n} for {topic}:", i=i, n=len(hints), topic=topic.label) + f" {text}\n", markup=False)
-    if shown < len(hints):
-        console.print(tr("Run `aiolings hint {number}` again for the next hint.", number=topic.number), markup=False)
-    if root is not None and not args.all:
-        state[topic.dir] = shown
+    count = len(hints) if every else min(state.get(topic.dir, 0) + 1, len(hints))
+    texts = [tr("Hint {i}/{n} for {topic}: {hint}", i=i, n=len(hints), topic=topic.label, hint=text)
+             for i, text in enumerate(hints[:count], start=1)]
+    if root is not None and not every:
+        state[topic.dir] = count
         path = root / HINTS
         path.parent.mkdir(exist_ok=True)
         path.write_text(json.dumps(state), encoding="utf-8")
-    return 0
+    return texts, count == len(hints)
 
 
 def _read_hints(root: Path | None) -> dict[str, int]:
@@ -288,45 +420,97 @@ def _read_hints(root: Path | None) -> dict[str, int]:
         return {}
 
 
-# reset and solution
+# reset, restore and solution
 
 
 def run_reset(args: argparse.Namespace) -> int:
     root = course_root()
-    topic = find_topic(args.topic)
+    topic = named_topic(args, root, "reset")
     target = topic.exercise(root)
     pristine = topic.stub().read_bytes()
     if target.is_file() and target.read_bytes() == pristine:
-        console.print(tr("{file} is already the original; nothing to do.", file=os.path.relpath(target)), markup=False)
+        say(tr("{file} is already the original; nothing to do.", file=shown(target)))
         return 0
     if target.is_file():
-        backup = root / BACKUPS / f"{topic.dir}-{time.strftime('%Y%m%d-%H%M%S')}-{topic.module}"
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        backup.write_bytes(target.read_bytes())
-        console.print(tr("Your version is saved in {backup}.", backup=os.path.relpath(backup)), markup=False)
+        backup = back_up(root, topic)
+        say(tr("Your version is saved in {backup}.", backup=shown(backup)))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pristine)
-    console.print(tr("{file} is back to the original exercise.", file=os.path.relpath(target)), markup=False)
+    say(tr("{file} is back to the original exercise.", file=shown(target)))
+    return 0
+
+
+def back_up(root: Path, topic: course.Topic, kind: str = "") -> Path:
+    """Copy the topic's file into .aiolings/backups/, under a name that sorts by time and is new."""
+    stamp = time.strftime("%Y%m%d-%H%M%S") + (f"-{kind}" if kind else "")
+    folder = root / BACKUPS
+    folder.mkdir(parents=True, exist_ok=True)
+    backup, n = folder / f"{topic.dir}-{stamp}-{topic.module}", 1
+    while backup.exists():  # two in one second
+        n += 1
+        backup = folder / f"{topic.dir}-{stamp}-{n}-{topic.module}"
+    backup.write_bytes(topic.exercise(root).read_bytes())
+    return backup
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    root = course_root()
+    topic = named_topic(args, root, "restore")
+    made_by_reset = [p for p in (root / BACKUPS).glob(f"{topic.dir}-*-{topic.module}") if BEFORE_RESTORE not in p.name]
+    if not made_by_reset:
+        raise Trouble(tr("there is no backup of {topic} to restore: `aiolings reset {number}` makes one when it puts "
+                         "the original back.", topic=label(topic), number=topic.number))
+    latest = max(made_by_reset, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    target = topic.exercise(root)
+    if target.is_file() and target.read_bytes() == latest.read_bytes():
+        say(tr("{file} is already the same as {backup}; nothing to do.", file=shown(target), backup=shown(latest)))
+        return 0
+    if target.is_file() and target.read_bytes() != topic.stub().read_bytes():
+        kept = back_up(root, topic, BEFORE_RESTORE)  # what was written since the reset is not lost either
+        say(tr("Your current version is saved in {backup}.", backup=shown(kept)))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(latest.read_bytes())
+    say(tr("{file} is back to your version saved in {backup}.", file=shown(target), backup=shown(latest)))
     return 0
 
 
 def show_solution(args: argparse.Namespace) -> int:
-    progress = Progress(course_root())
-    topic = find_topic(args.topic)
+    root = course_root()
+    progress = Progress(root)
+    topic = named_topic(args, root, "solution")
     status = progress.known(topic) or progress.check(topic).status
     if status.state != DONE:
         if not args.force:
-            console.print(
-                tr("Your version of {topic} does not pass yet, so the solution stays hidden: the struggle is where "
+            say(tr("Your version of {topic} does not pass yet, so the solution stays hidden: the struggle is where "
                    "the learning happens. `aiolings hint {number}` helps; `--force` shows it anyway.",
-                   topic=label(topic), number=topic.number),
-                markup=False,
-            )
+                   topic=label(topic), number=topic.number))
             return 1
-        console.print(tr("Showing the solution before your version passes (--force)."), style="yellow")
-    path = topic.solution(progress.root)
+        say(tr("Showing the solution before your version passes (--force)."), style="yellow")
+    path = topic.solution(root)
     if not path.is_file():
-        raise Trouble(tr("no reference solution found at {file}.", file=os.path.relpath(path)))
-    console.print(f"# {os.path.relpath(path)}\n", style="dim", markup=False)
-    console.print(path.read_text(encoding="utf-8"), markup=False)
+        raise Trouble(tr("no reference solution found at {file}.", file=shown(path)))
+    if args.diff:
+        print_diff(topic.exercise(root), path)
+    else:
+        print_solution(path)
     return 0
+
+
+def print_solution(path: Path) -> None:
+    console.print(f"# {shown(path)}\n", style="dim", markup=False)
+    console.print(path.read_text(encoding="utf-8"), markup=False)  # code: never re-wrapped
+
+
+def print_diff(mine: Path, reference: Path) -> None:
+    """The reference as a unified diff against the learner's file: `-` lines are theirs, `+` the reference's."""
+    ours = mine.read_text(encoding="utf-8").splitlines() if mine.is_file() else []
+    theirs = reference.read_text(encoding="utf-8").splitlines()
+    lines = list(difflib.unified_diff(ours, theirs, fromfile=shown(mine), tofile=shown(reference), lineterm=""))
+    if not lines:
+        say(tr("Your file is the same as the reference solution."))
+        return
+    say(tr("The reference solution against your file: lines starting with - are yours, with + the reference's.") + "\n")
+    for line in lines:
+        style = ("bold" if line.startswith(("--- ", "+++ ")) else "cyan" if line.startswith("@@")
+                 else "green" if line.startswith("+") else "red" if line.startswith("-") else None)
+        console.print(line, style=style, markup=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import re
 import textwrap
 import unicodedata
@@ -68,7 +69,13 @@ class TookTooLong(BaseException):
 def _field(title: str, text: str | None) -> list[str]:
     if not text:
         return []
-    return [f"  {title}", fill(text, width=88, indent="    ")]
+    return [f"  {title}", fill(text, width=text_width(), indent="    ")]
+
+
+def text_width() -> int:
+    """Columns to fill paragraphs to: 88, or the learner's terminal when narrower (`aiolings check` passes it on)."""
+    given = os.environ.get("AIOLINGS_WIDTH", "")
+    return max(min(int(given), 88), 40) if given.isdigit() else 88
 
 
 WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK characters and punctuation: two columns each

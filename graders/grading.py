@@ -20,18 +20,19 @@ class Result:
     outcome: str  # "passed", "failed" or "error"
     message: str
     same_cause_as: str = ""  # the grader of the same file whose message told this failure's cause in full
+    cause: str = ""  # what failed it, when the grader named a cause ("load syntax 4", "todo gather_all", ...)
 
 
 class Run:
     """One pytest process grading the files or folders in `args`; start several to use every core."""
 
-    def __init__(self, args: Sequence[str], *, cwd: Path, seed: int | None = None) -> None:
+    def __init__(self, args: Sequence[str], *, cwd: Path, seed: int | None = None, env: dict[str, str] | None = None) -> None:
         self.report, self.log = _scratch(".json"), _scratch(".log")
         # Graders fail with messages of their own, so assertion rewriting and anyio's plugin only cost time.
         options = ["-q", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", f"--aiolings-report={self.report}"]
         if seed is not None:
             options.append(f"--aiolings-seed={seed}")
-        self.process = forkserver.start([*options, *args], cwd=cwd, env=dict(os.environ), output=self.log)
+        self.process = forkserver.start([*options, *args], cwd=cwd, env={**os.environ, **(env or {})}, output=self.log)
         self.output = ""
 
     def results(self, timeout: float = 120) -> list[Result]:
@@ -73,4 +74,4 @@ def _scratch(suffix: str) -> Path:
 
 def _result(entry: dict[str, str]) -> Result:
     target, _, grader = entry["nodeid"].partition("::")
-    return Result(target, grader, entry["outcome"], entry["message"], entry.get("same_cause_as", ""))
+    return Result(target, grader, entry["outcome"], entry["message"], entry.get("same_cause_as", ""), entry.get("cause", ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import inspect
 import itertools
@@ -10,6 +11,7 @@ import re
 import sys
 import textwrap
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,14 @@ _serial = itertools.count()
 # Files whose import ran out of time, by (path, mtime, size): the other graders of the run say
 # so at once rather than each waiting out its own timeout on the same endless top-level code.
 _HUNG_IMPORTS: dict[tuple[Path, int, int], str] = {}
+
+
+@functools.cache
+def _compiled(version: tuple[Path, int, int]) -> types.CodeType:
+    """The learner's file compiled, once per version of it and process: every grader loads the file
+    afresh, and grading runs write no bytecode (the fork server's children, for one)."""
+    path = version[0]
+    return compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
 
 
 @dataclass
@@ -76,7 +86,7 @@ class Learner:
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
-            spec.loader.exec_module(module)
+            exec(_compiled(version), module.__dict__)  # a fresh module each grader, from code compiled once
         except SyntaxError as error:
             self.load_error, self.load_problem = describe_syntax_error(error, self.shown), f"syntax {error.lineno or 0}"
         except TookTooLong as error:

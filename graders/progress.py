@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,7 @@ class Status:
     state: str
     passed: int = 0
     total: int = 0
+    problem: str = ""  # why the file cannot load, when it cannot: "syntax 4", "import aiohtttp", "hang", ... (see learner.py)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,16 @@ class Check:
     def status(self) -> Status:
         passed = sum(r.outcome == "passed" for r in self.results)
         total = len(self.results)
-        return Status(DONE if total and passed == total else FAILING, passed, total)
+        return Status(DONE if total and passed == total else FAILING, passed, total, self.problem)
+
+    @property
+    def problem(self) -> str:
+        """Why the file cannot load ("syntax 4", "import aiohtttp", "hang", ...), when no grader could check it."""
+        causes = {r.cause for r in self.results}
+        if any(r.outcome == "passed" for r in self.results) or len(causes) != 1:
+            return ""
+        cause = causes.pop()
+        return (cause.removeprefix("load").strip() or "load") if cause.split(" ")[0] == "load" else ""
 
 
 @functools.cache
@@ -82,7 +93,8 @@ class Progress:
             return Status(NOT_STARTED)
         entry = self.cache.get(topic.dir)
         if entry and entry.get("key") == self._key(topic):
-            return Status(str(entry["state"]), int(entry["passed"]), int(entry["total"]))  # type: ignore[arg-type]
+            return Status(str(entry["state"]), int(entry["passed"]), int(entry["total"]),  # type: ignore[arg-type]
+                          str(entry.get("problem", "")))
         return None
 
     def statuses(self) -> dict[str, Status]:
@@ -94,9 +106,13 @@ class Progress:
             found[name] = self.finish(run).status
         return {name: status for name, status in found.items() if status is not None}
 
-    def start(self, topic: course.Topic, seed: int | None = None) -> tuple[course.Topic, Run]:
-        rel = topic.exercise(self.root).relative_to(self.root)
-        return topic, Run([str(rel)], cwd=self.root, seed=seed)
+    def start(self, topic: course.Topic, seed: int | None = None, *, here: Path | None = None,
+              width: int | None = None) -> tuple[course.Topic, Run]:
+        """Grade `topic`'s file; from `here` (the learner's folder), so the paths its messages name are the
+        learner's to type, and with messages filled to `width` columns."""
+        here = here or self.root
+        env = {"AIOLINGS_WIDTH": str(width)} if width else None
+        return topic, Run([os.path.relpath(topic.exercise(self.root), here)], cwd=here, seed=seed, env=env)
 
     def finish(self, started: tuple[course.Topic, Run]) -> Check:
         topic, run = started
@@ -104,8 +120,9 @@ class Progress:
         self._remember(topic, check.status)
         return check
 
-    def check(self, topic: course.Topic, seed: int | None = None) -> Check:
-        return self.finish(self.start(topic, seed))
+    def check(self, topic: course.Topic, seed: int | None = None, *, here: Path | None = None,
+              width: int | None = None) -> Check:
+        return self.finish(self.start(topic, seed, here=here, width=width))
 
     def _remember(self, topic: course.Topic, status: Status) -> None:
         self.cache[topic.dir] = {"key": self._key(topic), **asdict(status)}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
 import importlib
+import io
 import json
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import tomllib
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +76,7 @@ class Graded:
     """
 
     GRADERS_PER_RUN = 60  # a forked process costs about 0.2 s of CPU to start; the session keeps both cores busy anyway
-    REAL_TIME_GRADERS_PER_RUN = 24  # topics whose jobs sleep in real threads: more runs side by side, sleeping costs no CPU
+    REAL_TIME_GRADERS_PER_RUN = 12  # topics whose jobs sleep in real threads: more runs side by side, sleeping costs no CPU
 
     def __init__(self, seed: int, topics: list[course.Topic], graded_here: set[str]) -> None:
         self.seed = seed
@@ -171,12 +175,15 @@ class GradedClass:
     runs commands), so its students' runs come from this session's fork server.
     """
 
-    def __init__(self, folder: Path, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, folder: Path, pool: ThreadPoolExecutor, kept: KeptOutput) -> None:
         self.folder, self.output = folder / "class", folder / "grades"
-        self.grading = pool.submit(self._grade)
+        self.printed = io.StringIO()  # what the command told the instructor
+        self.grading = pool.submit(kept.run, self.printed, self._grade)
 
     def _grade(self) -> int:
         shutil.copytree(SUBMISSIONS, self.folder, ignore=shutil.ignore_patterns("README.md"))
+        snoop = self.folder / "looks_around" / "gather.py"  # as if it knew where the class is: this one, no other session's
+        snoop.write_text(snoop.read_text().replace("/tmp/aiolings-tests-*/class", str(self.folder)))
         gather, coroutines = course.load().find("3"), course.load().find("1")
         for name in ("correct", "with_its_own_conftest"):
             (self.folder / name).mkdir(exist_ok=True)
@@ -191,6 +198,9 @@ class GradedClass:
         (self.folder / "logs_as_it_goes").mkdir()
         for topic in (gather, coroutines):
             shutil.copyfile(CORRECT_ANSWERS / topic.dir / "logging_and_prints.py", self.folder / "logs_as_it_goes" / topic.module)
+        from .test_grade import add_awkward_students  # names to make safe and a zip bomb: they cost no grading run
+
+        add_awkward_students(self.folder)
         # As root with a Python others cannot read (pyenv's, under /root), grading refuses unless told to accept it:
         # this class is the project's own, and the drop itself is proven where it can be (test_grade.py, CI's chroots).
         accept = ["--allow-root"] if sandbox.root_refusal() else []
@@ -198,7 +208,7 @@ class GradedClass:
                          "-j", "2", "--quiet", *accept])
 
     def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
-        assert self.grading.result(timeout=240) == 0
+        assert self.grading.result(timeout=240) == 0, self.printed.getvalue()
         data = json.loads((self.output / "grades.json").read_text(encoding="utf-8"))
         return {s["student"]: s for s in data["students"]}
 
@@ -215,6 +225,42 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "early: run in a thread from the end of collection on (see tests/conftest.py)")
 
 
+class KeptOutput:
+    """What the course's commands print from a background thread (`aiolings export`'s "Wrote …",
+    `aiolings grade`'s warnings), kept for the test it belongs to instead of shown.
+
+    pytest captures what the test running in the main thread prints; a background thread's print
+    lands on the terminal, or in some other test's report. While the background runs, `print` is
+    one that writes a background thread's text to that thread's buffer, and anyone else's where
+    it always went. An early test's buffer is printed in its turn, so that a failure shows it.
+    """
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self.original = builtins.print
+
+    def print(self, *values: object, file: object = None, **options: object) -> None:
+        buffer = getattr(self.local, "buffer", None)
+        if buffer is None:
+            self.original(*values, file=file, **options)  # type: ignore[call-overload]
+        else:
+            self.original(*values, file=buffer, **options)  # type: ignore[call-overload]
+
+    def run(self, buffer: io.StringIO, function: Callable[..., object], **arguments: object) -> object:
+        """`function(**arguments)` in this thread, with what it prints kept in `buffer`."""
+        self.local.buffer = buffer
+        try:
+            return function(**arguments)
+        finally:
+            self.local.buffer = None
+
+    def install(self) -> None:
+        builtins.print = self.print
+
+    def uninstall(self) -> None:
+        builtins.print = self.original
+
+
 @dataclass
 class Background:
     """What the selected tests read later, started as soon as collection ends."""
@@ -222,14 +268,16 @@ class Background:
     graded: Graded
     graded_class: GradedClass | None
     bad_code: list[Run]
-    early: dict[str, tuple[Path, Future[object]]]  # by node id: the test's folder and its outcome
+    early: dict[str, tuple[Path, Future[object], io.StringIO]]  # by node id: the test's folder, outcome and output
     scratch: tempfile.TemporaryDirectory[str]
     pool: ThreadPoolExecutor
+    kept: KeptOutput
 
     def close(self) -> None:
         for run in [*(run for runs in self.graded.runs.values() for run in runs), *self.bad_code]:
             run.close()
         self.pool.shutdown(wait=True)
+        self.kept.uninstall()
         self.scratch.cleanup()
 
 
@@ -249,21 +297,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         bad_code = start()
     early_items = [item for item in session.items if item.get_closest_marker("early")]
     pool = ThreadPoolExecutor(max_workers=len(early_items) + 1, thread_name_prefix="background")
+    kept = KeptOutput()
+    kept.install()
     early = {}
     for item in early_items:
         folder = Path(scratch.name) / "early" / item.name
         folder.mkdir(parents=True)
         wants = {"early_folder": folder} if "early_folder" in getattr(item, "fixturenames", ()) else {}
-        early[item.nodeid] = (folder, pool.submit(item.obj, **wants))  # type: ignore[attr-defined]
+        printed = io.StringIO()
+        early[item.nodeid] = (folder, pool.submit(kept.run, printed, item.obj, **wants), printed)  # type: ignore[attr-defined]
     graded = Graded(session.config.stash[SEED], _wanted_topics(proofs), _graded_here(session.items))
     session.config.pluginmanager.register(graded)
     session.stash[BACKGROUND] = Background(
         graded=graded,
-        graded_class=GradedClass(Path(scratch.name), pool) if "test_grade.py" in selected else None,
+        graded_class=GradedClass(Path(scratch.name), pool, kept) if "test_grade.py" in selected else None,
         bad_code=bad_code,
         early=early,
         scratch=scratch,
         pool=pool,
+        kept=kept,
     )
 
 
@@ -271,8 +323,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     if pyfuncitem.get_closest_marker("early") is None:
         return None
-    _, outcome = pyfuncitem.session.stash[BACKGROUND].early[pyfuncitem.nodeid]
-    outcome.result()  # the test's own failure, if it failed
+    _, outcome, printed = pyfuncitem.session.stash[BACKGROUND].early[pyfuncitem.nodeid]
+    try:
+        outcome.result()  # the test's own failure, if it failed
+    finally:
+        sys.stdout.write(printed.getvalue())  # captured as this test's output: shown only if it failed
     return True
 
 

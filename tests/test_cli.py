@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rich.console import Console
+from rich.cells import cell_len
 
 from graders import __version__, cli, course, forkserver
 from graders.progress import CACHE
@@ -41,9 +41,9 @@ Aiolings = Callable[..., Ran]
 def aiolings(monkeypatch: pytest.MonkeyPatch) -> Aiolings:
     """`aiolings(*args, cwd=..., **environment)`: the command's exit code and output, as a learner sees them."""
 
-    def run(*args: str, cwd: Path, **env: str) -> Ran:
+    def run(*args: str, cwd: Path, terminal: bool = False, **env: str) -> Ran:
         with monkeypatch.context() as patch:
-            for name in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            for name in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "COLUMNS", "NO_COLOR"):
                 # Set before deleting, so that leaving the context removes what the command set (--lang does).
                 patch.setenv(name, "")
                 patch.delenv(name)
@@ -51,7 +51,8 @@ def aiolings(monkeypatch: pytest.MonkeyPatch) -> Aiolings:
                 patch.setenv(name, value)
             patch.chdir(cwd)
             out = io.StringIO()
-            patch.setattr(cli, "console", Console(file=out, highlight=False, soft_wrap=True))  # plain text, as in a pipe
+            # Plain text, as in a pipe; `terminal`: escape codes and all, as a terminal gets them.
+            patch.setattr(cli, "console", cli.new_console(file=out, force_terminal=terminal or None))
             try:
                 code = cli.main(list(args))
             except SystemExit as exit:  # argparse's own errors
@@ -87,7 +88,8 @@ def test_list_on_a_fresh_copy_needs_no_grading(aiolings: Aiolings, course_copy: 
         assert topic.title in done.stdout
     assert done.stdout.count("not started") == len(TOPICS)
     assert f"Progress: 0 of {len(TOPICS)} topics done." in done.stdout
-    assert "01_coroutines/coroutines.py" in done.stdout and "pytest exercises/01_coroutines" in done.stdout
+    # Paths and commands to type from where the learner stands (exercises/).
+    assert "fill in the TODOs in 01_coroutines/coroutines.py" in done.stdout and "pytest 01_coroutines)" in done.stdout
     assert not (course_copy / CACHE).exists()  # nothing was graded: a pristine stub is "not started"
 
 
@@ -158,9 +160,21 @@ def test_hints_are_revealed_one_at_a_time(aiolings: Aiolings, course_copy: Path)
     first = aiolings("hint", "3", cwd=course_copy).stdout
     assert hints[0] in first and hints[1] not in first and "again for the next hint" in first
     second = aiolings("hint", "gather", cwd=course_copy).stdout
-    assert hints[1] in second
+    assert hints[1] in second and "last hint" not in second
+    for _ in hints[2:]:
+        last = aiolings("hint", "3", cwd=course_copy).stdout
+    assert hints[-1] in last and "again for the next hint" not in last
+    assert "That was the last hint for 03 gather. `aiolings solution 3` shows the reference solution" in last
     everything = aiolings("hint", "03_gather", "--all", cwd=course_copy).stdout
     assert all(h in everything for h in hints)
+
+
+def test_a_hint_without_a_topic_is_for_the_first_unfinished(aiolings: Aiolings, course_copy: Path) -> None:
+    solve(course_copy, "1")
+    shown = aiolings("hint", cwd=course_copy).stdout
+    assert f"Hint 1/{len(TOPICS[1].hints)} for 02 tasks: {TOPICS[1].hints[0]}" in shown
+    outside = aiolings("hint", cwd=course_copy.parent)
+    assert outside.returncode == 2 and "which topic?" in outside.stdout
 
 
 def test_reset_restores_the_pristine_stub_and_keeps_a_backup(aiolings: Aiolings, course_copy: Path) -> None:
@@ -187,6 +201,119 @@ def test_the_solution_is_shown_only_once_the_topic_passes(aiolings: Aiolings, co
     assert shown.returncode == 0 and topic.solution(course_copy).read_text() in shown.stdout
 
 
+def test_commands_act_on_the_topic_of_the_folder_they_run_in(aiolings: Aiolings, course_copy: Path) -> None:
+    gather = course.load().find("3")
+    folder = course_copy / "exercises" / gather.dir
+    (folder / "notes").mkdir()
+    hint = aiolings("hint", cwd=folder / "notes").stdout
+    assert f"for 03 gather: {gather.hints[0]}" in hint
+    broken = (ROOT / "tests" / "bad_code" / gather.dir / "syntax_error.py").read_bytes()
+    gather.exercise(course_copy).write_bytes(broken)
+    checked = aiolings("check", cwd=folder / "notes")
+    assert checked.returncode == 1 and "✗ 03 gather: 0 of" in checked.stdout
+    # Every path it names is one to type from there: the file, the README, the next topic's folder.
+    assert "../gather.py, line 4: expected ':'" in checked.stdout
+    assert "`aiolings hint 3` gives a hint; ../README.md explains the topic." in checked.stdout
+    listed = aiolings("list", cwd=folder).stdout
+    assert "(or: pytest ../01_coroutines)" in listed and (folder / "../01_coroutines").is_dir()
+    assert "Read ../01_coroutines/README.md" in listed
+    hidden = aiolings("solution", cwd=folder)
+    assert hidden.returncode == 1 and "Your version of 03 gather does not pass yet" in hidden.stdout
+
+    reset = aiolings("reset", cwd=folder)
+    assert reset.returncode == 0 and gather.exercise(course_copy).read_bytes() == gather.stub().read_bytes()
+    [backup] = (course_copy / ".aiolings" / "backups").iterdir()
+    assert f"saved in {os.path.relpath(backup, folder)}." in reset.stdout and backup.read_bytes() == broken
+    restored = aiolings("restore", cwd=folder)
+    assert restored.returncode == 0 and gather.exercise(course_copy).read_bytes() == broken
+    assert "gather.py is back to your version saved in ../../.aiolings/backups/" in restored.stdout
+
+    solve(course_copy, "3")
+    shown = aiolings("solution", cwd=folder)
+    assert shown.returncode == 0 and f"# ../../solutions/{gather.dir}/gather.py" in shown.stdout
+    elsewhere = aiolings("reset", cwd=course_copy)
+    assert elsewhere.returncode == 2 and "which topic?" in elsewhere.stdout
+
+
+def test_list_names_why_a_file_cannot_load(aiolings: Aiolings, course_copy: Path) -> None:
+    coroutines, tasks, gather = TOPICS[0], TOPICS[1], course.load().find("3")
+    shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "syntax_error.py", gather.exercise(course_copy))
+    coroutines.exercise(course_copy).write_text("import aiohtttp\n" + coroutines.stub().read_text())
+    tasks.exercise(course_copy).write_text("print(undefined)\n" + tasks.stub().read_text())
+    listed = aiolings("list", cwd=course_copy).stdout
+    assert "✗ syntax error at line 4" in listed
+    assert "✗ import error: no module aiohtttp" in listed
+    assert "✗ NameError while importing" in listed
+    assert "failing: 0/" not in listed
+    again = aiolings("list", cwd=course_copy).stdout  # from the cache, which keeps the reason too
+    assert again == listed
+    chinese = aiolings("--lang", "zh", "list", cwd=course_copy).stdout
+    assert "✗ 第 4 行有语法错误" in chinese and "✗ 导入错误：没有模块 aiohtttp" in chinese
+
+
+def test_output_fits_the_terminal(aiolings: Aiolings, course_copy: Path) -> None:
+    gather = course.load().find("3")
+    shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "syntax_error.py", gather.exercise(course_copy))
+    listed = aiolings("list", cwd=course_copy, COLUMNS="60").stdout
+    rows = [line for line in listed.splitlines() if line.startswith("  ") and line[2:4].isdigit()]
+    assert [row[2:4] for row in rows] == [f"{t.number:02d}" for t in TOPICS]  # no number column dropped
+    assert sum("· not started  " in row for row in rows) == len(TOPICS) - 1  # no status cut ("not st…")
+    assert "✗ syntax error at line 4  " in listed and "…" not in listed
+    assert all(cell_len(line) <= 60 for line in listed.splitlines()), listed
+    for lang in ("en", "zh"):  # by display width: a Chinese character takes two columns
+        hints = aiolings("--lang", lang, "hint", "3", "--all", cwd=course_copy, COLUMNS="50").stdout
+        assert all(cell_len(line) <= 50 for line in hints.splitlines()), hints
+        assert len(hints.splitlines()) > 2 * len(gather.hints)
+    shutil.copyfile(WRONG_ANSWERS / gather.dir / "sequential_awaits.py", gather.exercise(course_copy))
+    checked = aiolings("check", "3", "--seed", "7", cwd=course_copy, COLUMNS="60").stdout
+    charts = [line for line in checked.splitlines() if cli.CHART.search(line)]
+    assert charts and all(cell_len(line) <= 60 for line in checked.splitlines() if line not in charts), checked
+    assert "ran the jobs one after another" in checked.replace("\n", " ")
+    piped = aiolings("hint", "3", cwd=course_copy).stdout  # a pipe: no terminal, no COLUMNS, lines kept whole
+    assert gather.hints[0] in piped
+
+
+def test_no_color_is_respected(aiolings: Aiolings, course_copy: Path) -> None:
+    coloured = aiolings("list", cwd=course_copy, terminal=True).stdout
+    assert "\x1b[2m" in coloured or "\x1b[3" in coloured  # dim or a colour: what NO_COLOR must take away
+    plain = aiolings("list", cwd=course_copy, terminal=True, NO_COLOR="1").stdout
+    assert not any(f"\x1b[{code}" in plain for code in ("30", "31", "32", "33", "34", "35", "36", "37", "38", "90"))
+
+
+def test_restore_brings_back_the_latest_backup(aiolings: Aiolings, course_copy: Path) -> None:
+    topic = TOPICS[0]
+    nothing = aiolings("restore", "1", cwd=course_copy)
+    assert nothing.returncode == 2 and "`aiolings reset 1` makes one" in nothing.stdout
+    for version in ("first", "second"):
+        topic.exercise(course_copy).write_text(f"# {version}\n" + topic.stub().read_text())
+        assert aiolings("reset", "1", cwd=course_copy).returncode == 0
+    topic.exercise(course_copy).write_text("# written after the reset\n")
+    restored = aiolings("restore", "1", cwd=course_copy)
+    assert restored.returncode == 0
+    assert topic.exercise(course_copy).read_text().startswith("# second\n")
+    assert "Your current version is saved in .aiolings/backups/" in restored.stdout  # nothing is lost
+    kept = [p for p in (course_copy / ".aiolings" / "backups").iterdir() if "written after" in p.read_text()]
+    assert len(kept) == 1
+    again = aiolings("restore", "1", cwd=course_copy)  # still the latest that reset made, not restore's own copy
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+
+
+def test_the_solution_as_a_diff_against_a_passing_file(aiolings: Aiolings, course_copy: Path) -> None:
+    topic = TOPICS[0]
+    refused = aiolings("solution", "1", "--diff", cwd=course_copy)
+    assert refused.returncode == 1 and "does not pass yet" in refused.stdout
+    solve(course_copy, "1")
+    same = aiolings("solution", "1", "--diff", cwd=course_copy)
+    assert same.returncode == 0 and "Your file is the same as the reference solution." in same.stdout
+    mine = topic.exercise(course_copy)
+    mine.write_text(mine.read_text() + "\n# my own note\n")
+    diff = aiolings("solution", "1", "--diff", cwd=course_copy)
+    assert diff.returncode == 0
+    lines = diff.stdout.splitlines()
+    assert f"--- exercises/{topic.dir}/{topic.module}" in lines and f"+++ solutions/{topic.dir}/{topic.module}" in lines
+    assert "-# my own note" in lines and not any(line.startswith("+") and "note" in line for line in lines)
+
+
 def test_chinese_from_the_option_or_the_locale(aiolings: Aiolings, course_copy: Path) -> None:
     gather = course.load().find("gather")
     listed = aiolings("--lang", "zh", cwd=course_copy).stdout
@@ -211,12 +338,15 @@ def test_plain_pytest_speaks_the_locale_language(early_folder: Path) -> None:
     assert "`gather_all` 还没有写" in shown and "卡住了？" in shown
 
 
-def test_export_writes_each_platform_s_files(aiolings: Aiolings, tmp_path: Path) -> None:
+def test_export_writes_each_platform_s_files(aiolings: Aiolings, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert aiolings("export", "gradescope", cwd=tmp_path).returncode == 0
     assert zipfile.is_zipfile(tmp_path / "autograder.zip")
     source = "git+https://github.com/example/aiolings@0123abcd"
     assert aiolings("export", "classroom", "--source", source, cwd=tmp_path).returncode == 0
     assert source in (tmp_path / ".github" / "workflows" / "classroom.yml").read_text()  # what they hold: test_exports.py
+    told = capsys.readouterr().out  # what the instructor reads; the test run itself shows none of it
+    assert "Wrote autograder.zip: upload it" in told and "classroom.yml: commit it" in told
 
 
 def test_an_unknown_topic_is_a_clear_error(aiolings: Aiolings, course_copy: Path) -> None:

@@ -89,3 +89,15 @@ def test_every_sentence_the_graders_translate_has_a_chinese_entry() -> None:
                 if isinstance(text, str) and text not in catalog:
                     missing.append(f"{path.relative_to(ROOT)}: {text}")
     assert not missing, "\n".join(missing)
+
+
+def test_chinese_keeps_job_and_task_apart() -> None:
+    """任务 is a job (work the graders hand the learner); asyncio's Task and TaskGroup stay untranslated,
+    as the glossary at the top of graders/messages.zh.toml says."""
+    text = (ROOT / "graders" / "messages.zh.toml").read_text(encoding="utf-8")
+    glossary = text[: text.index("\n\n# ", text.index("# Glossary"))]
+    assert "任务" in glossary and "Task" in glossary
+    chinese = [*tomllib.loads(text).values(), *(t.title_zh for t in TOPICS), *(h for t in TOPICS for h in t.hints_zh),
+               *(t.readme(ROOT, "zh").read_text(encoding="utf-8") for t in TOPICS)]
+    for ambiguous in ("任务组", "子任务", "Task（任务）"):
+        assert not [c for c in chinese if ambiguous in c], ambiguous

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shlex
 import shutil
@@ -14,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from graders import course
+from graders import course, keys
+from graders.watch import BAR
 
 from .conftest import ENVIRONMENT
 from .test_cli import copy_course, solve
@@ -23,12 +25,13 @@ DEADLINE = 20.0  # seconds for each thing to appear; the screen is polled, so a 
 
 
 @contextmanager
-def terminal(course_copy: Path) -> Iterator[str]:
+def terminal(course_copy: Path, *options: str) -> Iterator[str]:
     if shutil.which("tmux") is None:  # a learner's fresh machine may lack it; .ci/run installs it
         pytest.skip("tmux is not installed: the terminal tests of `aiolings watch` need it")
-    name = f"aiolings-watch-{os.getpid()}"
+    name = f"aiolings-watch-{os.getpid()}{''.join(options)}"  # one per test: early tests run side by side
     command = f"cd {shlex.quote(str(course_copy))} && LANG=C.UTF-8 {shlex.quote(sys.executable)} -c " \
-              "'from graders.cli import main; raise SystemExit(main())' watch; sleep 30"
+              f"'from graders.cli import main; raise SystemExit(main())' watch {' '.join(options)}; " \
+              "echo aiolings exited: $?; sleep 30"
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "140", "-y", "50", command], check=True,
                    env={k: v for k, v in ENVIRONMENT.items() if k not in ("TMUX", "AIOLINGS_LANG")})
     try:
@@ -69,6 +72,9 @@ def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(early_fo
         wait_for(screen_name, "Watching exercises/01_coroutines/coroutines.py")
         wait_for(screen_name, "✓ 01 coroutines: 6 of 6 graders pass", "Topic 01 coroutines passes", "Next up: 02 tasks",
                  saving=lambda: solve(course_copy, "1"))
+        # The opening of the next topic's README and its file; the summary, with its bar of topics done.
+        wait_for(screen_name, "02 · tasks: create_task and asyncio.wait", "`await job()` runs a job and waits for it",
+                 "Open exercises/02_tasks/tasks.py", f"{bar(1)} 1 of {len(course.load().topics)} topics done")
         tasks = course.load().find("2").exercise(course_copy)
         # The report is longer than the screen: its last failure and the watch line are what stay in view.
         wait_for(screen_name, "`first_finished` is not written yet", "Watching exercises/02_tasks/tasks.py",
@@ -76,3 +82,59 @@ def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(early_fo
         subprocess.run(["tmux", "send-keys", "-t", screen_name, "C-c"], check=True)
         time.sleep(0.2)
         assert "Traceback" not in screen(screen_name)
+
+
+def bar(done: int) -> str:
+    filled = round(BAR * done / len(course.load().topics))
+    return "█" * filled + "░" * (BAR - filled)
+
+
+def press(name: str, key: str) -> None:
+    subprocess.run(["tmux", "send-keys", "-t", name, key], check=True)
+
+
+@pytest.mark.early
+@pytest.mark.timeout(120)
+def test_each_key_does_what_it_says(early_folder: Path) -> None:
+    """In --manual mode, so that only `r` checks: h hint, l list, s and n once the topic passes, q quit."""
+    course_copy = copy_course(early_folder)
+    coroutines = course.load().find("1")
+    hints = coroutines.hints
+    with terminal(course_copy, "--manual") as name:
+        wait_for(name, "Next up: 01 coroutines", "exercises/01_coroutines/coroutines.py: press r to check it.",
+                 "Keys: h hint · l list · r check again · q quit")
+        press(name, "h")
+        wait_for(name, f"Hint 1/{len(hints)} for 01 coroutines", "Press h again for the next hint.")
+        press(name, "l")
+        shown = wait_for(name, "02  · not started", "10  · not started")
+        assert "Hint 1/" not in shown  # the screen is cleared before each drawing
+        press(name, "s")
+        wait_for(name, "01 coroutines does not pass yet: n (the next topic) and s (its solution) wait")
+        solve(course_copy, "1")
+        time.sleep(1.0)  # time enough for the save to be seen, and (were it not --manual) to start a check
+        press(name, "h")
+        shown = wait_for(name, f"Hint 2/{len(hints)} for 01 coroutines")
+        assert "02  · not started" not in shown and "graders pass" not in shown  # the save alone checked nothing
+        press(name, "r")
+        wait_for(name, "✓ 01 coroutines: 6 of 6 graders pass", "Press n for the next topic, s for its reference solution.",
+                 "Keys: n next topic · s solution")
+        press(name, "s")
+        defined = next(line for line in coroutines.solution(course_copy).read_text().splitlines() if line.startswith("async def"))
+        wait_for(name, "# solutions/01_coroutines/coroutines.py", defined)
+        press(name, "n")
+        wait_for(name, "Next up: 02 tasks", "exercises/02_tasks/tasks.py: press r to check it.")
+        press(name, "r")
+        wait_for(name, "`first_finished` is not written yet")
+        press(name, "q")
+        shown = wait_for(name, "aiolings exited: 0")
+        assert "Traceback" not in shown
+
+
+def test_without_a_terminal_there_are_no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("hq"))  # a pipe: watch goes on with saves alone
+    with keys.reading(lambda key: pytest.fail(f"read {key!r} from a pipe")) as reading:
+        assert reading is False
+
+
+def test_arrow_keys_are_not_commands() -> None:
+    assert keys._plain_keys("h\x1b[Al\x1bOBq") == ["h", "l", "q"]
