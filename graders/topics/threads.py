@@ -362,11 +362,13 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     ideal, one_by_one = max(durations), sum(durations)
     first_end = min(s.end or 0.0 for s in recorder.spans)
     late = [s for s in recorder.spans if s.start >= first_end]
-    waited = queued(recorder.spans)
+    # Queued behind another's thread although all had been handed over before the first ended:
+    # the pool had fewer threads than functions. (Handed over late, on a busy machine, a
+    # function may rightly go to a thread that has just come free.)
+    waited = queued(recorder.spans) if handed_over_at_once(learner, first_end, len(jobs)) else []
     # Closer to all-at-once than to one-by-one: wide enough for a busy machine, far from the sum.
     # A late start alone is no verdict when threads did overlap: on a busy machine the pool's
-    # threads start one by one, each holding the loop until the OS runs it. A function that
-    # waited for another's thread is: the pool had fewer threads than functions.
+    # threads start one by one, each holding the loop until the OS runs it.
     if (not late or (recorder.max_in_flight > 1 and not waited)) and elapsed < (ideal + one_by_one) / 2:
         return
     settled = recorder.settled(start)
@@ -374,8 +376,7 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     blanks = {"took": seconds(settled.at(end)), "ideal": seconds(ideal), "one_by_one": seconds(one_by_one),
               "most": recorder.max_in_flight, "late": plural(len(late), "function"), "count": len(jobs),
               "threads": plural(threads, "thread")}
-    # Queued behind each other's threads although every function had been handed over at once: a pool too small.
-    small_pool = bool(waited) and (recorder.max_in_flight > 1 or handed_over_at_once(learner, first_end, len(jobs)))
+    small_pool = bool(waited)
     if small_pool and recorder.max_in_flight <= 1:
         summary = tr("`run_all_blocking` handed every function to a pool of one thread: they ran one after another "
                      "and took {took}; all at once takes about {ideal}.", **blanks)
@@ -542,7 +543,7 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     took = seconds(settled.at(end))
     first_ready = min(s.end or 0.0 for s in prepares.spans)
     late = [s for s in prepares.spans if s.start >= first_ready]
-    waited = queued(prepares.spans)
+    waited = queued(prepares.spans) if handed_over_at_once(learner, first_ready, len(pipeline.items)) else []  # as above
     blanks = {"took": took, "ideal": seconds(ideal), "one_by_one": seconds(one_by_one),
               "most": prepares.max_in_flight, "count": len(pipeline.items),
               "threads": plural(len({s.thread for s in prepares.spans}), "thread")}

@@ -3,9 +3,17 @@
 import os
 import sys
 
+
+def started_with() -> list[str]:
+    try:
+        return open("/proc/self/environ", "rb").read().decode("utf-8", "replace").split("\0")
+    except OSError:  # a run dropped to a user of its own cannot read it at all
+        return ["unreadable"]
+
+
 SEEN = {
     "environ": dict(os.environ),
-    "started with": open("/proc/self/environ", "rb").read().decode("utf-8", "replace").split("\0"),
+    "started with": started_with(),
     "argv": sys.argv,
     "folder": os.path.realpath(os.getcwd()),
     "home": os.path.expanduser("~"),
