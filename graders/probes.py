@@ -185,6 +185,7 @@ class ThreadWatch:
 
     started: list[str] = field(default_factory=list)
     submitted: list[float] = field(default_factory=list)
+    pool_sizes: list[int] = field(default_factory=list)  # the max_workers of each pool work was handed to
 
     @contextmanager
     def active(self) -> Iterator[ThreadWatch]:
@@ -205,6 +206,7 @@ class ThreadWatch:
 
         def submit(executor: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
             watch.submitted.append(time.perf_counter())
+            watch.pool_sizes.append(getattr(executor, "_max_workers", 0))  # what a pool can run at once
             return original_submit(executor, fn, *args, **kwargs)
 
         threading.Thread.start = start  # type: ignore[method-assign]
