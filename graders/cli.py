@@ -303,7 +303,7 @@ def run_check(args: argparse.Namespace) -> int:
     if progress.known(topic) == Status(MISSING):
         raise Trouble(tr("{file} is missing; `aiolings reset {number}` puts the original back.",
                          file=shown(topic.exercise(root)), number=topic.number))
-    result = progress.check(topic, seed=args.seed, here=Path.cwd(), width=columns())
+    result = progress.check(topic, seed=args.seed, here=Path.cwd(), width=columns(), lone=True)
     if args.verbose:
         console.print(result.output, markup=False)
     report(result)

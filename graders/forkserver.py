@@ -219,13 +219,14 @@ class Spawned(Process):
 
 
 def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path | None,
-          confinement: Confinement = Confinement(), isolated: bool = False) -> Process:
+          confinement: Confinement = Confinement(), isolated: bool = False, lone: bool = False) -> Process:
     """Run `pytest args` in a forked child; its stdout and stderr go to `output` (None: nowhere).
 
     `isolated` keeps `cwd` off the import path, as `python -I` does; otherwise it comes first,
     as with `python -m pytest`. Without a fork server (see `forks`) the run is a new Python, and
-    cannot be confined."""
-    if not forks():
+    cannot be confined. So is a `lone` run where no server is up yet: starting one (it preloads
+    everything the course may need) would cost a single check twice the CPU of a plain pytest."""
+    if not forks() or (lone and _server is None and confinement == Confinement()):
         if confinement != Confinement():
             raise RuntimeError("confining a grading process needs the fork server, which needs Linux")
         return Spawned(args, cwd=cwd, env=env, output=output, isolated=isolated)

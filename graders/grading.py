@@ -26,13 +26,15 @@ class Result:
 class Run:
     """One pytest process grading the files or folders in `args`; start several to use every core."""
 
-    def __init__(self, args: Sequence[str], *, cwd: Path, seed: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(self, args: Sequence[str], *, cwd: Path, seed: int | None = None, env: dict[str, str] | None = None,
+                 lone: bool = False) -> None:
         self.report, self.log = _scratch(".json"), _scratch(".log")
         # Graders fail with messages of their own, so assertion rewriting and anyio's plugin only cost time.
         options = ["-q", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", f"--aiolings-report={self.report}"]
         if seed is not None:
             options.append(f"--aiolings-seed={seed}")
-        self.process = forkserver.start([*options, *args], cwd=cwd, env={**os.environ, **(env or {})}, output=self.log)
+        self.process = forkserver.start([*options, *args], cwd=cwd, env={**os.environ, **(env or {})}, output=self.log,
+                                        lone=lone)  # a run the caller starts alone: see forkserver.start
         self.output = ""
 
     def results(self, timeout: float = 120) -> list[Result]:

@@ -107,12 +107,13 @@ class Progress:
         return {name: status for name, status in found.items() if status is not None}
 
     def start(self, topic: course.Topic, seed: int | None = None, *, here: Path | None = None,
-              width: int | None = None) -> tuple[course.Topic, Run]:
+              width: int | None = None, lone: bool = False) -> tuple[course.Topic, Run]:
         """Grade `topic`'s file; from `here` (the learner's folder), so the paths its messages name are the
-        learner's to type, and with messages filled to `width` columns."""
+        learner's to type, and with messages filled to `width` columns. `lone`: the only grading this
+        command does (`aiolings check`), as cheap as a plain pytest."""
         here = here or self.root
         env = {"AIOLINGS_WIDTH": str(width)} if width else None
-        return topic, Run([os.path.relpath(topic.exercise(self.root), here)], cwd=here, seed=seed, env=env)
+        return topic, Run([os.path.relpath(topic.exercise(self.root), here)], cwd=here, seed=seed, env=env, lone=lone)
 
     def finish(self, started: tuple[course.Topic, Run]) -> Check:
         topic, run = started
@@ -121,8 +122,8 @@ class Progress:
         return check
 
     def check(self, topic: course.Topic, seed: int | None = None, *, here: Path | None = None,
-              width: int | None = None) -> Check:
-        return self.finish(self.start(topic, seed, here=here, width=width))
+              width: int | None = None, lone: bool = False) -> Check:
+        return self.finish(self.start(topic, seed, here=here, width=width, lone=lone))
 
     def _remember(self, topic: course.Topic, status: Status) -> None:
         self.cache[topic.dir] = {"key": self._key(topic), **asdict(status)}
