@@ -359,8 +359,10 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     durations = spread(rng, rng.randint(4, 5), 0.06, 0.1)
     jobs, _ = make_jobs(rng, recorder, durations)
     _, start, end = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
-    elapsed = end - start
     ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
+    # Judged from the first function's start: a busy machine may take a while to start the
+    # pool's threads, which no code can help (the functions' own overlap is what is graded).
+    elapsed = max(s.end or end for s in recorder.spans) - min(s.start for s in recorder.spans)
     checks.all_finished("run_all_blocking", recorder)
     ideal, one_by_one = max(durations), sum(durations)
     first_end = min(s.end or 0.0 for s in recorder.spans)
@@ -534,9 +536,11 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     pipeline = Pipeline(rng, spread(rng, rng.randint(4, 5), 0.05, 0.1), 0.02, 0.04)  # as in run_all_blocking
     async with Heartbeat(watch=learner.path, jobs=pipeline.prepares) as heart:
         _, start, end = await pipeline.run(learner)
-    elapsed = end - start
     prepares, uploads = pipeline.prepares, pipeline.uploads
     ran_in_threads("process_all", prepares, len(pipeline.items), "`prepare` call")
+    # As in run_all_blocking: from the first prepare's start to the last upload's end.
+    elapsed = (max(s.end or end for s in [*prepares.spans, *uploads.spans])
+               - min(s.start for s in [*prepares.spans, *uploads.spans]))
     per_item = {item: pipeline.prepare_durations[item] + pipeline.upload_durations[item] for item in pipeline.items}
     ideal, one_by_one = max(per_item.values()), sum(per_item.values())
     checks.all_finished("process_all", prepares)
