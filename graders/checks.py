@@ -11,12 +11,11 @@ from .feedback import fail, plural, seconds, shown
 from .i18n import tr
 from .learner import Learner, Outcome
 from .probes import Recorder, loop_clock
-from .schedule import idle_slot, in_fixed_batches
+from .schedule import TOLERANCE, idle_slot, in_fixed_batches
 
 # Returning None has two usual causes, a missing `return` or an except block that returns nothing;
 # the value alone cannot tell which. Translated where it is used.
 NO_RETURN_ADVICE = "Check that every way out of the function ends in a `return` of the result, except blocks included."
-TOLERANCE = 0.01  # seconds of loop time; virtual time is exact up to float rounding
 
 
 def returned(name: str, value: Any, kind: type, what: str) -> None:

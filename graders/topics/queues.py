@@ -52,6 +52,7 @@ from typing import Any
 
 import pytest
 
+from graders import schedule
 from graders.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.learner import Learner, Outcome, known_advice
@@ -61,7 +62,7 @@ from graders.timeline import WIDTH
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
 NAME = "run_pipeline"
-TOLERANCE = 0.01  # seconds of loop time: what separates two moments that virtual time makes exact
+TOLERANCE = schedule.TOLERANCE  # seconds of loop time: what separates two moments that virtual time makes exact
 MAKING = (0.05, 0.1, 0.15)  # seconds to make one item: at most 12 per source are made in 1.8 s...
 PROCESSING = (2.0, 2.5, 3.0, 3.5, 4.0)  # ...before the first item processed is done, on every draw
 MOST_PER_SOURCE = 12
