@@ -17,6 +17,7 @@ import os
 import random
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
@@ -37,8 +38,10 @@ SEED = pytest.StashKey[int]()
 PREVIOUS_ALARM = pytest.StashKey[Any]()
 TIMED_OUT = pytest.StashKey[TookTooLong]()
 WATCHDOG = pytest.StashKey["Watchdog"]()
+LIMIT = pytest.StashKey[float]()  # the grader's time limit in seconds, to start again when the learner's code loads
 TOLD = pytest.StashKey[dict[tuple[Path, str], str]]()  # each cause of failure in a file: the grader that told it
 GRADER_TIMEOUT = 10.0  # seconds of real time per grader test, unless a marker says otherwise
+SETUP = 5.0  # seconds of real time at most for setting a grader up, before the learner's code loads
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -133,6 +136,7 @@ def learner(request: pytest.FixtureRequest) -> Iterator[Learner]:
     guard, threads = LoopGuard(target.path.resolve()), ThreadWatch()
     with guard.active(), threads.active():
         subject = Learner(target.path.resolve(), shown, guard, threads)
+        _limit_from_now(request.node)
         subject.load()
         try:
             yield subject
@@ -170,12 +174,28 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
         loop.set_exception_handler(_quiet_about(error, loop.get_exception_handler()))  # it is the verdict, not a log line
         raise error
 
+    # Until the learner's code loads, the harness sets up: the limit starts then (_limit_from_now),
+    # and SETUP bounds what comes before.
+    item.stash[LIMIT] = settings.timeout
     if _alarms():
         item.stash[PREVIOUS_ALARM] = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+        signal.setitimer(signal.ITIMER_REAL, max(settings.timeout, SETUP))
     else:
-        item.stash[WATCHDOG] = Watchdog(settings.timeout, alarm)
+        item.stash[WATCHDOG] = Watchdog(max(settings.timeout, SETUP), alarm)
     return True
+
+
+def _limit_from_now(item: pytest.Item) -> None:
+    """Start the grader's time limit again as the learner's code is about to load: the limit is the
+    learner's time, and a crowded machine can take a while to set a grader up (seen: over 0.3 s)."""
+    seconds = item.stash.get(LIMIT, None)
+    if seconds is None:
+        return
+    watchdog = item.stash.get(WATCHDOG, None)
+    if watchdog is not None:
+        watchdog.restart(seconds)
+    elif PREVIOUS_ALARM in item.stash:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
 
 
 def _alarms() -> bool:
@@ -193,7 +213,7 @@ class Watchdog:
     AGAIN = 0.2
 
     def __init__(self, seconds: float, alarm: Callable[[int, FrameType | None], None]) -> None:
-        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
         self.over = threading.Event()
 
         def interrupted(signum: int, frame: FrameType | None) -> None:
@@ -204,9 +224,14 @@ class Watchdog:
         self.thread = threading.Thread(target=self._watch, name="aiolings-watchdog", daemon=True)
         self.thread.start()
 
+    def restart(self, seconds: float) -> None:
+        """A limit of `seconds` from now instead."""
+        self.deadline = time.monotonic() + seconds
+
     def _watch(self) -> None:
-        if self.over.wait(self.seconds):
-            return
+        while (left := self.deadline - time.monotonic()) > 0:
+            if self.over.wait(left):
+                return
         while not self.over.is_set():
             _thread.interrupt_main(signal.SIGINT)
             self.over.wait(self.AGAIN)

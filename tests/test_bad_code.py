@@ -40,8 +40,8 @@ def start() -> list[Run]:
     """The runs this module judges; tests/conftest.py starts them with the session, to overlap the rest.
 
     Each endless loop gets a 0.3 s limit in a process of its own, so no other case can hit it and
-    they wait side by side: short, yet ten times what setting up a grader took at most with four
-    CPU burners and three other runs (0.03 s; the limit covers setup too).
+    they wait side by side. The limit counts from the moment the learner's file loads: setting a
+    grader up took 0.03 s at most here with six CPU burners, yet over 0.3 s once on a crowded CI.
     """
     def run(names: list[str], *limit: str) -> Run:
         return Run([*limit, *(f"{FOLDER}/{n}.py::{CASES[n][0]}" for n in names)], cwd=ROOT)

@@ -11,12 +11,14 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from graders import course
 from graders.grading import Run
+from graders.plugin import Watchdog
 
 from .conftest import ENVIRONMENT, ROOT
 from .test_cli import copy_course
@@ -82,3 +84,18 @@ def test_the_command_works_without_fork_or_alarm(early_folder: Path) -> None:
     refused = aiolings("grade", str(course_copy), "-o", str(course_copy / "grades"))
     assert refused.returncode == 2 and "grade the class on Linux" in refused.stderr
     assert not (course_copy / "grades").exists()
+
+
+def test_a_restarted_watchdog_rings_only_once_its_new_limit_has_passed() -> None:
+    # The limit starts again as the learner's file loads (plugin._limit_from_now): time spent
+    # setting the grader up before that must not count, however short the limit.
+    rung: list[float] = []
+    dog = Watchdog(0.05, lambda signum, frame: rung.append(time.monotonic()))
+    restarted = time.monotonic()
+    dog.restart(0.3)
+    try:
+        while not rung and time.monotonic() - restarted < 5:
+            time.sleep(0.01)
+    finally:
+        dog.cancel()
+    assert rung and rung[0] - restarted >= 0.3
