@@ -16,6 +16,7 @@ import linecache
 import sys
 import threading
 import types
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -133,11 +134,15 @@ _LOOP_THREAD = [threading.get_ident()]
 # Joining any other thread, such as a pool's worker with nothing left to do, ends at once: a
 # `with ThreadPoolExecutor()` block whose results were all awaited inside it waits for nothing.
 BUSY_THREADS: set[int] = set()
+# How many pieces of a probe's blocking work each thread has started: a join that waited while
+# this changed waited for probe work, even if the thread was not busy yet when the join began.
+WORK_STARTED: Counter[int] = Counter()
 
 
 @contextmanager
 def blocking_work() -> Iterator[None]:
     """Marks the calling thread busy with a probe's blocking work while the block runs."""
+    WORK_STARTED[threading.get_ident()] += 1
     BUSY_THREADS.add(threading.get_ident())
     try:
         yield
@@ -149,8 +154,9 @@ def _off_the_loop_thread(*_: object, **__: object) -> bool:
     return threading.get_ident() != _LOOP_THREAD[0]
 
 
-# A join of a thread that runs no probe's work must also end within this many seconds to pass:
-# a thread about to start a job (started, not yet marked busy) is still waited for in vain.
+# A join of a thread that runs no probe's work must also end within this many seconds, without
+# starting any, to pass: a thread just started is not busy yet, and on a crowded machine it may
+# start a short job and end it within the grace (seen: a 0.03 s job joined on the loop passed).
 JOIN_GRACE = 0.05
 
 
@@ -162,9 +168,10 @@ def _joins_an_idle_thread(lock: Any = None, *_: object, **__: object) -> bool:
             thread = frame.f_locals.get("self")
             if not isinstance(thread, threading.Thread) or thread.ident in BUSY_THREADS:
                 return False
+            started = WORK_STARTED[thread.ident]
             if lock.acquire(True, JOIN_GRACE):  # the thread's end; let go at once, for the join itself to take
                 lock.release()
-                return True
+                return WORK_STARTED[thread.ident] == started
             return False
         frame = frame.f_back
     return False
@@ -178,8 +185,9 @@ def _join_ends_at_once(thread: threading.Thread, timeout: float | None = None) -
         return True
     if thread.ident in BUSY_THREADS:
         return False
+    started = WORK_STARTED[thread.ident]
     thread.join(JOIN_GRACE)  # inside the guard's own wrapper, this is the real join
-    return not thread.is_alive()
+    return not thread.is_alive() and WORK_STARTED[thread.ident] == started
 
 
 def _or(first: Callable[..., bool], second: Callable[..., bool]) -> Callable[..., bool]:

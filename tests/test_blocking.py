@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 from blockbuster import BlockingError
 
-from graders.blocking import LoopGuard
+from graders.blocking import LoopGuard, blocking_work
 from graders.learner import Learner
 from graders.probes import ThreadWatch
 
@@ -40,6 +41,14 @@ async def in_thread():
 
 def outside_the_loop():
     time.sleep(0.01)
+
+
+async def joins(target):
+    import threading
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
 
 
 async def logs():
@@ -109,4 +118,23 @@ async def test_only_the_learners_file_is_watched(learner: Learner) -> None:
     import time
 
     time.sleep(0.001)  # the grader's own code may block; only the learner's is judged
+    assert learner.guard.take() == []
+
+
+def _starts_work_late() -> None:
+    time.sleep(0.01)  # not busy yet when the loop's join begins, as a thread a crowded machine starts late
+    with blocking_work():
+        time.sleep(0.01)  # a probe's job, short enough to end within the join's grace
+
+
+@pytest.mark.asyncio
+async def test_joining_a_thread_that_starts_a_job_meanwhile_blocks(learner: Learner) -> None:
+    with pytest.raises(BlockingError):
+        await learner.function("joins")(_starts_work_late)
+    assert [c.source for c in learner.guard.take()] == ["thread.join()"]
+
+
+@pytest.mark.asyncio
+async def test_joining_a_thread_that_ends_at_once_without_a_job_is_fine(learner: Learner) -> None:
+    await learner.function("joins")(lambda: time.sleep(0.005))
     assert learner.guard.take() == []
