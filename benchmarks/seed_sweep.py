@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from graders import course  # noqa: E402
 from graders.grading import Result, Run  # noqa: E402
-from tests.conftest import correct_answers, wrong_answers  # noqa: E402
+from tests.background import correct_answers, wrong_answers  # noqa: E402
 
 
 def seeds(spec: str) -> list[int]:

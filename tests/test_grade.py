@@ -20,7 +20,7 @@ import pytest
 
 from graders import course, forkserver, grade, review, sandbox, submissions
 
-from .conftest import ALSO_TOPIC_01, GradedClass
+from .background import ALSO_TOPIC_01, GradedClass
 
 HOSTILE = {
     "loops_at_import": "never finished",

@@ -9,7 +9,8 @@ import pytest
 from graders import course
 from graders.grading import Result
 
-from .conftest import ROOT, Graded, WrongAnswer, correct_answers, wrong_answers
+from .background import Graded, WrongAnswer, correct_answers, wrong_answers
+from .conftest import ROOT
 
 TOPICS = course.load().topics
 CASES = [w for t in TOPICS for w in wrong_answers(t)]

@@ -1,0 +1,334 @@
+"""The project's test session: what it grades in the background while the tests run, and the fixtures that read it.
+
+A plugin, registered by tests/conftest.py for the project's own session only: the grading runs
+that session starts also read tests/conftest.py (their targets live under tests/), and each of
+them would otherwise import all of this, the `aiolings` command included (0.11 s of CPU a run).
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import shutil
+import sys
+import tempfile
+import threading
+import tomllib
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graders import cli, course, forkserver, sandbox
+from graders.grading import Result, Run
+from graders.plugin import SEED
+
+from .conftest import CORRECT_ANSWERS, ROOT, WRONG_ANSWERS
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A realistic mistake (tests/wrong_answers/NN_topic/NAME.py) and what its graders must say.
+
+    cases.toml beside it has a table per file: [NAME], mapping each grader the mistake
+    must fail to a piece of text (or a list of them) its message must contain.
+    """
+
+    topic: course.Topic
+    name: str
+    expect: dict[str, list[str]]
+
+    @property
+    def path(self) -> Path:
+        return WRONG_ANSWERS / self.topic.dir / f"{self.name}.py"
+
+
+def wrong_answers(topic: course.Topic) -> list[WrongAnswer]:
+    cases = WRONG_ANSWERS / topic.dir / "cases.toml"
+    if not cases.exists():
+        return []
+    table = tomllib.loads(cases.read_text(encoding="utf-8"))
+    return [
+        WrongAnswer(topic, name, {g: [m] if isinstance(m, str) else list(m) for g, m in graders.items()})
+        for name, graders in table.items()
+    ]
+
+
+def correct_answers(topic: course.Topic) -> list[Path]:
+    """Correct answers in idioms other than the reference's (tests/correct_answers/NN_topic/*.py): each must pass every grader."""
+    return sorted((CORRECT_ANSWERS / topic.dir).glob("*.py"))
+
+
+class Graded:
+    """Each topic's graders run once on the stub and the solution, and each wrong answer meets the
+    graders it must fail (the only results its proof reads).
+
+    Targets are graded in as few processes as will do, side by side. A solution whose every
+    grader this session runs here anyway (the solutions/ items of a plain `pytest`) is not graded
+    twice: its results are read from those items' reports (Graded is a plugin for that).
+    """
+
+    # A forked run costs about 0.2 s of CPU to start, and the session keeps both cores busy anyway.
+    # Topics whose jobs sleep in real time (01, 05) make long runs then (05: 3 runs of about 5 s,
+    # against 14 of 1.2 s with 12 graders a run), but they start with the session: 2.3 s of CPU saved.
+    GRADERS_PER_RUN = 60
+
+    def __init__(self, seed: int, topics: list[course.Topic], graded_here: set[str]) -> None:
+        self.seed = seed
+        self.runs: dict[str, list[Run]] = {}
+        for topic in topics:
+            whole = [topic.stub(), *([] if topic.dir in graded_here else [topic.solution(ROOT)]), *correct_answers(topic)]
+            cases = [f"{w.path.relative_to(ROOT)}::{grader}" for w in wrong_answers(topic) for grader in w.expect]
+            graders = sandbox.graders_of(topic)
+            weighed = [*((str(t.relative_to(ROOT)), graders) for t in whole), *((c, 1) for c in cases)]
+            count = -(-sum(w for _, w in weighed) // self.GRADERS_PER_RUN)  # as few runs as will do, sharing the graders evenly
+            shares: list[list[str]] = [[] for _ in range(count)]
+            loads = [0] * count
+            for name, weight in sorted(weighed, key=lambda n: -n[1]):
+                lightest = loads.index(min(loads))
+                shares[lightest].append(name)
+                loads[lightest] += weight
+            self.runs[topic.dir] = [Run(share, cwd=ROOT, seed=seed) for share in shares]
+        self.graded_here = graded_here
+        self.here: list[Result] = []
+        self.done: dict[str, list[Result]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        here = report.nodeid.startswith("solutions/") and report.nodeid.split("/")[1] in self.graded_here
+        if here and (report.when == "call" or report.failed):
+            target, _, grader = report.nodeid.partition("::")
+            outcome = "passed" if report.passed else "failed" if report.when == "call" else "error"
+            told = dict(report.user_properties).get("same_cause_as", "")
+            self.here.append(Result(target, grader, outcome, str(report.longrepr or ""), told))
+
+    def results(self, topic: course.Topic, target: Path) -> dict[str, Result]:
+        """Each grader's result on `target`, by grader name."""
+        if topic.dir not in self.done:
+            self.done[topic.dir] = [r for run in self.runs[topic.dir] for r in run.results()]
+        name = str(target.relative_to(ROOT))
+        return {r.grader: r for r in [*self.done[topic.dir], *self.here] if r.target == name}
+
+
+def _graded_here(items: list[pytest.Item]) -> set[str]:
+    """Topics whose solution this session grades in this process, every grader of it."""
+    topics = course.load().topics
+    selected = Counter(item.nodeid.split("/")[1] for item in items if item.nodeid.startswith("solutions/"))
+    return {t.dir for t in topics if selected[t.dir] == sandbox.graders_of(t)}
+
+
+def _wanted_topics(items: list[pytest.Item]) -> list[course.Topic]:
+    wanted = set()
+    for item in items:
+        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+            topic = getattr(value, "topic", value)
+            if isinstance(topic, course.Topic):
+                wanted.add(topic)
+    return sorted(wanted, key=lambda t: t.number)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    forkserver.prepare()  # its imports overlap collection: every grading run below waits for them
+
+
+# Modules whose tests read the grading runs the session starts in the background (below).
+READ_BACKGROUND_RUNS = ("test_bad_code.py", "test_grade.py", "test_graders.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that read the session's background runs go last, so that everything else overlaps those runs."""
+    items.sort(key=lambda item: item.path.name in READ_BACKGROUND_RUNS)  # stable: the order is kept otherwise
+
+
+SUBMISSIONS = ROOT / "tests" / "submissions"
+# One student per way hostile code can spoil the process it shares with topic 01: it crashes it,
+# tampers with it, or is refused (a limit that kills the run is the same case as a crash).
+ALSO_TOPIC_01 = ("correct", "with_its_own_conftest", "kills_the_interpreter", "patches_pytest", "forks")
+
+
+class GradedClass:
+    """tests/submissions as a class, graded by `aiolings grade` in the background from the end of collection.
+
+    Students in ALSO_TOPIC_01 also hand in a correct topic 01, to show that the other topics are
+    scored normally even when the hostile code brings down or tampers with the shared process;
+    three more students are built here: a correct one, one as a zip with a wrapping folder, and
+    one whose zip nests its files too deep to be found.
+
+    The command runs through graders.cli.main in a thread of this process (as tests/test_cli.py
+    runs commands), so its students' runs come from this session's fork server.
+    """
+
+    def __init__(self, folder: Path, pool: ThreadPoolExecutor, kept: KeptOutput) -> None:
+        self.folder, self.output = folder / "class", folder / "grades"
+        self.printed = io.StringIO()  # what the command told the instructor
+        self.grading = pool.submit(kept.run, self.printed, self._grade)
+
+    def _grade(self) -> int:
+        shutil.copytree(SUBMISSIONS, self.folder, ignore=shutil.ignore_patterns("README.md"))
+        snoop = self.folder / "looks_around" / "gather.py"  # as if it knew where the class is: this one, no other session's
+        snoop.write_text(snoop.read_text().replace("/tmp/aiolings-tests-*/class", str(self.folder)))
+        gather, coroutines = course.load().find("3"), course.load().find("1")
+        for name in ("correct", "with_its_own_conftest"):
+            (self.folder / name).mkdir(exist_ok=True)
+            shutil.copyfile(gather.solution(ROOT), self.folder / name / gather.module)
+        for deep, name in (("hand-in/", "zipped"), ("hand-in/b/c/", "nested_too_deep")):
+            with zipfile.ZipFile(self.folder / f"{name}.zip", "w") as archive:
+                archive.write(gather.solution(ROOT), f"{deep}exercises/{gather.dir}/{gather.module}")
+                archive.write(coroutines.solution(ROOT), f"hand-in/exercises/{coroutines.dir}/{coroutines.module}")
+        for name in ALSO_TOPIC_01:
+            shutil.copyfile(coroutines.solution(ROOT), self.folder / name / coroutines.module)
+        # Logging and prints as it goes: the same verdicts as under pytest, whose logging plugin grading leaves out.
+        (self.folder / "logs_as_it_goes").mkdir()
+        for topic in (gather, coroutines):
+            shutil.copyfile(CORRECT_ANSWERS / topic.dir / "logging_and_prints.py", self.folder / "logs_as_it_goes" / topic.module)
+        from .test_grade import add_awkward_students  # names to make safe and a zip bomb: they cost no grading run
+
+        add_awkward_students(self.folder)
+        # As root with a Python others cannot read (pyenv's, under /root), grading refuses unless told to accept it:
+        # this class is the project's own, and the drop itself is proven where it can be (test_grade.py, CI's chroots).
+        accept = ["--allow-root"] if sandbox.root_refusal() else []
+        return cli.main(["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5",
+                         "-j", "2", "--quiet", *accept])
+
+    def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
+        assert self.grading.result(timeout=240) == 0, self.printed.getvalue()
+        data = json.loads((self.output / "grades.json").read_text(encoding="utf-8"))
+        return {s["student"]: s for s in data["students"]}
+
+
+class KeptOutput:
+    """What the course's commands print from a background thread (`aiolings export`'s "Wrote …",
+    `aiolings grade`'s warnings), kept for the test it belongs to instead of shown.
+
+    pytest captures what the test running in the main thread prints; a background thread's print
+    lands on the terminal, or in some other test's report. While the background runs, `print` is
+    one that writes a background thread's text to that thread's buffer, and anyone else's where
+    it always went. An early test's buffer is printed in its turn, so that a failure shows it.
+    """
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self.original = builtins.print
+
+    def print(self, *values: object, file: object = None, **options: object) -> None:
+        buffer = getattr(self.local, "buffer", None)
+        if buffer is None:
+            self.original(*values, file=file, **options)  # type: ignore[call-overload]
+        else:
+            self.original(*values, file=buffer, **options)  # type: ignore[call-overload]
+
+    def run(self, buffer: io.StringIO, function: Callable[..., object], **arguments: object) -> object:
+        """`function(**arguments)` in this thread, with what it prints kept in `buffer`."""
+        self.local.buffer = buffer
+        try:
+            return function(**arguments)
+        finally:
+            self.local.buffer = None
+
+    def install(self) -> None:
+        builtins.print = self.print
+
+    def uninstall(self) -> None:
+        builtins.print = self.original
+
+
+@dataclass
+class Background:
+    """What the selected tests read later, started as soon as collection ends."""
+
+    graded: Graded
+    graded_class: GradedClass | None
+    bad_code: list[Run]
+    early: dict[str, tuple[Path, Future[object], io.StringIO]]  # by node id: the test's folder, outcome and output
+    scratch: tempfile.TemporaryDirectory[str]
+    pool: ThreadPoolExecutor
+    kept: KeptOutput
+
+    def close(self) -> None:
+        for run in [*(run for runs in self.graded.runs.values() for run in runs), *self.bad_code]:
+            run.close()
+        self.pool.shutdown(wait=True)
+        self.kept.uninstall()
+        self.scratch.cleanup()
+
+
+BACKGROUND = pytest.StashKey[Background]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    selected = {item.path.name for item in session.items}
+    proofs = [item for item in session.items if item.path.name == "test_graders.py"]
+    scratch = tempfile.TemporaryDirectory(prefix="aiolings-tests-")
+    bad_code: list[Run] = []
+    if "test_bad_code.py" in selected:
+        from .test_bad_code import start  # its cases live with its tests
+
+        bad_code = start()
+    early_items = [item for item in session.items if item.get_closest_marker("early")]
+    pool = ThreadPoolExecutor(max_workers=len(early_items) + 1, thread_name_prefix="background")
+    kept = KeptOutput()
+    kept.install()
+    early = {}
+    for item in early_items:
+        folder = Path(scratch.name) / "early" / item.name
+        folder.mkdir(parents=True)
+        wants = {"early_folder": folder} if "early_folder" in getattr(item, "fixturenames", ()) else {}
+        printed = io.StringIO()
+        early[item.nodeid] = (folder, pool.submit(kept.run, printed, item.obj, **wants), printed)  # type: ignore[attr-defined]
+    graded = Graded(session.config.stash[SEED], _wanted_topics(proofs), _graded_here(session.items))
+    session.config.pluginmanager.register(graded)
+    session.stash[BACKGROUND] = Background(
+        graded=graded,
+        graded_class=GradedClass(Path(scratch.name), pool, kept) if "test_grade.py" in selected else None,
+        bad_code=bad_code,
+        early=early,
+        scratch=scratch,
+        pool=pool,
+        kept=kept,
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    if pyfuncitem.get_closest_marker("early") is None:
+        return None
+    _, outcome, printed = pyfuncitem.session.stash[BACKGROUND].early[pyfuncitem.nodeid]
+    try:
+        outcome.result()  # the test's own failure, if it failed
+    finally:
+        sys.stdout.write(printed.getvalue())  # captured as this test's output: shown only if it failed
+    return True
+
+
+@pytest.fixture
+def early_folder(request: pytest.FixtureRequest) -> Path:
+    """An early test's own folder (see `early` above)."""
+    return request.session.stash[BACKGROUND].early[request.node.nodeid][0]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if BACKGROUND in session.stash:
+        session.stash[BACKGROUND].close()
+
+
+@pytest.fixture(scope="session")
+def graded(request: pytest.FixtureRequest) -> Graded:
+    """A grading run for each topic the selected proofs ask about."""
+    return request.session.stash[BACKGROUND].graded
+
+
+@pytest.fixture(scope="session")
+def graded_class(request: pytest.FixtureRequest) -> GradedClass:
+    graded = request.session.stash[BACKGROUND].graded_class
+    assert graded is not None, "started only when test_grade.py is selected"
+    return graded
+
+
+@pytest.fixture(scope="session")
+def bad_code(request: pytest.FixtureRequest) -> list[Run]:
+    """tests/test_bad_code.py's grading runs."""
+    return request.session.stash[BACKGROUND].bad_code
