@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import blocking, course, forkserver
+from .i18n import language
 
 CANARY = "canary"
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
@@ -268,15 +269,20 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
             os.chmod(scratch, 0o711)
             for path in (work, work / ".tmp", private):
                 os.chown(path, uid, uid)
-        # What pytest needs, and nothing of the instructor's (their PATH names their folders).
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(work), "LANG": "C.UTF-8",
-               "TMPDIR": str(work / ".tmp"), "AIOLINGS_NONCE": nonce,
-               "AIOLINGS_STUDENTS": str(work / "exercises"), "AIOLINGS_WRITABLE": str(work)}
+        env = student_environment(work, nonce)
         # Nothing that holds the run itself: its folder, the interpreter, the graders.
         needed = [Path(scratch), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
         hidden = tuple(h for h in hidden if not any(n.resolve().is_relative_to(Path(h).resolve()) for n in needed))
         ended = _execute(args, work, env, limits, seconds, uid, hidden, report.with_suffix(".progress"))
         return _read(report, nonce, topics, ended, scratch)
+
+
+def student_environment(work: Path, nonce: str) -> dict[str, str]:
+    """What a student's run needs, and nothing of the instructor's (their PATH names their folders):
+    the feedback's language is the one grading was asked for (`aiolings --lang zh grade`)."""
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(work), "LANG": "C.UTF-8",
+            "AIOLINGS_LANG": language(), "TMPDIR": str(work / ".tmp"), "AIOLINGS_NONCE": nonce,
+            "AIOLINGS_STUDENTS": str(work / "exercises"), "AIOLINGS_WRITABLE": str(work)}
 
 
 def _execute(

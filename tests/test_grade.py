@@ -365,6 +365,15 @@ def test_messages_name_nothing_of_the_machine(tmp_path: Path, monkeypatch: pytes
     assert set(forkserver.server_environment()) == {"PATH", "LANG"}  # what every run's /proc/self/environ shows
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_student_s_run_gets_the_language_grading_was_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 lang: str) -> None:
+    monkeypatch.setenv("AIOLINGS_LANG", lang)  # as `aiolings --lang` sets it
+    monkeypatch.setenv("AIOLINGS_TEST_TOKEN", "s3cr3t-t0k3n")
+    env = sandbox.student_environment(tmp_path, "nonce")
+    assert env["AIOLINGS_LANG"] == lang and "AIOLINGS_TEST_TOKEN" not in env
+
+
 def test_messages_name_no_grading_folder_even_through_a_link(tmp_path: Path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "real")
