@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__, course, exports, grade
-from .feedback import CLOSING, WIDE
+from .feedback import UNITS
 from .grading import Result
 from .i18n import LANGUAGES, language, tr
 from .progress import DONE, FAILING, MISSING, NOT_STARTED, Check, Progress, Status
@@ -157,7 +157,6 @@ def label(topic: course.Topic) -> str:
 # Printing, to the terminal's width.
 
 CHART = re.compile(r"[█░]|\|[^|\n]{20,}\|")  # a chart's rows and legend: drawn to widths of their own, kept whole
-UNITS = re.compile(rf"\s+|[{WIDE}][{CLOSING}]*|[^\s{WIDE}]+[{CLOSING}]*")  # what a line may break between
 
 
 def columns() -> int | None:

@@ -80,14 +80,14 @@ def text_width() -> int:
 
 WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK characters and punctuation: two columns each
 CLOSING = "，。：；、！？）」》"  # never at the start of a line
-UNITS = re.compile(rf"\s+|[{WIDE}][{CLOSING}]*|[^\s{WIDE}]+[{CLOSING}]*")
+# What a line may break between: spaces, each Chinese character (with the punctuation that closes
+# it), words; and a quantity with its unit ("1.07 s", "40 ms") is one, so that it is never split.
+UNITS = re.compile(rf"[^\s\w{WIDE}]*\d+(?:\.\d+)? (?:ms|s)(?![A-Za-z0-9_])[^\s{WIDE}]*[{CLOSING}]*|\s+|[{WIDE}][{CLOSING}]*|[^\s{WIDE}]+[{CLOSING}]*")
 
 
 def fill(text: str, *, width: int, indent: str) -> str:
-    """textwrap.fill, but for Chinese by display width, breaking between characters: textwrap
-    counts a Chinese character as one column and breaks only at spaces, which Chinese has few of."""
-    if not re.search(f"[{WIDE}]", text):
-        return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+    """textwrap.fill, but by display width (a Chinese character takes two columns, and a line may
+    break between two of them), never splitting a quantity from its unit, nor cutting a long word."""
     lines, line, used = [], "", 0
     for unit in UNITS.findall(text):
         size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in unit)

@@ -29,6 +29,17 @@ def test_english_is_wrapped_as_textwrap_does() -> None:
     assert fill(english, width=60, indent="  ") == textwrap.fill(english, width=60, initial_indent="  ", subsequent_indent="  ")
 
 
+def test_a_quantity_is_never_split_from_its_unit() -> None:
+    from graders.cli import wrap
+
+    english = "It took 0.71 s; all at once takes about 0.13 s, one by one 1.07 s (40 ms each). " * 2
+    chinese = "它耗时 0.71 s，而同时运行只需 0.13 s。每个 40 ms。" * 3
+    for width in range(20, 70):
+        for text in (english, chinese):
+            for lines in (fill(text, width=width, indent="  "), wrap(text, width)):
+                assert not any(line.rstrip().endswith(("0.71", "0.13", "1.07", "40")) for line in lines.splitlines()), lines
+
+
 def test_values_are_shown_whole_or_cut_between_items() -> None:
     import asyncio
 
