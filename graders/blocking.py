@@ -155,9 +155,11 @@ def _off_the_loop_thread(*_: object, **__: object) -> bool:
 
 
 # A join of a thread that runs no probe's work must also end within this many seconds, without
-# starting any, to pass: a thread just started is not busy yet, and on a crowded machine it may
-# start a short job and end it within the grace (seen: a 0.03 s job joined on the loop passed).
-JOIN_GRACE = 0.05
+# starting any, to pass: a thread just started is not busy yet, and may start a job and even end
+# it within the grace on a crowded machine (seen: a 0.03 s job joined on the loop passed), which
+# WORK_STARTED tells. The grace itself is for an idle pool worker told to stop, which a machine
+# with 19 runnable processes took over 0.05 s to run.
+JOIN_GRACE = 0.25
 
 
 def _joins_an_idle_thread(lock: Any = None, *_: object, **__: object) -> bool:
