@@ -368,3 +368,13 @@ def test_version() -> None:
     script = Path(sys.executable).with_name("aiolings")
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60, env=ENVIRONMENT)
     assert done.stdout.strip() == f"aiolings {__version__}"
+
+
+@pytest.mark.parametrize(("readme", "lang"), [("README.md", "en"), ("README.zh-CN.md", "zh")])
+def test_the_readme_shows_what_check_really_prints(aiolings: Aiolings, course_copy: Path, readme: str, lang: str) -> None:
+    # The READMEs show a whole `aiolings check` of a gather written as a loop of awaits: it must stay true.
+    shutil.copyfile(WRONG_ANSWERS / "03_gather" / "sequential_awaits.py", course.load().find("3").exercise(course_copy))
+    ran = aiolings("--lang", lang, "check", "3", "--aiolings-seed", "42", cwd=course_copy, COLUMNS="92")
+    after = (ROOT / readme).read_text(encoding="utf-8").split("`aiolings check 3 --aiolings-seed 42`", 1)[1]
+    shown = after.split("```\n", 1)[1].split("\n```", 1)[0]
+    assert ran.returncode == 1 and ran.stdout.rstrip("\n") == shown
