@@ -22,6 +22,7 @@ from rich.text import Text
 
 from . import cli, course, keys
 from .cli import label, say, shown
+from .feedback import WIDE
 from .i18n import language, tr
 from .progress import DONE, MISSING, NOT_STARTED, Check, Progress, Status
 
@@ -253,6 +254,6 @@ def readme_opening(path: Path) -> tuple[str, str]:
         lines.append(stripped)
     paragraph = ""
     for line in lines:  # Chinese lines join with no space between them
-        glue = "" if not paragraph or re.match(rf"[{cli.WIDE}]", line) or re.search(rf"[{cli.WIDE}]$", paragraph) else " "
+        glue = "" if not paragraph or re.match(rf"[{WIDE}]", line) or re.search(rf"[{WIDE}]$", paragraph) else " "
         paragraph += glue + line
     return title, paragraph.replace("**", "")
