@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import stat
 import zipfile
@@ -43,20 +42,6 @@ if ! aiolings grade "$root/submission" -o "$out/grades" -j 1 --quiet 2>"$out/err
 fi
 cp "$out/grades/gradescope/submission/results.json" "$root/results/results.json"
 """
-
-
-def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    export = commands.add_parser("export", help="instructors: package the graders for Gradescope or GitHub Classroom")
-    platforms = export.add_subparsers(dest="platform", metavar="PLATFORM", required=True)
-    gradescope = platforms.add_parser("gradescope", help="an autograder zip for a Gradescope programming assignment")
-    gradescope.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
-    gradescope.set_defaults(run=lambda args: write_gradescope(args.output))
-    classroom = platforms.add_parser("classroom", help="a GitHub Classroom autograding workflow")
-    classroom.add_argument("-o", "--output", type=Path, default=Path(".github/workflows/classroom.yml"))
-    classroom.add_argument("--source", required=True,
-                           help="pip requirement for this course at a fixed version, e.g. "
-                           "git+https://github.com/ORG/aiolings@<commit>; students' own graders are never used")
-    classroom.set_defaults(run=lambda args: write_classroom(args.output, args.source))
 
 
 def course_source() -> Path:

@@ -56,6 +56,7 @@ class TookTooLong(BaseException):
     def __init__(self, seconds: float, where: str) -> None:
         super().__init__(f"still running after {seconds:g} s")
         self.seconds, self.where = seconds, where
+        self.cause: str | None = None  # "time limit NAME" once the plugin knows which function of the learner's ran
 
     def render(self) -> str:
         return (
@@ -64,6 +65,15 @@ class TookTooLong(BaseException):
             + tr("A loop that never ends (`while True:` with no way out), a blocking call that never returns,\n"
                  "  or an await on something that never happens (an Event nobody sets) all look like this.")
         )
+
+
+class NotRun(GraderFailure):
+    """A grader that did not run the learner's code, and why, in a few words ("stopped after the first
+    time limit"): it counts as failed everywhere, and `aiolings check` lists it as not run."""
+
+    def __init__(self, summary: str, *, reason: str, cause: str) -> None:
+        super().__init__(summary, cause=cause)
+        self.reason = reason
 
 
 def _field(title: str, text: str | None) -> list[str]:

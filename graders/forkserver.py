@@ -5,8 +5,9 @@ most topics take to grade; a fork of a process that did it once starts grading a
 on the 2-core machine: 0.21-0.37 s of CPU per topic, against 0.75-1.4 s). `aiolings watch`,
 `list` and `grade` and the project's own tests start many such processes.
 
-The server imports those modules one at a time while it has no request waiting, so a lone
-`aiolings check` is no slower than a new Python would be (1.0-1.1 s here).
+The server imports those modules one at a time while it has no request waiting, so a request
+made meanwhile is no slower than a new Python would be. A lone `aiolings check` starts no server:
+it forks itself (`Forked`), and costs no more than a plain `pytest` (benchmarks/learner_loop.py).
 
 The server (`python -I -m graders.forkserver`) reads one JSON request per line on stdin and
 answers on stdout: {"id", "pid"} once the child exists, {"pid", "returncode"} once it has ended
@@ -218,20 +219,48 @@ class Spawned(Process):
         self.popen.kill()
 
 
+class Forked(Process):
+    """A lone grading process forked from the caller itself, which then needs no server: the child
+    runs pytest as a server's child would (see `_child`), sharing what the caller had imported."""
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        super().__init__()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # else the child would write what the caller has buffered into its own output
+        gc.freeze()  # as the server does: the child's collector never walks, so never copies, the caller's heap
+        pid = os.fork()
+        if pid == 0:
+            _child(request)
+        self.pid = pid
+        self._started.set()
+        threading.Thread(target=self._reap, name="aiolings-lone-run", daemon=True).start()
+
+    def _reap(self) -> None:
+        _, status = os.waitpid(self.pid, 0)
+        self.returncode = os.waitstatus_to_exitcode(status)
+        self._ended.set()
+
+
 def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path | None,
           confinement: Confinement = Confinement(), isolated: bool = False, lone: bool = False) -> Process:
     """Run `pytest args` in a forked child; its stdout and stderr go to `output` (None: nowhere).
 
     `isolated` keeps `cwd` off the import path, as `python -I` does; otherwise it comes first,
     as with `python -m pytest`. Without a fork server (see `forks`) the run is a new Python, and
-    cannot be confined. So is a `lone` run where no server is up yet: starting one (it preloads
-    everything the course may need) would cost a single check twice the CPU of a plain pytest."""
-    if not forks() or (lone and _server is None and confinement == Confinement()):
+    cannot be confined. A `lone` run where no server is up yet is forked from the caller itself:
+    starting a server (it preloads everything the course may need) would cost a single check twice
+    the CPU of a plain pytest, and a new Python re-imports what the caller has. Not from a caller
+    with other threads, though: a lock one of them held at the fork would stay held in the child."""
+    request = {"args": list(args), "cwd": str(Path(cwd).resolve()), "env": env, "output": str(output) if output else None,
+               "isolated": isolated, "confinement": asdict(confinement)}
+    alone = lone and _server is None and confinement == Confinement()  # no server to ask, and none worth starting
+    if forks() and alone and threading.active_count() == 1:
+        return Forked(request)
+    if not forks() or alone:
         if confinement != Confinement():
             raise RuntimeError("confining a grading process needs the fork server, which needs Linux")
         return Spawned(args, cwd=cwd, env=env, output=output, isolated=isolated)
-    return _running().start({"args": list(args), "cwd": str(Path(cwd).resolve()), "env": env, "output": str(output) if output else None,
-                         "isolated": isolated, "confinement": asdict(confinement)})
+    return _running().start(request)
 
 
 def can_confine(confinement: Confinement) -> bool:

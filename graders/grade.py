@@ -54,22 +54,6 @@ class Graded:
         return round(sum(self.score(r) for r in self.topics), 2)
 
 
-def add_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    grade = commands.add_parser("grade", help="instructors: grade a folder of submissions into CSV, JSON, JUnit, "
-                                "Gradescope and HTML files")
-    grade.add_argument("submissions", nargs="+", type=Path, help="student folders or .zip files, or folders of them")
-    grade.add_argument("-o", "--output", type=Path, required=True, help="folder for the grade files")
-    grade.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once")
-    grade.add_argument("--topics", help="only these topics, e.g. 01,03")
-    grade.add_argument("--timeout", type=float, default=sandbox.Limits.grader, help="seconds each grader may run (real time)")
-    grade.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the graders' random inputs")
-    grade.add_argument("-q", "--quiet", action="store_true",
-                       help="print only errors (what protects the machine is in grades.json either way)")
-    grade.add_argument("--allow-root", action="store_true",
-                       help="as root, grade even where students' code cannot get a user of its own (it then runs as root)")
-    grade.set_defaults(run=run)
-
-
 def run(args: argparse.Namespace) -> int:
     if not forkserver.forks():
         print("aiolings grade confines each student's code with Linux's fork, namespaces and limits, which this "
@@ -82,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     all_topics = course.load().topics
     topics = [course.load().find(spec) for spec in args.topics.split(",")] if args.topics else list(all_topics)
     found = submissions.find(args.submissions)
-    limits = sandbox.Limits(grader=args.timeout)
+    limits = sandbox.Limits() if args.timeout is None else sandbox.Limits(grader=args.timeout)
+    seed = DEFAULT_SEED if args.seed is None else args.seed
     described = sandbox.isolation()
     weaker = (("network", sandbox.loopback_only()), ("processes and files", sandbox.own_pids_and_mounts()),
               ("user", sandbox.own_users()))
@@ -96,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
     def grade(submission: submissions.Submission) -> Graded:
         try:
-            results = sandbox.grade_topics(submission.files, topics, seed=args.seed, limits=limits, hidden=hidden)
+            results = sandbox.grade_topics(submission.files, topics, seed=seed, limits=limits, hidden=hidden)
         except Exception as error:  # noqa: BLE001 - one student's failure is that student's 0, never the class's
             failed = f"grading failed: {type(error).__name__}: {error}"
             results = [sandbox.TopicResult(t.dir, (), failed) for t in topics]
@@ -328,8 +313,7 @@ def report_html(data: dict) -> str:  # type: ignore[type-arg]
 """
 
 
-if __name__ == "__main__":  # python -m graders.grade SUBMISSIONS... -o OUTDIR
-    main = argparse.ArgumentParser(prog="python -m graders.grade")
-    add_command(main.add_subparsers(dest="command", required=True))
-    parsed = main.parse_args(["grade", *sys.argv[1:]])
-    raise SystemExit(parsed.run(parsed))
+if __name__ == "__main__":  # python -m graders.grade SUBMISSIONS... -o OUTDIR, as `aiolings grade`
+    from graders.cli import main
+
+    raise SystemExit(main(["grade", *sys.argv[1:]]))

@@ -32,6 +32,12 @@ def _catalog(lang: str) -> dict[str, str]:
     return tomllib.loads(text)
 
 
+def preload() -> None:
+    """Read the learner's language's sentences now. Read first inside the time limit's alarm, which
+    runs on top of the learner's frames, the file read would count as a blocking call of theirs."""
+    _catalog(language())
+
+
 def listed(items: Iterable[object]) -> str:
     """Items in a row, as the learner's language lists them: "a, b, c" in English, "a、b、c" in Chinese."""
     return ("、" if language() == "zh" else ", ").join(map(str, items))

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import functools
 import importlib.util
 import inspect
 import itertools
+import linecache
 import re
 import sys
 import textwrap
 import traceback
 import types
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 from types import ModuleType
 from typing import Any
 
 from .blocking import BlockingCall, LoopGuard
-from .feedback import TookTooLong, fail, shown
+from .feedback import NotRun, TookTooLong, fail, shown
+from .heartbeat import line_of
 from .i18n import sentences, tr
 from .probes import ThreadWatch
 
@@ -27,6 +32,11 @@ _serial = itertools.count()
 # Files whose import ran out of time, by (path, mtime, size): the other graders of the run say
 # so at once rather than each waiting out its own timeout on the same endless top-level code.
 _HUNG_IMPORTS: dict[tuple[Path, int, int], str] = {}
+# Files whose import was slow and whose module later graders can share (see `_shareable`), by
+# (path, mtime, size): the module, and its namespace as the import left it.
+_SHARED: dict[tuple[Path, int, int], tuple[ModuleType, dict[str, Any]]] = {}
+SLOW_IMPORT = 0.5  # seconds of real time: an import this slow is told, with the line it spent them on
+SAMPLE_EVERY = 0.05  # seconds between looks at the line a slow import is running
 
 
 @functools.cache
@@ -55,17 +65,22 @@ class Stream:
 
 
 class Learner:
-    """The learner's module, loaded fresh for one grader test."""
+    """The learner's module, loaded fresh for one grader test (or shared with earlier ones: see `_shareable`)."""
 
-    def __init__(self, path: Path, shown: str, guard: LoopGuard, threads: ThreadWatch) -> None:
+    def __init__(self, path: Path, shown: str, guard: LoopGuard, threads: ThreadWatch, *,
+                 stopped: Collection[str] = ()) -> None:
         self.path = path
         self.shown = shown  # the path as the learner would type it
         self.guard = guard
         self.threads = threads
+        self.stopped = stopped  # its functions an earlier grader stopped at the time limit: not run again
         self.module: ModuleType | None = None
         self.load_error: str | None = None
         # Why it could not load, in a word or two the command can translate ("syntax 4", "import aiohtttp", "hang").
         self.load_problem = ""
+        self.import_seconds = 0.0  # real time the import took; 0 for a module shared with an earlier grader
+        self.import_line: str | None = ""  # the top-level line a slow import spent most of it on (see _TopLevel.line)
+        self.calling = ""  # the function of the learner's the grader called last: what ran out of time, if anything did
         self.untouched = {name: _resolve(name) for name in WATCHED}
         self.loops: set[asyncio.AbstractEventLoop] = set()  # where its functions were called, to clean up after
 
@@ -80,13 +95,25 @@ class Learner:
         if version in _HUNG_IMPORTS:  # it would hang again: say so at once instead of after another timeout
             self.load_error, self.load_problem = _HUNG_IMPORTS[version], "hang"
             return
+        if version in _SHARED:
+            self.module, namespace = _SHARED[version]
+            self.module.__dict__.clear()
+            self.module.__dict__.update(namespace)  # as the import left it: what one grader's calls changed is undone
+            sys.modules[self.module.__name__] = self.module
+        else:
+            self._import(version)
+        if self.replaced():
+            self.load_error, self.load_problem = self._replaced_message(), "replaced"
+
+    def _import(self, version: tuple[Path, int, int]) -> None:
         name = f"aiolings_learner_{next(_serial)}_{self.path.stem}"
         spec = importlib.util.spec_from_file_location(name, self.path)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
-            exec(_compiled(version), module.__dict__)  # a fresh module each grader, from code compiled once
+            with _TopLevel(self.path) as top:
+                exec(_compiled(version), module.__dict__)  # a fresh module each grader, from code compiled once
         except SyntaxError as error:
             self.load_error, self.load_problem = describe_syntax_error(error, self.shown), f"syntax {error.lineno or 0}"
         except TookTooLong as error:
@@ -108,8 +135,24 @@ class Learner:
                 self.load_problem = f"raised {type(error).__name__}"
         else:
             self.module = module
-        if self.replaced():
-            self.load_error, self.load_problem = self._replaced_message(), "replaced"
+        self.import_seconds, self.import_line = top.seconds, top.line()
+        # A slow import is paid once per run where the graders after this one can share its module
+        # and get what a fresh import would give them: nothing it ran left state a call could change.
+        if (self.module is not None and self.import_seconds >= SLOW_IMPORT and not self.replaced()
+                and not self.guard.calls and not self.threads.started and _shareable(self.module)):
+            _SHARED[version] = (self.module, dict(self.module.__dict__))
+
+    def slow_import(self) -> str:
+        """What to tell the learner when importing the file took SLOW_IMPORT seconds or more, else "": also
+        when the time went into importing modules (see _TopLevel.line), which is no code of theirs to move."""
+        if self.import_seconds < SLOW_IMPORT or self.import_line is None or self.load_problem == "hang":
+            return ""
+        seconds = f"{self.import_seconds:.1f}"
+        took = (tr("Importing {file} took {seconds} s, most of it at {line}.", file=self.shown, seconds=seconds,
+                   line=self.import_line)
+                if self.import_line else tr("Importing {file} took {seconds} s.", file=self.shown, seconds=seconds))
+        return sentences(took, tr("Code at the top level of the file runs each time the graders import it: keep demos "
+                                  "and experiments under `if __name__ == \"__main__\":`."))
 
     def _replaced_message(self) -> str:
         return tr("{file} replaced {names}: the graders measure your code with these, so they cannot check it.",
@@ -137,6 +180,11 @@ class Learner:
         if self.load_error:
             fail(tr("Your file could not be loaded, so none of its functions could be checked."), details=self.load_error,
                  cause=f"load {self.load_problem}".strip())
+        if name in self.stopped:
+            raise NotRun(tr("Not run: `{name}` was stopped after the first time limit, so its other graders do not wait "
+                            "for it again.", name=name), reason=tr("stopped after the first time limit"),
+                         cause=f"time limit {name}")
+        self.calling = name
         assert self.module is not None
         fn = getattr(self.module, name, None)
         if fn is None:
@@ -314,6 +362,86 @@ class Learner:
         for inner in getattr(error, "exceptions", ()):  # an ExceptionGroup: what it carries is what happened
             lines.append(textwrap.indent(self.format_error(inner), "  | "))
         return "\n".join(lines)
+
+
+class _TopLevel:
+    """Watches the import of the file at `path` from a thread of its own: once it has run
+    SLOW_IMPORT seconds, notes every SAMPLE_EVERY seconds which of its lines the import is at. A bare
+    _thread, as in heartbeat.Heartbeat: ThreadWatch counts threading.Thread.start as the learner's."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = str(path)
+        self.lines: Counter[int] = Counter()
+        self.seconds = 0.0  # real time from entering the block to leaving it
+        self.importer = _thread.get_ident()
+        self._over = _thread.allocate_lock()
+        self._watched = _thread.allocate_lock()
+
+    def __enter__(self) -> _TopLevel:
+        self._over.acquire()
+        self._watched.acquire()
+        try:
+            _thread.start_new_thread(self._watch, ())
+        except RuntimeError:  # no thread to be had (code graded before used them all up): the import goes unwatched
+            self._watched.release()
+        self.seconds = perf_counter()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.seconds = perf_counter() - self.seconds
+        self._over.release()
+        with self._watched:  # the watcher ends within one look
+            pass
+
+    def _watch(self) -> None:
+        try:
+            wait = SLOW_IMPORT
+            while not self._over.acquire(timeout=wait):
+                wait = SAMPLE_EVERY
+                frame = sys._current_frames().get(self.importer)
+                while frame is not None and (frame.f_code.co_name, frame.f_code.co_filename) != ("<module>", self.file):
+                    frame = frame.f_back
+                if frame is not None:
+                    self.lines[line_of(frame)] += 1
+        finally:
+            self._watched.release()
+
+    def line(self) -> str | None:
+        """The line the import was seen at most often ("line 40: `asyncio.run(demo())`"); "" if it was never
+        seen; None if it was seen importing modules, which a first import (of aiohttp, say) may be slow to do."""
+        if not self.lines:
+            return ""
+        line = self.lines.most_common(1)[0][0]
+        source = linecache.getline(self.file, line).strip()
+        return None if source.startswith(("import ", "from ")) else tr("line {line}: `{source}`", line=line, source=source)
+
+
+IMMUTABLE = (type(None), bool, int, float, complex, str, bytes, range, type(Ellipsis))
+
+
+def _unchanging(value: object) -> bool:
+    """Whether no call can change `value` in place."""
+    if isinstance(value, (tuple, frozenset)):
+        return all(_unchanging(item) for item in value)
+    return isinstance(value, IMMUTABLE)
+
+
+def _shareable(module: ModuleType) -> bool:
+    """Whether graders can share `module`, its namespace put back before each as the import left it,
+    and get what a fresh import would give each of them. So when it holds only modules, what it
+    imported from them (the same objects a fresh import binds), values no call can change, and
+    functions of its own with no state of their own: no closure, no attributes, unchanging defaults.
+    A class of its own, a list, a lock or a logger could carry one grader's doings into the next."""
+    for key, value in module.__dict__.items():
+        if key.startswith("__") and key.endswith("__") or isinstance(value, ModuleType) or _unchanging(value):
+            continue
+        if isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
+            if (value.__closure__ is not None or vars(value) or not _unchanging(value.__defaults__)
+                    or not _unchanging(tuple((value.__kwdefaults__ or {}).values()))):
+                return False
+        elif not isinstance(value, (type, types.FunctionType, types.BuiltinFunctionType)) or value.__module__ == module.__name__:
+            return False
+    return True
 
 
 # What graders measure with: replacing any of these could fake speed or hide blocking.

@@ -28,9 +28,9 @@ import pytest
 from . import course
 from .audit import Audit
 from .blocking import LoopGuard
-from .feedback import GraderFailure, TookTooLong
+from .feedback import GraderFailure, NotRun, TookTooLong, fill, text_width
 from .heartbeat import line_of
-from .i18n import language, sentences, tr
+from .i18n import language, preload, sentences, tr
 from .learner import Learner
 from .probes import ThreadWatch
 
@@ -40,6 +40,10 @@ TIMED_OUT = pytest.StashKey[TookTooLong]()
 WATCHDOG = pytest.StashKey["Watchdog"]()
 LIMIT = pytest.StashKey[float]()  # the grader's time limit in seconds, to start again when the learner's code loads
 TOLD = pytest.StashKey[dict[tuple[Path, str], str]]()  # each cause of failure in a file: the grader that told it
+STOPPED = pytest.StashKey[dict[Path, set[str]]]()  # each file's functions stopped at the time limit: not run again
+NOTE = pytest.StashKey[str]()  # what a grader has to tell besides its verdict (a slow import), until told
+SLOW_TOLD = pytest.StashKey[set[Path]]()  # files whose slow import was told: once is enough
+UNTOLD = pytest.StashKey[list[str]]()  # notes of graders that did not fail, for the end of pytest's output
 GRADER_TIMEOUT = 10.0  # seconds of real time per grader test, unless a marker says otherwise
 SETUP = 5.0  # seconds of real time at most for setting a grader up, before the learner's code loads
 
@@ -56,6 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:coroutine .* was never awaited:RuntimeWarning")
     seed = config.getoption("aiolings_seed")
     config.stash[SEED] = seed if seed is not None else random.randrange(1, 100_000)
+    preload()
     report = config.getoption("aiolings_report")
     # Taken out of the environment before any learner code runs; `aiolings grade` checks it comes back.
     nonce = os.environ.pop("AIOLINGS_NONCE", None)
@@ -135,9 +140,14 @@ def learner(request: pytest.FixtureRequest) -> Iterator[Learner]:
     shown = os.path.relpath(target.path, request.config.invocation_params.dir)
     guard, threads = LoopGuard(target.path.resolve()), ThreadWatch()
     with guard.active(), threads.active():
-        subject = Learner(target.path.resolve(), shown, guard, threads)
+        subject = Learner(target.path.resolve(), shown, guard, threads, stopped=_stopped(request.node, target))
         _limit_from_now(request.node)
         subject.load()
+        note = subject.slow_import()
+        told = request.session.stash.setdefault(SLOW_TOLD, set())
+        if note and target.path not in told:
+            told.add(target.path)
+            request.node.stash[NOTE] = note
         try:
             yield subject
         finally:
@@ -292,11 +302,18 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
             if TIMED_OUT not in item.stash:
                 raise
             error = item.stash[TIMED_OUT]  # the time limit stopped the loop, whatever came out (see `alarm`)
+        if isinstance(error, TookTooLong):
+            _stop_after_limit(item, target, error)
+        if isinstance(error, NotRun):
+            item.user_properties.append(("not_run", error.reason))
         told = _told_before(item, target, error)
         if getattr(error, "cause", None):
             item.user_properties.append(("cause", error.cause))  # `aiolings list` names a file that cannot load
         if told is None:
-            verdict = f"{error.render()}\n\n{_footer(item, target)}"
+            note = item.stash.get(NOTE, "")
+            item.stash[NOTE] = ""  # told here, with the verdict
+            verdict = "\n\n".join(part for part in (error.render(), fill(note, width=text_width(), indent="  "),
+                                                       _footer(item, target)) if part.strip())
         else:
             item.user_properties.append(("same_cause_as", told))
             verdict = sentences(error.summary, tr("(The same cause as `{grader}`, told in full above.)", grader=told))
@@ -308,6 +325,20 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         if isinstance(learner, Learner):
             learner.stop_stragglers()
     raise Verdict(verdict, pytrace=False)  # outside the except block, so no exception chain is shown
+
+
+def _stop_after_limit(item: pytest.Item, target: TargetModule, error: TookTooLong) -> None:
+    """The learner's function that ran out of time is not waited for again: the graders after this one
+    that call it are not run (Learner.function), and name this one as their cause."""
+    learner = getattr(item, "funcargs", {}).get("learner")
+    if isinstance(learner, Learner) and learner.calling:
+        error.cause = f"time limit {learner.calling}"
+        _stopped(item, target).add(learner.calling)
+
+
+def _stopped(item: pytest.Item, target: TargetModule) -> set[str]:
+    """The functions of `target` that a grader of this session stopped at the time limit."""
+    return item.session.stash.setdefault(STOPPED, {}).setdefault(target.path, set())
 
 
 def _told_before(item: pytest.Item, target: TargetModule, error: GraderFailure | TookTooLong) -> str | None:
@@ -337,6 +368,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     )
 
 
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    note = item.stash.get(NOTE, "")
+    if note:  # no message of the grader's told it: the report and the end of pytest's output do
+        item.user_properties.append(("note", note))
+        item.config.stash.setdefault(UNTOLD, []).append(note)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for note in config.stash.get(UNTOLD, []):
+        terminalreporter.write_sep("-", "aiolings")
+        terminalreporter.write_line(fill(note, width=text_width(), indent=""))
+
+
 def _footer(item: pytest.Item, target: TargetModule) -> str:
     topic = target.topic
     readme = f"exercises/{topic.dir}/{topic.readme_name(language())}"
@@ -352,7 +396,14 @@ def _footer(item: pytest.Item, target: TargetModule) -> str:
 
 
 class ReportWriter:
-    """Collects each grader's outcome and message; writes them as JSON when the session ends."""
+    """Collects each grader's outcome and message; writes them as JSON when the session ends.
+
+    Meanwhile the report's .progress file tells how far the run got, a line at a time: each
+    grader's node id as it starts (for `aiolings grade` to hold each grader to its limit even when
+    code under test turns the alarm off, see sandbox._execute; for `aiolings check` to show which
+    grader runs), and outside class grading a JSON line with the graders collected and one with
+    each grader's entry as it ends, so that a run that dies (code under test can end its own
+    process) still tells what it did (grading.Run)."""
 
     def __init__(self, path: Path, nonce: str | None = None, audit: Audit | None = None) -> None:
         self.path = path
@@ -360,20 +411,33 @@ class ReportWriter:
         self.audit = audit
         self.results: dict[str, dict[str, str]] = {}
 
+    def _progress(self, line: str) -> None:
+        with open(self.path.with_suffix(".progress"), "a", encoding="utf-8") as progress:
+            progress.write(line + "\n")
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.nonce is None:
+            self._progress(json.dumps({"graders": [item.nodeid for item in session.items]}))
+
     def pytest_runtest_logstart(self, nodeid: str) -> None:
-        # Under `aiolings grade`, each grader's start, for the parent to hold each grader to its
-        # limit even when code under test turns the alarm off (sandbox._execute).
-        if self.nonce is not None:
-            with open(self.path.with_suffix(".progress"), "a", encoding="utf-8") as progress:
-                progress.write(nodeid + "\n")
+        self._progress(nodeid)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         entry = self.results.setdefault(report.nodeid, {"nodeid": report.nodeid, "outcome": "passed", "message": ""})
+        said = dict(report.user_properties)
         if report.failed:
             entry["outcome"] = "failed" if report.when == "call" else "error"
             entry["message"] = str(report.longrepr)
-            entry["same_cause_as"] = dict(report.user_properties).get("same_cause_as", "")
-            entry["cause"] = dict(report.user_properties).get("cause", "")
+            entry["same_cause_as"] = said.get("same_cause_as", "")
+            entry["cause"] = said.get("cause", "")
+            entry["not_run"] = said.get("not_run", "")
+        elif report.skipped:  # a grader that did not run never counts as passed, whatever skipped it
+            entry["outcome"] = "skipped"
+            entry["message"] = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+        if said.get("note"):
+            entry["note"] = said["note"]
+        if report.when == "teardown" and self.nonce is None:
+            self._progress(json.dumps({"ended": entry}))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

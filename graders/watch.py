@@ -151,8 +151,9 @@ class Watch:
         if self.progress.known(self.topic) == Status(MISSING):
             self.start_topic()
             return
-        say("\n" + tr("Checking {topic}…", topic=label(self.topic)), style="dim")
-        result = self.progress.check(self.topic, here=Path.cwd(), width=cli.columns())
+        if not cli.console.is_terminal:  # on a terminal, a line of its own says it, and which grader runs (cli.graded)
+            say("\n" + tr("Checking {topic}…", topic=label(self.topic)), style="dim")
+        result = cli.graded(self.progress, self.topic)
         self.passed = result.status.state == DONE
         self.show(lambda: self.reported(result))
 

@@ -29,11 +29,14 @@ CASES = {
     "swallows_cancellation": (TIMING, ["still running after 0.3 s of real time"]),  # and the run goes on
     "spins_in_a_callback": (TIMING, ["still running after 0.3 s of real time", "busy in `spin`, line 5"]),  # and so on
     "awaits_forever": (TIMING, ["still running after 600 s of loop time"]),
+    "kills_its_process": (ORDER, ["ended the process that grades it while this grader ran (killed by SIGKILL)",
+                                  "no os._exit()"]),
     "waits_forever": (TIMING, ["still running after 600 s of loop time"]),
 }
 
 
 ENDLESS = {"spins_forever", "swallows_everything", "swallows_cancellation", "spins_in_a_callback", "loops_at_import"}
+ALONE = {"kills_its_process"}  # it ends its run: whatever shared the run would not be graded
 
 
 def start() -> list[Run]:
@@ -46,7 +49,8 @@ def start() -> list[Run]:
     def run(names: list[str], *limit: str) -> Run:
         return Run([*limit, *(f"{FOLDER}/{n}.py::{CASES[n][0]}" for n in names)], cwd=ROOT)
 
-    return [*(run([n], "--timeout=0.3") for n in sorted(ENDLESS)), run([n for n in CASES if n not in ENDLESS])]
+    return [*(run([n], "--timeout=0.3") for n in sorted(ENDLESS)), *(run([n]) for n in sorted(ALONE)),
+            run([n for n in CASES if n not in ENDLESS | ALONE])]
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import types
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ import pytest
 from rich.cells import cell_len
 
 from graders import __version__, cli, course, forkserver
+from graders.grading import Stage
+from graders.learner import _shareable
 from graders.progress import CACHE
 
 from .conftest import ENVIRONMENT, ROOT, WRONG_ANSWERS
@@ -146,6 +149,67 @@ def test_check_tells_each_cause_once(aiolings: Aiolings, course_copy: Path) -> N
     stub = aiolings("check", "1", cwd=course_copy).stdout
     for name in ("greet", "countdown", "run"):  # one message per unwritten function, not one per grader
         assert stub.count(f"`{name}` is not written yet") == 1, stub
+
+
+def test_check_lists_the_graders_a_time_limit_left_not_run(aiolings: Aiolings, course_copy: Path) -> None:
+    gather = course.load().find("3")
+    shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "spins_forever.py", gather.exercise(course_copy))
+    checked = aiolings("check", "3", cwd=course_copy, PYTEST_ADDOPTS="--timeout=0.5")
+    assert checked.returncode == 1 and "✗ 03 gather: 0 of 7 graders pass" in checked.stdout, checked.stdout
+    assert "✗ gather_all returns results in argument order" in checked.stdout
+    for grader in ("runs jobs concurrently", "lets a failure propagate"):  # not waited for again, not passed either
+        assert f"– gather_all {grader} (not run: stopped after the first time limit)" in checked.stdout
+    assert checked.stdout.count("still running after 0.5 s of real time") == 1
+    assert "also the cause of: gather_all" not in checked.stdout  # listed as not run, not as failed for that cause
+    assert "Checking" not in checked.stdout  # no line saying which grader runs: the output is not a terminal
+    # In Chinese too: its sentences are read before the learner's code runs, not inside the time limit's alarm,
+    # where reading them would count as a blocking call of the learner's.
+    chinese = aiolings("--lang", "zh", "check", "3", cwd=course_copy, PYTEST_ADDOPTS="--timeout=0.5").stdout
+    assert chinese.count("（未运行：第一次超过时间限制后已停下）") == 2 and "阻塞了事件循环" not in chinese, chinese
+
+
+SHAREABLE = "import asyncio\nfrom time import sleep\nDELAYS = (0.5, (1, 2))\n\nasync def run(jobs, limit=3, *, names=('a',)):\n    pass\n"
+UNSHAREABLE = {  # what one grader's calls could change for the next: each grader imports its own
+    "a list": "seen = []\n",
+    "a class of its own": "class Counter:\n    count = 0\n",
+    "a mutable default": "def run(jobs, seen=[]):\n    pass\n",
+    "a cache": "import functools\n\n@functools.cache\ndef run(n):\n    pass\n",
+    "a closure": "def make():\n    seen = []\n    def run():\n        return seen\n    return run\n\nrun = make()\n",
+    "a lock": "import asyncio\nlock = asyncio.Lock()\n",
+}
+
+
+@pytest.mark.parametrize("source", [SHAREABLE, *UNSHAREABLE.values()], ids=["shareable", *UNSHAREABLE])
+def test_a_slow_module_is_shared_only_if_no_grader_can_change_it(source: str) -> None:
+    module = types.ModuleType("aiolings_learner_0_shared")
+    exec(compile(source, "shared.py", "exec"), module.__dict__)
+    assert _shareable(module) is (source == SHAREABLE)
+
+
+def test_the_line_saying_which_grader_runs_fits_one_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    gather = course.load().find("3")
+    stage = Stage(f"exercises/{gather.dir}/{gather.module}::test_gather_all_runs_jobs_concurrently", 2, 7)
+    monkeypatch.setattr(cli, "console", cli.new_console(file=io.StringIO(), width=140))
+    wide = cli.status_line(gather, stage, cli.functions(gather), 4.2).plain
+    assert wide == "Checking 03 gather: gather_all runs jobs concurrently (2 of 7) · 4 s"
+    monkeypatch.setattr(cli, "console", cli.new_console(file=io.StringIO(), width=40))
+    narrow = cli.status_line(gather, stage, cli.functions(gather), 4.2).plain
+    assert cell_len(narrow) <= 38 and narrow.endswith("…") and wide.startswith(narrow[:-1])  # beside its spinner
+
+
+def test_check_names_a_slow_import_once_and_pays_for_it_once(aiolings: Aiolings, course_copy: Path) -> None:
+    gather = course.load().find("3")
+    demo = "import time\n\nopen('imports.log', 'a').write('imported\\n')\ntime.sleep(0.8)\n"
+    gather.exercise(course_copy).write_text(demo + gather.solution(ROOT).read_text())
+    checked = aiolings("check", "3", "--verbose", cwd=course_copy)
+    assert checked.returncode == 0, checked.stdout
+    pytest_s, _, ours = checked.stdout.partition("7 passed in ")  # --verbose: pytest's own output, then the report
+    for output in (pytest_s, ours):  # each says it once: the graders passed, so no failure's message did
+        told = " ".join(output.split())
+        assert told.count("Importing exercises/03_gather/gather.py took") == 1, checked.stdout
+        assert "most of it at line 4: `time.sleep(0.8)`" in told and 'under `if __name__ == "__main__":`' in told
+    # Its module holds nothing one grader could change for the next: imported once for all seven graders.
+    assert (course_copy / "imports.log").read_text() == "imported\n"
 
 
 def test_check_without_a_topic_takes_the_first_unfinished(aiolings: Aiolings, course_copy: Path) -> None:
@@ -360,6 +424,35 @@ def test_outside_a_course_it_says_so(aiolings: Aiolings, tmp_path: Path) -> None
     assert listed.returncode == 0 and "inside your copy of the course" in listed.stdout
     checked = aiolings("check", cwd=tmp_path)
     assert checked.returncode == 2 and "not inside a copy of the aiolings course" in checked.stdout
+
+
+KILLS_ITSELF = """import os, signal, sys
+
+open("forked.log", "a").write(f"{'graders.cli' in sys.modules}\\n")  # a fork of the command has imported it
+
+
+async def gather_settled(jobs):
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.early  # a new `aiolings` process, as a learner starts it
+def test_a_lone_check_grades_in_a_fork_of_itself_and_survives_code_that_kills_it(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
+    gather = course.load().find("3")
+    solution = gather.solution(course_copy).read_text()
+    gather.exercise(course_copy).write_text(KILLS_ITSELF + solution.split("async def gather_settled")[0])
+    command = [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "check", "3"]
+    done = subprocess.run(command, cwd=course_copy, env={**ENVIRONMENT, "LANG": "C.UTF-8"}, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
+    assert set((course_copy / "forked.log").read_text().split()) == {"True"}  # no new Python: the command's own fork
+    shown = " ".join(done.stdout.split())
+    assert "✗ 03 gather: 3 of 7 graders pass" in shown and "✓ gather_all lets a failure propagate" in shown
+    assert "✗ gather_settled returns exceptions in place" in shown
+    assert "Your code ended the process that grades it while this grader ran (killed by SIGKILL)" in shown
+    for grader in ("gather_settled runs jobs concurrently", "gather_limited never exceeds limit"):
+        assert f"– {grader} (not run: the grading process had ended)" in shown
 
 
 @pytest.mark.early

@@ -56,11 +56,15 @@ def test_without_fork_or_alarm_grading_gives_the_usual_verdicts_and_still_ends_a
     endless.parent.mkdir(parents=True)
     shutil.copyfile(ROOT / "tests" / "bad_code" / GATHER.dir / endless.name, endless)
     # One new Python for all three (each costs over a second of CPU to start): the endless loop's limit is theirs too.
-    forced, output = graded([*targets, Path(f"{endless}::test_gather_all_runs_jobs_concurrently")], early_folder,
-                            {**ENVIRONMENT, **FORCED}, "--timeout=1")
+    # After the first limit in gather_all, its next grader is not run: no second limit to wait out.
+    spins = [Path(f"{endless}::{grader}") for grader in ("test_gather_all_runs_jobs_concurrently",
+                                                         "test_gather_all_lets_a_failure_propagate")]
+    forced, output = graded([*targets, *spins], early_folder, {**ENVIRONMENT, **FORCED}, "--timeout=1")
     expected = {f"{r.target.split('/')[-3]}::{r.grader}": r.outcome for r in usual.results()}
     assert forced.pop("endless::test_gather_all_runs_jobs_concurrently") == "failed"
+    assert forced.pop("endless::test_gather_all_lets_a_failure_propagate") == "failed"
     assert "still running after 1 s of real time" in output and "line 3: `while True:`" in output
+    assert output.count("still running after 1 s") == 1 and "Not run: `gather_all` was stopped after the first" in output
     assert forced == expected and len(expected) >= 14, f"{forced} != {expected}"
     assert {v for k, v in expected.items() if k.startswith("stub::")} == {"failed"}
     assert {v for k, v in expected.items() if k.startswith("solution::")} == {"passed"}

@@ -145,6 +145,16 @@ def test_results_read_instead_of_earned_get_no_points(graded_class: GradedClass,
     assert not verdicts[grader]["passed"] and reason in verdicts[grader]["message"]
 
 
+def test_a_function_stopped_at_the_limit_fails_its_graders_without_another_wait(graded_class: GradedClass) -> None:
+    verdicts = {g["name"]: g for g in topic(graded_class.students()["spins_in_gather_all"], "03_gather")["graders"]}
+    first, *rest = (verdicts[f"test_gather_all_{name}"] for name in ("returns_results_in_argument_order",
+                                                                     "runs_jobs_concurrently", "lets_a_failure_propagate"))
+    assert not first["passed"] and "still running after 0.5 s of real time" in first["message"]
+    for verdict in rest:  # not run: as in `aiolings check` and pytest, a grader not run never counts as passed
+        assert not verdict["passed"] and "Not run: `gather_all` was stopped after the first time limit" in verdict["message"]
+    assert sum(v["passed"] for v in verdicts.values()) == len(verdicts) - 3  # its other functions are scored
+
+
 # Issue #14: names, limits, valid outputs, review, and nothing of the instructor's machine in feedback.
 
 GBK_NAME = "张三"  # written by a Chinese Windows zip tool: its bytes are GBK, not UTF-8

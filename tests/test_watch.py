@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shlex
 import shutil
@@ -18,18 +19,22 @@ import pytest
 from graders import course, keys
 from graders.watch import BAR
 
-from .conftest import ENVIRONMENT
+from .conftest import ENVIRONMENT, ROOT
 from .test_cli import copy_course, solve
 
 DEADLINE = 20.0  # seconds for each thing to appear; the screen is polled, so a fast machine takes about two in all
+SESSIONS = itertools.count()  # numbers for tmux sessions' names
 
 
 @contextmanager
-def terminal(course_copy: Path, *options: str) -> Iterator[str]:
+def terminal(course_copy: Path, *options: str, folder: Path | None = None, **environment: str) -> Iterator[str]:
+    """`aiolings watch` in a tmux session, run in `folder` (default: the course's) with `environment` added."""
     if shutil.which("tmux") is None:  # a learner's fresh machine may lack it; .ci/run installs it
         pytest.skip("tmux is not installed: the terminal tests of `aiolings watch` need it")
-    name = f"aiolings-watch-{os.getpid()}{''.join(options)}"  # one per test: early tests run side by side
-    command = f"cd {shlex.quote(str(course_copy))} && LANG=C.UTF-8 {shlex.quote(sys.executable)} -c " \
+    name = f"aiolings-watch-{os.getpid()}-{next(SESSIONS)}"  # one per test: early tests run side by side
+    # In the command itself: a tmux server already running gives its sessions its own environment, not this one.
+    variables = " ".join(f"{key}={shlex.quote(value)}" for key, value in {"LANG": "C.UTF-8", **environment}.items())
+    command = f"cd {shlex.quote(str(folder or course_copy))} && {variables} {shlex.quote(sys.executable)} -c " \
               f"'from graders.cli import main; raise SystemExit(main())' watch {' '.join(options)}; " \
               "echo aiolings exited: $?; sleep 30"
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "140", "-y", "50", command], check=True,
@@ -82,6 +87,31 @@ def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(early_fo
         subprocess.run(["tmux", "send-keys", "-t", screen_name, "C-c"], check=True)
         time.sleep(0.2)
         assert "Traceback" not in screen(screen_name)
+
+
+LIMIT = 3  # seconds of real time per grader below, through pytest's own --timeout: a learner's is 10
+
+
+@pytest.mark.early
+@pytest.mark.timeout(90)
+def test_watch_shows_the_grader_running_and_waits_out_an_endless_loop_once(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
+    gather = course.load().find("3")
+    target = gather.exercise(course_copy)
+    # --manual: one check, on `r`, where a save seen late would start a second one.
+    with terminal(course_copy, "--manual", folder=target.parent, PYTEST_ADDOPTS=f"--timeout={LIMIT}") as name:
+        wait_for(name, "Next up: 03 gather", "gather.py: press r to check it.")
+        shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "spins_forever.py", target)
+        press(name, "r")
+        running = "Checking 03 gather: gather_all returns results in argument order (1 of 7)"
+        wait_for(name, running)
+        started = time.monotonic()  # the first grader has started: its limit runs from its loading the file
+        wait_for(name, f"{running} · ")  # the line is redrawn while the grader runs: its seconds count up
+        shown = wait_for(name, "✗ 03 gather: 0 of 7 graders pass", "gather.py: press r to check it.")
+        # One limit for all three graders of gather_all, not one each: the first is stopped, the others not run.
+        assert time.monotonic() - started <= LIMIT + 2, shown
+        assert shown.count("(not run: stopped after the first time limit)") == 2, shown
+        assert "Checking 03 gather" not in shown  # the line goes once the verdict is in
 
 
 def bar(done: int) -> str:
