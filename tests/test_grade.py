@@ -142,7 +142,7 @@ def test_a_run_sees_no_other_process_and_not_the_class(graded_class: GradedClass
 def test_results_read_instead_of_earned_get_no_points(graded_class: GradedClass, name: str) -> None:
     grader, reason = FORGERS[name]
     verdicts = {g["name"]: g for g in topic(graded_class.students()[name], "03_gather")["graders"]}
-    assert not verdicts[grader]["passed"] and reason in verdicts[grader]["message"]
+    assert not verdicts[grader]["passed"] and reason in verdicts[grader]["message"], verdicts[grader]["message"]
 
 
 def test_a_function_stopped_at_the_limit_fails_its_graders_without_another_wait(graded_class: GradedClass) -> None:
