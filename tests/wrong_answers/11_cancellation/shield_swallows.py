@@ -1,0 +1,43 @@
+"""The shielded commit is waited for after the cancellation, and its receipt returned: the caller never learns it was cancelled."""
+
+import asyncio
+
+
+async def run_job(job, connection):
+    try:
+        return await job()
+    finally:
+        await connection.close()
+
+
+async def save(prepare, commit):
+    value = await prepare()
+    task = asyncio.create_task(commit(value))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        return await task  # the commit finishes; the cancellation is forgotten
+
+
+async def shut_down(tasks, stop, grace):
+    stop.set()
+    done, pending = await asyncio.wait(tasks, timeout=grace)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending)
+    finished = [i for i, task in enumerate(tasks) if not task.cancelled()]
+    cancelled = [i for i, task in enumerate(tasks) if task.cancelled()]
+    return finished, cancelled
+
+
+async def run_steps(steps, step_timeout, total_timeout):
+    results = []
+    async with asyncio.timeout(total_timeout):
+        for step in steps:
+            try:
+                async with asyncio.timeout(step_timeout):
+                    results.append(await step())
+            except TimeoutError:
+                results.append(None)
+    return results

@@ -1,0 +1,47 @@
+"""asyncio.shield around the whole work: the caller sees the CancelledError, but nothing can stop the work."""
+
+import asyncio
+
+
+async def work(job, connection):
+    try:
+        return await job()
+    finally:
+        await connection.close()
+
+
+async def run_job(job, connection):
+    return await asyncio.shield(work(job, connection))
+
+
+async def prepare_and_commit(prepare, commit):
+    value = await prepare()
+    return await commit(value)
+
+
+async def save(prepare, commit):
+    return await asyncio.shield(prepare_and_commit(prepare, commit))
+
+
+async def shut_down(tasks, stop, grace):
+    stop.set()
+    done, pending = await asyncio.wait(tasks, timeout=grace)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending)
+    finished = [i for i, task in enumerate(tasks) if not task.cancelled()]
+    cancelled = [i for i, task in enumerate(tasks) if task.cancelled()]
+    return finished, cancelled
+
+
+async def run_steps(steps, step_timeout, total_timeout):
+    results = []
+    async with asyncio.timeout(total_timeout):
+        for step in steps:
+            try:
+                async with asyncio.timeout(step_timeout):
+                    results.append(await step())
+            except TimeoutError:
+                results.append(None)
+    return results

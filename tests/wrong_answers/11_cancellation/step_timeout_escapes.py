@@ -1,0 +1,36 @@
+"""The step's own TimeoutError is not caught: the first step that runs out of time ends the whole run."""
+
+import asyncio
+
+
+async def run_job(job, connection):
+    try:
+        return await job()
+    finally:
+        await connection.close()
+
+
+async def save(prepare, commit):
+    value = await prepare()
+    return await asyncio.shield(commit(value))
+
+
+async def shut_down(tasks, stop, grace):
+    stop.set()
+    done, pending = await asyncio.wait(tasks, timeout=grace)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending)
+    finished = [i for i, task in enumerate(tasks) if not task.cancelled()]
+    cancelled = [i for i, task in enumerate(tasks) if task.cancelled()]
+    return finished, cancelled
+
+
+async def run_steps(steps, step_timeout, total_timeout):
+    results = []
+    async with asyncio.timeout(total_timeout):
+        for step in steps:
+            async with asyncio.timeout(step_timeout):
+                results.append(await step())
+    return results
