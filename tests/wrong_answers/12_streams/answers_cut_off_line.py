@@ -1,0 +1,39 @@
+"""`async for line in reader` also yields the cut-off last line (no b"\n") at the end of the
+stream, and this handle answers it like any other."""
+import asyncio
+
+
+async def handle(reader, writer):
+    try:
+        async for line in reader:
+            writer.write(line.rstrip(b"\n")[::-1] + b"\n")
+            await writer.drain()
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+async def serve(host, port, ready):
+    async with asyncio.TaskGroup() as handlers:
+        server = await asyncio.start_server(lambda reader, writer: handlers.create_task(handle(reader, writer)),
+                                            host, port)
+        try:
+            ready(server.sockets[0].getsockname()[1])
+            await asyncio.Future()
+        finally:
+            server.close()
+
+
+async def request(host, port, lines, timeout):
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        answers = []
+        for line in lines:
+            writer.write(line.encode() + b"\n")
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.readline(), timeout)
+            answers.append(answer.decode().removesuffix("\n"))
+        return answers
+    finally:
+        writer.close()
+        await writer.wait_closed()
