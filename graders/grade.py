@@ -5,6 +5,7 @@ that grading platforms take (CSV, JSON, JUnit XML, Gradescope results.json) and 
 from __future__ import annotations
 
 import argparse
+import contextvars
 import csv
 import html
 import io
@@ -21,7 +22,7 @@ from xml.etree import ElementTree
 from rich.progress import Progress
 
 from . import course, forkserver, review, sandbox, submissions
-from .i18n import tr
+from .i18n import keep, tr
 
 DEFAULT_SEED = 1  # one fixed seed, so grading the same class twice gives the same grades
 
@@ -87,11 +88,14 @@ def run(args: argparse.Namespace) -> int:
             results = [sandbox.TopicResult(t.dir, (), failed) for t in topics]
         return Graded(submission.student, tuple(submission.problems), tuple(results), submission.files)
 
+    # One language for the whole class, students' feedback included: each student's work runs in a
+    # copy of this context, whatever the environment of this process does meanwhile.
+    keep()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool, Progress(transient=True, disable=args.quiet) as bar:
         task = bar.add_task(tr("grading"), total=len(found))
         graded = []
-        for result in pool.map(grade, found):
-            graded.append(result)
+        for future in [pool.submit(contextvars.copy_context().run, grade, submission) for submission in found]:
+            graded.append(future.result())
             bar.advance(task)
     graded.sort(key=lambda g: g.student)
     write(args.output, topics, graded)

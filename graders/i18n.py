@@ -3,11 +3,14 @@
 English is written in the code itself; other languages live in graders/messages.<lang>.toml,
 keyed by the English template, so an untranslated sentence simply stays English. The choice
 comes from AIOLINGS_LANG (set by `aiolings --lang`, and inherited by the pytest process that
-grades), else from the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as gettext reads it.
+grades), else from the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as gettext reads it. A
+piece of work that must keep one language whatever the environment does meanwhile (grading a
+class, in threads of its own) fixes it with `keep`.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
 import tomllib
@@ -16,12 +19,20 @@ from importlib import resources
 
 LANGUAGES = ("en", "zh")
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+_KEPT: contextvars.ContextVar[str | None] = contextvars.ContextVar("aiolings_language", default=None)
 
 
 def language() -> str:
     """"zh" for Simplified Chinese, else "en"."""
-    chosen = os.environ.get("AIOLINGS_LANG") or next((os.environ[v] for v in LOCALE_VARIABLES if os.environ.get(v)), "")
+    chosen = _KEPT.get() or os.environ.get("AIOLINGS_LANG") or next(
+        (os.environ[v] for v in LOCALE_VARIABLES if os.environ.get(v)), "")
     return "zh" if chosen.lower().replace("-", "_").startswith("zh") else "en"
+
+
+def keep() -> None:
+    """From now on, in this context (and in copies of it: contextvars.copy_context), the language
+    chosen now, whatever happens to the environment meanwhile."""
+    _KEPT.set(language())
 
 
 @functools.cache

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import textwrap
+import threading
 import time
+from collections.abc import Callable
+from types import FrameType
 from pathlib import Path
 
 import pytest
@@ -121,16 +125,31 @@ async def test_only_the_learners_file_is_watched(learner: Learner) -> None:
     assert learner.guard.take() == []
 
 
-def _starts_work_late() -> None:
-    time.sleep(0.01)  # not busy yet when the loop's join begins, as a thread a crowded machine starts late
-    with blocking_work():
-        time.sleep(0.01)  # a probe's job, short enough to end within the join's grace
+def _starts_work_once_joined(joiner: int) -> Callable[[], None]:
+    """A thread's target that is not busy when the join begins (as a thread a crowded machine starts
+    late), then runs a probe's job short enough to end within the join's grace."""
+
+    def run() -> None:
+        while not any(frame.f_code.co_name == "join" for frame in _stack(joiner)):
+            time.sleep(0.001)
+        with blocking_work():
+            time.sleep(0.01)
+
+    return run
+
+
+def _stack(ident: int) -> list[FrameType]:
+    frame, frames = sys._current_frames().get(ident), []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    return frames
 
 
 @pytest.mark.asyncio
 async def test_joining_a_thread_that_starts_a_job_meanwhile_blocks(learner: Learner) -> None:
     with pytest.raises(BlockingError):
-        await learner.function("joins")(_starts_work_late)
+        await learner.function("joins")(_starts_work_once_joined(threading.get_ident()))
     assert [c.source for c in learner.guard.take()] == ["thread.join()"]
 
 

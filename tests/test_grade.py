@@ -3,6 +3,7 @@ topic it attacks, with its reason, and everything else is scored normally."""
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import json
@@ -18,7 +19,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from graders import course, forkserver, grade, review, sandbox, submissions
+from graders import course, forkserver, grade, i18n, review, sandbox, submissions
 
 from .background import ALSO_TOPIC_01, GradedClass
 
@@ -382,6 +383,17 @@ def test_a_student_s_run_gets_the_language_grading_was_asked_for(tmp_path: Path,
     monkeypatch.setenv("AIOLINGS_TEST_TOKEN", "s3cr3t-t0k3n")
     env = sandbox.student_environment(tmp_path, "nonce")
     assert env["AIOLINGS_LANG"] == lang and "AIOLINGS_TEST_TOKEN" not in env
+
+
+def test_a_class_is_graded_in_the_language_it_started_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Students are graded in threads, each in a copy of the grading's context (grade.run): a change
+    # to this process's environment meanwhile (another command's --lang) must not reach them.
+    monkeypatch.setenv("AIOLINGS_LANG", "en")
+    context = contextvars.copy_context()
+    context.run(i18n.keep)
+    monkeypatch.setenv("AIOLINGS_LANG", "zh")
+    assert context.copy().run(lambda: sandbox.student_environment(tmp_path, "nonce")["AIOLINGS_LANG"]) == "en"
+    assert i18n.language() == "zh"
 
 
 def test_messages_name_no_grading_folder_even_through_a_link(tmp_path: Path) -> None:
