@@ -68,19 +68,26 @@ class Graded:
     """Each topic's graders run once on the stub and the solution, and each wrong answer meets the
     graders it must fail (the only results its proof reads).
 
-    Targets are graded in as few processes as will do, side by side. A solution whose every
-    grader this session runs here anyway (the solutions/ items of a plain `pytest`) is not graded
-    twice: its results are read from those items' reports (Graded is a plugin for that).
+    Targets are graded in as few processes as will do, AT_ONCE of them side by side, in the order of
+    the topics, so that the proofs read first are ready first. A solution whose every grader this
+    session runs here anyway (`pytest solutions tests`) is not graded twice: its results are read
+    from those items' reports (Graded is a plugin for that).
     """
 
-    # A forked run costs about 0.2 s of CPU to start, and the session keeps both cores busy anyway.
+    # A forked run costs about 0.1 s of CPU to start, and the session keeps both cores busy anyway.
     # Topics whose jobs sleep in real time (01, 05) make long runs then (05: 3 runs of about 5 s,
     # against 14 of 1.2 s with 12 graders a run), but they start with the session: 2.3 s of CPU saved.
     GRADERS_PER_RUN = 60
+    # Started all at once, some 30 runs shared 2 cores with everything else: the tests of the main
+    # thread, which wait on runs of their own, got a thirtieth of a core each, and real-time graders
+    # were starved. A few at a time use the cores as fully, and the proofs end as soon.
+    AT_ONCE = 3
 
     def __init__(self, seed: int, topics: list[course.Topic], graded_here: set[str]) -> None:
         self.seed = seed
-        self.runs: dict[str, list[Run]] = {}
+        self.pool = ThreadPoolExecutor(max_workers=self.AT_ONCE, thread_name_prefix="proofs")
+        self.started: list[Run] = []  # to stop at the end of the session
+        self.runs: dict[str, list[Future[list[Result]]]] = {}
         for topic in topics:
             whole = [topic.stub(), *([] if topic.dir in graded_here else [topic.solution(ROOT)]), *correct_answers(topic)]
             cases = [f"{w.path.relative_to(ROOT)}::{grader}" for w in wrong_answers(topic) for grader in w.expect]
@@ -93,10 +100,22 @@ class Graded:
                 lightest = loads.index(min(loads))
                 shares[lightest].append(name)
                 loads[lightest] += weight
-            self.runs[topic.dir] = [Run(share, cwd=ROOT, seed=seed) for share in shares]
+            self.runs[topic.dir] = [self.pool.submit(self._grade, share) for share in shares]
         self.graded_here = graded_here
         self.here: list[Result] = []
         self.done: dict[str, list[Result]] = {}
+
+    def _grade(self, share: list[str]) -> list[Result]:
+        # In English, as the cases are written, whatever the locale, and whatever `aiolings --lang`
+        # a test in the main thread has meanwhile put in this process's environment.
+        run = Run(share, cwd=ROOT, seed=self.seed, env={"AIOLINGS_LANG": "en"})
+        self.started.append(run)
+        return run.results()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for run in self.started:
+            run.close()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         here = report.nodeid.startswith("solutions/") and report.nodeid.split("/")[1] in self.graded_here
@@ -109,7 +128,7 @@ class Graded:
     def results(self, topic: course.Topic, target: Path) -> dict[str, Result]:
         """Each grader's result on `target`, by grader name."""
         if topic.dir not in self.done:
-            self.done[topic.dir] = [r for run in self.runs[topic.dir] for r in run.results()]
+            self.done[topic.dir] = [r for run in self.runs[topic.dir] for r in run.result()]
         name = str(target.relative_to(ROOT))
         return {r.grader: r for r in [*self.done[topic.dir], *self.here] if r.target == name}
 
@@ -249,7 +268,8 @@ class Background:
     kept: KeptOutput
 
     def close(self) -> None:
-        for run in [*(run for runs in self.graded.runs.values() for run in runs), *self.bad_code]:
+        self.graded.close()
+        for run in self.bad_code:
             run.close()
         self.pool.shutdown(wait=True)
         self.kept.uninstall()
