@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graders import course, sandbox  # noqa: E402
+from graders import course
+from graders.classroom import sandbox  # noqa: E402
 
 
 def make_class(folder: Path, students: int, rng: random.Random) -> dict[str, str]:
@@ -83,7 +84,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         kinds = make_class(folder / "class", args.students, random.Random(2026))
-        grade = [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "grade", str(folder / "class"),
+        grade = [sys.executable, "-c", "from graders.learn.cli import main; raise SystemExit(main())", "grade", str(folder / "class"),
                  "--quiet", *(["--allow-root"] if sandbox.root_refusal() else [])]  # as the project's tests do
         first = timed([*grade, "-o", str(folder / "first")], ROOT)
         second = timed([*grade, "-o", str(folder / "second")], ROOT)

@@ -33,8 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graders import cli, course  # noqa: E402
-from graders.progress import Progress  # noqa: E402
+from graders.learn import cli
+from graders import course  # noqa: E402
+from graders.learn.progress import Progress  # noqa: E402
 
 
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -77,7 +78,7 @@ def main() -> int:
         shutil.copyfile(ROOT / "pyproject.toml", copy / "pyproject.toml")  # pytest's settings, as in a clone
         commands = {
             "pytest exercises/03_gather": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "exercises/03_gather"],
-            "aiolings check 3": [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "check", "3"],
+            "aiolings check 3": [sys.executable, "-c", "from graders.learn.cli import main; raise SystemExit(main())", "check", "3"],
         }
         runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
         for _ in range(options.runs):

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "looptime._internal.plugin", "aiohttp",
-           "aiohttp.web", "aioresponses", "graders.plugin", "graders.http_server", "pdb", "sqlite3", "xml.etree.ElementTree")
+           "aiohttp.web", "aioresponses", "graders.plugin", "graders.harness.http_server", "pdb", "sqlite3", "xml.etree.ElementTree")
 SETUP_FAILED = 125
 STARTED_WITHIN = 5.0  # seconds for the server to say a child exists; past that it is stuck, and replaced
 CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID = 0x40000000, 0x10000000, 0x00020000, 0x20000000

@@ -26,13 +26,13 @@ from typing import Any
 import pytest
 
 from . import course
-from .audit import Audit
-from .blocking import LoopGuard
-from .feedback import GraderFailure, NotRun, TookTooLong, fill, text_width
-from .heartbeat import line_of
+from .classroom.audit import Audit
+from .harness.blocking import LoopGuard
+from .harness.feedback import GraderFailure, NotRun, TookTooLong, fill, text_width
+from .harness.heartbeat import line_of
 from .i18n import language, preload, sentences, tr
-from .learner import Learner
-from .probes import ThreadWatch
+from .harness.learner import Learner
+from .harness.probes import ThreadWatch
 
 SEED = pytest.StashKey[int]()
 PREVIOUS_ALARM = pytest.StashKey[Any]()

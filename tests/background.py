@@ -24,8 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from graders import cli, course, forkserver, sandbox
-from graders.grading import Result, Run
+from graders.learn import cli
+from graders import course, forkserver
+from graders.classroom import sandbox
+from graders.learn.run import Result, Run
 from graders.plugin import SEED
 
 from .conftest import CORRECT_ANSWERS, ROOT, WRONG_ANSWERS
@@ -177,7 +179,7 @@ class GradedClass:
     three more students are built here: a correct one, one as a zip with a wrapping folder, and
     one whose zip nests its files too deep to be found.
 
-    The command runs through graders.cli.main in a thread of this process (as tests/test_cli.py
+    The command runs through graders.learn.cli.main in a thread of this process (as tests/test_cli.py
     runs commands), so its students' runs come from this session's fork server.
     """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graders.grading import Result, Run
+from graders.learn.run import Result, Run
 
 from .conftest import ROOT
 

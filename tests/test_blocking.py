@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import textwrap
 import threading
@@ -14,9 +13,9 @@ from pathlib import Path
 import pytest
 from blockbuster import BlockingError
 
-from graders.blocking import LoopGuard, blocking_work
-from graders.learner import Learner
-from graders.probes import ThreadWatch
+from graders.harness.blocking import LoopGuard, blocking_work
+from graders.harness.learner import Learner
+from graders.harness.probes import ThreadWatch
 
 SOURCE = """
 import asyncio

@@ -1,6 +1,6 @@
 """The `aiolings` command, through its entry point function, on a temporary copy of the course.
 
-Commands run in this process, through graders.cli.main (what the installed script calls): a
+Commands run in this process, through graders.learn.cli.main (what the installed script calls): a
 process per command would spend most of its time importing. test_version runs the installed
 script itself; the grading each command starts runs in its own processes, as always.
 """
@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from graders import __version__, cli, course, forkserver
-from graders.grading import Stage
-from graders.learner import _shareable
-from graders.progress import CACHE
+from graders import __version__, course, forkserver
+from graders.learn import cli
+from graders.learn.run import Stage
+from graders.harness.learner import _shareable
+from graders.learn.progress import CACHE
 
 from .conftest import ENVIRONMENT, ROOT, WRONG_ANSWERS
 
@@ -428,7 +429,7 @@ def test_outside_a_course_it_says_so(aiolings: Aiolings, tmp_path: Path) -> None
 
 KILLS_ITSELF = """import os, signal, sys
 
-open("forked.log", "a").write(f"{'graders.cli' in sys.modules}\\n")  # a fork of the command has imported it
+open("forked.log", "a").write(f"{'graders.learn.cli' in sys.modules}\\n")  # a fork of the command has imported it
 
 
 async def gather_settled(jobs):
@@ -442,7 +443,7 @@ def test_a_lone_check_grades_in_a_fork_of_itself_and_survives_code_that_kills_it
     gather = course.load().find("3")
     solution = gather.solution(course_copy).read_text()
     gather.exercise(course_copy).write_text(KILLS_ITSELF + solution.split("async def gather_settled")[0])
-    command = [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", "check", "3"]
+    command = [sys.executable, "-c", "from graders.learn.cli import main; raise SystemExit(main())", "check", "3"]
     done = subprocess.run(command, cwd=course_copy, env={**ENVIRONMENT, "LANG": "C.UTF-8"}, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr

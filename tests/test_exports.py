@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from graders import course, exports, sandbox
+from graders import course
+from graders.classroom import exports, sandbox
 
 from .conftest import ENVIRONMENT, ROOT, WRONG_ANSWERS
 

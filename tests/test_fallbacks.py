@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from graders import course
-from graders.grading import Run
+from graders.learn.run import Run
 from graders.plugin import Watchdog
 
 from .conftest import ENVIRONMENT, ROOT
@@ -78,7 +78,7 @@ def test_the_command_works_without_fork_or_alarm(early_folder: Path) -> None:
     env = {**ENVIRONMENT, **FORCED, "LANG": "C.UTF-8"}
 
     def aiolings(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-c", "from graders.cli import main; raise SystemExit(main())", *args]
+        command = [sys.executable, "-c", "from graders.learn.cli import main; raise SystemExit(main())", *args]
         return subprocess.run(command, cwd=course_copy, env=env, capture_output=True, text=True, timeout=180)
 
     checked = aiolings("check", "3")  # `list` and `watch` grade through the same path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 
-from graders.feedback import CLOSING, fill
+from graders.harness.feedback import CLOSING, fill
 
 CHINESE = (
     "时间一到，`asyncio.wait_for` 会替你取消工作。`asyncio.wait(..., timeout=...)` 和 `asyncio.shield` 不会："
@@ -30,7 +30,7 @@ def test_english_is_wrapped_as_textwrap_does() -> None:
 
 
 def test_a_quantity_is_never_split_from_its_unit() -> None:
-    from graders.cli import wrap
+    from graders.learn.cli import wrap
 
     english = "It took 0.71 s; all at once takes about 0.13 s, one by one 1.07 s (40 ms each). " * 2
     chinese = "它耗时 0.71 s，而同时运行只需 0.13 s。每个 40 ms。" * 3
@@ -43,7 +43,7 @@ def test_a_quantity_is_never_split_from_its_unit() -> None:
 def test_values_are_shown_whole_or_cut_between_items() -> None:
     import asyncio
 
-    from graders.feedback import shown
+    from graders.harness.feedback import shown
 
     assert shown([1, 2, 3]) == "[1, 2, 3]"
     long = shown(list(range(100, 200)), 30)

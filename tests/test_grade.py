@@ -19,7 +19,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from graders import course, forkserver, grade, i18n, review, sandbox, submissions
+from graders import course, forkserver, i18n
+from graders.classroom import grade, review, sandbox, submissions
 
 from .background import ALSO_TOPIC_01, GradedClass
 
@@ -119,7 +120,7 @@ def test_as_root_the_student_code_runs_as_a_user_of_its_own() -> None:
 
 def test_as_root_without_a_user_of_its_own_grading_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    from graders import cli
+    from graders.learn import cli
 
     monkeypatch.setattr(sandbox.os, "geteuid", lambda: 0)
     monkeypatch.setattr(sandbox, "own_users", lambda: False)
@@ -369,7 +370,7 @@ def test_outputs_escape_what_xml_and_html_forbid(tmp_path: Path) -> None:
 
 def test_messages_name_nothing_of_the_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIOLINGS_TEST_TOKEN", "s3cr3t-t0k3n")
-    said = f"argv[0] {sys.prefix}/lib/pytest/__main__.py, token s3cr3t-t0k3n, course {Path(grade.__file__).parent}"
+    said = f"argv[0] {sys.prefix}/lib/pytest/__main__.py, token s3cr3t-t0k3n, course {Path(course.__file__).parent}"
     data = grade.as_json([course.load().find("3")], [_graded("ada", said)])
     shown = data["students"][0]["topics"][0]["graders"][0]["message"]  # type: ignore[index]
     assert shown == "argv[0] <python>/lib/pytest/__main__.py, token <$AIOLINGS_TEST_TOKEN>, course <course>/graders"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graders import course
-from graders.grading import Result
+from graders.learn.run import Result
 
 from .background import Graded, WrongAnswer, correct_answers, wrong_answers
 from .conftest import ROOT

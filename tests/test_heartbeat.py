@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graders.heartbeat import COMPUTING, Heartbeat
-from graders.probes import Recorder, ThreadWatch
+from graders.harness.heartbeat import COMPUTING, Heartbeat
+from graders.harness.probes import Recorder, ThreadWatch
 
 HERE = Path(__file__)
 BUSY_LINE = next(n for n, text in enumerate(HERE.read_text().splitlines(), 1) if text.endswith("# the busy line"))

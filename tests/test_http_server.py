@@ -7,8 +7,8 @@ import asyncio
 import aiohttp
 import pytest
 
-from graders.http_server import Server, client_watch, closed_port_url
-from graders.probes import Recorder, loop_clock
+from graders.harness.http_server import Server, client_watch, closed_port_url
+from graders.harness.probes import Recorder, loop_clock
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

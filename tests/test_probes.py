@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from graders.probes import JobFailed, Recorder, ThreadWatch
+from graders.harness.probes import JobFailed, Recorder, ThreadWatch
 
 pytestmark = pytest.mark.asyncio
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from graders.probes import Span
-from graders.schedule import idle_slot, in_fixed_batches, uneven_durations
+from graders.harness.probes import Span
+from graders.harness.schedule import idle_slot, in_fixed_batches, uneven_durations
 
 
 def spans(*times: tuple[float, float]) -> list[Span]:

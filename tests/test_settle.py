@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from graders.probes import Span
-from graders.settle import LATE, TOLERANCE, Settled
+from graders.harness.probes import Span
+from graders.harness.settle import LATE, TOLERANCE, Settled
 
 NOMINAL = {"job 0": 0.05, "job 1": 0.08, "job 2": 0.06}
 

@@ -1,7 +1,7 @@
 """The timeline draws recorded jobs on one time axis."""
 
-from graders.probes import Span
-from graders.timeline import WIDTH, render
+from graders.harness.probes import Span
+from graders.harness.timeline import WIDTH, render
 
 
 def test_sequential_spans_line_up_end_to_start() -> None:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from graders import course, keys
-from graders.watch import BAR
+from graders import course
+from graders.learn import keys
+from graders.learn.watch import BAR
 
 from .conftest import ENVIRONMENT, ROOT
 from .test_cli import copy_course, solve
@@ -35,7 +36,7 @@ def terminal(course_copy: Path, *options: str, folder: Path | None = None, **env
     # In the command itself: a tmux server already running gives its sessions its own environment, not this one.
     variables = " ".join(f"{key}={shlex.quote(value)}" for key, value in {"LANG": "C.UTF-8", **environment}.items())
     command = f"cd {shlex.quote(str(folder or course_copy))} && {variables} {shlex.quote(sys.executable)} -c " \
-              f"'from graders.cli import main; raise SystemExit(main())' watch {' '.join(options)}; " \
+              f"'from graders.learn.cli import main; raise SystemExit(main())' watch {' '.join(options)}; " \
               "echo aiolings exited: $?; sleep 30"
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "140", "-y", "50", command], check=True,
                    env={k: v for k, v in ENVIRONMENT.items() if k not in ("TMUX", "AIOLINGS_LANG")})

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from graders import checks, timeline
-from graders.feedback import fail, plural, seconds, shown
+from graders.harness import checks, timeline
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
-from graders.learner import Learner, Stream
-from graders.probes import Span, loop_clock
+from graders.harness.learner import Learner, Stream
+from graders.harness.probes import Span, loop_clock
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

@@ -32,12 +32,12 @@ from typing import Any
 
 import pytest
 
-from graders import checks, timeline
-from graders.feedback import fail, plural, seconds, shown
+from graders.harness import checks, timeline
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
-from graders.learner import Learner, Outcome
-from graders.probes import AsyncJob, Recorder, Span, loop_clock
-from graders.settle import natural
+from graders.harness.learner import Learner, Outcome
+from graders.harness.probes import AsyncJob, Recorder, Span, loop_clock
+from graders.harness.settle import natural
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

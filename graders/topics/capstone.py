@@ -33,13 +33,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from graders import timeline
-from graders.feedback import fail, plural, seconds, shown
-from graders.http_server import client_watch
+from graders.harness import timeline
+from graders.harness.feedback import fail, plural, seconds, shown
+from graders.harness.http_server import client_watch
 from graders.i18n import listed, sentences, tr
-from graders.learner import Learner, Outcome
-from graders.probes import Recorder, Span, loop_clock
-from graders.schedule import TOLERANCE
+from graders.harness.learner import Learner, Outcome
+from graders.harness.probes import Recorder, Span, loop_clock
+from graders.harness.schedule import TOLERANCE
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

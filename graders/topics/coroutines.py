@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from graders import checks
-from graders.feedback import fail, seconds
+from graders.harness import checks
+from graders.harness.feedback import fail, seconds
 from graders.i18n import tr
-from graders.learner import Learner
-from graders.probes import Recorder, loop_clock
+from graders.harness.learner import Learner
+from graders.harness.probes import Recorder, loop_clock
 
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
 # Never whole seconds: a delay rounded or truncated to an int must show on every seed. Short, for

@@ -6,12 +6,12 @@ import random
 
 import pytest
 
-from graders import checks
-from graders.feedback import fail, seconds, shown
+from graders.harness import checks
+from graders.harness.feedback import fail, seconds, shown
 from graders.i18n import tr
-from graders.learner import Learner
-from graders.probes import AsyncJob, JobFailed, Recorder, loop_clock
-from graders.schedule import uneven_durations
+from graders.harness.learner import Learner
+from graders.harness.probes import AsyncJob, JobFailed, Recorder, loop_clock
+from graders.harness.schedule import uneven_durations
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

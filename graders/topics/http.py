@@ -14,13 +14,13 @@ import aiohttp
 
 import pytest
 
-from graders import checks
-from graders.feedback import fail, plural, seconds
-from graders.http_server import Server, client_watch, closed_port_url
+from graders.harness import checks
+from graders.harness.feedback import fail, plural, seconds
+from graders.harness.http_server import Server, client_watch, closed_port_url
 from graders.i18n import tr
-from graders.learner import Learner, Outcome
-from graders.probes import Recorder, loop_clock
-from graders.schedule import uneven_durations
+from graders.harness.learner import Learner, Outcome
+from graders.harness.probes import Recorder, loop_clock
+from graders.harness.schedule import uneven_durations
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

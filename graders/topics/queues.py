@@ -52,12 +52,12 @@ from typing import Any
 
 import pytest
 
-from graders import schedule
-from graders.feedback import fail, plural, seconds, shown
+from graders.harness import schedule
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
-from graders.learner import Learner, Outcome, known_advice
-from graders.probes import JobFailed, loop_clock
-from graders.timeline import WIDTH
+from graders.harness.learner import Learner, Outcome, known_advice
+from graders.harness.probes import JobFailed, loop_clock
+from graders.harness.timeline import WIDTH
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

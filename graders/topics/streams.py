@@ -29,11 +29,11 @@ from typing import Any
 
 import pytest
 
-from graders.feedback import fail, plural, seconds, shown
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
-from graders.learner import Learner, Outcome, known_advice
-from graders.probes import Recorder, Span, loop_clock
-from graders.schedule import TOLERANCE
+from graders.harness.learner import Learner, Outcome, known_advice
+from graders.harness.probes import Recorder, Span, loop_clock
+from graders.harness.schedule import TOLERANCE
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

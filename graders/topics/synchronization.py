@@ -31,12 +31,12 @@ from typing import Any
 
 import pytest
 
-from graders import checks, timeline
-from graders.feedback import fail, plural, seconds
+from graders.harness import checks, timeline
+from graders.harness.feedback import fail, plural, seconds
 from graders.i18n import listed, sentences, tr
-from graders.learner import Learner
-from graders.probes import Recorder, Span, loop_clock
-from graders.settle import natural
+from graders.harness.learner import Learner
+from graders.harness.probes import Recorder, Span, loop_clock
+from graders.harness.settle import natural
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

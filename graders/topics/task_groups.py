@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from graders import checks
-from graders.feedback import GraderFailure, fail, plural, seconds, shown
+from graders.harness import checks
+from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import listed, tr
-from graders.learner import Learner, Outcome, known_advice
-from graders.probes import AsyncJob, JobFailed, Recorder, Span, loop_clock
+from graders.harness.learner import Learner, Outcome, known_advice
+from graders.harness.probes import AsyncJob, JobFailed, Recorder, Span, loop_clock
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

@@ -7,11 +7,11 @@ import random
 
 import pytest
 
-from graders import checks
-from graders.feedback import fail, plural, seconds, shown
+from graders.harness import checks
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
-from graders.learner import Learner
-from graders.probes import AsyncJob, Recorder, loop_clock
+from graders.harness.learner import Learner
+from graders.harness.probes import AsyncJob, Recorder, loop_clock
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

@@ -36,10 +36,10 @@ import pytest
 from _pytest.compat import getfuncargnames
 from aioresponses.core import RequestMatch
 
-from graders.blocking import BlockingCall
-from graders.feedback import fail, seconds
+from graders.harness.blocking import BlockingCall
+from graders.harness.feedback import fail, seconds
 from graders.i18n import listed, tr
-from graders.learner import WATCHED, Learner, blocking_advice, blocking_summary
+from graders.harness.learner import WATCHED, Learner, blocking_advice, blocking_summary
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
-from graders import checks
-from graders.blocking import BlockingCall, blocking_work
-from graders.feedback import GraderFailure, fail, plural, seconds, shown
-from graders.heartbeat import Heartbeat
+from graders.harness import checks
+from graders.harness.blocking import BlockingCall, blocking_work
+from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
+from graders.harness.heartbeat import Heartbeat
 from graders.i18n import sentences, tr
-from graders.learner import Learner
-from graders.probes import BlockingJob, Recorder, Span
-from graders.settle import Settled
+from graders.harness.learner import Learner
+from graders.harness.probes import BlockingJob, Recorder, Span
+from graders.harness.settle import Settled
 
 pytestmark = pytest.mark.asyncio
 
@@ -257,7 +257,7 @@ def longest_freeze(heart: Heartbeat, spans: Sequence[Span]) -> tuple[float, floa
 
 
 def with_freeze(spans: Sequence[Span], nominal: dict[str, float], start: float, end: float) -> Settled:
-    """The jobs and the loop's freeze from `start` to `end`, settled (see graders/settle.py)."""
+    """The jobs and the loop's freeze from `start` to `end`, settled (see graders/harness/settle.py)."""
     frozen = Span("loop frozen", start, 0, end, "done")
     return Settled([*spans, frozen], origin=min(s.start for s in [*spans, frozen]), nominal=nominal)
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from graders import checks
-from graders.feedback import fail, plural, seconds, shown
+from graders.harness import checks
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import sentences, tr
-from graders.learner import Learner, Outcome
-from graders.probes import AsyncJob, Recorder, Span, loop_clock
+from graders.harness.learner import Learner, Outcome
+from graders.harness.probes import AsyncJob, Recorder, Span, loop_clock
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 

@@ -25,7 +25,7 @@ from typing import Any
 from .blocking import BlockingCall, LoopGuard
 from .feedback import NotRun, TookTooLong, fail, shown
 from .heartbeat import line_of
-from .i18n import sentences, tr
+from ..i18n import sentences, tr
 from .probes import ThreadWatch
 
 _serial = itertools.count()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .feedback import fail, plural, seconds, shown
-from .i18n import tr
+from ..i18n import tr
 from .learner import Learner, Outcome
 from .probes import Recorder, loop_clock
 from .schedule import TOLERANCE, idle_slot, in_fixed_batches

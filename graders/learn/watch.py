@@ -6,7 +6,7 @@ at the bottom: a bar of the topics done, the file watched, the keys. When a topi
 opening of the next topic's README and its file are shown; `n` moves on, and so does saving
 that file. With --manual only `r` checks.
 
-Saves and keys arrive from threads (watchfiles, graders/keys.py) on one queue, so a key pressed
+Saves and keys arrive from threads (watchfiles, graders/learn/keys.py) on one queue, so a key pressed
 during a check waits its turn and a burst of saves makes one check.
 """
 
@@ -20,10 +20,11 @@ from pathlib import Path
 
 from rich.text import Text
 
-from . import cli, course, keys
+from . import cli, keys
+from .. import course
 from .cli import label, say, shown
-from .feedback import WIDE
-from .i18n import language, tr
+from ..harness.feedback import WIDE
+from ..i18n import language, tr
 from .progress import DONE, MISSING, NOT_STARTED, Check, Progress, Status
 
 BAR = 20  # cells in the bar of topics done

@@ -10,7 +10,7 @@ import textwrap
 import unicodedata
 from typing import NoReturn
 
-from .i18n import tr
+from ..i18n import tr
 
 
 class GraderFailure(AssertionError):

@@ -27,7 +27,7 @@ from typing import Any
 import blockbuster.blockbuster as blockbuster_impl
 from blockbuster import BlockBuster, BlockBusterFunction, BlockingError
 
-from .i18n import tr
+from ..i18n import tr
 
 
 @dataclass(frozen=True)

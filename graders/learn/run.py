@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import forkserver
-from .i18n import sentences, tr
+from .. import forkserver
+from ..i18n import sentences, tr
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Protocol
 
-from .i18n import tr
+from ..i18n import tr
 
 WIDTH = 40
 ENDINGS = {"done": "", "failed": "!", "cancelled": "x", "running": ">"}

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 from pathlib import Path, PurePosixPath
 
-from . import course
+from .. import course
 
 TOO_LARGE = "submission too large"
 NAME = "name: "  # what a problem about the student's name starts with: for the instructor, not the student

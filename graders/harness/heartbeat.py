@@ -37,7 +37,7 @@ from pathlib import Path
 from types import CodeType, FrameType, TracebackType
 from typing import TYPE_CHECKING
 
-from .i18n import tr
+from ..i18n import tr
 
 if TYPE_CHECKING:
     from .probes import Recorder

@@ -29,7 +29,7 @@ process can do, the student's code can do too. What this module guarantees:
   user is killed, including any that left the process group. As another user there is no drop:
   RLIMIT_NPROC would count all of that user's processes, so forks are bounded by the audit
   hook and by the process group being killed at the limit.
-- In the grading process, an audit hook (graders/audit.py) refuses process starts, outbound
+- In the grading process, an audit hook (graders/classroom/audit.py) refuses process starts, outbound
   connections, ctypes calls and writes outside the student's folder, from any thread.
 - The verdicts are not taken on trust. The run also grades a canary, the pristine stub,
   after the student's file: every canary grader must fail, so a patch that turns failures
@@ -66,8 +66,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import blocking, course, forkserver
-from .i18n import language
+from ..harness import blocking
+from .. import course, forkserver
+from ..i18n import language
 
 CANARY = "canary"
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine

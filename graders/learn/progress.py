@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 
-from . import __version__, course
-from .grading import Result, Run
+from .. import __version__, course
+from .run import Result, Run
 
 CACHE = Path(".aiolings") / "progress.json"
 

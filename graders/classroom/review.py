@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import course
+from .. import course
 
 REFERENCE = "the reference solution"
 IMPORTS = ("gc", "inspect", "ctypes", "_ctypes", "_posixsubprocess", "signal", "_signal", "threading", "_thread",

@@ -21,8 +21,9 @@ from xml.etree import ElementTree
 
 from rich.progress import Progress
 
-from . import course, forkserver, review, sandbox, submissions
-from .i18n import keep, tr
+from .. import course, forkserver
+from . import review, sandbox, submissions
+from ..i18n import keep, tr
 
 DEFAULT_SEED = 1  # one fixed seed, so grading the same class twice gives the same grades
 
@@ -317,7 +318,7 @@ def report_html(data: dict) -> str:  # type: ignore[type-arg]
 """
 
 
-if __name__ == "__main__":  # python -m graders.grade SUBMISSIONS... -o OUTDIR, as `aiolings grade`
-    from graders.cli import main
+if __name__ == "__main__":  # python -m graders.classroom.grade SUBMISSIONS... -o OUTDIR, as `aiolings grade`
+    from graders.learn.cli import main
 
     raise SystemExit(main(["grade", *sys.argv[1:]]))

@@ -1,7 +1,7 @@
 """The `aiolings` command: the learner's front door to the course.
 
 Every verdict it shows comes from the same grader tests that `pytest exercises/NN_topic` runs
-(through graders.progress); this module only chooses what to run and how to say it.
+(through graders.learn.progress); this module only chooses what to run and how to say it.
 
 Where the learner stands matters: inside exercises/03_gather (or a folder in it) a command given
 no topic acts on 03, and every path or command it prints is one to type from there. Output is
@@ -30,10 +30,10 @@ from rich.control import Control
 from rich.segment import ControlType
 from rich.text import Text
 
-from . import __version__, course
-from .feedback import UNITS
-from .grading import Stage
-from .i18n import LANGUAGES, language, tr
+from .. import __version__, course
+from ..harness.feedback import UNITS
+from .run import Stage
+from ..i18n import LANGUAGES, language, tr
 from .progress import DONE, FAILING, MISSING, NOT_STARTED, Check, Progress, Status
 
 HINTS = Path(".aiolings") / "hints.json"  # how many hints each topic has shown
@@ -124,18 +124,18 @@ def instructors(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
                          help="print only errors (what protects the machine is in grades.json either way)")
     grading.add_argument("--allow-root", action="store_true",
                          help="as root, grade even where students' code cannot get a user of its own (it then runs as root)")
-    grading.set_defaults(run=lambda args: importlib.import_module("graders.grade").run(args))
+    grading.set_defaults(run=lambda args: importlib.import_module("graders.classroom.grade").run(args))
     export = commands.add_parser("export", help="instructors: package the graders for Gradescope or GitHub Classroom")
     platforms = export.add_subparsers(dest="platform", metavar="PLATFORM", required=True)
     gradescope = platforms.add_parser("gradescope", help="an autograder zip for a Gradescope programming assignment")
     gradescope.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"))
-    gradescope.set_defaults(run=lambda args: importlib.import_module("graders.exports").write_gradescope(args.output))
+    gradescope.set_defaults(run=lambda args: importlib.import_module("graders.classroom.exports").write_gradescope(args.output))
     classroom = platforms.add_parser("classroom", help="a GitHub Classroom autograding workflow")
     classroom.add_argument("-o", "--output", type=Path, default=Path(".github/workflows/classroom.yml"))
     classroom.add_argument("--source", required=True,
                            help="pip requirement for this course at a fixed version, e.g. "
                            "git+https://github.com/ORG/aiolings@<commit>; students' own graders are never used")
-    classroom.set_defaults(run=lambda args: importlib.import_module("graders.exports").write_classroom(args.output, args.source))
+    classroom.set_defaults(run=lambda args: importlib.import_module("graders.classroom.exports").write_classroom(args.output, args.source))
 
 
 # Finding things.

@@ -16,7 +16,7 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-from . import course
+from .. import course
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, while building the autograder image.

@@ -1,0 +1,1 @@
+"""Class grading: `aiolings grade` (grade), the confined run of one student (sandbox), the audit hook, submissions read within limits, exports for Gradescope and GitHub Classroom, and the review flags."""

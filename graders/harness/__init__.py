@@ -1,0 +1,1 @@
+"""What grader tests use: the learner's module, probe jobs and recorders, the blocking-call guard, the heartbeat, settled charts and timelines, schedule invariants, the loopback HTTP server, shared checks and the failure message."""

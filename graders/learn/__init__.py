@@ -1,0 +1,1 @@
+"""The learner's command: `aiolings` (cli), progress and its cache, one grading run (run), watch and its keys."""
