@@ -59,7 +59,8 @@ def test_without_fork_or_alarm_grading_gives_the_usual_verdicts_and_still_ends_a
     # After the first limit in gather_all, its next grader is not run: no second limit to wait out.
     spins = [Path(f"{endless}::{grader}") for grader in ("test_gather_all_runs_jobs_concurrently",
                                                          "test_gather_all_lets_a_failure_propagate")]
-    forced, output = graded([*targets, *spins], early_folder, {**ENVIRONMENT, **FORCED}, "--timeout=1")
+    # -rN: no short summary, whose lines repeat each failure's first line (in full where CI is set).
+    forced, output = graded([*targets, *spins], early_folder, {**ENVIRONMENT, **FORCED}, "--timeout=1", "-rN")
     expected = {f"{r.target.split('/')[-3]}::{r.grader}": r.outcome for r in usual.results()}
     assert forced.pop("endless::test_gather_all_runs_jobs_concurrently") == "failed"
     assert forced.pop("endless::test_gather_all_lets_a_failure_propagate") == "failed"
