@@ -49,16 +49,24 @@ def returned(name: str, value: Any, kind: type, what: str) -> None:
             value=shown(value), what=what), cause=cause)
 
 
+def earned(name: str, recorder: Recorder, count: int) -> None:
+    """Every one of the `count` jobs handed over ran to its end: results or timings that look right
+    without that were read off the probes (their result, their length), not earned by running them."""
+    __tracebackhide__ = True
+    ran = len({s.label for s in recorder.spans if s.end is not None})
+    if ran < count:
+        fail(tr("`{name}` returned the results without running every job.", name=name),
+             observed=tr("{ran} of {count} jobs ran to their end.", ran=ran, count=count),
+             expected=tr("each result coming from running its job."),
+             advice=tr("Await every job: its result is what running it gives."),
+             cause=f"earned {name}")
+
+
 def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorder: Recorder) -> None:
     """Results match the arguments' order, with a special word when they came back in finishing order."""
     __tracebackhide__ = True
     if list(got) == list(expected):
-        ran = len({s.label for s in recorder.spans if s.end is not None})
-        if ran < len(expected):  # right values, but not from running the work: read, not earned
-            fail(tr("`{name}` returned the results without running every job.", name=name),
-                 observed=tr("{ran} of {count} jobs ran to their end.", ran=ran, count=len(expected)),
-                 expected=tr("each result coming from running its job."),
-                 advice=tr("Await every job: its result is what running it gives."))
+        earned(name, recorder, len(expected))
         return
     finishing = sorted(recorder.spans, key=lambda s: (s.end is None, s.end))
     by_label = {s.label: s for s in recorder.spans}

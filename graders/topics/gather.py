@@ -54,6 +54,7 @@ async def test_gather_all_runs_jobs_concurrently(learner: Learner, rng: random.R
     checks.returned("gather_all", got, list, tr("a list of results"))
     checks.on_loop_thread("gather_all", learner, recorder)
     checks.ran_concurrently("gather_all", recorder, elapsed, max(j.seconds for j in jobs), advice=tr(OVERLAP_ADVICE))
+    checks.earned("gather_all", recorder, len(jobs))  # a wait as long as the longest job, and nothing run, looks the same
 
 
 async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random.Random) -> None:
@@ -125,6 +126,7 @@ async def test_gather_settled_runs_jobs_concurrently(learner: Learner, rng: rand
     checks.all_finished("gather_settled", recorder)
     checks.on_loop_thread("gather_settled", learner, recorder)
     checks.ran_concurrently("gather_settled", recorder, elapsed, max(j.seconds for j in jobs), advice=tr(OVERLAP_ADVICE))
+    checks.earned("gather_settled", recorder, len(jobs))
 
 
 def limited_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], list[int], int]:
@@ -166,3 +168,4 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
                   "which may run, or let workers take the next job the moment they are free. Sharing the jobs out in "
                   "advance (fixed batches, a fixed list per worker) leaves slots idle."),
     )
+    checks.earned("gather_limited", recorder, len(jobs))  # no job run leaves no slot idle either
