@@ -43,13 +43,15 @@ def render(spans: Sequence[SpanLike], *, now: float | None = None, origin: float
     t0 = min(s.start for s in spans) if origin is None else origin
     ends = [s.end for s in spans if s.end is not None]
     t1 = max([*ends, *(s.start for s in spans), now if now is not None else t0])
-    total = max(t1 - t0, 1e-9)
+    # Bars are drawn from the times as printed (to 0.01 s): two gradings whose times differ by less
+    # than that, as real-thread times do, draw the same chart.
+    total = max(round(t1 - t0, 2), 1e-9)
     label_width = max(width(s.label) for s in spans)  # columns, so that Chinese labels line up too
     rows = []
     for span in spans:
         end = span.end if span.end is not None else t1
-        first = min(int((span.start - t0) / total * WIDTH), WIDTH - 1)
-        last = max(first + 1, round((end - t0) / total * WIDTH))
+        first = min(int(round(span.start - t0, 2) / total * WIDTH), WIDTH - 1)
+        last = max(first + 1, round(round(end - t0, 2) / total * WIDTH))
         bar = " " * first + "█" * (last - first)
         mark = ENDINGS.get(span.state, "?")
         if mark:
