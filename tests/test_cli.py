@@ -472,3 +472,11 @@ def test_the_readme_shows_what_check_really_prints(aiolings: Aiolings, course_co
     after = (ROOT / readme).read_text(encoding="utf-8").split("`aiolings check 3 --aiolings-seed 42`", 1)[1]
     shown = after.split("```\n", 1)[1].split("\n```", 1)[0]
     assert ran.returncode == 1 and ran.stdout.rstrip("\n") == shown
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "Learn asyncio by doing"), ("zh", "动手学 asyncio")])
+def test_the_help_is_in_the_language_asked_for(aiolings: Aiolings, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               lang: str, said: str) -> None:
+    assert aiolings("--lang", lang, "--help", cwd=tmp_path).returncode == 0
+    shown = capsys.readouterr().out  # argparse prints its help itself
+    assert said in shown and ("给一个主题评分" in shown) == (lang == "zh")

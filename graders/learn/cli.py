@@ -55,9 +55,11 @@ class Trouble(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    # --lang first, so that the help itself is in the language asked for.
+    chosen, _ = _language_option().parse_known_args(argv)
+    if chosen.lang:
+        os.environ["AIOLINGS_LANG"] = chosen.lang  # inherited by the pytest processes that grade
     args = parser().parse_args(argv)
-    if args.lang:
-        os.environ["AIOLINGS_LANG"] = args.lang  # inherited by the pytest processes that grade
     try:
         return args.run(args)
     except Trouble as trouble:
@@ -71,39 +73,49 @@ def main(argv: list[str] | None = None) -> int:
 TOPIC_HELP = "3, 03, 03_gather or gather (default: the topic whose folder you are in)"
 
 
+def _language_option() -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(prog="aiolings", add_help=False)
+    options.add_argument("--lang", choices=LANGUAGES, help=tr("language of hints and feedback (default: from the locale)"))
+    return options
+
+
 def parser() -> argparse.ArgumentParser:
+    """The command's arguments; what a learner reads of its help is in their language (an instructor's
+    commands, like the instructor's documentation, are in English)."""
     top = argparse.ArgumentParser(
         prog="aiolings",
-        description="Learn asyncio by doing: fill in exercises/NN_topic/, and the graders check that your code "
-        "really runs concurrently, not just that it returns the right values.",
+        description=tr("Learn asyncio by doing: fill in exercises/NN_topic/, and the graders check that your code "
+                       "really runs concurrently, not just that it returns the right values."),
+        parents=[_language_option()],
     )
     top.add_argument("--version", action="version", version=f"aiolings {__version__}")
-    top.add_argument("--lang", choices=LANGUAGES, help="language of hints and feedback (default: from the locale)")
     top.set_defaults(run=show_list)
     commands = top.add_subparsers(metavar="COMMAND")
-    commands.add_parser("list", help="your progress through the topics (the default)").set_defaults(run=show_list)
-    check = commands.add_parser("check", help="grade one topic (default: this folder's, else the first one not done)")
-    check.add_argument("topic", nargs="?", help=TOPIC_HELP)
-    check.add_argument("--verbose", action="store_true", help="show pytest's full output")
-    check.add_argument("--aiolings-seed", "--seed", dest="seed", type=int, help="repeat the random inputs of an earlier check")
+    commands.add_parser("list", help=tr("your progress through the topics (the default)")).set_defaults(run=show_list)
+    check = commands.add_parser("check", help=tr("grade one topic (default: this folder's, else the first one not done)"))
+    check.add_argument("topic", nargs="?", help=tr(TOPIC_HELP))
+    check.add_argument("--verbose", action="store_true", help=tr("show pytest's full output"))
+    check.add_argument("--aiolings-seed", "--seed", dest="seed", type=int,
+                       help=tr("repeat the random inputs of an earlier check"))
     check.set_defaults(run=run_check)
-    watch = commands.add_parser("watch", help="re-check the current topic each time you save it; keys: h l r n s q")
-    watch.add_argument("--manual", action="store_true", help="check only when you press r, not on every save")
+    watch = commands.add_parser("watch", help=tr("re-check the current topic each time you save it; keys: h l r n s q"))
+    watch.add_argument("--manual", action="store_true", help=tr("check only when you press r, not on every save"))
     watch.set_defaults(run=run_watch)
-    hint = commands.add_parser("hint", help="show the next hint (default: this folder's topic, else the first one not done)")
-    hint.add_argument("topic", nargs="?", help=TOPIC_HELP)
-    hint.add_argument("--all", action="store_true", help="show every hint for the topic")
+    hint = commands.add_parser("hint", help=tr("show the next hint (default: this folder's topic, else the first one "
+                                               "not done)"))
+    hint.add_argument("topic", nargs="?", help=tr(TOPIC_HELP))
+    hint.add_argument("--all", action="store_true", help=tr("show every hint for the topic"))
     hint.set_defaults(run=show_hint)
-    reset = commands.add_parser("reset", help="put back a topic's original file (yours is backed up first)")
-    reset.add_argument("topic", nargs="?", help=TOPIC_HELP)
+    reset = commands.add_parser("reset", help=tr("put back a topic's original file (yours is backed up first)"))
+    reset.add_argument("topic", nargs="?", help=tr(TOPIC_HELP))
     reset.set_defaults(run=run_reset)
-    restore = commands.add_parser("restore", help="bring back the version of a topic's file that `reset` backed up last")
-    restore.add_argument("topic", nargs="?", help=TOPIC_HELP)
+    restore = commands.add_parser("restore", help=tr("bring back the version of a topic's file that `reset` backed up last"))
+    restore.add_argument("topic", nargs="?", help=tr(TOPIC_HELP))
     restore.set_defaults(run=run_restore)
-    solution = commands.add_parser("solution", help="show a topic's reference solution, once your version passes")
-    solution.add_argument("topic", nargs="?", help=TOPIC_HELP)
-    solution.add_argument("--force", action="store_true", help="show it even though your version does not pass yet")
-    solution.add_argument("--diff", action="store_true", help="show it as a diff against your file")
+    solution = commands.add_parser("solution", help=tr("show a topic's reference solution, once your version passes"))
+    solution.add_argument("topic", nargs="?", help=tr(TOPIC_HELP))
+    solution.add_argument("--force", action="store_true", help=tr("show it even though your version does not pass yet"))
+    solution.add_argument("--diff", action="store_true", help=tr("show it as a diff against your file"))
     solution.set_defaults(run=show_solution)
     instructors(commands)
     return top
