@@ -49,7 +49,7 @@ def check(topic: course.Topic, seed: int) -> list[str]:
     problems += [f"seed {seed} stub {topic.dir}: {g} {r.outcome}" for g, r in stub.items() if r.outcome != "failed"]
     for path in whole[1:]:
         got = by_target.get(str(path.relative_to(ROOT)), {})
-        if got.keys() != graders.learn.keys() or not got:
+        if got.keys() != graders.keys() or not got:
             problems.append(f"seed {seed} {path.relative_to(ROOT)}: graded by {sorted(got)}")
         problems += [f"seed {seed} {path.relative_to(ROOT)}: {g} {r.outcome}\n{r.message}"
                      for g, r in got.items() if r.outcome != "passed"]

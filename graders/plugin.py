@@ -171,7 +171,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
     learner_file = str(target.path.resolve())
 
     def alarm(signum: int, frame: FrameType | None) -> None:
-        if TIMED_OUT in item.stash and not _in_file(frame, learner_file):
+        if TIMED_OUT in item.stash and _learner_frame(frame, learner_file) is None:
             # The watchdog rings again in case the learner's code swallowed the first: rung while
             # the harness winds the grader up (a crowded machine can take longer than AGAIN to), it
             # has nothing of the learner's to stop, and raising there would tell the limit twice.
@@ -281,23 +281,20 @@ def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
     return True
 
 
-def _in_file(frame: FrameType | None, path: str) -> bool:
-    """Whether code of the file at `path` is on the stack from `frame` out."""
-    while frame is not None:
-        if frame.f_code.co_filename == path:
-            return True
+def _learner_frame(frame: FrameType | None, learner_file: str) -> FrameType | None:
+    """The innermost frame of the learner's file on the stack from `frame` out, if any."""
+    while frame is not None and frame.f_code.co_filename != learner_file:
         frame = frame.f_back
-    return False
+    return frame
 
 
 def _where(frame: FrameType | None, learner_file: str) -> str:
-    while frame is not None:
-        if frame.f_code.co_filename == learner_file:
-            line = line_of(frame)  # a spinning loop is caught at its backward jump: 3.14 gives that its body's last line
-            source = linecache.getline(learner_file, line).strip()
-            return tr("It was busy in `{function}`, line {line}: `{source}`", function=frame.f_code.co_name, line=line, source=source)
-        frame = frame.f_back
-    return tr("It was waiting, not computing: something it awaited never completed.")
+    frame = _learner_frame(frame, learner_file)
+    if frame is None:
+        return tr("It was waiting, not computing: something it awaited never completed.")
+    line = line_of(frame)  # a spinning loop is caught at its backward jump: 3.14 gives that its body's last line
+    source = linecache.getline(learner_file, line).strip()
+    return tr("It was busy in `{function}`, line {line}: `{source}`", function=frame.f_code.co_name, line=line, source=source)
 
 
 # Reports.

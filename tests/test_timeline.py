@@ -35,3 +35,12 @@ def test_wide_labels_are_padded_by_display_width() -> None:
     columns = [sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in row[:i]) for row, i in zip(chart.splitlines(), bars)]
     assert len(set(columns)) == 1, chart
     assert chart.splitlines()[1].startswith("选手 0：准备  |")  # 12 columns, padded to the 13 of "runner 0: run"
+
+
+def test_times_that_print_alike_draw_alike() -> None:
+    # Real-thread times differ by a few milliseconds between two gradings of one file: the charts
+    # must not (seen: a bar one cell longer under the same printed times).
+    def chart(last_end: float) -> str:
+        return render([Span("job 0", 0, 1, end=last_end, state="done"), Span("job 1", 0.09, 1, end=0.17, state="done")])
+
+    assert chart(0.600) == chart(0.603)
