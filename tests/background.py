@@ -30,7 +30,7 @@ from graders.classroom import sandbox
 from graders.learn.run import Result, Run
 from graders.plugin import SEED
 
-from .conftest import CORRECT_ANSWERS, ROOT, WRONG_ANSWERS
+from .conftest import CORRECT_ANSWERS, ENVIRONMENT, ROOT, WRONG_ANSWERS
 
 
 @dataclass(frozen=True)
@@ -108,9 +108,10 @@ class Graded:
         self.done: dict[str, list[Result]] = {}
 
     def _grade(self, share: list[str]) -> list[Result]:
-        # In English, as the cases are written, whatever the locale, and whatever `aiolings --lang`
-        # a test in the main thread has meanwhile put in this process's environment.
-        run = Run(share, cwd=ROOT, seed=self.seed, env={"AIOLINGS_LANG": "en"})
+        # In English, as the cases are written, whatever the locale; from the session's environment as
+        # it started, not as a test in the main thread has it now (test_cli sets PYTEST_ADDOPTS=--timeout=0.5
+        # and `aiolings --lang` sets AIOLINGS_LANG: a proof once got that limit and timed out).
+        run = Run(share, cwd=ROOT, seed=self.seed, environ=ENVIRONMENT, env={"AIOLINGS_LANG": "en"})
         self.started.append(run)
         return run.results()
 

@@ -6,7 +6,7 @@ import pytest
 
 from graders.learn.run import Result, Run
 
-from .conftest import ROOT
+from .conftest import ENVIRONMENT, ROOT
 
 FOLDER = "tests/bad_code/03_gather"
 ORDER = "test_gather_all_returns_results_in_argument_order"
@@ -47,7 +47,8 @@ def start() -> list[Run]:
     grader up took 0.03 s at most here with six CPU burners, yet over 0.3 s once on a crowded CI.
     """
     def run(names: list[str], *limit: str) -> Run:
-        return Run([*limit, *(f"{FOLDER}/{n}.py::{CASES[n][0]}" for n in names)], cwd=ROOT, env={"AIOLINGS_LANG": "en"})
+        return Run([*limit, *(f"{FOLDER}/{n}.py::{CASES[n][0]}" for n in names)], cwd=ROOT, environ=ENVIRONMENT,
+                   env={"AIOLINGS_LANG": "en"})
 
     return [*(run([n], "--timeout=0.3") for n in sorted(ENDLESS)), *(run([n]) for n in sorted(ALONE)),
             run([n for n in CASES if n not in ENDLESS | ALONE])]
