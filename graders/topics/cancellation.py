@@ -66,7 +66,7 @@ class Call:
     task: asyncio.Task[Outcome] | None = None
     ended_then: list[Span] = field(default_factory=list)
     seen: Any = None
-    cancelling: int = 0  # cancellation requests of its Task still pending when a CancelledError came out
+    cancelling: int = 0  # cancellation requests of its Task still pending when the call ended, however it ended
     order: Callable[[Span], Any] = lambda s: (s.start, natural(s.label))  # of the records' rows on the timeline
 
     def at(self, moment: float) -> str:
@@ -102,16 +102,17 @@ def start(learner: Learner, recorder: Recorder, name: str, *args: Any, origin: f
     call = Call(name, recorder, now if origin is None else origin, Span(f"{name}()", now, threading.get_ident()))
 
     async def run() -> Outcome:
+        task = asyncio.current_task()
         try:
             outcome = await learner.outcome(name, *args)
         except asyncio.CancelledError:
             call.row.state = "cancelled"
-            task = asyncio.current_task()
-            call.cancelling = task.cancelling() if task is not None else 0
             raise
         except BaseException:
             call.row.state = "failed"
             raise
+        finally:  # however it ended: cancellations the learner's code caught and never undid are still counted
+            call.cancelling = task.cancelling() if task is not None else 0
         call.row.state = "failed" if outcome.error is not None else "done"
         return outcome
 
@@ -1022,3 +1023,17 @@ async def test_run_steps_raises_timeout_error_at_the_total_deadline(learner: Lea
             advice=tr(TOTAL_ADVICE),
         )
     on_their_own_clocks(call, jobs[:len(done)], step_timeout)
+    if isinstance(error, TimeoutError) and call.cancelling:
+        fail(
+            tr("`run_steps` raised TimeoutError, but left its Task marked as cancelled.", **blanks),
+            observed=tr("at {deadline}, TimeoutError came out of run_steps, yet cancellations of its Task were still "
+                        "pending ({count}): cancellations your code caught without undoing them with `uncancel()`. "
+                        "Every asyncio.timeout or TaskGroup used later in that Task will take them for a cancellation "
+                        "from outside.", count=call.cancelling, **blanks),
+            expected=tr("TimeoutError at {deadline}, and no cancellation of the Task left pending.", **blanks),
+            timeline=call.chart(),
+            advice=tr("Put the whole loop in `async with asyncio.timeout(total_timeout):`: when it turns its own "
+                      "cancellation into TimeoutError, it also undoes it. A hand-made timeout (`loop.call_later(..., "
+                      "task.cancel)`) must call `asyncio.current_task().uncancel()` once it has caught the "
+                      "CancelledError it caused."),
+        )
