@@ -226,6 +226,12 @@ class Learner:
         except TimeoutError as error:
             self._check_budget(name, error, budget)
             return self._checked(name, Outcome(error=error))
+        except asyncio.CancelledError as error:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise  # the grader itself is being cancelled
+            # the learner's code awaited a task it had cancelled (a gather of cancelled tasks, say)
+            return self._checked(name, Outcome(error=error))
         except Exception as error:  # noqa: BLE001
             return self._checked(name, Outcome(error=error))
         return self._checked(name, Outcome(value=value), coroutine_advice)
@@ -487,6 +493,10 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
     (TypeError, "unhashable type: 'list'",
      "asyncio.gather takes each awaitable as its own argument: `asyncio.gather(*coroutines)`, with the `*`, not the "
      "list itself."),
+    (asyncio.CancelledError, "",
+     "Awaiting a task you cancelled raises CancelledError in the code that awaits it, and so does gathering it. "
+     "After `task.cancel()`, wait for it without asking for its result: `await asyncio.wait(pending)`, or "
+     "`await asyncio.gather(*pending, return_exceptions=True)`."),
     (asyncio.InvalidStateError, "",
      "A task's (or future's) result exists only once it is done: await it, or wait for it with asyncio.wait or "
      "gather, before reading `.result()`."),

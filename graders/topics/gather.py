@@ -63,6 +63,7 @@ async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random
     broken = rng.randrange(len(jobs))
     jobs[broken].fails = True
     outcome = await learner.outcome("gather_all", jobs)
+    checks.on_loop_thread("gather_all", learner, recorder)  # whether threads ran the jobs must not decide the verdict
     if not isinstance(outcome.error, JobFailed):
         if outcome.error is not None:
             learner.fail_raised("gather_all", outcome.error)
@@ -93,6 +94,15 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
         )
     got = outcome.value
     checks.returned("gather_settled", got, list, tr("a list of results and exceptions"))
+    if len(got) != len(jobs):
+        fail(
+            tr("`gather_settled` returned a list of length {got} for {count} jobs.", got=len(got), count=len(jobs)),
+            observed=f"{list(got)!r}",
+            expected=tr("one entry per job, in order: the job's result, or the exception it raised "
+                        "(job {jobs} failed).", jobs=", ".join(map(str, sorted(broken)))),
+            advice=tr("Keep every entry that `asyncio.gather(..., return_exceptions=True)` returns: a failed job's "
+                      "exception stays in its place in the list."),
+        )
     for i, (entry, expected) in enumerate(zip(got, results)):
         if i in broken and not isinstance(entry, JobFailed):
             fail(

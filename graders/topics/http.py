@@ -102,6 +102,18 @@ async def uses_one_session(learner: Learner, rng: random.Random, name: str, *arg
         with client_watch() as watch:
             succeeded(learner, name, await learner.outcome(name, site.urls, *args))
     sessions = len(watch.sessions)
+    unclosed = [s for s in watch.sessions if not s.closed]
+    for session in unclosed:
+        await session.close()
+    if sessions == 1 and unclosed:
+        fail(
+            tr("`{name}` left its ClientSession open.", name=name),
+            observed=tr("the session was still open when `{name}` returned: its connections stay open, and aiohttp "
+                        "warns \"Unclosed client session\".", name=name),
+            expected=tr("the session closed before the function returns."),
+            advice=tr("`async with aiohttp.ClientSession() as session:` closes it when the block ends; or "
+                      "`await session.close()` in a `finally:`."),
+        )
     if sessions == 1:
         return
     if sessions == 0:
@@ -157,7 +169,7 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
             observed=tr("`urls[{dead}]` points where no server listens, and the error escaped.", dead=dead),
             expected=tr("{expected}: None for the unreachable URL, a status code for every other one.",
                         expected=repr(expected)),
-            details=re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", learner.format_error(outcome.error)),  # ports vary by run
+            details=re.sub(r"(127\.0\.0\.1'?(?::|,\s*))\d{1,5}\b", r"\1<port>", learner.format_error(outcome.error)),  # ports vary by run
             advice=tr("Catch it for each URL separately: `try:` around one request, `except "
                       "aiohttp.ClientConnectionError: return None`. HTTP errors like 404 are not exceptions in aiohttp."),
         )
@@ -165,6 +177,14 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
     checks.returned("fetch_statuses", got, list, tr("a list of status codes and Nones"))
     if got == expected:
         return
+    if len(got) == len(expected) and sorted(map(repr, got)) == sorted(map(repr, expected)):
+        fail(
+            tr("`fetch_statuses` returned the right statuses in the wrong order."),
+            observed=repr(got),
+            expected=tr("{expected}: the same order as the URLs you were given.", expected=repr(expected)),
+            advice=tr("Results must follow the order of the URLs, not the order the responses arrive in. "
+                      "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not."),
+        )
     hidden = [e for g, e in zip(got, expected) if g is None and e is not None]
     if len(got) == len(expected) and all(g is None for g in got):
         fail(

@@ -21,10 +21,16 @@ TASK_ADVICE = ("A coroutine does not run until something awaits it; a Task runs 
                "`return asyncio.create_task(job())` starts the job and hands back the Task at once.")
 
 
-def make_jobs(rng: random.Random, recorder: Recorder, count: int) -> tuple[list[AsyncJob], list[int]]:
+def make_jobs(rng: random.Random, recorder: Recorder, count: int,
+              fastest_inside: bool = False) -> tuple[list[AsyncJob], list[int]]:
     durations = rng.sample([0.5 * k for k in range(1, 17)], count)
     if durations == sorted(durations):
         durations.reverse()
+    fastest = durations.index(min(durations))
+    if fastest_inside and fastest in (0, count - 1):
+        # so returning jobs[0]'s (or jobs[-1]'s) result can never pass for the fastest one's
+        middle = count // 2
+        durations[fastest], durations[middle] = durations[middle], durations[fastest]
     results = rng.sample(range(100, 1000), count)
     if results == sorted(results):
         results.reverse()  # so no ordering of the results by value can pass for job order
@@ -103,7 +109,7 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
 
 async def test_first_finished_returns_the_fastest_result_at_once(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
-    jobs, results = make_jobs(rng, recorder, rng.randint(3, 6))
+    jobs, results = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
     fastest = min(range(len(jobs)), key=lambda i: jobs[i].seconds)
     start = loop_clock()
     got = await learner.call("first_finished", jobs)

@@ -1,0 +1,17 @@
+"""gather_settled drops the failed jobs from the list instead of keeping their exceptions in place."""
+import asyncio
+
+async def gather_all(jobs):
+    return await asyncio.gather(*(job() for job in jobs))
+
+async def gather_settled(jobs):
+    results = await asyncio.gather(*(job() for job in jobs), return_exceptions=True)
+    return [r for r in results if not isinstance(r, BaseException)]
+
+async def gather_limited(jobs, limit):
+    sem = asyncio.Semaphore(limit)
+    async def run(job):
+        async with sem:
+            return await job()
+    return await asyncio.gather(*(run(job) for job in jobs))
+
