@@ -310,9 +310,14 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         if target is None:
             raise
         if not isinstance(error, (GraderFailure, TookTooLong)):
-            if TIMED_OUT not in item.stash:
-                raise
-            error = item.stash[TIMED_OUT]  # the time limit stopped the loop, whatever came out (see `alarm`)
+            if TIMED_OUT in item.stash:
+                error = item.stash[TIMED_OUT]  # the time limit stopped the loop, whatever came out (see `alarm`)
+            else:
+                learner = getattr(item, "funcargs", {}).get("learner")
+                told = learner.cancelled_itself(error) if isinstance(learner, Learner) else None
+                if told is None:
+                    raise
+                error = told
         if isinstance(error, TookTooLong):
             _stop_after_limit(item, target, error)
         if isinstance(error, NotRun):

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from .blocking import BlockingCall, LoopGuard
-from .feedback import NotRun, TookTooLong, fail, shown
+from .feedback import GraderFailure, NotRun, TookTooLong, fail, shown
 from .heartbeat import line_of
 from ..i18n import sentences, tr
 from .probes import ThreadWatch
@@ -226,12 +226,6 @@ class Learner:
         except TimeoutError as error:
             self._check_budget(name, error, budget)
             return self._checked(name, Outcome(error=error))
-        except asyncio.CancelledError as error:
-            task = asyncio.current_task()
-            if task is None or task.cancelling():
-                raise  # the grader itself is being cancelled
-            # the learner's code awaited a task it had cancelled (a gather of cancelled tasks, say)
-            return self._checked(name, Outcome(error=error))
         except Exception as error:  # noqa: BLE001
             return self._checked(name, Outcome(error=error))
         return self._checked(name, Outcome(value=value), coroutine_advice)
@@ -355,6 +349,17 @@ class Learner:
              else tr("`{name}` raised {kind}.", name=name, kind=type(error).__name__),
              details=self.format_error(error), advice=known_advice(error),
              cause=f"raised {name} {re.sub(r'[0-9]+', 'N', self.format_error(error))}")
+
+    def cancelled_itself(self, error: BaseException) -> GraderFailure | None:
+        """The failure to report when a CancelledError the learner's code raised (awaiting a Task it had
+        cancelled, say) got out of a grader that cancelled nothing: graders that expect one catch it first."""
+        if not isinstance(error, asyncio.CancelledError) or not self.calling or not self._raised_by_learner(error):
+            return None
+        try:
+            self.fail_raised(self.calling, error)
+        except GraderFailure as failure:
+            return failure
+        return None
 
     def _raised_by_learner(self, error: BaseException) -> bool:
         return any(Path(f.filename) == self.path for f in traceback.extract_tb(error.__traceback__))
@@ -494,7 +499,7 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
      "asyncio.gather takes each awaitable as its own argument: `asyncio.gather(*coroutines)`, with the `*`, not the "
      "list itself."),
     (asyncio.CancelledError, "",
-     "Awaiting a task you cancelled raises CancelledError in the code that awaits it, and so does gathering it. "
+     "Awaiting a Task you cancelled raises CancelledError in the code that awaits it, and so does gathering it. "
      "After `task.cancel()`, wait for it without asking for its result: `await asyncio.wait(pending)`, or "
      "`await asyncio.gather(*pending, return_exceptions=True)`."),
     (asyncio.InvalidStateError, "",
