@@ -21,6 +21,7 @@ killing what it started.
 from __future__ import annotations
 
 import atexit
+import collections
 import ctypes
 import functools
 import gc
@@ -34,14 +35,16 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NoReturn
 
-PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "looptime._internal.plugin", "aiohttp",
-           "aiohttp.web", "aioresponses", "graders.plugin", "graders.harness.http_server", "pdb", "sqlite3", "xml.etree.ElementTree")
+# What every grading run imports; a topic's graders (and aiohttp, for those that need it) are
+# preloaded once a request names them (`start`'s `preload`): a learner's `watch` needs one topic's.
+PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "looptime._internal.plugin", "graders.plugin",
+           "pdb", "sqlite3", "xml.etree.ElementTree")
 SETUP_FAILED = 125
 STARTED_WITHIN = 5.0  # seconds for the server to say a child exists; past that it is stuck, and replaced
 CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID = 0x40000000, 0x10000000, 0x00020000, 0x20000000
@@ -242,8 +245,11 @@ class Forked(Process):
 
 
 def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path | None,
-          confinement: Confinement = Confinement(), isolated: bool = False, lone: bool = False) -> Process:
+          confinement: Confinement = Confinement(), isolated: bool = False, lone: bool = False,
+          preload: Sequence[str] = ()) -> Process:
     """Run `pytest args` in a forked child; its stdout and stderr go to `output` (None: nowhere).
+    The server preloads the modules named in `preload` (the graders of the topics graded) for
+    the runs that follow.
 
     `isolated` keeps `cwd` off the import path, as `python -I` does; otherwise it comes first,
     as with `python -m pytest`. Without a fork server (see `forks`) the run is a new Python, and
@@ -252,7 +258,7 @@ def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path |
     the CPU of a plain pytest, and a new Python re-imports what the caller has. Not from a caller
     with other threads, though: a lock one of them held at the fork would stay held in the child."""
     request = {"args": list(args), "cwd": str(Path(cwd).resolve()), "env": env, "output": str(output) if output else None,
-               "isolated": isolated, "confinement": asdict(confinement)}
+               "isolated": isolated, "confinement": asdict(confinement), "preload": list(preload)}
     alone = lone and _server is None and confinement == Confinement()  # no server to ask, and none worth starting
     if forks() and alone and threading.active_count() == 1:
         return Forked(request)
@@ -281,18 +287,15 @@ def serve() -> None:
     signal.signal(signal.SIGCHLD, lambda *_: None)
     # Requests come first: a child forked before preloading is done imports the rest itself, as a
     # new Python would, so a single `aiolings check` never waits for modules it does not need.
-    preloads: Iterator[str] | None = _preloads()
+    preloads = collections.deque([*PRELOAD, "_pytest.config"])
+    asked: set[str] = set()
     children: set[int] = set()
     pending = b""
     try:
         while True:
             ready, _, _ = select.select([0, wake_read], [], [], 0 if preloads else None)
-            if not ready and preloads is not None:
-                name = next(preloads, None)
-                if name is None:
-                    preloads = None
-                else:
-                    importlib.import_module(name)
+            if not ready and preloads:
+                _preload_next(preloads)
                 continue
             if wake_read in ready:
                 os.read(wake_read, 4096)
@@ -305,6 +308,8 @@ def serve() -> None:
                 while b"\n" in pending:
                     line, pending = pending.split(b"\n", 1)
                     request = json.loads(line)
+                    preloads.extend(name for name in request["preload"] if name not in asked)
+                    asked.update(request["preload"])
                     gc.freeze()  # children inherit a heap their collector never walks: no copying, no time spent on it
                     pid = os.fork()
                     if pid == 0:
@@ -319,15 +324,11 @@ def serve() -> None:
                 pass
 
 
-def _preloads() -> Iterator[str]:
-    """What every grading run imports, one module at a time."""
-    yield from PRELOAD
-    import _pytest.config
-
-    import graders.course
-
-    yield from (f"_pytest.{name}" for name in _pytest.config.default_plugins)  # imported only as a session starts
-    yield from (topic.graders for topic in graders.course.load().topics)
+def _preload_next(preloads: collections.deque[str]) -> None:
+    name = preloads.popleft()
+    module = importlib.import_module(name)
+    if name == "_pytest.config":  # pytest's own plugins, which it imports only as a session starts
+        preloads.extendleft(reversed([f"_pytest.{plugin}" for plugin in module.default_plugins]))
 
 
 def _reap(children: set[int]) -> None:

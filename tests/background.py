@@ -87,6 +87,7 @@ class Graded:
 
     def __init__(self, seed: int, topics: list[course.Topic], graded_here: set[str]) -> None:
         self.seed = seed
+        self.preload = [topic.graders for topic in topics]  # every run's, so that the server has them all early
         self.pool = ThreadPoolExecutor(max_workers=self.AT_ONCE, thread_name_prefix="proofs")
         self.started: list[Run] = []  # to stop at the end of the session
         self.runs: dict[str, list[Future[list[Result]]]] = {}
@@ -111,7 +112,7 @@ class Graded:
         # In English, as the cases are written, whatever the locale; from the session's environment as
         # it started, not as a test in the main thread has it now (test_cli sets PYTEST_ADDOPTS=--timeout=0.5
         # and `aiolings --lang` sets AIOLINGS_LANG: a proof once got that limit and timed out).
-        run = Run(share, cwd=ROOT, seed=self.seed, environ=ENVIRONMENT, env={"AIOLINGS_LANG": "en"})
+        run = Run(share, cwd=ROOT, seed=self.seed, environ=ENVIRONMENT, env={"AIOLINGS_LANG": "en"}, preload=self.preload)
         self.started.append(run)
         return run.results()
 

@@ -24,6 +24,9 @@ from .conftest import ENVIRONMENT, ROOT
 from .test_cli import copy_course, solve
 
 DEADLINE = 20.0  # seconds for each thing to appear; the screen is polled, so a fast machine takes about two in all
+# Between two looks at the screen: each look is a tmux client's run, and the three sessions made
+# some 300 of them at 0.1 s, a second of CPU taken from the runs that share both cores.
+POLL = 0.25
 SESSIONS = itertools.count()  # numbers for tmux sessions' names
 
 
@@ -66,7 +69,7 @@ def wait_for(name: str, *texts: str, saving: Callable[[], None] | None = None) -
         shown = screen(name)
         if all(text in shown for text in texts):
             return shown
-        time.sleep(0.1)
+        time.sleep(POLL)
     raise AssertionError(f"the screen never showed all of {texts!r}:\n{screen(name)}")
 
 

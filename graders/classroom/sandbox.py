@@ -274,7 +274,8 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
         # Nothing that holds the run itself: its folder, the interpreter, the graders.
         needed = [Path(scratch), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
         hidden = tuple(h for h in hidden if not any(n.resolve().is_relative_to(Path(h).resolve()) for n in needed))
-        ended = _execute(args, work, env, limits, seconds, uid, hidden, report.with_suffix(".progress"))
+        ended = _execute(args, work, env, limits, seconds, uid, hidden, report.with_suffix(".progress"),
+                         [t.graders for t in topics])
         return _read(report, nonce, topics, ended, scratch)
 
 
@@ -288,7 +289,7 @@ def student_environment(work: Path, nonce: str) -> dict[str, str]:
 
 def _execute(
     args: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float, uid: int | None,
-    hidden: tuple[str, ...], progress: Path,
+    hidden: tuple[str, ...], progress: Path, preload: list[str],
 ) -> str | None:
     """Run with limits; if it did not end normally, say how it ended. Its output is thrown away:
     the verdicts come from the report, and a flood of output must not cost memory here.
@@ -303,7 +304,8 @@ def _execute(
         tasks=limits.tasks if uid is not None else None, uid=uid,
         own_pids=namespaces, hidden=hidden if namespaces else (),
     )
-    process = forkserver.start(args, cwd=cwd, env=env, output=None, confinement=confinement, isolated=True)
+    process = forkserver.start(args, cwd=cwd, env=env, output=None, confinement=confinement, isolated=True,
+                               preload=preload)
     ended = None
     try:
         ended = _watch(process, seconds, limits.grader + GRACE, progress)

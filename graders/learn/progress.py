@@ -113,7 +113,8 @@ class Progress:
         command does (`aiolings check`), as cheap as a plain pytest."""
         here = here or self.root
         env = {"AIOLINGS_WIDTH": str(width)} if width else None
-        return topic, Run([os.path.relpath(topic.exercise(self.root), here)], cwd=here, seed=seed, env=env, lone=lone)
+        return topic, Run([os.path.relpath(topic.exercise(self.root), here)], cwd=here, seed=seed, env=env, lone=lone,
+                          preload=[topic.graders])
 
     def finish(self, started: tuple[course.Topic, Run]) -> Check:
         topic, run = started
