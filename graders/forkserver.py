@@ -254,7 +254,7 @@ def start(args: Sequence[str], *, cwd: Path, env: dict[str, str], output: Path |
     `isolated` keeps `cwd` off the import path, as `python -I` does; otherwise it comes first,
     as with `python -m pytest`. Without a fork server (see `forks`) the run is a new Python, and
     cannot be confined. A `lone` run where no server is up yet is forked from the caller itself:
-    starting a server (it preloads everything the course may need) would cost a single check twice
+    starting a server (it preloads pytest and the graders) would cost a single check twice
     the CPU of a plain pytest, and a new Python re-imports what the caller has. Not from a caller
     with other threads, though: a lock one of them held at the fork would stay held in the child."""
     request = {"args": list(args), "cwd": str(Path(cwd).resolve()), "env": env, "output": str(output) if output else None,
