@@ -825,9 +825,14 @@ async def test_crawl_keeps_every_slot_busy(learner: Learner, rng: random.Random)
     if most_at_once(spans)[0] > limit or any(most_at_once(web_.spans(host))[0] > per_host for host in web_.hosts):
         return  # over a limit: the graders of the limits tell that
     idle = idle_slot(web_, record.start, limit, per_host)
-    if idle is None:
-        return
-    most = most_at_once(spans)[0]
+    if idle is not None:
+        idle_slot_left(web_, idle, limit, per_host)
+
+
+def idle_slot_left(web_: Web, idle: IdleSlot, limit: int, per_host: int) -> None:
+    """Fails for a slot left idle while a page waited, with what the records tell of why."""
+    __tracebackhide__ = True
+    most = most_at_once(web_.spans())[0]
     blanks = {"start": seconds(idle.start), "end": seconds(idle.end), "running": idle.running, "limit": limit,
               "label": idle.page.label, "host": idle.page.host, "on_host": idle.on_host, "per_host": per_host,
               "found": seconds(idle.found), "began": seconds(idle.began) if idle.began is not None else "",
@@ -860,6 +865,7 @@ async def test_crawl_keeps_every_slot_busy(learner: Learner, rng: random.Random)
                     "{per_host}: a request starts the moment a slot it may take frees.", **blanks),
         timeline=web_.timeline(),
         advice=advice,
+        cause="idle slot",
     )
 
 
@@ -903,6 +909,142 @@ class Pause:
     def fraction(self) -> float:
         """Where in its allowed range the pause fell: 0 at the least, 1 at the most."""
         return (self.waited - self.least) / (self.most - self.least)
+
+
+def jammed_web(rng: random.Random, backoff: float) -> list[Spec]:
+    """For max_in_flight 2 and per_host 1, on two hosts, each of which has one page at a time to fetch:
+    the start page (host A) links to X on A, which answers a 5xx before 200, and to L on B, which ends
+    halfway through the least pause before X's retry (backoff > 0.5 s) and links to F on A and M on B. So
+    F waits for A's slot while X pauses, on every schedule. M is slow: F is done while M is still in
+    flight, and links to two pages of B that answer nothing in time before 200; they wait for B's slot,
+    the first for less than the timeout (JAM_TIMEOUTS), the second for longer."""
+    names = iter(paths(rng, 7))
+    start = Spec("A", next(names), rng.choice([0.5, 0.75]))
+    failing = Spec("A", next(names), rng.choice([0.5, 0.75]), plan=[rng.choice([500, 502, 503]), 200])
+    linker = Spec("B", next(names), failing.delay + min(0.5, backoff / 2))
+    fresh = Spec("A", next(names), rng.choice([0.5, 0.75, 1.0]))
+    slow = Spec("B", next(names), 2.0)
+    silent = [Spec("B", next(names), rng.choice([0.5, 0.75]), plan=[None, 200]) for _ in range(2)]
+    linked(start, failing, linker)
+    linked(linker, fresh, slow, start)
+    linked(fresh, *silent)
+    return [start, failing, linker, fresh, slow, *silent]
+
+
+# Seconds an attempt may take in jammed_web: more than its slow page keeps B busy after F is done.
+JAM_TIMEOUTS = [2.5, 3.0, 3.5]
+
+
+def cut_short(web_: Web, timeout: float) -> Hit | None:
+    """The first request the client gave up on before it had had `timeout` seconds."""
+    cut = [h for h in web_.hits if h.span.state == "cancelled" and h.span.end is not None
+           and h.span.end - h.span.start < timeout - TOLERANCE]
+    return min(cut, key=lambda h: h.span.start) if cut else None
+
+
+@dataclass(frozen=True)
+class HeldPause:
+    """A page pausing before a retry all through an idle stretch, whose slots would explain it."""
+
+    spec: Spec
+    retry: int  # 1 for the first retry
+    failed: Hit
+    again: Hit
+    host: bool  # every page that waited could have had a slot of its host, which the pauses held
+
+
+def paused_meanwhile(web_: Web, idle: IdleSlot, origin: float, limit: int, per_host: int) -> HeldPause | None:
+    """The pauses before retries that lasted all through the idle stretch, when slots they held explain
+    every page waiting then: a page of a pausing page's host, or a page kept out by an overall limit
+    that the pauses fill; the first of those pauses, one on the waiting page's host first."""
+    begin, end = origin + idle.start, origin + idle.end
+    pauses = []
+    for spec in web_.specs:
+        hits = web_.hits_of(spec)
+        for k, (failed, again) in enumerate(zip(hits, hits[1:]), start=1):
+            if failed.span.end is not None and failed.span.end <= begin + TOLERANCE \
+                    and again.span.start >= end - TOLERANCE:
+                pauses.append((spec, k, failed, again))
+    if not pauses:
+        return None
+    running = [h for h in web_.hits
+               if h.span.start <= begin + TOLERANCE and (h.span.end is None or h.span.end >= end - TOLERANCE)]
+    on = Counter(h.host for h in running)
+    held = Counter(spec.host for spec, *_ in pauses)
+    began = {spec: hits[0].span.start for spec in web_.specs if (hits := web_.hits_of(spec))}
+    waiting = [spec for spec, t in known_since(web_, origin).items()
+               if t <= begin + TOLERANCE and began.get(spec, end) >= end - TOLERANCE and on[spec.host] < per_host]
+    by_host = all(on[spec.host] + held[spec.host] >= per_host for spec in waiting)
+    if not by_host and len(running) + len(pauses) < limit:
+        return None  # a page that waited had room on its host and overall, pauses or not
+    spec, k, failed, again = min(pauses, key=lambda p: (p[0].host != idle.page.host, p[3].span.start))
+    return HeldPause(spec, k, failed, again, by_host)
+
+
+async def crawl_in_a_jam(learner: Learner, rng: random.Random, retries: int) -> None:
+    """Retries where the slots are scarce: no attempt given up before it had `timeout` seconds of its own
+    request (the wait for a slot does not count), and no slot kept idle by a pause while a page waits."""
+    __tracebackhide__ = True
+    backoff = rng.choice([0.75, 1.0, 1.25])
+    web_ = Web(rng, jammed_web(rng, backoff))
+    limit, per_host, timeout = 2, 1, rng.choice(JAM_TIMEOUTS)
+    async with web_:
+        record = await crawled(learner, web_, params(rng, max_in_flight=limit, per_host=per_host, retries=retries,
+                                                      backoff=backoff, timeout=timeout))
+    succeeded(learner, record)
+    origin = record.start
+    hit = cut_short(web_, timeout)
+    if hit is not None:
+        assert hit.spec is not None
+        spec, span = hit.spec, hit.span
+        first = web_.hits_of(spec)[0] is hit
+        found = known_since(web_, origin).get(spec)
+        blanks = {"label": span.label, "timeout": seconds(timeout), "held": seconds((span.end or 0.0) - span.start),
+                  "at": seconds(span.start - origin), "ended": seconds((span.end or 0.0) - origin),
+                  "found": seconds((found or origin) - origin), "host": spec.host}
+        fail(
+            tr("`crawl` gave up on {label} after {held} of its own request; timeout was {timeout}.", **blanks),
+            observed=tr("a page linking to {label} had arrived at {found}; host {host} was busy until {at}, when it "
+                        "was requested, and at {ended} it was given up: {timeout} after it began to wait for a slot.",
+                        **blanks)
+            if first and found is not None and abs((span.end or 0.0) - found - timeout) <= TOLERANCE
+            else tr("{label} was requested at {at} and given up at {ended}, after {held} of its own request.",
+                    **blanks),
+            expected=tr("each attempt given {timeout} of its own request before it is given up: the wait for a slot "
+                        "does not count.", **blanks),
+            timeline=web_.timeline(),
+            advice=tr("Put `async with asyncio.timeout(timeout):` inside the semaphores, around the request and the "
+                      "reading of its body only: a timeout that also covers the wait for a slot gives up on requests "
+                      "that have barely begun, or that never went out."),
+        )
+    if most_at_once(web_.spans())[0] > limit or any(most_at_once(web_.spans(h))[0] > per_host for h in web_.hosts):
+        return  # over a limit: the graders of the limits tell that
+    idle = idle_slot(web_, origin, limit, per_host)
+    if idle is None:
+        return
+    pausing = paused_meanwhile(web_, idle, origin, limit, per_host)
+    if pausing is None:
+        idle_slot_left(web_, idle, limit, per_host)
+        return
+    blanks = {"start": seconds(idle.start), "end": seconds(idle.end), "running": idle.running, "limit": limit,
+              "label": idle.page.label, "host": idle.page.host, "on_host": idle.on_host, "per_host": per_host,
+              "found": seconds(idle.found), "paused": pausing.spec.label, "k": pausing.retry,
+              "failed": seconds((pausing.failed.span.end or 0.0) - origin),
+              "retry": seconds(pausing.again.span.start - origin)}
+    fail(
+        tr("`crawl` kept a slot while it paused before a retry, and a page waited for it."),
+        observed=tr("from {start} to {end} only {running} of {limit} slots were busy, and host {host} had {on_host} "
+                    "of its {per_host} in flight, yet {label} (found at {found}) waited; meanwhile {paused} paused "
+                    "before its retry {k}: its attempt failed at {failed}, and it was tried again at {retry}.",
+                    **blanks),
+        expected=tr("no slot held through the pause before a retry: while a page pauses, the others use its slot."),
+        timeline=web_.timeline(),
+        advice=tr("Pause before taking the semaphores, not inside them: `await asyncio.sleep(...)` first, then "
+                  "`async with` the host's slot and the overall one around the attempt alone.") if pausing.host
+        else tr("The pause seems to hold one of the max_in_flight slots. Take the semaphores around each attempt "
+                "alone and pause outside them; a pool of max_in_flight workers, each pausing between the attempts "
+                "of its URL, holds its slot the same way: put the URL back in the queue once its pause is over."),
+    )
 
 
 async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.Random) -> None:
@@ -1027,6 +1169,7 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
                 expected=tr("the status of the last attempt, or None when that attempt timed out."),
                 timeline=drawn,
             )
+    await crawl_in_a_jam(learner, rng, retries)
 
 
 # Stopping: the deadline, and a cancelled caller.
@@ -1075,6 +1218,38 @@ def left_running(kind: str, moment: str, late: Sequence[Span], web_: Web, origin
                   "every task still running and wait for them: `for task in tasks: task.cancel()`, then `await "
                   "asyncio.gather(*tasks, return_exceptions=True)`."),
         cause=f"left running {kind}",
+    )
+
+
+def tried_again(kind: str, moment: str, web_: Web, record: Crawl, origin: float) -> None:
+    """Fails when a URL whose request was cancelled at the stop (`origin`) was requested again afterwards:
+    the code fetching it took the cancellation for a failed attempt."""
+    __tracebackhide__ = True
+    pairs = [pair for spec in web_.specs for pair in zip(web_.hits_of(spec), web_.hits_of(spec)[1:])]
+    again = [(before, after) for before, after in pairs
+             if before.span.state == "cancelled" and before.span.end is not None
+             and abs(before.span.end - origin) <= TOLERANCE and after.span.start > origin + TOLERANCE]
+    if not again:
+        return
+    before, after = min(again, key=lambda pair: pair[1].span.start)
+    assert before.spec is not None
+    ended = record.ended if record.ended is not None else loop_clock()
+    blanks = {"moment": moment, "label": before.spec.label, "at": seconds(after.span.start - record.start),
+              "ended": seconds(ended - record.start)}
+    observed = tr("{label}'s request was cancelled at {moment}, and {label} was requested again at {at}: the code "
+                  "fetching it took the cancellation for a failed attempt and tried again.", **blanks)
+    if ended > origin + TOLERANCE:
+        observed = sentences(observed, tr("The crawl ended only at {ended}, once those tries were over.", **blanks))
+    fail(
+        tr("`crawl` tried {label} again after the deadline at {moment} had cancelled its request.", **blanks)
+        if kind == "deadline"
+        else tr("`crawl` tried {label} again after it was cancelled at {moment}.", **blanks),
+        observed=observed,
+        expected=tr("every task of the crawl stopping when it is cancelled: no request after that moment."),
+        timeline=web_.timeline(),
+        advice=tr("Around each attempt catch only TimeoutError (`except TimeoutError:`), never CancelledError (nor "
+                  "BaseException, nor a bare `except:`): a cancelled task must stop, not try again."),
+        cause="tried again when cancelled",
     )
 
 
@@ -1155,6 +1330,7 @@ async def test_crawl_stops_at_the_deadline(learner: Learner, rng: random.Random)
                       "asyncio.timeout_at(end): page = await done.get()` / `except TimeoutError: return`."),
         )
     succeeded(learner, record)
+    tried_again("deadline", moment, web_, record, origin)
     everything = len(web_.reachable())
     if ended > deadline + TOLERANCE:
         fail(
@@ -1233,6 +1409,7 @@ async def test_crawl_stops_cleanly_when_cancelled(learner: Learner, rng: random.
             expected=tr("the crawl going on until it is cancelled: no crawl can visit every page by {at}.", **blanks),
             timeline=web_.timeline(),
         )
+    tried_again("cancel", moment, web_, record, origin)
     if not done:  # the plugin stops the task once the grader is over (learner.stop_stragglers)
         fail(
             tr("`crawl` kept running after it was cancelled."),

@@ -773,6 +773,19 @@ async def together(*clients: Coroutine[Any, Any, None]) -> None:
         raise errors.exceptions[0] from None
 
 
+def waiting_their_turn(learner: Learner, serving: Serving, handlers: Handlers) -> list[tuple[int, str]]:
+    """Where tasks of the learner's code, neither serve's nor one running `handle`, were waiting in the
+    learner's file: the calls of handle for other clients, held back by something they share."""
+    running = {c.task for c in handlers.connections}
+    return sorted(spot for task in asyncio.all_tasks()
+                  if task is not serving.task and task not in running and not task.done()
+                  and (spot := waiting_at(learner, task)) is not None)
+
+
+TURNS_ADVICE = ("Each client needs a handler of its own, running while the others wait: hold nothing they share (a "
+                "Lock around `handle(...)`, or around a whole conversation) across an await that waits on a client.")
+
+
 async def test_serve_answers_every_client_at_once(learner: Learner, rng: random.Random) -> None:
     stall = rng.choice([3.0, 3.5, 4.0, 4.5])
     word = rng.choice(WORDS)
@@ -782,6 +795,7 @@ async def test_serve_answers_every_client_at_once(learner: Learner, rng: random.
     conversations = [phrases(rng, 2) for _ in arrivals]
     talks: list[tuple[str, str, float, float | None, str | None]] = []  # client, line, sent, answered, answer
     handlers = Handlers(learner, reraise=True)
+    queued: list[tuple[int, str]] = []  # where the learner's code held the other clients' calls of handle
     async with Serving(learner, handlers) as serving:
         origin = loop_clock()
         slow_label = tr("client {n}", n=1)
@@ -790,6 +804,7 @@ async def test_serve_answers_every_client_at_once(learner: Learner, rng: random.
             client = await serving.connect(slow_label)
             client.send(word[:cut].encode())  # half a line, then a long pause
             await asyncio.sleep(stall)
+            queued.extend(waiting_their_turn(learner, serving, handlers))  # the others' calls of handle, held back
             await talk(client, word, already=word[:cut])
 
         async def talk(client: Client, line: str, already: str = "") -> None:
@@ -829,7 +844,19 @@ async def test_serve_answers_every_client_at_once(learner: Learner, rng: random.
                        "middle of a line from 0 s to {stall}.", **blanks) if answered is not None
                     else tr("{client} sent {line} at {sent} and got no answer, while {slow} had been in the middle of "
                             "a line from 0 s to {stall}.", **blanks))
-        if connection is None or connection.span is None or connection.span.start - origin > sent + TOLERANCE:
+        began = None if connection is None or connection.span is None else connection.span.start - origin
+        cause = None
+        if (began is None or began > sent + TOLERANCE) and queued:
+            # handle was passed on, but the calls for the other clients waited in the learner's code meanwhile
+            spot = {"number": queued[0][0], "source": queued[0][1], "client": label, "slow": slow_label}
+            observed = sentences(observed, tr(
+                "`handle` began for {client} only at {began}; until then the calls of handle for every client but "
+                "{slow} waited in your code, at line {number}: `{source}`.", began=seconds(began), **spot)
+                if began is not None else tr(
+                "`handle` never began for {client}; the calls of handle for every client but {slow} waited in your "
+                "code, at line {number}: `{source}`.", **spot))
+            advice, cause = tr(TURNS_ADVICE), "clients take turns"
+        elif began is None or began > sent + TOLERANCE:
             advice = tr("Each client needs a handler of its own, running while the others wait: "
                         "`asyncio.start_server(handle, host, port)` starts one task per client. Awaiting "
                         "`handle(...)` in an accept loop serves the next client only once this one has gone.")
@@ -841,7 +868,7 @@ async def test_serve_answers_every_client_at_once(learner: Learner, rng: random.
              observed=observed,
              expected=tr("every line answered at once, whatever the other clients are doing: a client in the "
                          "middle of a line holds up no one."),
-             timeline=timeline, advice=advice)
+             timeline=timeline, advice=advice, cause=cause)
     if wrong:
         label, line, _, _, answer = wrong[0]
         fail(tr("`serve` answered {line} with {answer}.", line=repr(line), answer=repr(answer)),
@@ -867,6 +894,14 @@ async def test_serve_ends_every_connection_when_cancelled(learner: Learner, rng:
         serving.failed()
         judge_errors(learner, handlers, tr("the server ran it for a client"))
         handlers.name(serving.clients)
+        queued = waiting_their_turn(learner, serving, handlers)
+        if len(handlers.connections) < len(kinds) and queued:
+            fail(tr("`serve` did not run `handle` for every client."),
+                 observed=tr("{clients} connected; `handle` ran for {count} of them, and the calls for the others "
+                             "waited in your code, at line {number}: `{source}`.", clients=plural(len(kinds), "client"),
+                             count=len(handlers.connections), number=queued[0][0], source=queued[0][1]),
+                 expected=tr("one call of this module's `handle` for each client, at once."),
+                 advice=tr(TURNS_ADVICE), cause="clients take turns")
         if len(handlers.connections) < len(kinds):
             fail(tr("`serve` did not run `handle` for every client."),
                  observed=tr("{clients} connected; `handle` ran for {count} of them.",
