@@ -66,6 +66,8 @@ TOLERANCE = schedule.TOLERANCE  # seconds of loop time: what separates two momen
 MAKING = (0.05, 0.1, 0.15)  # seconds to make one item: at most 12 per source are made in 1.8 s...
 PROCESSING = (2.0, 2.5, 3.0, 3.5, 4.0)  # ...before the first item processed is done, on every draw
 MOST_PER_SOURCE = 12
+LOOK_AFTER = 2 * TOLERANCE  # seconds of loop time after an item is made or put, to see who holds it up (Book.look_later)
+MOST_IDLED = 8  # such looks that found consumers waiting elsewhere than in get(): enough to explain an idle stretch
 
 
 # The probes and their records.
@@ -126,6 +128,18 @@ class Polled:
 
 
 @dataclass
+class Idled:
+    """An item in the queue (its producer had moved on) that no consumer had taken a moment later, and the
+    Tasks that were then waiting in the learner's code elsewhere than in a Queue method or a probe: reading no
+    source, processing nothing. Those of them that processed items at some point were consumers."""
+
+    at: float
+    item: int
+    since: float  # when its producer moved on to the next
+    places: list[tuple[asyncio.Task[Any], Suspension]]
+
+
+@dataclass
 class Book:
     """What the probes saw, in loop time."""
 
@@ -146,6 +160,7 @@ class Book:
     queue: Any = None  # the queue the consumers wait on, once one was seen waiting in get()
     overdone: Overdone | None = None
     polled: Polled | None = None
+    idled: list[Idled] = field(default_factory=list)
 
     def track(self, task: asyncio.Task[Any] | None) -> None:
         """Note when and how `task` ends."""
@@ -235,12 +250,50 @@ class Book:
             for index, task in sorted(self.producers.items()):
                 held = self.last.get(index)
                 if task is current or task.done() or held is None or held.handed is not None or held.made is None \
-                        or now - held.made <= TOLERANCE:
+                        or held.taken is not None or now - held.made <= TOLERANCE:
                     continue
                 where = suspension(task, self.path)
                 if where.call is None and where.sleep is not None:  # holding the item, asleep: polling
                     self.polled = Polled(now, index, held.value, held.made, where.line, where.source, where.code)
                     break
+
+    # A moment after an item is made, and after its producer moves on, a look at the Tasks: the steps of the
+    # consumers (look) may all fall before and after a stretch in which a producer holds its item asleep, or
+    # consumers wait elsewhere than in get() while it is in the queue. One timer each, no more once seen.
+
+    def look_later(self, item: Item) -> None:
+        """Look again LOOK_AFTER from now at `item`, just made (or just handed on by its producer)."""
+        if self.path is None or (item.handed is None and self.polled is not None) \
+                or (item.handed is not None and len(self.idled) >= MOST_IDLED):
+            return
+        asyncio.get_running_loop().call_later(LOOK_AFTER, self._look_again, item, item.handed is not None)
+
+    def _look_again(self, item: Item, handed: bool) -> None:
+        if self.path is None or self.call is None or self.call.done() or item.taken is not None:
+            return
+        now = loop_clock()
+        if not handed:  # still in its producer's hand: asleep rather than in put()?
+            task = self.producers.get(item.source)
+            if self.polled is not None or item.handed is not None or task is None or task.done():
+                return
+            where = suspension(task, self.path)
+            if where.call is None and where.sleep:
+                self.polled = Polled(now, item.source, item.value, item.made or now, where.line, where.source, where.code)
+            return
+        producers = set(self.producers.values())
+        queue = self.queue or next((w.queue for w in (suspension(t, self.path) for t in producers if not t.done())
+                                    if w.call == "await queue.put(item)"), None)
+        if queue is not None and item.value not in list(getattr(queue, "_queue", [item.value])):
+            return  # out of the queue, though process() has not begun on it: not the consumers' wait to tell
+        places = []
+        for task in self.tasks:
+            if task.done() or task is self.call or task in producers:
+                continue
+            where = suspension(task, self.path)
+            if where.call is None and not where.probe and where.line is not None:
+                places.append((task, where))
+        if places and item.handed is not None:  # (handed: for the type checker)
+            self.idled.append(Idled(now, item.value, item.handed, places))
 
 
 def ending(task: asyncio.Task[Any]) -> str:
@@ -282,6 +335,7 @@ class Source:
         previous = self.book.last.get(self.index)
         if previous is not None and previous.handed is None:
             previous.handed = now
+            self.book.look_later(previous)
         if self.position >= len(self.values):
             self.book.dry.setdefault(self.index, now)
             raise StopAsyncIteration
@@ -296,6 +350,7 @@ class Source:
             raise
         item.made = loop_clock()
         self.book.last[self.index] = item
+        self.book.look_later(item)
         return value
 
 
@@ -370,7 +425,7 @@ class Pipeline:
 
 
 def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple[int, int], more_producers: bool,
-             failing: int = 0) -> Pipeline:
+             failing: int = 0, one_done_first: bool = False, together: bool = False) -> Pipeline:
     """Producers much faster than consumers, and more items than a full queue, the producers' hands
     and the consumers can hold together: an unbounded queue (or one place too many) outgrows the
     bound, one consumer leaves items waiting, and a consumer that stops early leaves work behind, on
@@ -380,26 +435,44 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
     producers than consumers it is taken at once and fails at 2.05 s. Then every source holds more
     items than can have been put by then (2 per consumer and a full queue), so no producer is done
     before a failure: a consumer that stops on a failure is never mistaken for one that stops when
-    a producer is done, nor the other way round."""
+    a producer is done, nor the other way round.
+
+    `one_done_first`: one source holds a single item, made first and alone (in the least time, the
+    other sources' first items in more), so its producer is done before any other has put an item;
+    and another holds n + 3 more than it. Consumers stopped once the first producer is done
+    (a sentinel each then, or cancelled) leave most of the long source behind, on every draw.
+
+    `together`: at least two producers, and every source's first item made at the same moment, more
+    of them than the queue has places: a producer that cannot put its item at once must wait in
+    `await queue.put(item)`, which hands it on the moment a consumer takes one. A producer that
+    sleeps and tries again instead holds its item while consumers are idle, on every draw."""
     book = Book()
-    pairs = [(p, n) for p in range(producers[0], producers[1] + 1) for n in range(max(consumers[0], 2), consumers[1] + 1)
-             if (p > n if more_producers else p < n)]
+    pairs = [(p, n) for p in range(max(producers[0], 2 if together else 1), producers[1] + 1)
+             for n in range(max(consumers[0], 2), consumers[1] + 1) if (p > n if more_producers else p < n)]
     p, n = rng.choice(pairs)
-    maxsize = rng.randint(1, 3)
+    maxsize = rng.randint(1, min(3, p - 1) if together else 3)
+    shortest, longest = rng.sample(range(p), 2) if one_done_first else (-1, -1)
     if failing:
         least = 2 * n + maxsize
         counts = [rng.randint(least, min(least + 2, MOST_PER_SOURCE)) for _ in range(p)]
     else:
         total = maxsize + p + n + rng.randint(2, 4)
         counts = [1] * p
-        for _ in range(total - p):
-            counts[rng.choice([i for i in range(p) if counts[i] < MOST_PER_SOURCE])] += 1
+        if one_done_first:
+            counts[longest] += n + 3
+        for _ in range(total - sum(counts)):
+            counts[rng.choice([i for i in range(p) if counts[i] < MOST_PER_SOURCE and i != shortest])] += 1
     values = rng.sample(range(100, 1000), sum(counts))
     sources, start = [], 0
     for index, count in enumerate(counts):
         chunk = values[start:start + count]
         start += count
         sources.append(Source(book, index, chunk, [rng.choice(MAKING) for _ in chunk]))
+    for source in sources:
+        if together or source.index == shortest:
+            source.seconds[0] = MAKING[0]
+        elif one_done_first:
+            source.seconds[0] = rng.choice(MAKING[1:])
     chosen = set(rng.sample([s.values[0] for s in sources], min(failing, p)))
     for source in sources:
         if source.values[0] in chosen:
@@ -532,7 +605,8 @@ class Suspension:
     line: int | None  # the learner's innermost line on the way there
     source: str
     code: CodeType | None = None  # the learner's innermost function on the way there
-    sleep: float | None = None  # the delay of the asyncio.sleep() it waits in, if it does
+    sleep: float | None = None  # the delay of the asyncio.sleep() it waits in, if the learner's code awaits it itself
+    probe: bool = False  # inside a source or process(): making or processing an item
 
 
 def suspension(task: asyncio.Task[Any], path: Path) -> Suspension:
@@ -546,7 +620,10 @@ def suspension(task: asyncio.Task[Any], path: Path) -> Suspension:
         step = getattr(step, "cr_await", None) or getattr(step, "gi_yieldfrom", None) or getattr(step, "ag_await", None)
     mine = [f for f in frames if Path(f.f_code.co_filename) == path]
     queued = next((f for f in frames if f.f_code in QUEUE_CALLS), None)
-    sleeping = next((f for f in frames if f.f_code is asyncio.sleep.__code__), None)
+    # A sleep of the learner's own, not the one a probe waits in while it makes or processes an item.
+    sleeping = next((f for i, f in enumerate(frames) if f.f_code is asyncio.sleep.__code__
+                     and i > 0 and Path(frames[i - 1].f_code.co_filename) == path), None)
+    probes = (Source.__anext__.__code__, Process.__call__.__code__)
     delay = sleeping.f_locals.get("delay") if sleeping is not None else None
     line = mine[-1].f_lineno if mine else None
     return Suspension(
@@ -556,6 +633,7 @@ def suspension(task: asyncio.Task[Any], path: Path) -> Suspension:
         line_of(path, line),
         mine[-1].f_code if mine else None,
         float(delay) if sleeping is not None and isinstance(delay, (int, float)) else None,
+        any(f.f_code in probes for f in frames),
     )
 
 
@@ -1418,22 +1496,35 @@ def report(pipe: Pipeline, value: Any) -> None:
         )
 
 
-def idle_stretch(book: Book, n: int, origin: float, until: float) -> tuple[float, float, int, int, list[Item]] | None:
+@dataclass
+class Idle:
+    """A stretch in which fewer consumers worked than there were, although there was work for them."""
+
+    start: float
+    end: float
+    busy: int  # the fewest consumers working in it
+    waiting: int  # the most items made and not yet taken in it
+    held: list[Item]  # items their producer held at its start
+    queued: list[Item]  # items in the queue at some moment of it: their producer had moved on
+
+
+def idle_stretch(book: Book, n: int, origin: float, until: float) -> Idle | None:
     """The first stretch before `until` (the last item taken) in which fewer than n consumers worked
     although there was work for them: items waiting, or a producer holding one back. Adjacent
-    stretches like it are joined: (start, end, fewest working, most waiting, items held)."""
-    found: list[tuple[float, float, int, int, list[Item]]] = []
+    stretches like it are joined."""
+    found: list[tuple[float, float, int, int, list[Item], list[Item]]] = []
     for a, b in book.moments(origin, until):
         busy, waiting, held = book.busy(a, b), book.waiting(a, b), book.held(a, b)
         if len(busy) < n and (waiting or held):
             if found and abs(found[-1][1] - a) > TOLERANCE:
                 break
-            found.append((a, b, len(busy), len(waiting), held))
+            found.append((a, b, len(busy), len(waiting), held, book.queued(a, b)))
         elif found:
             break
     if not found:
         return None
-    return (found[0][0], found[-1][1], min(f[2] for f in found), max(f[3] for f in found), found[0][4])
+    queued = list({i.value: i for f in found for i in f[5]}.values())
+    return Idle(found[0][0], found[-1][1], min(f[2] for f in found), max(f[3] for f in found), found[0][4], queued)
 
 
 def read_late(pipe: Pipeline, ran: Ran) -> tuple[int, float | None, list[int]] | None:
@@ -1453,12 +1544,50 @@ def read_late(pipe: Pipeline, ran: Ran) -> tuple[int, float | None, list[int]] |
     return index, asked[index], early
 
 
+POLLED = "producers sleep between tries instead of waiting in put()"  # the cause, for `fail`
+
+
+def polled_text(pipe: Pipeline, ran: Ran) -> str:
+    polled = pipe.book.polled
+    assert polled is not None
+    return tr("at {at}, producer {p} had held item {item} since {made}, and was waiting at line {line} "
+              "(`{source}`): a sleep of its own, not `await queue.put(item)`.",
+              at=seconds(polled.at - ran.origin), p=polled.source, item=polled.item,
+              made=seconds(polled.made - ran.origin), line=polled.line, source=polled.text)
+
+
+def polled_advice(pipe: Pipeline) -> str:
+    polled = pipe.book.polled
+    assert polled is not None
+    return tr("Put each item with `await queue.put(item)`: it waits while the queue is full and resumes the producer "
+              "as soon as there is room. Retrying `put_nowait()` after a sleep polls: the producer wakes up again "
+              "and again for nothing, and room in the queue stays unused until its next try.") \
+        if calls_at(polled.code, "put_nowait") \
+        else tr("Put each item with `await queue.put(item)`: it waits while the queue is full and resumes the producer "
+                "as soon as there is room, with no sleep of your own.")
+
+
+def producers_polled(pipe: Pipeline, ran: Ran) -> None:
+    """A producer was seen holding an item in a sleep of its own, rather than waiting in put(); told once per file."""
+    __tracebackhide__ = True
+    fail(
+        tr("`{name}`'s producers slept between tries instead of waiting in `await queue.put(item)`.", name=NAME),
+        observed=polled_text(pipe, ran),
+        expected=tr("a producer that cannot put its item waits in `await queue.put(item)`, which resumes it the moment "
+                    "a consumer takes an item."),
+        timeline=lanes(pipe, ran.origin),
+        advice=polled_advice(pipe),
+        cause=POLLED,
+    )
+
+
 # The graders.
 
 
 async def test_every_item_is_processed_exactly_once(learner: Learner, rng: random.Random) -> None:
-    # More producers than consumers: one consumer per source processes too many at once, on every draw.
-    pipe = pipeline(rng, producers=(3, 4), consumers=(2, 3), more_producers=True)
+    # More producers than consumers: one consumer per source processes too many at once, on every draw. And one
+    # producer done first, long before another: stopping the consumers once one producer is done loses items.
+    pipe = pipeline(rng, producers=(3, 4), consumers=(2, 3), more_producers=True, one_done_first=True)
     ran = await run(learner, pipe)
     finish(learner, ran)
     at_most_consumers(pipe, ran)
@@ -1543,30 +1672,29 @@ async def test_producers_wait_while_the_queue_is_full(learner: Learner, rng: ran
             advice=tr("Give each source a producer Task of its own and start them together, e.g. "
                       "`await asyncio.gather(*(produce(source) for source in sources))`."),
         )
-    polled = book.polled
-    if polled is not None:
-        code = polled.code
-        fail(
-            tr("`{name}`'s producers slept between tries instead of waiting in `await queue.put(item)`.", name=NAME),
-            observed=tr("at {at}, producer {p} had held item {item} since {made}, and was waiting at line {line} "
-                        "(`{source}`): a sleep of its own, not `await queue.put(item)`.",
-                        at=seconds(polled.at - ran.origin), p=polled.source, item=polled.item,
-                        made=seconds(polled.made - ran.origin), line=polled.line, source=polled.text),
-            expected=tr("a producer that cannot put its item waits in `await queue.put(item)`, which resumes it the moment "
-                        "a consumer takes an item."),
-            timeline=lanes(pipe, ran.origin),
-            advice=tr("Put each item with `await queue.put(item)`: it waits while the queue is full and resumes the producer "
-                      "as soon as there is room. Retrying `put_nowait()` after a sleep polls: the producer wakes up again "
-                      "and again for nothing, and room in the queue stays unused until its next try.")
-            if calls_at(code, "put_nowait")
-            else tr("Put each item with `await queue.put(item)`: it waits while the queue is full and resumes the producer "
-                    "as soon as there is room, with no sleep of your own."),
-        )
+    if book.polled is not None:
+        producers_polled(pipe, ran)
+
+
+def idled_in(pipe: Pipeline, idle: Idle) -> tuple[Idled, list[tuple[asyncio.Task[Any], Suspension]]] | None:
+    """A look within the idle stretch that found consumers waiting elsewhere than in get() while an item was in
+    the queue, and those consumers (the first of them, and the others waiting on the same line)."""
+    book = pipe.book
+    for record in book.idled:
+        if not idle.start - TOLERANCE <= record.at <= idle.end + TOLERANCE:
+            continue
+        places = sorted(((t, w) for t, w in record.places if t in book.consumers), key=lambda p: book.consumers.index(p[0]))
+        if places:
+            line = places[0][1].line
+            return record, [(t, w) for t, w in places if w.line == line]
+    return None
 
 
 async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: random.Random) -> None:
-    # Fewer producers than consumers: one consumer per source leaves consumers idle, on every draw.
-    pipe = pipeline(rng, producers=(1, 3), consumers=(2, 4), more_producers=False)
+    # Fewer producers than consumers: one consumer per source leaves consumers idle, on every draw. And every
+    # source's first item made at one moment, more than the queue holds: a producer that sleeps and tries again
+    # instead of waiting in put() holds its item back while consumers are idle, on every draw too.
+    pipe = pipeline(rng, producers=(1, 3), consumers=(2, 4), more_producers=False, together=True)
     ran = await run(learner, pipe)
     finish(learner, ran)
     at_most_consumers(pipe, ran)
@@ -1575,44 +1703,74 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
     chart = lanes(pipe, ran.origin)
     taken = [i.taken for i in book.items.values() if i.taken is not None]
     idle = idle_stretch(book, n, ran.origin, max(taken, default=ran.origin))
-    if idle is not None:
-        a, b, busy, waiting, held = idle
-        blanks = {"start": seconds(a - ran.origin), "end": seconds(b - ran.origin), "busy": busy, "n": n}
-        if waiting:
-            observed = tr("from {start} to {end} only {busy} of the {n} consumers worked, while up to {waiting} waited.",
-                          waiting=plural(waiting, "item"), count=waiting, **blanks)
+    if idle is None:
+        return
+    blanks = {"start": seconds(idle.start - ran.origin), "end": seconds(idle.end - ran.origin), "busy": idle.busy,
+              "n": n}
+    if idle.waiting:
+        observed = tr("from {start} to {end} only {busy} of the {n} consumers worked, while up to {waiting} waited.",
+                      waiting=plural(idle.waiting, "item"), count=idle.waiting, **blanks)
+    else:
+        item = idle.held[0]
+        sequential = any(w.item == item.value and w.end is not None and item.handed is not None
+                         and abs(w.end - item.handed) <= TOLERANCE for w in book.works)
+        observed = tr("from {start} to {end} only {busy} of the {n} consumers worked: producer {p} did not make its "
+                      "next item until item {item} had been processed.", p=item.source, item=item.value, **blanks) \
+            if sequential else \
+            tr("from {start} to {end} only {busy} of the {n} consumers worked, while producer {p} held item {item} "
+               "instead of putting it on the queue.", p=item.source, item=item.value, **blanks)
+    cause = None
+    quit = sorted((stop.at, i) for i, stop in book.ends.items() if stop.at < idle.end - TOLERANCE)
+    elsewhere = idled_in(pipe, idle)
+    polled = book.polled
+    if quit:
+        _, index = quit[0]
+        reason = stop_reason(pipe, book.consumers[index], book.ends[index])
+        observed = sentences(observed, tr("{stopped}, before the work was done.", stopped=reason.text))
+        advice = reasons_advice(pipe, [reason], tr(
+            "Keep every consumer taking items until all the work is done: stop the consumers only after "
+            "`await queue.join()` (cancel them, or put one sentinel per consumer then)."))
+    elif len(book.consumers) < n:
+        advice = tr("Start {n} consumer Tasks, e.g. `[asyncio.create_task(consume()) for _ in range(consumers)]`: "
+                    "only {count} ever processed items, and a consumer processes one item at a time.",
+                    n=n, count=len(book.consumers))
+    elif elsewhere is not None:
+        # The records show where the idle consumers were while an item waited in the queue.
+        record, places = elsewhere
+        where = places[0][1]
+        seen = {"at": seconds(record.at - ran.origin), "item": record.item, "since": seconds(record.since - ran.origin),
+                "who": listed(label(pipe, t) for t, _ in places), "line": where.line, "source": where.source}
+        if where.sleep:
+            observed = sentences(observed, tr("At {at}, item {item} had been in the queue since {since}, while {who} "
+                                              "slept at line {line} (`{source}`): a sleep of its own, not "
+                                              "`await queue.get()`.", **seen))
+            advice = tr("Take each item with `item = await queue.get()`: it waits while the queue is empty and resumes "
+                        "the consumer the moment an item is put. Checking the queue and sleeping between looks polls: "
+                        "items wait until the consumer's next look, and it wakes up again and again for nothing.")
         else:
-            item = held[0]
-            sequential = any(w.item == item.value and w.end is not None and item.handed is not None
-                             and abs(w.end - item.handed) <= TOLERANCE for w in book.works)
-            observed = tr("from {start} to {end} only {busy} of the {n} consumers worked: producer {p} did not make its "
-                          "next item until item {item} had been processed.", p=item.source, item=item.value, **blanks) \
-                if sequential else \
-                tr("from {start} to {end} only {busy} of the {n} consumers worked, while producer {p} held item {item} "
-                   "instead of putting it on the queue.", p=item.source, item=item.value, **blanks)
-        quit = sorted((stop.at, i) for i, stop in book.ends.items() if stop.at < b - TOLERANCE)
-        if quit:
-            _, index = quit[0]
-            reason = stop_reason(pipe, book.consumers[index], book.ends[index])
-            observed = sentences(observed, tr("{stopped}, before the work was done.", stopped=reason.text))
-            advice = reasons_advice(pipe, [reason], tr(
-                "Keep every consumer taking items until all the work is done: stop the consumers only after "
-                "`await queue.join()` (cancel them, or put one sentinel per consumer then)."))
-        elif len(book.consumers) < n:
-            advice = tr("Start {n} consumer Tasks, e.g. `[asyncio.create_task(consume()) for _ in range(consumers)]`: "
-                        "only {count} ever processed items, and a consumer processes one item at a time.",
-                        n=n, count=len(book.consumers))
-        else:
-            advice = tr("Let the producers only put items on the queue, and have each consumer take the next one with "
-                        "`await queue.get()` the moment it is free.")
-        fail(
-            tr("`{name}` left a consumer idle while there was work for it.", name=NAME),
-            observed=observed,
-            expected=tr("every one of the {n} consumers busy as long as items are waiting: a consumer takes the next "
-                        "item the moment it is done with one.", n=n),
-            timeline=chart,
-            advice=advice,
-        )
+            observed = sentences(observed, tr("At {at}, item {item} had been in the queue since {since}, while {who} "
+                                              "waited at line {line} (`{source}`), not in `await queue.get()`.", **seen))
+            advice = tr("A consumer that is done with an item waits for the next one in `item = await queue.get()`, "
+                        "which resumes it the moment one is put: between items, wait there and nowhere else.")
+    elif idle.held and not idle.queued and idle.waiting and polled is not None and polled.at <= idle.end + TOLERANCE:
+        # The items that waited were in their producers' hands, and a producer was seen asleep holding one: the
+        # cause the producers' grader tells (`POLLED`), seen here from the consumers' side.
+        observed = tr("from {start} to {end} only {busy} of the {n} consumers worked, while items waited in their "
+                      "producers' hands, none in the queue: {polled}", polled=polled_text(pipe, ran), **blanks)
+        advice = polled_advice(pipe)
+        cause = POLLED
+    else:
+        advice = tr("Let the producers only put items on the queue, and have each consumer take the next one with "
+                    "`await queue.get()` the moment it is free.")
+    fail(
+        tr("`{name}` left a consumer idle while there was work for it.", name=NAME),
+        observed=observed,
+        expected=tr("every one of the {n} consumers busy as long as items are waiting: a consumer takes the next "
+                    "item the moment it is done with one.", n=n),
+        timeline=chart,
+        advice=advice,
+        cause=cause,
+    )
 
 
 async def test_shutdown_waits_for_the_work_and_leaves_no_task(learner: Learner, rng: random.Random) -> None:

@@ -12,12 +12,16 @@ has finished before it.
 from __future__ import annotations
 
 import asyncio
+import dis
 import itertools
+import linecache
 import random
 import re
 from collections import Counter
 from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import pytest
@@ -203,8 +207,10 @@ def outlived(spans: Sequence[Span], moment: float) -> list[Span]:
     return [s for s in spans if s.start < moment - TOLERANCE and (s.end is None or s.end > moment + TOLERANCE)]
 
 
-def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, timeline: str, advice: str) -> None:
-    """Whenever a job failed, the jobs running beside it (among `spans`) ended at that moment."""
+def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, timeline: str, advice: str,
+                              cause: str | None = None) -> None:
+    """Whenever a job failed, the jobs running beside it (among `spans`) ended at that moment (`cause`: for a grader
+    of the same file that sees the same jobs run on, and says so in its own terms)."""
     __tracebackhide__ = True
     for moment in sorted({s.end for s in spans if s.state == "failed" and s.end is not None}):
         late = outlived(spans, moment)
@@ -238,6 +244,7 @@ def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, t
                         "timeline), so that none outlives the call.", **blanks),
             timeline=timeline,
             advice=tr(advice),
+            cause=cause,
         )
 
 
@@ -404,6 +411,75 @@ def ran_the_jobs(name: str, recorder: Recorder, learner: Learner, outcome: Outco
     )
 
 
+def ran_on(name: str) -> str:
+    """The cause told by the first grader of `name` to see jobs run on past a failure: they were no group's children."""
+    return f"ran on {name}"
+
+
+# What the learner's code does with an error: read from the code of its functions the error went through.
+
+
+def passed_through(error: BaseException, path: Path) -> list[CodeType]:
+    """The learner's functions in the traceback of `error`, outermost first."""
+    codes: list[CodeType] = []
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if Path(code.co_filename) == path and code not in codes:
+            codes.append(code)
+        tb = tb.tb_next
+    return codes
+
+
+def plain_except(codes: Sequence[CodeType], kind: str) -> int | None:
+    """The line of an `except` clause (not `except*`) naming `kind`, alone or in a tuple, in one of `codes`."""
+    for code in codes:
+        named = False
+        for instruction in dis.get_instructions(code):
+            if instruction.opname == "CHECK_EXC_MATCH" and named and instruction.positions is not None:
+                return instruction.positions.lineno
+            if instruction.opname.startswith(("LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF", "LOAD_FAST")):
+                named = named or instruction.argval == kind
+            elif instruction.opname not in ("BUILD_TUPLE", "CACHE", "PUSH_NULL"):
+                named = False
+    return None
+
+
+def calls_of(codes: Sequence[CodeType], names: Sequence[str]) -> tuple[str, int, str] | None:
+    """The first attribute of `codes` looked up by one of `names` (a method call): the name, its line and the text."""
+    for code in codes:
+        for instruction in dis.get_instructions(code):
+            if instruction.argval in names and ("ATTR" in instruction.opname or "METHOD" in instruction.opname):
+                line = instruction.positions.lineno if instruction.positions is not None else None
+                if line:
+                    return instruction.argval, line, linecache.getline(code.co_filename, line).strip()
+    return None
+
+
+def gave_up_advice(learner: Learner, error: BaseException) -> str:
+    """What to try when the first batch's ValueErrors came out of run_retrying and the batch never ran again: what
+    its code shows of the handler they went through, else what is true whatever the code."""
+    codes = passed_through(error, learner.path)
+    if isinstance(error, BaseExceptionGroup) and plain_except(codes, "ValueError") is not None:
+        return tr("A task group raises its children's errors inside an ExceptionGroup, which `except ValueError:` "
+                  "does not catch. `except* ValueError:` does: put it around the task group, inside a loop of "
+                  "attempts.")
+    call = calls_of(codes, ("subgroup", "split")) if isinstance(error, BaseExceptionGroup) else None
+    if call is not None:
+        method, line, source = call
+        return tr("The ExceptionGroup that came out held only ValueErrors, and your code calls `{method}()` at line "
+                  "{line} (`{source}`): it tests its condition on the group itself before the exceptions in it, and "
+                  "keeps the whole group where the condition holds for the group, as `not isinstance(e, ValueError)` "
+                  "does. `except* ValueError:` around the task group takes the ValueErrors out for you and re-raises "
+                  "the rest.", method=method, line=line, source=source)
+    return tr("Run the batch again after ValueErrors while attempts are left: `except* ValueError:` around the task "
+              "group, inside `for attempt in range(attempts):`, catches the ValueErrors of its ExceptionGroup; "
+              "re-raise only on the last attempt.")
+
+
+GAVE_UP = "gave up after the first batch run_retrying"  # the cause, for `fail`
+
+
 # Advice texts are translated where they are used: the learner's language is known only then.
 GROUP_ADVICE = (
     "Start every job with `tg.create_task(job())` inside `async with asyncio.TaskGroup() as tg:`. When a child "
@@ -468,7 +544,7 @@ async def test_run_all_cancels_the_others_when_a_job_fails(learner: Learner, rng
     after = await settle(recorder)
     ran_the_jobs("run_all", recorder, learner, outcome, jobs)
     checks.on_loop_thread("run_all", learner, recorder)
-    cancelled_at_each_failure("run_all", recorder.spans, start, after.timeline, GROUP_ADVICE)
+    cancelled_at_each_failure("run_all", recorder.spans, start, after.timeline, GROUP_ADVICE, cause=ran_on("run_all"))
     checks.all_finished("run_all", recorder)
     ended_by_then("run_all", outcome, after)
 
@@ -476,6 +552,7 @@ async def test_run_all_cancels_the_others_when_a_job_fails(learner: Learner, rng
 async def test_run_all_raises_an_exception_group_of_every_failure(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, moment = failing_batch(rng, recorder, [(JobFailed,), (JobFailed,)])
+    start = loop_clock()
     outcome = await called(learner, "run_all", jobs)
     after = await settle(recorder)
     timeline = after.timeline
@@ -509,6 +586,24 @@ async def test_run_all_raises_an_exception_group_of_every_failure(learner: Learn
         )
     inside = leaves(error)
     missing = [j.label for j in failing if not any(e is leaf for e in j.raised for leaf in inside)]
+    late = outlived(recorder.spans, start + moment)
+    if missing and late:
+        # Jobs ran on past the failures: they were no task group's children (a group cancels the rest), and what
+        # came out holds the error the code met first. The cause test_run_all_cancels_the_others_when_a_job_fails
+        # tells, seen here from the errors' side.
+        fail(
+            tr("`run_all`'s ExceptionGroup left out the error of {missing}.", missing=listed(missing)),
+            observed=tr("{failed} failed at the same moment ({at}), but the group held {held}, and {labels} ran on "
+                        "after them: nothing cancelled them, so the jobs were not children of the task group, which "
+                        "cancels the others when one fails and puts every child's error in its ExceptionGroup.",
+                        held=plural(len(inside), "exception"), count=len(inside), labels=labels(late), **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("Start every job with `tg.create_task(job())` inside `async with asyncio.TaskGroup() as tg:`. A "
+                      "task from asyncio.create_task belongs to no group, even when it is created inside the block: "
+                      "nothing cancels it, and awaiting it raises its own error alone."),
+            cause=ran_on("run_all"),
+        )
     if missing:
         fail(
             tr("`run_all`'s ExceptionGroup left out the error of {missing}.", missing=listed(missing)),
@@ -516,8 +611,8 @@ async def test_run_all_raises_an_exception_group_of_every_failure(learner: Learn
                         held=plural(len(inside), "exception"), count=len(inside), **blanks),
             expected=expected,
             timeline=timeline,
-            advice=tr("Collect the exception of every task that failed, not only the first one. "
-                      "`async with asyncio.TaskGroup()` does it for you."),
+            advice=tr("Collect the exception of every task that failed, not only the first one: the ExceptionGroup "
+                      "of `async with asyncio.TaskGroup()` holds them all."),
         )
     foreign = [leaf for leaf in inside if not any(leaf is e for e in raised)]
     if foreign:
@@ -619,9 +714,8 @@ async def test_run_retrying_runs_the_batch_again_after_value_errors(learner: Lea
                         "attempts allowed.", kind=type(error).__name__, **blanks),
             expected=expected,
             timeline=timeline,
-            advice=tr("A task group raises its children's errors inside an ExceptionGroup, which `except ValueError:` "
-                      "does not catch. `except* ValueError:` does: put it around the task group, inside a loop of "
-                      "attempts."),
+            advice=gave_up_advice(learner, error),
+            cause=GAVE_UP,
         )
     cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, RETRY_ADVICE)
     checks.all_finished("run_retrying", recorder)
@@ -657,6 +751,11 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
     whole_batches("run_retrying", jobs, timeline)
     batches = flaky.calls
     if batches != attempts:
+        # After one batch, its own ValueErrors out of the call: what the handler did with them is the news, as
+        # test_run_retrying_runs_the_batch_again_after_value_errors tells it (GAVE_UP), not the count of attempts.
+        first = outcome.error is not None and batches == 1 and all(
+            isinstance(leaf, ValueError) and any(leaf is e for j in jobs for e in j.raised)
+            for leaf in leaves(outcome.error))
         fail(
             tr("`run_retrying` ran the batch {times}; attempts was {attempts}.", times=plural(batches, "time"),
                count=batches, **blanks),
@@ -664,8 +763,10 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
             expected=tr("{attempts} batches in all: the first, and {more} more after ValueErrors.",
                         more=attempts - 1, **blanks),
             timeline=timeline,
-            advice=tr("`for attempt in range(attempts):` runs the batch `attempts` times; re-raise on the last one "
-                      "(`if attempt == attempts - 1: raise` inside `except* ValueError:`)."),
+            advice=gave_up_advice(learner, outcome.error) if first and outcome.error is not None
+            else tr("`for attempt in range(attempts):` runs the batch `attempts` times; re-raise on the last one "
+                    "(`if attempt == attempts - 1: raise` inside `except* ValueError:`)."),
+            cause=GAVE_UP if first else None,
         )
     error = outcome.error
     expected = tr("the last batch's ExceptionGroup, holding its ValueErrors, raised to the caller.")
