@@ -64,6 +64,10 @@ class Stream:
     arrivals: list[float] = field(default_factory=list)
 
 
+SYNC_COROUTINE_ADVICE = ("A plain function cannot `await`: run the coroutine to its end with `asyncio.run(...)` and "
+                         "return what that gives.")
+
+
 class Learner:
     """The learner's module, loaded fresh for one grader test (or shared with earlier ones: see `_shareable`)."""
 
@@ -298,7 +302,9 @@ class Learner:
         except Exception as error:  # noqa: BLE001
             self._checked(name, Outcome(error=error))
             self.fail_raised(name, error)
-        return self._checked(name, Outcome(value=value)).value
+        # A plain function cannot `await`: the usual advice would be a SyntaxError there.
+        advice = None if inspect.iscoroutinefunction(fn) else SYNC_COROUTINE_ADVICE
+        return self._checked(name, Outcome(value=value), advice).value
 
     def _checked(self, name: str, outcome: Outcome, coroutine_advice: str | None = None) -> Outcome:
         """Fail at once for errors no grader accepts: blocking calls, unwritten TODOs, a changed signature."""

@@ -150,7 +150,12 @@ async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Ran
             expected=tr("number i at (i + 1) × {every}: {times}.",
                         every=seconds(interval), times=", ".join(seconds(t) for t in expected)),
             timeline=arrivals(stream, start),
-            advice=tr("Wait first, then yield: `await asyncio.sleep(interval)` and then `yield i`, inside the loop."),
+            advice=tr("Wait first, then yield: `await asyncio.sleep(interval)` and then `yield i`, inside the loop.")
+            if got == [round(i * interval, 2) for i in range(n)]
+            else tr("Yield inside the loop, right after each sleep. Collecting the numbers in a list and yielding them "
+                    "afterwards makes the consumer wait for all of them.")
+            if len(set(got)) == 1
+            else tr("One `await asyncio.sleep(interval)` before each `yield i`, and no other pause."),
         )
 
 

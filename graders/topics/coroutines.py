@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from graders.harness import checks
-from graders.harness.feedback import fail, seconds
+from graders.harness.feedback import fail, plural, seconds
 from graders.i18n import tr
 from graders.harness.learner import Learner
 from graders.harness.probes import Recorder, loop_clock
@@ -102,6 +102,15 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
     elapsed = loop_clock() - start
     times = [s.start - start for s in recorder.spans]
     wanted = [k * tick for k in range(n)]
+    if len(times) < n and sum(recorder.created.values()) < n:
+        # Every say(...) it created ran: it called say too few times (a range that stops early).
+        fail(
+            tr("`countdown` called say {calls}; it should call it {n} times, from say({n}) down to say(1).",
+               calls=plural(len(times), "time"), count=len(times), n=n),
+            observed=tr("it said {said}.", said=", ".join(s.label for s in recorder.spans) or tr("nothing")),
+            expected=tr("say(...) at {times}.", times=", ".join(seconds(t) for t in wanted)),
+            advice=tr("Count down to 1 included: `range(n, 0, -1)` gives n, n-1, ..., 1 (the stop is left out)."),
+        )
     if len(times) < n:
         fail(
             tr("`countdown` returned before every say had run: {ran} of {n} had.", ran=len(times), n=n),

@@ -463,7 +463,9 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
             timeline=timeline,
             advice=tr("One deadline for all the steps together: `async with asyncio.timeout(timeout):` around the "
                       "whole loop. A wait_for per step gives each step the full timeout again.")
-            if more else None,
+            if more else tr("Append each result to a list as its step finishes, inside the timeout block, and "
+                            "return that list after `except TimeoutError:`: the steps done before the deadline "
+                            "keep their results."),
         )
     all_in_time = sum(s.seconds for s in steps) + rng.choice([0.25, 0.75])
     for step in steps:
@@ -553,11 +555,13 @@ def cleaned_once(cleanup: CleanUp, when: str, advice: str) -> None:
             tr("`run_and_clean_up` called clean_up() {times} {when}.", times=plural(len(cleanup.calls), "time"),
                count=len(cleanup.calls), when=when),
             expected=tr("exactly one call, whatever happened to the job."),
-            advice=advice,
+            advice=tr(TWICE_ADVICE) if len(cleanup.calls) > 1 else advice,
         )
 
 
 FINALLY_ADVICE = "Put clean_up() in a `finally:` block around `return await job()`: it runs on return, on error and on cancellation."
+TWICE_ADVICE = ("clean_up() ran more than once: a `finally:` block also runs after an except block (and after "
+                "a return), so calling it there too calls it twice. Keep one call, in `finally:` only.")
 CANCEL_ADVICE = (
     "Do not catch CancelledError; use `finally:` for cleanup. If you must catch it, end the except block with a bare `raise`."
 )
