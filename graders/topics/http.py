@@ -151,14 +151,18 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
     async with Server(recorder) as server:
         statuses = [200, rng.choice([404, 410]), rng.choice([500, 503]), 200]
         rng.shuffle(statuses)
-        urls = [
-            server.url(f"page{i}", delay=rng.choice([0.5, 1.0, 1.5]), body=f"status {s}", status=s)
-            for i, s in enumerate(statuses)
-        ]
-        dead = rng.randrange(len(urls) + 1)
-        urls.insert(dead, closed_port_url(f"page{len(urls)}"))
+        dead = rng.randrange(len(statuses) + 1)
         expected: list[int | None] = [*statuses]
         expected.insert(dead, None)
+        # Distinct delays, drawn again until the statuses in the order they arrive (the unreachable
+        # URL's None first) differ from the order of the URLs: on every seed, an answer that
+        # collects them as they arrive shows it.
+        delays = rng.sample([0.5, 1.0, 1.5, 2.0, 2.5], len(statuses))
+        while [None, *(s for _, s in sorted(zip(delays, statuses)))] == expected:
+            rng.shuffle(delays)
+        urls = [server.url(f"page{i}", delay=d, body=f"status {s}", status=s)
+                for i, (s, d) in enumerate(zip(statuses, delays))]
+        urls.insert(dead, closed_port_url(f"page{len(urls)}"))
         outcome = await learner.outcome("fetch_statuses", urls)
     if outcome.error is not None and not isinstance(outcome.error, aiohttp.ClientConnectionError):
         learner.fail_raised("fetch_statuses", outcome.error)
