@@ -150,6 +150,7 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
                 advice=tr("Await every result inside the `with` block, so the pool has nothing left to do when it shuts "
                           "down; or use the event loop's own pool, which needs no `with` block: "
                           "`await asyncio.to_thread(func)` (or `await loop.run_in_executor(None, func)`)."),
+                cause=f"pool shut down on the loop {name} {where}",
             )
         fail(
             tr("`{name}` waited for a thread on the event loop's own thread.", name=name),
@@ -158,7 +159,10 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
                         where=where, seconds=seconds(max(durations))),
             expected=tr("waiting with `await`, which leaves the loop free to run other tasks until the thread is done."),
             advice=sentences(tr(THREAD_ADVICE),
-                             tr("asyncio starts and waits for the thread itself: no Thread objects, no join().")),
+                             tr("A future from `executor.submit` is waited for with `.result()`, which blocks: await "
+                                "`loop.run_in_executor(executor, func)` instead, or `asyncio.wrap_future(future)`.")
+                             if ".result(" in call.source
+                             else tr("asyncio starts and waits for the thread itself: no Thread objects, no join().")),
             cause=f"waited for a thread {name} {where}",
         )
 
