@@ -54,7 +54,6 @@ import importlib
 import itertools
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -67,6 +66,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..harness import blocking
+from ..harness.feedback import without_ports
 from .. import course, forkserver
 from ..i18n import language
 
@@ -77,7 +77,6 @@ UID_BASE = 2_000_000_000  # far above any real user's or a user namespace's rang
 # doctests...): the verdicts come from the report and the output goes nowhere. 16% of a run.
 UNREAD = [f"-pno:{name}" for name in ("logging", "warnings", "faulthandler", "junitxml", "doctest", "pastebin",
                                         "stepwise", "legacypath", "setuponly", "setupplan")]
-LOOPBACK_PORT = re.compile(r"((?:127\.0\.0\.1|localhost)'?(?::|,\s*))\d{1,5}\b")
 
 
 @dataclass(frozen=True)
@@ -357,7 +356,7 @@ def _read(
         # Its real path too: the run's working folder is resolved, and TMPDIR may go through a link.
         for folder in sorted({scratch, os.path.realpath(scratch)}, key=len, reverse=True):
             text = text.replace(folder, "<grading folder>")
-        return LOOPBACK_PORT.sub(r"\1<port>", text)
+        return without_ports(text)
 
     def all_zero(problem: str) -> dict[str, TopicResult]:
         return {t.dir: TopicResult(t.dir, (), problem) for t in topics}

@@ -156,6 +156,16 @@ def _brief(value: object) -> str:
     return repr(value)
 
 
+# A port the OS picked for a server on loopback, as aiohttp and the socket module write it
+# ("127.0.0.1:43211", "('127.0.0.1', 43211)"): shown as <port>, so that the same code gets the
+# same words on every run.
+LOOPBACK_PORT = re.compile(r"((?:127\.0\.0\.1|localhost)'?(?::|,\s*))\d{1,5}\b")
+
+
+def without_ports(text: str) -> str:
+    return LOOPBACK_PORT.sub(r"\1<port>", text)
+
+
 def seconds(value: float) -> str:
     return f"{value:.2f} s".replace(".00 s", " s")
 
