@@ -288,7 +288,6 @@ def serve() -> None:
     # Requests come first: a child forked before preloading is done imports the rest itself, as a
     # new Python would, so a single `aiolings check` never waits for modules it does not need.
     preloads = collections.deque([*PRELOAD, "_pytest.config"])
-    asked: set[str] = set()
     children: set[int] = set()
     pending = b""
     try:
@@ -308,8 +307,7 @@ def serve() -> None:
                 while b"\n" in pending:
                     line, pending = pending.split(b"\n", 1)
                     request = json.loads(line)
-                    preloads.extend(name for name in request["preload"] if name not in asked)
-                    asked.update(request["preload"])
+                    preloads.extend(name for name in request["preload"] if name not in sys.modules and name not in preloads)
                     gc.freeze()  # children inherit a heap their collector never walks: no copying, no time spent on it
                     pid = os.fork()
                     if pid == 0:
