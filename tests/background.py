@@ -112,7 +112,7 @@ class Graded:
         # In English, as the cases are written, whatever the locale; from the session's environment as
         # it started, not as a test in the main thread has it now (test_cli sets PYTEST_ADDOPTS=--timeout=0.5
         # and `aiolings --lang` sets AIOLINGS_LANG: a proof once got that limit and timed out).
-        run = Run(share, cwd=ROOT, seed=self.seed, environ=ENVIRONMENT, env={"AIOLINGS_LANG": "en"}, preload=self.preload)
+        run = Run(share, cwd=ROOT, seed=self.seed, inherit=ENVIRONMENT, env={"AIOLINGS_LANG": "en"}, preload=self.preload)
         self.started.append(run)
         return run.results()
 

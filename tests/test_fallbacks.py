@@ -52,7 +52,7 @@ def test_without_fork_or_alarm_grading_gives_the_usual_verdicts_and_still_ends_a
         shutil.copyfile(source, target)
         targets.append(target)
     # The usual way: a fork of the server.
-    usual = Run([*map(str, targets), "--timeout=1"], cwd=ROOT, seed=11, environ=ENVIRONMENT)
+    usual = Run([*map(str, targets), "--timeout=1"], cwd=ROOT, seed=11, inherit=ENVIRONMENT)
     endless = early_folder / "endless" / GATHER.dir / "spins_forever.py"  # named on the command line: graded as topic 03
     endless.parent.mkdir(parents=True)
     shutil.copyfile(ROOT / "tests" / "bad_code" / GATHER.dir / endless.name, endless)

@@ -40,18 +40,18 @@ class Stage:
 class Run:
     """One pytest process grading the files or folders in `args`; start several to use every core.
 
-    Its environment is `environ` (this process's, as it is now, by default) with `env` on top;
+    Its environment is `env` on top of `inherit` (by default this process's environment, as it is now);
     `preload` names the graders' modules it needs (see forkserver.start)."""
 
     def __init__(self, args: Sequence[str], *, cwd: Path, seed: int | None = None, env: dict[str, str] | None = None,
-                 lone: bool = False, environ: Mapping[str, str] | None = None, preload: Sequence[str] = ()) -> None:
+                 lone: bool = False, inherit: Mapping[str, str] | None = None, preload: Sequence[str] = ()) -> None:
         self.report, self.log = _scratch(".json"), _scratch(".log")
         self.progress = self.report.with_suffix(".progress")  # written by the plugin (plugin.ReportWriter)
         # Graders fail with messages of their own, so assertion rewriting and anyio's plugin only cost time.
         options = ["-q", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", f"--aiolings-report={self.report}"]
         if seed is not None:
             options.append(f"--aiolings-seed={seed}")
-        environment = {**(os.environ if environ is None else environ), **(env or {})}
+        environment = {**(os.environ if inherit is None else inherit), **(env or {})}
         self.process = forkserver.start([*options, *args], cwd=cwd, env=environment, output=self.log,
                                         lone=lone, preload=preload)  # a run the caller starts alone: see forkserver.start
         self.output = ""
