@@ -294,8 +294,8 @@ def _execute(
     the verdicts come from the report, and a flood of output must not cost memory here.
 
     The run's own alarm stops a grader at its limit; this parent also watches the run's progress
-    (a line per grader started) and stops it when one grader has run GRACE past its limit, so
-    code that turns the alarm off costs one grader's limit, not the whole topic's."""
+    (a line per grader started) and stops it when one grader has run past its limit by as much
+    again (2 s at most), so code that turns the alarm off costs one grader's limit, not the whole topic's."""
     namespaces = own_pids_and_mounts()
     confinement = forkserver.Confinement(
         cpu=int(seconds) + 5, memory=limits.memory, file_size=limits.file_size, loopback_only=loopback_only(),
@@ -307,7 +307,7 @@ def _execute(
                                preload=preload)
     ended = None
     try:
-        ended = _watch(process, seconds, limits.grader + GRACE, progress)
+        ended = _watch(process, seconds, limits.grader, progress)
     finally:
         process.kill()  # forks and threads it left behind go too
         if uid is not None:  # and those that left the group: kill(-1) as that user reaches all of its processes
@@ -320,12 +320,15 @@ def _execute(
     return ended
 
 
-GRACE = 2.0  # seconds past a grader's limit before the parent stops the run itself
+# Seconds past a grader's limit before the parent stops the run itself: time for the run's own alarm to end
+# the grader and say so. At most the limit itself, since code that turns the alarm off spins all that time.
+GRACE = 2.0
 
 
-def _watch(process: forkserver.Process, seconds: float, per_grader: float, progress: Path) -> str | None:
-    """Wait for the run: at most `seconds` in all, and `per_grader` after a grader started
-    (STARTUP for the first). None when it ended; else how it was stopped."""
+def _watch(process: forkserver.Process, seconds: float, limit: float, progress: Path) -> str | None:
+    """Wait for the run: at most `seconds` in all, and a grader's `limit` and its grace after a
+    grader started (STARTUP more for the first). None when it ended; else how it was stopped."""
+    per_grader = limit + min(GRACE, limit)
     started = time.monotonic()
     seen, since = 0, started
     while True:
@@ -344,7 +347,7 @@ def _watch(process: forkserver.Process, seconds: float, per_grader: float, progr
         if now - started > seconds:
             return f"it was still running after {seconds:g} s and was stopped"
         if now - since > (per_grader if seen else STARTUP + per_grader):
-            return (f"a grader ran past its limit of {per_grader - GRACE:g} s (the run's own alarm did not stop it), so "
+            return (f"a grader ran past its limit of {limit:g} s (the run's own alarm did not stop it), so "
                     "the run was stopped")
 
 
