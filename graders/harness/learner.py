@@ -373,7 +373,15 @@ class Learner:
     def format_error(self, error: BaseException) -> str:
         """The exception with only the learner's own lines of its traceback (and of what a group holds)."""
         frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == self.path]
-        lines = [f"{self.shown}, line {f.lineno}, in {f.name}\n    {f.line}" for f in frames]
+        # A library may raise one shared exception object again and again (aiohttp's "Connection
+        # closed"): its traceback then grows by the same lines at every raise, in this grader and in
+        # those before it. Show each line of the learner's once, so that the message (and the cause
+        # that groups failures) does not depend on how often it was raised before.
+        lines: list[str] = []
+        for f in frames:
+            line = f"{self.shown}, line {f.lineno}, in {f.name}\n    {f.line}"
+            if line not in lines:
+                lines.append(line)
         text = _without_addresses(str(error))
         lines.append(f"{type(error).__name__}: {text}" if text else type(error).__name__)
         for inner in getattr(error, "exceptions", ()):  # an ExceptionGroup: what it carries is what happened
@@ -511,6 +519,11 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
     (asyncio.InvalidStateError, "",
      "A task's (or future's) result exists only once it is done: await it, or wait for it with asyncio.wait or "
      "gather, before reading `.result()`."),
+    # aiohttp raises this when a body is read after its response was released (after the
+    # `async with session.get(...)` block ended): the connection went back to the pool.
+    (Exception, r"^Connection closed$",
+     "Read the body inside the `async with session.get(url) as response:` block: when the block ends the "
+     "response is released and its connection goes back to the pool, so the body can no longer be read."),
     (RuntimeError, "Session is closed",
      "The requests ran after `async with aiohttp.ClientSession()` had closed the session: await them (the gather) "
      "inside the `async with` block."),

@@ -126,12 +126,13 @@ class Recorder:
         first = min((s.start for s in [*self.spans, *self.beside]), default=0.0)
         return Settled(self.spans, origin=first if origin is None else origin, nominal=self.nominal, beside=self.beside)
 
-    def timeline(self) -> str:
+    def timeline(self, origin: float | None = None) -> str:
+        """The chart of the spans; time zero is `origin` (virtual time only), else the first start."""
         now = self.clock() if self.still_running() else None
         if self.clock is loop_clock:  # virtual time is exact: nothing to settle, only rows to order
             # Jobs that start together are recorded in whatever order they happened to start (HTTP
             # requests, in the order the server took them): go by start, then by label.
-            return timeline.render(sorted(self.spans, key=lambda s: (s.start, natural(s.label))), now=now)
+            return timeline.render(sorted(self.spans, key=lambda s: (s.start, natural(s.label))), now=now, origin=origin)
         return self.settled().timeline(now=now)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import linecache
 import os
 import random
 from asyncio import selector_events
@@ -40,6 +41,7 @@ from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import Recorder, Span, loop_clock
 from graders.harness.schedule import TOLERANCE
+from graders.harness.shared_random import shared_draws
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
@@ -1052,8 +1054,9 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
     web_ = Web(rng, troubled_web(rng, retries))
     backoff, timeout = rng.choice([0.25, 0.5, 0.75]), rng.choice([1.5, 2.5, 3.5])
     async with web_:
-        record = await crawled(learner, web_, params(rng, max_in_flight=8, per_host=8, retries=retries,
-                                                      backoff=backoff, timeout=timeout))
+        with shared_draws(learner.path) as draws:
+            record = await crawled(learner, web_, params(rng, max_in_flight=8, per_host=8, retries=retries,
+                                                          backoff=backoff, timeout=timeout))
     succeeded(learner, record)
     troubled = [spec for spec in web_.specs if spec.plan != [200]]
     drawn = web_.timeline([h.span for spec in troubled for h in web_.hits_of(spec)])
@@ -1169,6 +1172,18 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
                 expected=tr("the status of the last attempt, or None when that attempt timed out."),
                 timeline=drawn,
             )
+    if draws.seen:
+        called, line = draws.seen[0]
+        fail(
+            tr("`crawl` drew its random numbers from the `random` module, not from rng."),
+            observed=tr("line {line} (`{source}`) called `{called}` of the random module, whose generator the whole "
+                        "program shares and nobody seeded for this crawl.", line=line, called=called,
+                        source=linecache.getline(str(learner.path), line).strip()),
+            expected=tr("every random number drawn from rng, the random.Random passed to crawl: the same rng gives the "
+                        "same pauses, so a run can be repeated."),
+            advice=tr("Call the methods of the rng you are given, `rng.uniform(0, pause)`, instead of the module's "
+                      "functions `random.uniform(...)`."),
+        )
     await crawl_in_a_jam(learner, rng, retries)
 
 

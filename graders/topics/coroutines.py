@@ -121,12 +121,22 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
                       "awaited never runs, and one handed to create_task runs only later, after countdown returned."),
             cause="say not awaited" if recorder.never_awaited() else None,
         )
+    late = len(times) == n and all(abs(a - b - tick) <= checks.TOLERANCE for a, b in zip(times, wanted))
+    if late:  # the right pauses, one of them before the first call
+        fail(
+            tr("`countdown` paused {tick} before its first call as well.", tick=seconds(tick)),
+            observed=tr("say(...) ran at {times}.", times=", ".join(seconds(t) for t in times)),
+            expected=tr("say(...) at {times}.", times=", ".join(seconds(t) for t in wanted)),
+            timeline=recorder.timeline(origin=start),
+            advice=tr("Call say first, then pause: `await say(i)` before `await asyncio.sleep(tick)` in the loop, "
+                      "and no pause after the last call."),
+        )
     if len(times) != n or any(abs(a - b) > checks.TOLERANCE for a, b in zip(times, wanted)):
         fail(
             tr("`countdown` did not pause {tick} between the calls.", tick=seconds(tick)),
             observed=tr("say(...) ran at {times}.", times=", ".join(seconds(t) for t in times)),
             expected=tr("say(...) at {times}.", times=", ".join(seconds(t) for t in wanted)),
-            timeline=recorder.timeline(),
+            timeline=recorder.timeline(origin=start),  # time zero is the call, as in `observed`: a pause before the first say shows
             advice=tr("`await asyncio.sleep(tick)` between two calls; none before the first."),
         )
     if abs(elapsed - wanted[-1]) > checks.TOLERANCE:

@@ -60,7 +60,10 @@ async def test_gather_all_runs_jobs_concurrently(learner: Learner, rng: random.R
 async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, _ = make_jobs(rng, recorder)
-    broken = rng.randrange(len(jobs))
+    # A job that fails while one before it in the list still runs (there is one: the durations are never
+    # in rising order), so that reading the results in order reaches a job that is not done yet.
+    durations = [job.seconds for job in jobs]
+    broken = rng.choice([i for i in range(1, len(jobs)) if max(durations[:i]) > durations[i]])
     jobs[broken].fails = True
     outcome = await learner.outcome("gather_all", jobs)
     checks.on_loop_thread("gather_all", learner, recorder)  # whether threads ran the jobs must not decide the verdict

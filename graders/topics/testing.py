@@ -103,6 +103,14 @@ NO_BACKOFF = Mutant(
     "`mocked.get(URL, status=500, callback=note)`, can do it) and check the gaps: backoff, then twice that. "
     "Or check what a mock of asyncio.sleep was awaited with (`patch(\"asyncio.sleep\")`).",
 )
+NO_DOUBLING = Mutant(
+    (("await asyncio.sleep(self.backoff * 2 ** (attempt - 2))", "await asyncio.sleep(self.backoff)"),),
+    "None of your tests checks that the pause doubles before each retry (backoff, then twice that).",
+    "waits `backoff` before every retry, never doubling it",
+    "Let the client retry at least twice (attempts=3 or more), note the loop's time as each request arrives, "
+    "and check every gap: backoff, then twice that. A test that only checks that some time passed, or the "
+    "first pause alone, passes against a client whose pause never grows.",
+)
 WRONG_ERROR = Mutant(
     (("raise FetchError(url, status, attempt) from failure", "raise failure"),),
     "None of your tests checks which exception get_json raises when it gives up.",
@@ -138,8 +146,8 @@ RESPONSE_KEPT = Mutant(
     "records each call, with the response as its first argument; check that every response, a good answer "
     "included, was released.",
 )
-MUTANTS = {"no retry": NO_RETRY, "no backoff": NO_BACKOFF, "wrong error": WRONG_ERROR, "no timeout": NO_TIMEOUT,
-           "session left open": SESSION_LEFT_OPEN, "response kept": RESPONSE_KEPT}
+MUTANTS = {"no retry": NO_RETRY, "no backoff": NO_BACKOFF, "no doubling": NO_DOUBLING, "wrong error": WRONG_ERROR,
+           "no timeout": NO_TIMEOUT, "session left open": SESSION_LEFT_OPEN, "response kept": RESPONSE_KEPT}
 REAL = "real"
 
 
@@ -609,19 +617,29 @@ def judge_the_real_client(learner: Learner, found: list[Run]) -> None:
                       "client a timeout shorter than it."),
             cause="hung",
         )
+    # A test that reads a real clock passes or fails by chance (what it measures is the noise around pauses
+    # that take no real time): it fails here whichever way it went, with one message.
+    clocked = [(r, clock) for r in found if (clock := _reads_a_real_clock(tree, r.test))]
+    if clocked:
+        first, clock = clocked[0]
+        fail(
+            tr("`{test}` reads the real clock (`{clock}`).", test=first.test, clock=clock),
+            observed=tr("on the graders' virtual clock the client's pauses take no real time, so what the real "
+                        "clock measures is noise: this test passes or fails by chance."),
+            expected=tr("times measured with `asyncio.get_running_loop().time()`, the loop's clock."),
+            advice=tr("`{test}` reads the real clock (`{clock}`). The graders' event loop runs on a virtual clock: "
+                      "`await asyncio.sleep(1.5)` takes no real time and moves `asyncio.get_running_loop().time()` "
+                      "on by exactly 1.5. Measure with the loop's time.", test=first.test, clock=clock),
+            cause="real clock",
+        )
     if failed:
         first = failed[0]
         starts_a_loop = first.sync and first.kind == "RuntimeError" and (
             "running event loop" in first.message or "already running" in first.message)
-        clock = _reads_a_real_clock(tree, first.test)
         if starts_a_loop:
             advice = tr("`{test}` is a plain `def` that starts an event loop of its own, and one is running already: "
                         "the graders run tests on their event loop, as pytest-asyncio does. Write "
                         "`async def {test}():` and await the client in it.", test=_bare(first.test))
-        elif clock:
-            advice = tr("`{test}` reads the real clock (`{clock}`). The graders' event loop runs on a virtual clock: "
-                        "`await asyncio.sleep(1.5)` takes no real time and moves `asyncio.get_running_loop().time()` "
-                        "on by exactly 1.5. Measure with the loop's time.", test=first.test, clock=clock)
         else:
             advice = tr("The client is correct: a test that fails against it expects something the client does not "
                         "promise. Read the failing line against client.py's docstrings.")
@@ -678,7 +696,8 @@ async def caught(learner: Learner, variant: str) -> None:
     """Pass when some test that passes against the real client fails against the copy `variant`."""
     __tracebackhide__ = True
     real = _loaded(learner, await against_the_client(learner))
-    usable = [r for r in real if r.clean]
+    tree = _syntax(learner)
+    usable = [r for r in real if r.clean and not _reads_a_real_clock(tree, r.test)]  # those settle it by chance
     if not usable:  # no test passes cleanly: this fails, for the first reason why
         judge_the_real_client(learner, real)
         blocked(real)
@@ -747,6 +766,7 @@ async def test_your_tests_check_the_retries(learner: Learner) -> None:
 
 async def test_your_tests_check_the_backoff(learner: Learner) -> None:
     await caught(learner, "no backoff")
+    await caught(learner, "no doubling")
 
 
 async def test_your_tests_check_the_error_raised(learner: Learner) -> None:

@@ -53,6 +53,23 @@ async def test_a_refused_connection_then_an_answer() -> None:
             assert loop.time() - start == pytest.approx(3)
 
 
+async def test_the_pause_doubles_before_each_retry() -> None:
+    loop = asyncio.get_running_loop()
+    arrivals: list[float] = []
+
+    def note(url: object, **kwargs: object) -> None:
+        arrivals.append(loop.time())
+
+    with watched() as (mocked, _):
+        mocked.get(URL, status=502, callback=note)
+        mocked.get(URL, status=502, callback=note)
+        mocked.get(URL, payload={"sky": "fog"}, callback=note)
+        async with client.Client(attempts=3, backoff=2) as api:
+            assert await api.get_json(URL) == {"sky": "fog"}
+    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:])]
+    assert gaps == [pytest.approx(2), pytest.approx(4)]
+
+
 async def test_the_last_error_is_the_cause() -> None:
     with watched() as (mocked, _):
         mocked.get(URL, status=500)
