@@ -9,7 +9,7 @@ The server imports those modules one at a time while it has no request waiting, 
 made meanwhile is no slower than a new Python would be. A lone `aiolings check` starts no server:
 it forks itself (`Forked`), and costs no more than a plain `pytest` (benchmarks/learner_loop.py).
 
-The server (`python -I -m graders.forkserver`) reads one JSON request per line on stdin and
+The server (`python -s -P -m graders.forkserver`) reads one JSON request per line on stdin and
 answers on stdout: {"id", "pid"} once the child exists, {"pid", "returncode"} once it has ended
 (as subprocess reports it: negative for a signal). A child takes its own session, working
 folder, environment and output file, confines itself as asked (limits, a network namespace
@@ -48,7 +48,7 @@ PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "looptime._
 SETUP_FAILED = 125
 STARTED_WITHIN = 5.0  # seconds for the server to say a child exists; past that it is stuck, and replaced
 CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID = 0x40000000, 0x10000000, 0x00020000, 0x20000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x4000, 0x40000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x1000, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS = 38
 
 
@@ -64,6 +64,11 @@ class Confinement:
     uid: int | None = None  # run as this user and group, with no groups and no new privileges (needs root)
     own_pids: bool = False  # a PID namespace of its own: it sees no other process, and all of it dies with it
     hidden: tuple[str, ...] = ()  # folders it sees empty (a mount namespace of its own, each under an empty tmpfs)
+    # Folders every user may write in (/tmp, /dev/shm, ...) it gets a tmpfs of its own over, gone when it ends:
+    # nothing it leaves there outlives it or reaches another run. `kept` is its own folder in one of them,
+    # which it still sees there.
+    private: tuple[str, ...] = ()
+    kept: str | None = None
 
 
 # The client: one server per process that grades, started on first use.
@@ -114,13 +119,16 @@ def server_environment() -> dict[str, str]:
     ip = shutil.which("ip")
     if ip and os.path.dirname(ip) not in folders:
         folders.append(os.path.dirname(ip))
-    return {"PATH": ":".join(folders), "LANG": "C.UTF-8"}
+    # A fixed hash seed: a set is shown, and iterated, in the same order in every run (verdicts and grade files
+    # depend on the file and the seed only).
+    return {"PATH": ":".join(folders), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 
 
 class _Server:
     def __init__(self) -> None:
-        # Isolated (-I) and started in /: no folder of anyone's is on the children's import path.
-        self.process = subprocess.Popen([sys.executable, "-I", "-m", "graders.forkserver"], cwd="/",
+        # Started in /, with -s -P and an environment of its own: no folder of anyone's is on the children's
+        # import path, as with -I (isolated), which would also ignore the fixed hash seed of server_environment.
+        self.process = subprocess.Popen([sys.executable, "-s", "-P", "-m", "graders.forkserver"], cwd="/",
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=server_environment())
         self.lock = threading.Lock()
         self.by_id: dict[int, Process] = {}
@@ -349,7 +357,8 @@ def _child(request: dict[str, Any]) -> NoReturn:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()
         os.chdir(request["cwd"])
-        confinement = Confinement(**{**request["confinement"], "hidden": tuple(request["confinement"]["hidden"])})
+        confinement = Confinement(**{**request["confinement"], "hidden": tuple(request["confinement"]["hidden"]),
+                                     "private": tuple(request["confinement"]["private"])})
         _enter_namespaces(confinement)
         _confine(confinement)
         output = os.open(request["output"] or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -414,7 +423,8 @@ def _enter_namespaces(confinement: Confinement) -> None:
     PID 1, which runs pytest, sees no process outside and takes every process it started with it
     when it ends. This process only waits for it and ends the same way, for the server to report.
     """
-    flags = ((CLONE_NEWNET if confinement.loopback_only else 0) | (CLONE_NEWNS if confinement.hidden else 0)
+    flags = ((CLONE_NEWNET if confinement.loopback_only else 0)
+             | (CLONE_NEWNS if confinement.hidden or confinement.private else 0)
              | (CLONE_NEWPID if confinement.own_pids else 0))
     if not flags:
         return
@@ -448,8 +458,20 @@ def _confine(confinement: Confinement) -> None:
     if confinement.own_pids:  # a /proc of this namespace's processes only
         _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)
         _libc_call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    if confinement.hidden:
+    if confinement.hidden or confinement.private:
         _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)  # nothing done here reaches the host
+    if confinement.private:
+        # Its own folder, held open while a tmpfs covers the folder it lives in, then bound back in place.
+        kept = os.open(confinement.kept, os.O_RDONLY | os.O_DIRECTORY) if confinement.kept else None
+        for folder in confinement.private:
+            if os.path.isdir(folder):
+                _libc_call("mount", b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                           b"size=64m,mode=1777")
+        if kept is not None and confinement.kept is not None:
+            os.makedirs(confinement.kept, exist_ok=True)
+            _libc_call("mount", f"/proc/self/fd/{kept}".encode(), os.fsencode(confinement.kept), None, MS_BIND, None)
+            os.close(kept)
+    if confinement.hidden:
         for folder in confinement.hidden:
             if os.path.isdir(folder):
                 _libc_call("mount", b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,

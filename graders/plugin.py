@@ -11,7 +11,6 @@ from __future__ import annotations
 import _thread
 import asyncio
 import importlib
-import json
 import linecache
 import os
 import random
@@ -19,6 +18,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from json import dumps  # bound before any code under test runs: a json.dumps it replaces writes no report
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -67,7 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
     audit = None
     if nonce is not None:  # graded by `aiolings grade`: the code under test is hostile until proven otherwise
         audit = Audit(Path(os.environ.pop("AIOLINGS_STUDENTS")), Path(os.environ.pop("AIOLINGS_WRITABLE")),
-                      Path(report).resolve() if report else None)
+                      Path(report).resolve() if report else None, writers=ReportWriter.WRITERS)
         audit.install()
     if report:
         config.pluginmanager.register(ReportWriter(Path(report), nonce, audit), "aiolings-report")
@@ -426,19 +426,39 @@ class ReportWriter:
         self.nonce = nonce
         self.audit = audit
         self.results: dict[str, dict[str, str]] = {}
+        # The plugins there were when collection ended, before any code under test ran (class grading only):
+        # one registered later can rewrite every report. Looked at as each grader ends, and at the end.
+        self.plugins: set[int] | None = None
+        self.added = False
 
     def _progress(self, line: str) -> None:
         with open(self.path.with_suffix(".progress"), "a", encoding="utf-8") as progress:
             progress.write(line + "\n")
 
+    def _write(self, text: str) -> None:
+        with open(self.path, "w", encoding="utf-8") as report:
+            report.write(text)
+
+    # The only code the audit lets open the report and its progress file (see audit.Audit): the one
+    # place each is opened, so that no other function, whatever file name it claims, can write them.
+    WRITERS = frozenset({_progress.__code__, _write.__code__})
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.nonce is not None:
+            self.manager = session.config.pluginmanager
+            self.plugins = {id(plugin) for plugin in self.manager.get_plugins()}
         if self.nonce is None:
-            self._progress(json.dumps({"graders": [item.nodeid for item in session.items]}))
+            self._progress(dumps({"graders": [item.nodeid for item in session.items]}))
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         self._progress(nodeid)
 
+    def _look_for_plugins(self) -> None:
+        if self.plugins is not None and {id(plugin) for plugin in self.manager.get_plugins()} != self.plugins:
+            self.added = True
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self._look_for_plugins()
         entry = self.results.setdefault(report.nodeid, {"nodeid": report.nodeid, "outcome": "passed", "message": ""})
         said = dict(report.user_properties)
         if report.failed:
@@ -453,7 +473,7 @@ class ReportWriter:
         if said.get("note"):
             entry["note"] = said["note"]
         if report.when == "teardown" and self.nonce is None:
-            self._progress(json.dumps({"ended": entry}))
+            self._progress(dumps({"ended": entry}))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -461,6 +481,10 @@ class ReportWriter:
 
     def pytest_sessionfinish(self) -> None:
         entries = list(self.results.values())
+        self._look_for_plugins()
         refused = [vars(a) for a in self.audit.attempts] if self.audit else []
+        if self.added:
+            refused.append({"file": "", "line": 0, "what": "registering a pytest plugin, which can rewrite every grader's report",
+                            "how": "found as the graders ended"})
         report = entries if self.nonce is None else {"nonce": self.nonce, "results": entries, "refused": refused}
-        self.path.write_text(json.dumps(report, indent=1), encoding="utf-8")
+        self._write(dumps(report, indent=1))

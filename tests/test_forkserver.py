@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -31,6 +33,7 @@ def test_observe():
         "pipes": sorted(target for target in fds.values() if target.startswith("pipe:")),
         "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0], "files": resource.getrlimit(resource.RLIMIT_FSIZE)[0],
         "interfaces": sorted(name for _, name in socket.if_nameindex()), "random": random.random(),
+        "hash": hash("aiolings"),
     }
     with open(os.environ["SEEN"], "w") as file:
         json.dump(seen, file)
@@ -65,6 +68,9 @@ def test_each_child_lives_in_its_own_request_confined_as_asked(early_folder: Pat
     if loopback:
         assert confined["interfaces"] == ["lo"]
     assert confined["random"] != plain["random"]  # each child draws numbers of its own (random reseeds at fork)
+    # but hashes strings alike, in this server and the next: a set is shown in the same order in every run
+    assert confined["hash"] == plain["hash"] == int(subprocess.run(
+        [sys.executable, "-c", "print(hash('aiolings'))"], env={"PYTHONHASHSEED": "0"}, capture_output=True, text=True).stdout)
 
 
 def test_a_killed_child_takes_its_process_group_with_it(early_folder: Path) -> None:

@@ -46,6 +46,10 @@ HOSTILE = {
     "turns_the_alarm_off": "a grader ran past its limit of 0.5 s",
     "leaks_into_its_feedback": "raised RuntimeError",
     "zip_bomb": "submission too large: exercises/03_gather/gather.py holds 2.0 MB compressed but declares 100 bytes",
+    "forges_through_a_plugin": "registering a pytest plugin, which can rewrite every grader's report (found as the graders ended)",
+    "patches_json_dumps": "`gather_all` is not written yet",
+    "writes_the_report_as_os": "writing to <grading folder>/private/report.json",
+    "raises_a_huge_error": "(1,998,000 more characters)",
 }
 # Students who score some points, but never on the graders their forgery aims at.
 FORGERS = {"reads_the_answers": ("test_gather_all_returns_results_in_argument_order", "without running every job")}
@@ -140,6 +144,21 @@ def test_a_run_sees_no_other_process_and_not_the_class(graded_class: GradedClass
     assert "it saw 1 process, an empty class folder and no reference solution" in reasons(gather), reasons(gather)
 
 
+def test_files_left_where_anyone_may_write_go_with_the_run(graded_class: GradedClass) -> None:
+    if not sandbox.own_pids_and_mounts():
+        pytest.skip("no mount namespace can be made here")
+    student = graded_class.students()["leaves_files_behind"]
+    assert topic(student, "03_gather")["score"] == 10  # what it leaves is not what it is graded on
+    left = [folder for folder in sandbox.SHARED_WRITABLE if os.path.lexists(os.path.join(folder, "aiolings-left-behind"))]
+    assert not left, f"a fifo made by a student's run is still in {left}"
+
+
+def test_an_error_of_megabytes_is_cut_short_in_every_grade_file(graded_class: GradedClass) -> None:
+    gather = topic(graded_class.students()["raises_a_huge_error"], "03_gather")
+    assert 0 < max(len(g["message"]) for g in gather["graders"]) < 10_000
+    assert (graded_class.output / "junit.xml").stat().st_size < 2_000_000
+
+
 @pytest.mark.parametrize("name", sorted(FORGERS))
 def test_results_read_instead_of_earned_get_no_points(graded_class: GradedClass, name: str) -> None:
     grader, reason = FORGERS[name]
@@ -164,8 +183,11 @@ AWKWARD = {  # student in the grade files: (folder or zip built by add_awkward_s
     "%D5%C5%C8%FD": (b"\xd5\xc5\xc8\xfd", f"(read as GBK: {GBK_NAME})"),
     "alice": ("alice", "kept apart: alice as alice, alice.zip as alice-2"),
     "alice-2": ("alice.zip", "kept apart: alice as alice, alice.zip as alice-2"),
-    "zoë": ("zoe\u0308", "kept apart: zoe\\u0308 as zoë, zo\\xeb as zoë-2"),
-    "zoë-2": ("zo\xeb", "kept apart"),
+    # A name that needed no change keeps it: é composed, and a folder without a leading space.
+    "zoë": ("zo\xeb", "kept apart: zo\\xeb as zoë, zoe\\u0308 as zoë-2"),
+    "zoë-2": ("zoe\u0308", "kept apart"),
+    "bob": ("bob", "kept apart: bob as bob,  bob as bob-2"),
+    "bob-2": (" bob", "kept apart"),
     "eve_[31m_mallory": ("eve\x1b[31m\tmallory", "is shown as eve_[31m_mallory"),
 }
 REVIEW = {  # what the review must say of a student (their files are read, never run, for it)
@@ -176,8 +198,11 @@ REVIEW = {  # what the review must say of a student (their files are read, never
     "turns_the_alarm_off": "03_gather: imports signal (line 4)",
     "looks_around": "03_gather: imports graders (line 6)",
     "fakes_the_report": "03_gather: mentions the grading's internals (--aiolings) (line 6)",
-    "leaks_into_its_feedback": "03_gather: mentions the grading's internals (/proc) (line 9)",
+    "leaks_into_its_feedback": "03_gather: mentions the grading's internals (/proc) (lines 9, 27)",
     "correct": "03_gather: the same code (names and formatting aside) as the reference solution, with_its_own_conftest and zipped",
+    "forges_through_a_plugin": "03_gather: looks up an attribute by a name built at run time (getattr) (lines 12, 14, 15, 19)",
+    "patches_json_dumps": "03_gather: replaces json.dumps (line 16)",
+    "writes_the_report_as_os": "03_gather: reads interpreter internals (__code__) (line 15)",
 }
 
 
@@ -243,14 +268,17 @@ def test_feedback_shows_nothing_of_the_grading_machine(graded_class: GradedClass
     assert not leaked, leaked
     assert "'home': '<grading folder>/work'" in message and "'folder': '<grading folder>/work'" in message
     assert sys.prefix not in message and "<python>/lib/" in message  # argv[0]: the instructor's virtual environment
+    if sandbox.own_pids_and_mounts():  # the class and the grade files it cannot see, it cannot name either
+        assert "<hidden folder>" in message and str(graded_class.folder) not in message, message
 
 
 def test_grade_files_stay_valid_whatever_the_code_printed(graded_class: GradedClass) -> None:
     out = graded_class.output
     ElementTree.parse(out / "junit.xml")  # one \x00 in a message used to make it unreadable for the whole class
     data = json.loads((out / "grades.json").read_text(encoding="utf-8"))
-    message = topic(next(s for s in data["students"] if s["student"] == "leaks_into_its_feedback"), "03_gather")["graders"][0]["message"]
-    assert message.startswith("`gather_all` raised RuntimeError: \\x00\\x0cred \\udc80 \\u202eevil ]]> </pre><script>")
+    graders = topic(next(s for s in data["students"] if s["student"] == "leaks_into_its_feedback"), "03_gather")["graders"]
+    message = next(g["message"] for g in graders if g["name"] == "test_gather_limited_never_exceeds_limit")
+    assert message.startswith("`gather_limited` raised RuntimeError: \\x00\\x0cred \\udc80 \\u202eevil ]]> </pre><script>"), message
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<script" not in page and "&lt;/pre&gt;&lt;script&gt;" in page and "\x00" not in page and "\x1b" not in page
 
@@ -374,7 +402,8 @@ def test_messages_name_nothing_of_the_machine(tmp_path: Path, monkeypatch: pytes
     data = grade.as_json([course.load().find("3")], [_graded("ada", said)])
     shown = data["students"][0]["topics"][0]["graders"][0]["message"]  # type: ignore[index]
     assert shown == "argv[0] <python>/lib/pytest/__main__.py, token <$AIOLINGS_TEST_TOKEN>, course <course>/graders"
-    assert set(forkserver.server_environment()) == {"PATH", "LANG"}  # what every run's /proc/self/environ shows
+    # What every run's /proc/self/environ shows (a fixed hash seed: the same set order in every grading's messages).
+    assert set(forkserver.server_environment()) == {"PATH", "LANG", "PYTHONHASHSEED"}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -9,8 +9,10 @@ parsed, never imported or run), and flags, with line numbers:
   processes, the `graders` package or its instruments (probes, plugin, learner), pytest,
   code the scan cannot read (exec, eval, __import__, importlib), the grading's own names
   (--aiolings-report, AIOLINGS_*, /proc/);
-- monkeypatching: assigning to (or deleting, or setattr on) an attribute of asyncio, time or
-  the event loop, as tests/submissions/fakes_speed does to pass.
+- monkeypatching: assigning to (or deleting, or setattr on) an attribute of an imported module
+  (asyncio.sleep, json.dumps, os._exit, ...) or of the event loop, as tests/submissions/fakes_speed
+  does to pass; and attributes looked up by a name built at run time (`getattr(sys, "_get" + "frame")`),
+  the way past a scan that reads names.
 
 What the topic's own stub or reference solution does is not flagged (topic 05's stub starts a
 thread in its demo). `alike` compares each topic's files across the class and with the
@@ -32,14 +34,14 @@ from .. import course
 
 REFERENCE = "the reference solution"
 IMPORTS = ("gc", "inspect", "ctypes", "_ctypes", "_posixsubprocess", "signal", "_signal", "threading", "_thread",
-           "subprocess", "multiprocessing", "graders", "pytest", "_pytest", "importlib", "builtins")
+           "subprocess", "multiprocessing", "graders", "pytest", "_pytest", "importlib", "builtins", "runpy", "marshal")
 USES = ("sys.modules", "sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile", "sys.addaudithook",
         "os.kill", "os.killpg", "os.fork", "os.forkpty", "os._exit", "os.system", "os.popen", "os.exec", "os.spawn",
         "os.posix_spawn", "os.register_at_fork")
 FRAMES = ("f_back", "f_locals", "f_globals", "f_builtins", "tb_frame", "gi_frame", "cr_frame", "ag_frame",
-          "__globals__", "__subclasses__", "__builtins__")
+          "__globals__", "__subclasses__", "__builtins__", "__code__", "co_filename", "co_code", "pluginmanager")
 HIDDEN_CODE = ("exec", "eval", "compile", "__import__")
-PATCHED = ("asyncio", "time")  # modules whose attributes a submission must not replace
+LOOKUPS = ("getattr", "setattr", "delattr", "hasattr")
 LOOPS = ("get_running_loop", "get_event_loop", "new_event_loop")
 INTERNALS = ("--aiolings", "AIOLINGS_", "/proc/")
 SHINGLE = 8  # tokens per shingle, for likeness
@@ -169,8 +171,11 @@ def _findings(source: bytes) -> dict[str, list[int]]:
             targets = [node.target]
         elif isinstance(node, ast.Delete):
             targets = node.targets
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr")
-              and node.args):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LOOKUPS
+                and len(node.args) > 1 and not isinstance(node.args[1], ast.Constant)):
+            note(f"looks up an attribute by a name built at run time ({node.func.id})", node)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr")
+                and node.args):
             attribute = node.args[1].value if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else "..."
             targets = [ast.Attribute(value=node.args[0], attr=str(attribute), ctx=ast.Store(), lineno=node.lineno)]
         for target in targets:
@@ -241,7 +246,7 @@ def _unpacked(target: ast.expr) -> list[ast.expr]:
 
 
 def _patched(target: ast.expr, aliases: dict[str, str], loops: set[str]) -> str | None:
-    """What an assignment to `target` replaces, if it is part of asyncio, time or the event loop."""
+    """What an assignment to `target` replaces, if it is part of an imported module or the event loop."""
     if not isinstance(target, (ast.Attribute, ast.Subscript)):
         return None  # rebinding a name of one's own replaces nothing
     shown = ""
@@ -253,7 +258,7 @@ def _patched(target: ast.expr, aliases: dict[str, str], loops: set[str]) -> str 
         parts.append(node.attr)
         node = node.value
     parts.reverse()
-    if isinstance(node, ast.Name) and node.id in aliases and aliases[node.id].split(".")[0] in PATCHED:
+    if isinstance(node, ast.Name) and node.id in aliases:
         return ".".join([aliases[node.id], *parts]) + shown
     is_loop = (isinstance(node, ast.Name) and node.id in loops) or (
         isinstance(node, ast.Call) and (_dotted(node.func, aliases) or "").rsplit(".", 1)[-1] in LOOPS)

@@ -71,6 +71,7 @@ from .. import course, forkserver
 from ..i18n import language
 
 CANARY = "canary"
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")  # folders every user may write in, on most Linux
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
 UID_BASE = 2_000_000_000  # far above any real user's or a user namespace's range
 # pytest's plugins for what a person reads (captured logs and warnings, crash dumps, junit,
@@ -113,7 +114,12 @@ def own_pids_and_mounts() -> bool:
     """Whether a grading process can have PID and mount namespaces of its own: it then sees no
     other process (the server, classmates' runs) and everything it starts dies with it, and the
     folders handed to `grade_topics` as hidden look empty to it."""
-    return forkserver.can_confine(forkserver.Confinement(own_pids=True, hidden=(tempfile.gettempdir(),)))
+    folder = tempfile.mkdtemp(prefix="aiolings-probe-")  # kept in sight under a tmpfs of its own, as a run's is
+    try:
+        return forkserver.can_confine(forkserver.Confinement(own_pids=True, hidden=(tempfile.gettempdir(),),
+                                                             private=(tempfile.gettempdir(),), kept=folder))
+    finally:
+        os.rmdir(folder)
 
 
 @functools.cache
@@ -133,7 +139,8 @@ def isolation() -> dict[str, str]:
         "network": "loopback only (a new network namespace)" if loopback_only()
         else "NOT cut off: no network namespace can be made here; only connections made from Python are refused",
         "processes and files": "a PID namespace of its own (no other process in sight; all it starts ends with it) "
-        "and a mount namespace in which the class, the grade files and the course's solutions and tests look empty"
+        "and a mount namespace in which the class, the grade files and the course's solutions and tests look empty, "
+        "and /tmp, /var/tmp and /dev/shm are its own (what it leaves there goes with it)"
         if own_pids_and_mounts()
         else "NOT confined: no PID or mount namespace can be made here; other processes and the class's folders are "
         "in reach of code that slips past the audit hook",
@@ -230,7 +237,8 @@ def course_extras() -> tuple[str, ...]:
     """The course's folders beside the installed graders, in a clone installed with `pip install -e`:
     reference solutions, answers and tests, none of which a student's run has any business reading."""
     root = Path(course.__file__).resolve().parent.parent
-    return tuple(str(root / name) for name in ("solutions", "tests", "exercises", "benchmarks") if (root / name).is_dir())
+    return tuple(str(root / name) for name in ("solutions", "tests", "exercises", "benchmarks", ".git")  # .git holds them all
+                 if (root / name).is_dir())
 
 
 def graders_of(topic: course.Topic) -> int:
@@ -269,13 +277,17 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
             os.chmod(scratch, 0o711)
             for path in (work, work / ".tmp", private):
                 os.chown(path, uid, uid)
+                os.chmod(path, 0o700)  # mkdir's 0o755 let a classmate's concurrent run read this one's files
         env = student_environment(work, nonce)
         # Nothing that holds the run itself: its folder, the interpreter, the graders.
         needed = [Path(scratch), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
         hidden = tuple(h for h in hidden if not any(n.resolve().is_relative_to(Path(h).resolve()) for n in needed))
-        ended = _execute(args, work, env, limits, seconds, uid, hidden, report.with_suffix(".progress"),
+        # Where anyone may write, a tmpfs of the run's own: only its own folder stays in sight there.
+        private = tuple(p for p in sorted({tempfile.gettempdir(), *SHARED_WRITABLE}) if os.path.isdir(p)
+                        and not any(n.resolve().is_relative_to(Path(p).resolve()) for n in needed[1:]))
+        ended = _execute(args, work, env, limits, seconds, uid, hidden, private, scratch, report.with_suffix(".progress"),
                          [t.graders for t in topics])
-        return _read(report, nonce, topics, ended, scratch)
+        return _read(report, nonce, topics, ended, scratch, hidden)
 
 
 def student_environment(work: Path, nonce: str) -> dict[str, str]:
@@ -288,20 +300,21 @@ def student_environment(work: Path, nonce: str) -> dict[str, str]:
 
 def _execute(
     args: list[str], cwd: Path, env: dict[str, str], limits: Limits, seconds: float, uid: int | None,
-    hidden: tuple[str, ...], progress: Path, preload: list[str],
+    hidden: tuple[str, ...], private: tuple[str, ...], scratch: str, progress: Path, preload: list[str],
 ) -> str | None:
     """Run with limits; if it did not end normally, say how it ended. Its output is thrown away:
     the verdicts come from the report, and a flood of output must not cost memory here.
 
     The run's own alarm stops a grader at its limit; this parent also watches the run's progress
-    (a line per grader started) and stops it when one grader has run past its limit by as much
-    again (2 s at most), so code that turns the alarm off costs one grader's limit, not the whole topic's."""
+    (a line per grader started) and stops it when one grader has run GRACE past its limit, so
+    code that turns the alarm off costs one grader's limit, not the whole topic's."""
     namespaces = own_pids_and_mounts()
     confinement = forkserver.Confinement(
         cpu=int(seconds) + 5, memory=limits.memory, file_size=limits.file_size, loopback_only=loopback_only(),
         # Without a user of its own, RLIMIT_NPROC would count every process of the instructor's user.
         tasks=limits.tasks if uid is not None else None, uid=uid,
-        own_pids=namespaces, hidden=hidden if namespaces else (),
+        own_pids=namespaces, hidden=hidden if namespaces else (), private=private if namespaces else (),
+        kept=scratch if namespaces else None,
     )
     process = forkserver.start(args, cwd=cwd, env=env, output=None, confinement=confinement, isolated=True,
                                preload=preload)
@@ -320,15 +333,16 @@ def _execute(
     return ended
 
 
-# Seconds past a grader's limit before the parent stops the run itself: time for the run's own alarm to end
-# the grader and say so. At most the limit itself, since code that turns the alarm off spins all that time.
+# Seconds past a grader's limit before the parent stops the run itself: time for the run's own alarm to end the
+# grader and say so on a loaded machine. Not less: at 0.5 s, a file printing 100 MB at each import was stopped
+# by the parent under load, instead of failing on its own limit.
 GRACE = 2.0
 
 
 def _watch(process: forkserver.Process, seconds: float, limit: float, progress: Path) -> str | None:
-    """Wait for the run: at most `seconds` in all, and a grader's `limit` and its grace after a
+    """Wait for the run: at most `seconds` in all, and a grader's `limit` and GRACE after a
     grader started (STARTUP more for the first). None when it ended; else how it was stopped."""
-    per_grader = limit + min(GRACE, limit)
+    per_grader = limit + GRACE
     started = time.monotonic()
     seen, since = 0, started
     while True:
@@ -352,13 +366,16 @@ def _watch(process: forkserver.Process, seconds: float, limit: float, progress: 
 
 
 def _read(
-    report: Path, nonce: str, topics: list[course.Topic], ended: str | None, scratch: str
+    report: Path, nonce: str, topics: list[course.Topic], ended: str | None, scratch: str, hidden: tuple[str, ...] = ()
 ) -> dict[str, TopicResult]:
     def plain(text: str) -> str:
         # The same words in every run, for identical grade files: no temporary folder, no port the OS picked.
         # Its real path too: the run's working folder is resolved, and TMPDIR may go through a link.
         for folder in sorted({scratch, os.path.realpath(scratch)}, key=len, reverse=True):
             text = text.replace(folder, "<grading folder>")
+        # Nor the folders hidden from it (the class, the grade files), which it may still name from /proc/self/mountinfo.
+        for folder in sorted({f for h in hidden for f in (h, os.path.realpath(h))}, key=len, reverse=True):
+            text = text.replace(folder, "<hidden folder>")
         return without_ports(text)
 
     def all_zero(problem: str) -> dict[str, TopicResult]:
@@ -373,7 +390,7 @@ def _read(
     refused: dict[str, list[str]] = {}  # by topic dir; "" for attempts made with none of the student's frames on the stack
     for attempt in data.get("refused", []):
         file = str(attempt.get("file", ""))
-        how = f"line {attempt.get('line')}" if file else "from a thread or a callback"
+        how = f"line {attempt.get('line')}" if file else str(attempt.get("how") or "from a thread or a callback")
         where = f"{attempt.get('what')} ({how})"
         refused.setdefault(Path(file).parent.name if file else "", []).append(where)
     try:  # the grader running when the run was stopped, if it was: that topic's own code held it up

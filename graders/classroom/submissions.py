@@ -155,7 +155,8 @@ def _keep_apart(found: list[Submission]) -> None:
     taken = {s.student.casefold() for s in found}
     seen: dict[str, list[Submission]] = {}
     used: set[str] = set()
-    for submission in found:
+    # Whose name came out unchanged goes first: a folder named " bob" or "Bob." must not take bob's name.
+    for submission in sorted(found, key=lambda s: s.student != s.source.name.removesuffix(".zip")):
         base = submission.student
         same = seen.setdefault(base.casefold(), [])
         same.append(submission)
@@ -215,7 +216,10 @@ def _count_entries(file: BinaryIO, limits: Limits) -> int:
         raise zipfile.BadZipFile("no end of central directory: not a zip file")
     _, _, _, _, declared, cd_size, cd_offset, _ = struct.unpack("<4s4H2LH", tail[at:at + 22])
     if declared == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
-        return 0  # zip64: zipfile counts; the archive's size is already within the limit
+        record = tail.rfind(b"PK\x06\x06", 0, at)  # zip64 end of central directory: 8-byte counts
+        if record < 0 or len(tail) - record < 56:
+            raise zipfile.BadZipFile("a zip64 archive without its end record")
+        return struct.unpack("<Q", tail[record + 32:record + 40])[0]  # past the limit: refused before zipfile lists them
     if declared > limits.entries:
         return declared
     file.seek(cd_offset)

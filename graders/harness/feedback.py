@@ -153,7 +153,7 @@ def _brief(value: object) -> str:
         return "[" + ", ".join(map(_brief, value)) + "]"
     if isinstance(value, tuple):
         return "(" + ", ".join(map(_brief, value)) + ("," if len(value) == 1 else "") + ")"
-    return repr(value)
+    return re.sub(r" at 0x[0-9a-f]+", "", repr(value))
 
 
 # A port the OS picked for a server on loopback, as aiohttp and the socket module write it

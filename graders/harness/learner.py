@@ -485,9 +485,14 @@ def _resolve(dotted: str) -> object:
     return value
 
 
+ERROR_TEXT = 2000  # characters of an error's text shown: a 1 MB message must not reach every grade file
+
+
 def _without_addresses(text: str) -> str:
     """An error's text without the memory addresses and grader names some reprs carry ("<coroutine
     object AsyncJob._run at 0x7f...>"): they differ from run to run and mean nothing to a learner."""
+    if len(text) > ERROR_TEXT:
+        text = text[:ERROR_TEXT] + f" … ({len(text) - ERROR_TEXT:,} more characters)"
     return re.sub(r" at 0x[0-9a-f]+", "", re.sub(r"<coroutine object [\w.<>]+ at 0x[0-9a-f]+>", "<coroutine object>", text))
 
 

@@ -21,8 +21,16 @@ SEEN = {
 SPOILERS = "\x00\x0c\x1b[31mred\x1b[0m \udc80 \u202eevil ]]> </pre><script>alert(1)</script> =cmd|' /C calc'!A0"
 
 
+def hidden_from_it() -> list[str]:
+    """Where the empty read-only folders over what it must not see are mounted: their paths name them."""
+    try:
+        return [line.split()[4] for line in open("/proc/self/mountinfo") if " - tmpfs " in line and " ro," in line]
+    except OSError:
+        return []
+
+
 async def gather_all(jobs):
-    raise RuntimeError(f"{SPOILERS} {SEEN}")
+    raise RuntimeError(f"{hidden_from_it()} {SPOILERS} {SEEN}")
 
 
 async def gather_settled(jobs):
