@@ -50,10 +50,12 @@ INFRASTRUCTURE = (str(Path(asyncio.__file__).parent), str(Path(concurrent.future
 # for a while, but it is the OS's delay, not the learner's code spinning.
 THREAD_START = threading.Thread.start.__code__
 # A loop thread that spent this share of a stretch on the CPU was kept busy by code: one that
-# waits (for the OS to start a thread, for a lock) uses next to none. On a crowded machine a
-# spinning thread gets less than this (7-20% seen with 14 runnable threads on 2 cores), which
-# is why blocking jobs also look for themselves (`jobs=`).
-COMPUTING = 0.25
+# waits (for the OS to start a thread, for a lock) uses little. Little is not none: a correct
+# answer's loop thread once spent 25% of a 70 ms stretch (a load of 3 on 2 cores; page faults
+# after the fork, the collector), and was blamed. On a crowded machine a spinning thread gets
+# less than this anyway (7-20% seen with 14 runnable threads on 2 cores), which is why blocking
+# jobs also look for themselves (`jobs=`): that, not this share, catches a loop held until they end.
+COMPUTING = 0.5
 
 
 # Up to 3.13 a loop's backward jump carries the `while`/`for` line; since 3.14 it carries the line
