@@ -315,7 +315,7 @@ class Learner:
         if inspect.iscoroutine(outcome.value):
             outcome.value.close()  # it will never run; closing it avoids a "never awaited" warning on top
             fail(
-                tr("`{name}` returned a coroutine object instead of a result.", name=name),
+                tr("`{name}` returned a coroutine object, which does nothing until it is awaited.", name=name),
                 observed=tr("a coroutine object: calling an `async def` function creates one, but nothing runs until it is awaited."),
                 advice=tr(coroutine_advice or "Put `await` in front of the call whose result you return."),
                 cause=f"coroutine {name}",

@@ -70,23 +70,30 @@ async def test_start_in_background_task_runs_and_gives_the_result(learner: Learn
         fail(tr("Awaiting the task did not give the job's result."), expected=repr(job.result))
 
 
-async def test_run_all_returns_results_in_job_order(learner: Learner, rng: random.Random) -> None:
-    recorder = Recorder()
-    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9))
-    outcome = await learner.outcome("run_all", jobs)
-    if isinstance(outcome.error, TypeError) and "coroutines is forbidden" in str(outcome.error):
+def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob], error: BaseException) -> None:
+    """Fail for what run_all raised, naming the common mistake of giving asyncio.wait bare coroutines."""
+    __tracebackhide__ = True
+    if isinstance(error, TypeError) and "coroutines is forbidden" in str(error):
         for job in jobs:
             recorder.created.pop(job.label, None)
         fail(
             tr("`run_all` passed bare coroutines to asyncio.wait."),
-            observed=tr("asyncio.wait raised TypeError: {error}", error=outcome.error),
+            observed=tr("asyncio.wait raised TypeError: {error}", error=error),
             expected=tr("a list of tasks given to asyncio.wait."),
             advice=tr("Since Python 3.11, asyncio.wait only takes tasks: wrap each coroutine, "
                       "`tasks = [asyncio.create_task(job()) for job in jobs]`. wait returns sets of those tasks, "
                       "so you can still tell which result belongs to which job."),
+            cause="bare coroutines",
         )
+    learner.fail_raised("run_all", error)
+
+
+async def test_run_all_returns_results_in_job_order(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9))
+    outcome = await learner.outcome("run_all", jobs)
     if outcome.error is not None:
-        learner.fail_raised("run_all", outcome.error)
+        raised_by_run_all(learner, recorder, jobs, outcome.error)
     checks.returned("run_all", outcome.value, list, tr("a list of results"))
     checks.same_results("run_all", outcome.value, results, recorder)
 
@@ -98,7 +105,7 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
     outcome = await learner.outcome("run_all", jobs)
     elapsed = loop_clock() - start
     if outcome.error is not None:
-        learner.fail_raised("run_all", outcome.error)
+        raised_by_run_all(learner, recorder, jobs, outcome.error)
     checks.ran_concurrently(
         "run_all", recorder, elapsed, max(j.seconds for j in jobs),
         advice=tr("Create all the tasks first, then wait for them together with `await asyncio.wait(tasks)`. "
