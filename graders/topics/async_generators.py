@@ -133,7 +133,8 @@ async def test_ticker_yields_the_numbers(learner: Learner, rng: random.Random) -
     stream = await learner.stream("ticker", n, interval)
     if stream.items != list(range(n)):
         fail(tr("`ticker({n}, {interval})` yielded {items}.", n=n, interval=f"{interval:g}", items=shown(stream.items)),
-             expected=repr(list(range(n))))
+             expected=repr(list(range(n))),
+             advice=tr("`for i in range(count):` gives 0, 1, ..., count - 1: yield each i once, in that order."))
 
 
 async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Random) -> None:

@@ -156,7 +156,7 @@ def let_out(call: Call, *, observed: str | None = None, advice: str | None = Non
     """The call ended cancelled, though the grader did not cancel it: a CancelledError of its own came out."""
     __tracebackhide__ = True
     fail(
-        tr("`{name}` raised CancelledError, though nothing cancelled it.", name=call.name),
+        tr("`{name}` raised CancelledError, though the grader never cancelled it.", name=call.name),
         observed=observed or tr("a CancelledError from inside came out of it."),
         timeline=call.chart(),
         advice=advice,

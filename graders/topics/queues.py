@@ -559,7 +559,7 @@ def let_out(learner: Learner, pipe: Pipeline, error: BaseException) -> None:
     __tracebackhide__ = True
     cancelled = [i for i, stop in sorted(pipe.book.ends.items()) if stop.how == "cancelled"]
     fail(
-        tr("`{name}` raised CancelledError, though nothing cancelled it.", name=NAME),
+        tr("`{name}` raised CancelledError, though the grader never cancelled it.", name=NAME),
         observed=tr("it cancelled its consumers and then awaited them: awaiting a cancelled Task raises its "
                     "CancelledError, and that came out of {name}.", name=NAME)
         if cancelled and len(cancelled) == len(pipe.book.consumers)

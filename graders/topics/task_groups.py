@@ -678,9 +678,13 @@ async def test_run_partial_reports_what_each_job_did(learner: Learner, rng: rand
                         job=job.label, **blanks),
             advice=tr("`task.exception()` gives the exception a failed task raised."),
         )
+    cancelled_errors = any(isinstance(g, asyncio.CancelledError) for g in got)
     fail(tr("`run_partial` returned the wrong list."), observed=show(got),
          expected=tr("{expected}: each job's result, its exception, or None where it was cancelled.", **blanks),
-         timeline=timeline)
+         timeline=timeline,
+         advice=tr("A cancelled job's entry is None, not the CancelledError: check `task.cancelled()` first (then "
+                   "`task.exception()`, which raises for a cancelled task, need not be called).")
+         if cancelled_errors else None)
 
 
 # run_retrying
