@@ -5,7 +5,7 @@ process can do, the student's code can do too. What this module guarantees:
 
 - Only the manifest's topic modules reach the run, in a fresh temporary folder; pytest runs
   forked from graders/forkserver.py's server, isolated as `python -I` is (no PYTHONPATH, no user
-  site, no folder of the student's on the import path) with an empty ini of ours, so no
+  site, no folder of the student's on the import path; a fixed hash seed) with an empty ini of ours, so no
   conftest, ini or sitecustomize of the student's is read. The graders are the installed ones.
   The run closes every descriptor it inherited before pytest starts: it cannot reach the server.
 - Limits: wall-clock time per topic, CPU seconds, address space, file size (a flood of output
@@ -17,7 +17,9 @@ process can do, the student's code can do too. What this module guarantees:
   a PID namespace of its own, whose PID 1 is the grading pytest, so the run sees no other
   process (not the fork server, not a classmate's run), cannot signal one, and everything it
   starts ends with it; and a mount namespace in which the class's folders, the grade files and
-  the course's solutions, tests and exercises look empty. Where namespaces cannot be made,
+  the course's solutions, tests, exercises and .git look empty, and the folders every user may
+  write in (/tmp, /var/tmp, /dev/shm) are tmpfs mounts of its own, its own folder bound back in
+  place: nothing it leaves there outlives it or reaches a classmate. Where namespaces cannot be made,
   `aiolings grade` warns and grades.json says so (`isolation`).
 - As root, grading refuses to run unless each run can drop to a user of its own (this Python
   and the course readable by others, and setpriv): students' code never runs as root unless
@@ -30,7 +32,9 @@ process can do, the student's code can do too. What this module guarantees:
   RLIMIT_NPROC would count all of that user's processes, so forks are bounded by the audit
   hook and by the process group being killed at the limit.
 - In the grading process, an audit hook (graders/classroom/audit.py) refuses process starts, outbound
-  connections, ctypes calls and writes outside the student's folder, from any thread.
+  connections, ctypes calls and writes outside the student's folder, from any thread. The one
+  exception, the report, may be opened only by the plugin's own writing code (by code object).
+  A pytest plugin registered while the graders run counts as a refused attempt.
 - The verdicts are not taken on trust. The run also grades a canary, the pristine stub,
   after the student's file: every canary grader must fail, so a patch that turns failures
   into passes (pytest hooks, the plugin, the graders) shows itself. The report must carry a
@@ -38,9 +42,10 @@ process can do, the student's code can do too. What this module guarantees:
   every grader must report exactly once. Anything else scores 0 for that topic, with why.
 
 What remains possible: code that finds the nonce in memory and forges a report that fools
-every check, or a patch aimed at the student's own graders only, sparing the canary. Such
-code is itself evidence; the HTML report and grades.json keep each grader's message for
-review. A run forked while other runs' requests waited in the server's buffer holds their
+every check, or a patch aimed at the student's own graders only, sparing the canary (through
+the objects the graders hand it, the collector, or frames). Such code is itself evidence: the
+review (review.py) flags the ways to it that a reading of the file can see, and the HTML
+report and grades.json keep each grader's message. A run forked while other runs' requests waited in the server's buffer holds their
 nonces in memory too; their reports are out of its reach when each run has a user of its own.
 Without one (not root), code that gets past the audit hook (a C extension shipped in the
 submission cannot be: only topic modules are copied) could write wherever the instructor can.
