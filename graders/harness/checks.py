@@ -77,7 +77,8 @@ def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorde
             expected=tr("{expected}: the same order as the jobs you were given.", expected=f"{list(expected)!r}"),
             timeline=recorder.timeline(),
             advice=tr("Results must follow the order of the jobs, not the order they finish in. "
-                      "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not."),
+                      "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not, nor does the "
+                      "`done` set that `asyncio.wait` returns."),
             details=tr("finishing order was: {order}", order=", ".join(s.label for s in finishing)),
         )
     fail(tr("`{name}` returned the wrong results.", name=name), observed=f"{list(got)!r}", expected=f"{list(expected)!r}")

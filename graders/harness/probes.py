@@ -8,6 +8,8 @@ and whether it finished, failed or was cancelled.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures.thread
+import sys
 import threading
 import time
 from collections import Counter
@@ -20,6 +22,9 @@ from typing import Any
 from . import timeline
 from .blocking import blocking_work
 from .settle import Settled, natural
+
+# The function every ThreadPoolExecutor worker thread runs (to tell its threads from the learner's own).
+_pool_worker = getattr(concurrent.futures.thread, "_worker", None)
 
 
 class JobFailed(Exception):
@@ -200,6 +205,12 @@ class ThreadWatch:
             if threading.get_ident() not in family:
                 return original(thread)
             watch.started.append(thread.name)
+            if getattr(thread, "_target", None) is not _pool_worker:
+                # A thread of its own (threading.Thread), not a pool's worker: handing work to it
+                # counts as a submission to a "pool" that never queues, so that a late start on a
+                # busy machine is excused as it is for to_thread and run_in_executor.
+                watch.submitted.append(time.perf_counter())
+                watch.pool_sizes.append(sys.maxsize)
             original(thread)
             family.add(thread.ident)  # type: ignore[arg-type]
 

@@ -1110,7 +1110,7 @@ def unfinished_lines(server: Answering) -> None:
 
 async def test_request_returns_every_answer(learner: Learner, rng: random.Random) -> None:
     lines = phrases(rng, rng.randint(3, 5))
-    answers = [f"{w.upper()} {rng.randint(100, 999)}" for w in rng.sample(WORDS, len(lines))]
+    answers = [answer_to(line) for line in lines]  # the protocol the README states: a client may rely on it
     timeout = rng.choice([1.5, 2.0, 2.5, 3.0])
     # Each answer comes well within `timeout` of the one before, and all of them take longer than it.
     delays = [timeout * rng.choice([0.4, 0.5, 0.6, 0.7]) for _ in lines]
@@ -1154,7 +1154,7 @@ async def test_request_returns_every_answer(learner: Learner, rng: random.Random
 async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random.Random) -> None:
     lines = phrases(rng, rng.randint(2, 4))
     answered = rng.randint(1, len(lines) - 1)
-    answers = [f"{w.upper()} {rng.randint(100, 999)}" for w in rng.sample(WORDS, len(lines))]
+    answers = [answer_to(line) for line in lines]  # the protocol the README states: a client may rely on it
     timeout = rng.choice([1.5, 2.0, 2.5, 3.0])
     delays = [timeout * rng.choice([0.2, 0.3, 0.4]) for _ in lines]
     async with Answering(answers, delays, silent_after=answered) as server:
