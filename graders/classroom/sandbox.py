@@ -18,7 +18,7 @@ process can do, the student's code can do too. What this module guarantees:
   process (not the fork server, not a classmate's run), cannot signal one, and everything it
   starts ends with it; and a mount namespace in which the class's folders, the grade files and
   the course's solutions, tests, exercises and .git look empty, and the folders every user may
-  write in (/tmp, /var/tmp, /dev/shm) are tmpfs mounts of its own, its own folder bound back in
+  write in (/tmp, /var/tmp) are tmpfs mounts of its own, its own folder bound back in
   place: nothing it leaves there outlives it or reaches a classmate. Where namespaces cannot be made,
   `aiolings grade` warns and grades.json says so (`isolation`).
 - As root, grading refuses to run unless each run can drop to a user of its own (this Python
@@ -76,7 +76,9 @@ from .. import course, forkserver
 from ..i18n import language
 
 CANARY = "canary"
-SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")  # folders every user may write in, on most Linux
+# Folders every user may write in, on most Linux. Not /dev/shm: where /dev is bound from elsewhere (a chroot),
+# a tmpfs mounted over it reached the host's mount table.
+SHARED_WRITABLE = ("/tmp", "/var/tmp")
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
 UID_BASE = 2_000_000_000  # far above any real user's or a user namespace's range
 # pytest's plugins for what a person reads (captured logs and warnings, crash dumps, junit,
@@ -145,7 +147,7 @@ def isolation() -> dict[str, str]:
         else "NOT cut off: no network namespace can be made here; only connections made from Python are refused",
         "processes and files": "a PID namespace of its own (no other process in sight; all it starts ends with it) "
         "and a mount namespace in which the class, the grade files and the course's solutions and tests look empty, "
-        "and /tmp, /var/tmp and /dev/shm are its own (what it leaves there goes with it)"
+        "and /tmp and /var/tmp are its own (what it leaves there goes with it)"
         if own_pids_and_mounts()
         else "NOT confined: no PID or mount namespace can be made here; other processes and the class's folders are "
         "in reach of code that slips past the audit hook",
