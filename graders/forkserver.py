@@ -64,7 +64,7 @@ class Confinement:
     uid: int | None = None  # run as this user and group, with no groups and no new privileges (needs root)
     own_pids: bool = False  # a PID namespace of its own: it sees no other process, and all of it dies with it
     hidden: tuple[str, ...] = ()  # folders it sees empty (a mount namespace of its own, each under an empty tmpfs)
-    # Folders every user may write in (/tmp, /dev/shm, ...) it gets a tmpfs of its own over, gone when it ends:
+    # Folders every user may write in (/tmp, /var/tmp) it gets a tmpfs of its own over, gone when it ends:
     # nothing it leaves there outlives it or reaches another run. `kept` is its own folder in one of them,
     # which it still sees there.
     private: tuple[str, ...] = ()

@@ -341,8 +341,8 @@ def _execute(
 
 
 # Seconds past a grader's limit before the parent stops the run itself: time for the run's own alarm to end the
-# grader and say so on a loaded machine. Not less: at 0.5 s, a file printing 100 MB at each import was stopped
-# by the parent under load, instead of failing on its own limit.
+# grader and say so on a loaded machine. (A grace of the limit itself, 0.5 s in the tests, was tried: under load
+# prints_100_mb then failed with another reason once.)
 GRACE = 2.0
 
 
