@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import io
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -188,6 +189,7 @@ class GradedClass:
     def __init__(self, folder: Path, pool: ThreadPoolExecutor, kept: KeptOutput) -> None:
         self.folder, self.output = folder / "class", folder / "grades"
         self.printed = io.StringIO()  # what the command told the instructor
+        self.shared_before: dict[str, tuple[int, int]] = {}
         self.grading = pool.submit(kept.run, self.printed, self._grade)
 
     def _grade(self) -> int:
@@ -214,6 +216,7 @@ class GradedClass:
         # As root with a Python others cannot read (pyenv's, under /root), grading refuses unless told to accept it:
         # this class is the project's own, and the drop itself is proven where it can be (test_grade.py, CI's chroots).
         accept = ["--allow-root"] if sandbox.root_refusal() else []
+        self.shared_before = shared_files()
         return cli.main(["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5",
                          "-j", "2", "--quiet", *accept])
 
@@ -221,6 +224,20 @@ class GradedClass:
         assert self.grading.result(timeout=240) == 0, self.printed.getvalue()
         data = json.loads((self.output / "grades.json").read_text(encoding="utf-8"))
         return {s["student"]: s for s in data["students"]}
+
+
+def shared_files() -> dict[str, tuple[int, int]]:
+    """The folders anyone may write, each name with its inode and change time: what a run leaves
+    there must show up against this, not against a stale file some earlier, unconfined run made."""
+    found = {}
+    for folder in sandbox.SHARED_WRITABLE:
+        for entry in os.scandir(folder):
+            try:
+                stat = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:  # another program's file, gone since the listing
+                continue
+            found[entry.path] = (stat.st_ino, stat.st_ctime_ns)
+    return found
 
 
 class KeptOutput:

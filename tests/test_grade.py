@@ -22,7 +22,7 @@ import pytest
 from graders import course, forkserver, i18n
 from graders.classroom import grade, review, sandbox, submissions
 
-from .background import ALSO_TOPIC_01, GradedClass
+from .background import ALSO_TOPIC_01, GradedClass, shared_files
 
 HOSTILE = {
     "loops_at_import": "never finished",
@@ -149,8 +149,9 @@ def test_files_left_where_anyone_may_write_go_with_the_run(graded_class: GradedC
         pytest.skip("no mount namespace can be made here")
     student = graded_class.students()["leaves_files_behind"]
     assert topic(student, "03_gather")["score"] == 10  # what it leaves is not what it is graded on
-    left = [folder for folder in sandbox.SHARED_WRITABLE if os.path.lexists(os.path.join(folder, "aiolings-left-behind"))]
-    assert not left, f"a fifo made by a student's run is still in {left}"
+    after = shared_files()
+    left = sorted(path for path in after if graded_class.shared_before.get(path) != after[path] and "aiolings-left-behind" in path)
+    assert not left, f"a fifo made by a student's run is still there: {left}"
 
 
 def test_an_error_of_megabytes_is_cut_short_in_every_grade_file(graded_class: GradedClass) -> None:
