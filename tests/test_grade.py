@@ -50,6 +50,7 @@ HOSTILE = {
     "patches_json_dumps": "`gather_all` is not written yet",
     "writes_the_report_as_os": "writing to <grading folder>/private/report.json",
     "raises_a_huge_error": "(1,998,000 more characters)",
+    "switches_the_audit_off": "writing to /tmp/aiolings-audit-was-off.txt (line 9)",
 }
 # Students who score some points, but never on the graders their forgery aims at.
 FORGERS = {"reads_the_answers": ("test_gather_all_returns_results_in_argument_order", "without running every job")}
@@ -204,6 +205,7 @@ REVIEW = {  # what the review must say of a student (their files are read, never
     "forges_through_a_plugin": "03_gather: looks up an attribute by a name built at run time (getattr) (lines 12, 14, 15, 19)",
     "patches_json_dumps": "03_gather: replaces json.dumps (line 16)",
     "writes_the_report_as_os": "03_gather: reads interpreter internals (__code__) (line 15)",
+    "changes_the_jobs": "03_gather: changes what a job handed over is made of (seconds) (lines 7, 15)",
 }
 
 

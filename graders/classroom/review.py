@@ -42,6 +42,15 @@ FRAMES = ("f_back", "f_locals", "f_globals", "f_builtins", "tb_frame", "gi_frame
           "__globals__", "__subclasses__", "__builtins__", "__code__", "co_filename", "co_code", "pluginmanager")
 HIDDEN_CODE = ("exec", "eval", "compile", "__import__")
 LOOKUPS = ("getattr", "setattr", "delattr", "hasattr")
+# Reaching a namespace or an attribute without naming it where the scan looks: vars(sys)["modules"],
+# attrgetter("f_back"), len.__self__ (builtins), fn.__closure__, obj.__getattribute__(name).
+INDIRECT_CALLS = ("vars", "attrgetter", "methodcaller")
+INDIRECT_ATTRIBUTES = ("__self__", "__closure__", "__getattribute__", "__dict__", "__wrapped__", "__func__",
+                       "cell_contents", "f_code", "gi_code", "cr_code")
+PROBES = ("recorder", "max_in_flight", "nominal")
+JOB_PARTS = ("seconds", "fails", "result", "label")  # a probe job's own parts, which an answer only reads  # what the jobs handed over keep of the grading (probes.py)
+NAMED_INTERNALS = {*FRAMES, "modules", "_getframe", "meta_path", "path_hooks", "_posixsubprocess", "fork_exec",
+                   "posix_spawn", *PROBES}
 LOOPS = ("get_running_loop", "get_event_loop", "new_event_loop")
 INTERNALS = ("--aiolings", "AIOLINGS_", "/proc/")
 SHINGLE = 8  # tokens per shingle, for likeness
@@ -153,14 +162,18 @@ def _findings(source: bytes) -> dict[str, list[int]]:
             name = _dotted(node, aliases)
             if name and _watched(name):
                 note(f"uses {name}", node)
-            if node.attr in FRAMES:
+            if node.attr in FRAMES or node.attr in INDIRECT_ATTRIBUTES:
                 note(f"reads interpreter internals ({node.attr})", node)
+            if node.attr in PROBES:
+                note(f"reads the graders' probes ({node.attr})", node)
         elif isinstance(node, ast.Name):
             if node.id in HIDDEN_CODE and node.id not in aliases:
                 note(f"runs code this scan cannot read ({node.id})", node)
             elif node.id == "__builtins__":
                 note("reads interpreter internals (__builtins__)", node)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value in NAMED_INTERNALS or node.value.startswith("graders."):
+                note(f"names interpreter or grading internals in a string ({node.value[:40]})", node)
             for word in INTERNALS:
                 if word in node.value or node.value == word.rstrip("/"):
                     note(f"mentions the grading's internals ({word.rstrip('/')})", node)
@@ -171,6 +184,9 @@ def _findings(source: bytes) -> dict[str, list[int]]:
             targets = [node.target]
         elif isinstance(node, ast.Delete):
             targets = node.targets
+        if isinstance(node, ast.Call) and (_dotted(node.func, aliases) or getattr(node.func, "id", "")).rsplit(".", 1)[-1] \
+                in INDIRECT_CALLS and node.args:
+            note("reaches a namespace or attribute indirectly (vars, attrgetter)", node)
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LOOKUPS
                 and len(node.args) > 1 and not isinstance(node.args[1], ast.Constant)):
             note(f"looks up an attribute by a name built at run time ({node.func.id})", node)
@@ -179,6 +195,9 @@ def _findings(source: bytes) -> dict[str, list[int]]:
             attribute = node.args[1].value if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else "..."
             targets = [ast.Attribute(value=node.args[0], attr=str(attribute), ctx=ast.Store(), lineno=node.lineno)]
         for target in targets:
+            if (isinstance(target, ast.Attribute) and target.attr in JOB_PARTS
+                    and not (isinstance(target.value, ast.Name) and target.value.id == "self")):
+                note(f"changes what a job handed over is made of ({target.attr})", node)
             patched = _patched(target, aliases, loops)
             if patched:
                 note(f"replaces {patched}", node)

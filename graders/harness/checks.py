@@ -166,7 +166,7 @@ def kept_slots_busy(name: str, recorder: Recorder, origin: float, limit: int, *,
     """No slot stood idle while a unit of work waited to start (the rule, whatever order units start
     in). Going over the limit is another grader's business."""
     __tracebackhide__ = True
-    if recorder.max_in_flight > limit:
+    if recorder.most_at_once() > limit:
         return
     idle = idle_slot(recorder.spans, limit, origin)
     if idle is None:

@@ -122,6 +122,16 @@ class Recorder:
         ):
             time.sleep(0.002)
 
+    def most_at_once(self) -> int:
+        """The most spans running at one moment, worked out from the spans (a counter can be written to)."""
+        edges = sorted([(s.start, 1) for s in self.spans] + [(s.end, -1) for s in self.spans if s.end is not None],
+                       key=lambda e: (e[0], e[1]))
+        most = now = 0
+        for _, step in edges:
+            now += step
+            most = max(most, now)
+        return max(most, self.max_in_flight)
+
     def overlapped(self) -> bool:
         """True when at least two jobs were running at the same moment."""
         return self.max_in_flight > 1
