@@ -28,6 +28,10 @@ DEADLINE = 20.0  # seconds for each thing to appear; the screen is polled, so a 
 # some 300 of them at 0.1 s, a second of CPU taken from the runs that share both cores.
 POLL = 0.25
 SESSIONS = itertools.count()  # numbers for tmux sessions' names
+# A tmux server of this session's own, on its own socket and without the user's configuration: a
+# server another run left behind (a killed CI run, the developer's own tmux) would give its
+# sessions its own environment and settings. It exits with its last session.
+TMUX = ["tmux", "-L", f"aiolings-tests-{os.getpid()}", "-f", os.devnull]
 
 
 @contextmanager
@@ -36,21 +40,21 @@ def terminal(course_copy: Path, *options: str, folder: Path | None = None, **env
     if shutil.which("tmux") is None:  # a learner's fresh machine may lack it; .ci/run installs it
         pytest.skip("tmux is not installed: the terminal tests of `aiolings watch` need it")
     name = f"aiolings-watch-{os.getpid()}-{next(SESSIONS)}"  # one per test: early tests run side by side
-    # In the command itself: a tmux server already running gives its sessions its own environment, not this one.
+    # In the command itself as well: the server keeps the environment of the first session's start.
     variables = " ".join(f"{key}={shlex.quote(value)}" for key, value in {"LANG": "C.UTF-8", **environment}.items())
     command = f"cd {shlex.quote(str(folder or course_copy))} && {variables} {shlex.quote(sys.executable)} -c " \
               f"'from graders.learn.cli import main; raise SystemExit(main())' watch {' '.join(options)}; " \
               "echo aiolings exited: $?; sleep 30"
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "140", "-y", "50", command], check=True,
+    subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", "140", "-y", "50", command], check=True,
                    env={k: v for k, v in ENVIRONMENT.items() if k not in ("TMUX", "AIOLINGS_LANG")})
     try:
         yield name
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
 
 
 def screen(name: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+    return subprocess.run([*TMUX, "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
 
 
 def wait_for(name: str, *texts: str, saving: Callable[[], None] | None = None) -> str:
@@ -88,7 +92,7 @@ def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(early_fo
         # The report is longer than the screen: its last failure and the watch line are what stay in view.
         wait_for(screen_name, "`first_finished` is not written yet", "Watching exercises/02_tasks/tasks.py",
                  saving=lambda: tasks.write_text(tasks.read_text() + "\n# started\n"))
-        subprocess.run(["tmux", "send-keys", "-t", screen_name, "C-c"], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", screen_name, "C-c"], check=True)
         time.sleep(0.2)
         assert "Traceback" not in screen(screen_name)
 
@@ -124,7 +128,7 @@ def bar(done: int) -> str:
 
 
 def press(name: str, key: str) -> None:
-    subprocess.run(["tmux", "send-keys", "-t", name, key], check=True)
+    subprocess.run([*TMUX, "send-keys", "-t", name, key], check=True)
 
 
 @pytest.mark.early
