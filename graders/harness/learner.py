@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from .blocking import BlockingCall, LoopGuard
-from .feedback import GraderFailure, NotRun, TookTooLong, fail, shown
+from .feedback import GraderFailure, NotRun, TookTooLong, fail, shown, without_run_details
 from .heartbeat import line_of
 from ..i18n import sentences, tr
 from .probes import ThreadWatch
@@ -151,10 +151,11 @@ class Learner:
         when the time went into importing modules (see _TopLevel.line), which is no code of theirs to move."""
         if self.import_seconds < SLOW_IMPORT or self.import_line is None or self.load_problem == "hang":
             return ""
-        seconds = f"{self.import_seconds:.1f}"
-        took = (tr("Importing {file} took {seconds} s, most of it at {line}.", file=self.shown, seconds=seconds,
+        # The bound, not the time measured: that differs from run to run, and the same file must get the same words.
+        seconds = f"{SLOW_IMPORT:g}"
+        took = (tr("Importing {file} took over {seconds} s, most of it at {line}.", file=self.shown, seconds=seconds,
                    line=self.import_line)
-                if self.import_line else tr("Importing {file} took {seconds} s.", file=self.shown, seconds=seconds))
+                if self.import_line else tr("Importing {file} took over {seconds} s.", file=self.shown, seconds=seconds))
         return sentences(took, tr("Code at the top level of the file runs each time the graders import it: keep demos "
                                   "and experiments under `if __name__ == \"__main__\":`."))
 
@@ -350,7 +351,7 @@ class Learner:
 
     def fail_raised(self, name: str, error: BaseException) -> None:
         __tracebackhide__ = True
-        text = _without_addresses(str(error))
+        text = _shown_error(str(error))
         fail(tr("`{name}` raised {kind}: {error}", name=name, kind=type(error).__name__, error=text) if text
              else tr("`{name}` raised {kind}.", name=name, kind=type(error).__name__),
              details=self.format_error(error), advice=known_advice(error),
@@ -382,7 +383,7 @@ class Learner:
             line = f"{self.shown}, line {f.lineno}, in {f.name}\n    {f.line}"
             if line not in lines:
                 lines.append(line)
-        text = _without_addresses(str(error))
+        text = _shown_error(str(error))
         lines.append(f"{type(error).__name__}: {text}" if text else type(error).__name__)
         for inner in getattr(error, "exceptions", ()):  # an ExceptionGroup: what it carries is what happened
             lines.append(textwrap.indent(self.format_error(inner), "  | "))
@@ -488,12 +489,11 @@ def _resolve(dotted: str) -> object:
 ERROR_TEXT = 2000  # characters of an error's text shown: a 1 MB message must not reach every grade file
 
 
-def _without_addresses(text: str) -> str:
-    """An error's text without the memory addresses and grader names some reprs carry ("<coroutine
-    object AsyncJob._run at 0x7f...>"): they differ from run to run and mean nothing to a learner."""
+def _shown_error(text: str) -> str:
+    """An error's text cut to ERROR_TEXT characters, without memory addresses (see without_run_details)."""
     if len(text) > ERROR_TEXT:
         text = text[:ERROR_TEXT] + f" … ({len(text) - ERROR_TEXT:,} more characters)"
-    return re.sub(r" at 0x[0-9a-f]+", "", re.sub(r"<coroutine object [\w.<>]+ at 0x[0-9a-f]+>", "<coroutine object>", text))
+    return without_run_details(text)
 
 
 # Errors whose cause is plain from their type and words: (type, pattern in the text, what to try).
