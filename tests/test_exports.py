@@ -33,7 +33,11 @@ def test_the_gradescope_autograder_writes_results_json(early_folder: Path) -> No
     shutil.copyfile(coroutines.solution(ROOT), root / "submission" / coroutines.module)
     shutil.copyfile(WRONG_ANSWERS / gather.dir / "sequential_awaits.py", root / "submission" / gather.module)
     env = {**ENVIRONMENT, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{ENVIRONMENT['PATH']}"}
+    temporary = Path(env.get("TMPDIR") or "/tmp")  # where the script's `mktemp -d` makes its folder
+    before = set(temporary.glob("tmp.*"))
     done = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=120)
+    left = [folder for folder in set(temporary.glob("tmp.*")) - before if (folder / "errors").exists()]
+    assert not left, f"run_autograder left its folder behind: {left}"
     results = json.loads((root / "results" / "results.json").read_text())
     if sandbox.root_refusal():  # as root with a Python others cannot read: refused, and Gradescope shows why
         assert done.returncode != 0 and results["score"] == 0

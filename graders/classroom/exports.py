@@ -34,6 +34,7 @@ RUN = """#!/usr/bin/env bash
 set -euo pipefail
 root="${AUTOGRADER_ROOT:-/autograder}"
 out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT  # the grade files are copied out; a machine that runs this by hand keeps no trace
 mkdir -p "$root/results"
 if ! aiolings grade "$root/submission" -o "$out/grades" -j 1 --quiet 2>"$out/errors"; then
   python3 -c 'import json, sys; json.dump({"score": 0, "output": "aiolings grade failed: " + sys.stdin.read()}, open(sys.argv[1], "w"))' \
