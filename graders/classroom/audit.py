@@ -18,6 +18,7 @@ import importlib
 import ipaddress
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType, FrameType
@@ -64,8 +65,8 @@ class Audit:
         if "_posixsubprocess" in sys.modules:  # fork_exec raises no audit event: nothing in grading calls it
             sys.modules["_posixsubprocess"].fork_exec = _no_fork_exec
 
-    def _hook(self, event: str, args: tuple[Any, ...], refused: Any = None) -> None:
-        what = (refused or Audit._refused)(self, event, args)
+    def _hook(self, event: str, args: tuple[Any, ...], *, refused: Callable[[Audit, str, tuple[Any, ...]], str | None]) -> None:
+        what = refused(self, event, args)
         if what is None:
             return
         if event in FOREIGN_EVENTS and self._called_by_trusted():

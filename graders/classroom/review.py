@@ -48,7 +48,7 @@ INDIRECT_CALLS = ("vars", "attrgetter", "methodcaller")
 INDIRECT_ATTRIBUTES = ("__self__", "__closure__", "__getattribute__", "__dict__", "__wrapped__", "__func__",
                        "cell_contents", "f_code", "gi_code", "cr_code")
 PROBES = ("recorder", "max_in_flight", "nominal")
-JOB_PARTS = ("seconds", "fails", "result", "label")  # a probe job's own parts, which an answer only reads  # what the jobs handed over keep of the grading (probes.py)
+JOB_PARTS = ("seconds", "fails", "result", "label")  # a probe job's own parts (probes.py), which an answer only reads
 NAMED_INTERNALS = {*FRAMES, "modules", "_getframe", "meta_path", "path_hooks", "_posixsubprocess", "fork_exec",
                    "posix_spawn", *PROBES}
 LOOPS = ("get_running_loop", "get_event_loop", "new_event_loop")

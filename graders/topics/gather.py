@@ -157,11 +157,11 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
     jobs, results, limit = limited_jobs(rng, recorder)
     got, _ = await timed(learner, "gather_limited", jobs, limit)
     checks.on_loop_thread("gather_limited", learner, recorder)
-    if recorder.most_at_once() > limit:
+    most = recorder.most_at_once()
+    if most > limit:
         fail(
-            tr("`gather_limited` ran {most} jobs at once; the limit was {limit}.", most=recorder.most_at_once(), limit=limit),
-            observed=tr("up to {most} of the {count} jobs were running at the same moment.",
-                        most=recorder.most_at_once(), count=len(jobs)),
+            tr("`gather_limited` ran {most} jobs at once; the limit was {limit}.", most=most, limit=limit),
+            observed=tr("up to {most} of the {count} jobs were running at the same moment.", most=most, count=len(jobs)),
             expected=tr("never more than {limit} running at once.", limit=limit),
             timeline=recorder.timeline(),
             advice=tr("Make each job wait for a free slot: `async with semaphore:` around `await job()`, "
