@@ -48,7 +48,11 @@ PRELOAD = ("pytest", "pytest_asyncio", "pytest_timeout", "looptime", "looptime._
 SETUP_FAILED = 125
 STARTED_WITHIN = 5.0  # seconds for the server to say a child exists; past that it is stuck, and replaced
 CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID = 0x40000000, 0x10000000, 0x00020000, 0x20000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 0x1000, 0x4000, 0x40000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 0x1000, 0x4000, 0x40000
+# The system's folders, left in sight when a child is shown only what it needs: programs, libraries, configuration
+# (name lookups, certificates, time zones), devices, and /proc, its own by then. Not /tmp: where the course or the
+# interpreter lives there, /tmp is not a tmpfs of the run's own (sandbox._run), and is covered like any other.
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/dev", "/proc", "/sys")
 PR_SET_NO_NEW_PRIVS = 38
 
 
@@ -69,6 +73,9 @@ class Confinement:
     # which it still sees there.
     private: tuple[str, ...] = ()
     kept: str | None = None
+    # Folders it must see beside the system's (SYSTEM) and its own import path: with any given, nothing else of
+    # the machine is in sight (others' homes, other checkouts of the course, other classes' grade files), see `_show_only`.
+    shown: tuple[str, ...] = ()
 
 
 # The client: one server per process that grades, started on first use.
@@ -358,7 +365,8 @@ def _child(request: dict[str, Any]) -> NoReturn:
         os.setsid()
         os.chdir(request["cwd"])
         confinement = Confinement(**{**request["confinement"], "hidden": tuple(request["confinement"]["hidden"]),
-                                     "private": tuple(request["confinement"]["private"])})
+                                     "private": tuple(request["confinement"]["private"]),
+                                     "shown": tuple(request["confinement"]["shown"])})
         _enter_namespaces(confinement)
         _confine(confinement)
         output = os.open(request["output"] or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -424,7 +432,7 @@ def _enter_namespaces(confinement: Confinement) -> None:
     when it ends. This process only waits for it and ends the same way, for the server to report.
     """
     flags = ((CLONE_NEWNET if confinement.loopback_only else 0)
-             | (CLONE_NEWNS if confinement.hidden or confinement.private else 0)
+             | (CLONE_NEWNS if confinement.hidden or confinement.private or confinement.shown else 0)
              | (CLONE_NEWPID if confinement.own_pids else 0))
     if not flags:
         return
@@ -458,7 +466,7 @@ def _confine(confinement: Confinement) -> None:
     if confinement.own_pids:  # a /proc of this namespace's processes only
         _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)
         _libc_call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    if confinement.hidden or confinement.private:
+    if confinement.hidden or confinement.private or confinement.shown:
         _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)  # nothing done here reaches the host
     if confinement.private:
         # Its own folder, held open while a tmpfs covers the folder it lives in, then bound back in place.
@@ -471,11 +479,11 @@ def _confine(confinement: Confinement) -> None:
             os.makedirs(confinement.kept, exist_ok=True)
             _libc_call("mount", f"/proc/self/fd/{kept}".encode(), os.fsencode(confinement.kept), None, MS_BIND, None)
             os.close(kept)
-    if confinement.hidden:
-        for folder in confinement.hidden:
-            if os.path.isdir(folder):
-                _libc_call("mount", b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                           b"size=4k,mode=0555")
+    if confinement.shown:
+        _show_only((*confinement.shown, *sys.path))
+    for folder in confinement.hidden:
+        if os.path.isdir(folder):
+            _empty(folder)
     if confinement.loopback_only:
         subprocess.run([shutil.which("ip") or "ip", "link", "set", "lo", "up"], check=True,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -489,6 +497,47 @@ def _confine(confinement: Confinement) -> None:
         os.setresgid(confinement.uid, confinement.uid, confinement.uid)
         os.setresuid(confinement.uid, confinement.uid, confinement.uid)
         _libc_call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def _empty(folder: str) -> None:
+    """`folder` looks empty, and cannot be written: an empty read-only tmpfs covers it."""
+    _libc_call("mount", b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+               b"size=4k,mode=0555")
+
+
+def _show_only(needed: tuple[str, ...]) -> None:
+    """Nothing of the machine in sight but the system's folders and the `needed` ones (with what is in them).
+
+    Every other top-level folder looks empty. A folder on the way to a needed one (/work on the way to
+    /work/venv) is covered by an empty tmpfs in which only the entries that lead on are bound back, then
+    made read-only: its other entries, files included, are out of sight. A folder whose entry on the way is
+    a symbolic link stays as it is (a link cannot be bound back); the folder the link leads to is covered.
+    """
+    wanted = {os.path.realpath(path) for path in needed if path and os.path.isdir(path)}
+    wanted = {path for path in wanted if not any(path == s or path.startswith(s + "/") for s in SYSTEM)}
+    wanted = {path for path in wanted if not any(path.startswith(other + "/") for other in wanted)}
+    ways: dict[str, set[str]] = {}  # each folder on the way to a wanted one: its entries that lead on
+    for path in wanted:
+        parts = path.strip("/").split("/")
+        for depth in range(len(parts)):
+            ways.setdefault("/" + "/".join(parts[:depth]), set()).add(parts[depth])
+    top = ways.pop("/", set())  # / itself cannot be covered: its other folders are, one by one
+    for entry in os.scandir("/"):
+        if entry.is_dir(follow_symlinks=False) and entry.path not in SYSTEM and entry.name not in top:
+            _empty(entry.path)
+    for folder in sorted(ways, key=lambda f: f.count("/")):  # outer first: an inner one is then the bound-back copy
+        leads = sorted(ways[folder])
+        if any(os.path.islink(os.path.join(folder, name)) for name in leads):
+            continue
+        kept = [os.open(os.path.join(folder, name), os.O_PATH | os.O_DIRECTORY) for name in leads]
+        flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+        _libc_call("mount", b"tmpfs", os.fsencode(folder), b"tmpfs", flags, b"size=4k,mode=0755")
+        for name, fd in zip(leads, kept):
+            os.mkdir(os.path.join(folder, name))
+            _libc_call("mount", f"/proc/self/fd/{fd}".encode(), os.fsencode(os.path.join(folder, name)), None,
+                       MS_BIND | MS_REC, None)
+            os.close(fd)
+        _libc_call("mount", None, os.fsencode(folder), None, MS_REMOUNT | MS_RDONLY | flags, None)
 
 
 if __name__ == "__main__":

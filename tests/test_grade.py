@@ -145,6 +145,15 @@ def test_a_run_sees_no_other_process_and_not_the_class(graded_class: GradedClass
     assert "it saw 1 process, an empty class folder and no reference solution" in reasons(gather), reasons(gather)
 
 
+def test_a_run_sees_nothing_of_the_machine_beyond_what_grading_needs(graded_class: GradedClass) -> None:
+    # Not the rest of the course beside the graders, nor anyone's home, nor what other folders hold.
+    if not sandbox.own_pids_and_mounts():
+        pytest.skip("no mount namespace can be made here")
+    gather = topic(graded_class.students()["looks_beyond_the_course"], "03_gather")
+    assert gather["score"] == 0, reasons(gather)
+    assert "beyond what grading needs, it saw nothing" in reasons(gather), reasons(gather)
+
+
 def test_files_left_where_anyone_may_write_go_with_the_run(graded_class: GradedClass) -> None:
     if not sandbox.own_pids_and_mounts():
         pytest.skip("no mount namespace can be made here")
@@ -199,6 +208,7 @@ REVIEW = {  # what the review must say of a student (their files are read, never
     "forks": "03_gather: uses os.fork (line 7)",
     "turns_the_alarm_off": "03_gather: imports signal (line 4)",
     "looks_around": "03_gather: imports graders (line 6)",
+    "looks_beyond_the_course": "03_gather: imports graders (line 6)",
     "fakes_the_report": "03_gather: mentions the grading's internals (--aiolings) (line 6)",
     "leaks_into_its_feedback": "03_gather: mentions the grading's internals (/proc) (lines 9, 27)",
     "correct": "03_gather: the same code (names and formatting aside) as the reference solution, with_its_own_conftest and zipped",
@@ -272,7 +282,7 @@ def test_feedback_shows_nothing_of_the_grading_machine(graded_class: GradedClass
     assert "'home': '<grading folder>/work'" in message and "'folder': '<grading folder>/work'" in message
     assert sys.prefix not in message and "<python>/lib/" in message  # argv[0]: the instructor's virtual environment
     if sandbox.own_pids_and_mounts():  # the class and the grade files it cannot see, it cannot name either
-        assert "<hidden folder>" in message and str(graded_class.folder) not in message, message
+        assert str(graded_class.folder) not in message and str(graded_class.output) not in message, message
 
 
 def test_grade_files_stay_valid_whatever_the_code_printed(graded_class: GradedClass) -> None:

@@ -16,8 +16,10 @@ process can do, the student's code can do too. What this module guarantees:
 - The kernel confines each run (Linux namespaces, made as root or inside a user namespace):
   a PID namespace of its own, whose PID 1 is the grading pytest, so the run sees no other
   process (not the fork server, not a classmate's run), cannot signal one, and everything it
-  starts ends with it; and a mount namespace in which the class's folders, the grade files and
-  the course's solutions, tests, exercises and .git look empty, and the folders every user may
+  starts ends with it; and a mount namespace in which nothing of the machine is in sight but
+  the system's folders (/usr, /etc...), the interpreter, the graders and its own folder (others'
+  homes, the rest of the course, other folders of the instructor's look empty), the class's
+  folders and the grade files look empty wherever they are, and the folders every user may
   write in (/tmp, /var/tmp) are tmpfs mounts of its own, its own folder bound back in
   place: nothing it leaves there outlives it or reaches a classmate. Where namespaces cannot be made,
   `aiolings grade` warns and grades.json says so (`isolation`).
@@ -124,7 +126,8 @@ def own_pids_and_mounts() -> bool:
     folder = tempfile.mkdtemp(prefix="aiolings-probe-")  # kept in sight under a tmpfs of its own, as a run's is
     try:
         return forkserver.can_confine(forkserver.Confinement(own_pids=True, hidden=(tempfile.gettempdir(),),
-                                                             private=(tempfile.gettempdir(),), kept=folder))
+                                                             private=(tempfile.gettempdir(),), kept=folder,
+                                                             shown=_in_sight(folder)))
     finally:
         os.rmdir(folder)
 
@@ -146,7 +149,8 @@ def isolation() -> dict[str, str]:
         "network": "loopback only (a new network namespace)" if loopback_only()
         else "NOT cut off: no network namespace can be made here; only connections made from Python are refused",
         "processes and files": "a PID namespace of its own (no other process in sight; all it starts ends with it) "
-        "and a mount namespace in which the class, the grade files and the course's solutions and tests look empty, "
+        "and a mount namespace in which only the system's folders, the interpreter, the graders and its own folder "
+        "are in sight (the class, the grade files, the rest of the course and everyone's homes look empty), "
         "and /tmp and /var/tmp are its own (what it leaves there goes with it)"
         if own_pids_and_mounts()
         else "NOT confined: no PID or mount namespace can be made here; other processes and the class's folders are "
@@ -154,6 +158,14 @@ def isolation() -> dict[str, str]:
         "user": "a user of its own per run, with its processes and threads limited" if own_users()
         else f"{me}, the user running aiolings grade: code that slips past the audit hook can do whatever {me} can",
     }
+
+
+def _in_sight(scratch: str) -> tuple[str, ...]:
+    """What a run needs to see besides the system's folders and its import path (forkserver.SYSTEM): its own
+    folder, the interpreter, the graders, `ip`, and /var/tmp (its own by then). Nothing else of the machine."""
+    ip = shutil.which("ip")
+    return tuple(p for p in (scratch, sys.prefix, sys.base_prefix, str(Path(course.__file__).parent),
+                             os.path.dirname(ip) if ip else "", "/var/tmp") if p and os.path.isdir(p))
 
 
 def _user_name() -> str:
@@ -321,7 +333,7 @@ def _execute(
         # Without a user of its own, RLIMIT_NPROC would count every process of the instructor's user.
         tasks=limits.tasks if uid is not None else None, uid=uid,
         own_pids=namespaces, hidden=hidden if namespaces else (), private=private if namespaces else (),
-        kept=scratch if namespaces else None,
+        kept=scratch if namespaces else None, shown=_in_sight(scratch) if namespaces else (),
     )
     process = forkserver.start(args, cwd=cwd, env=env, output=None, confinement=confinement, isolated=True,
                                preload=preload)
