@@ -54,6 +54,7 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVA
 # interpreter lives there, /tmp is not a tmpfs of the run's own (sandbox._run), and is covered like any other.
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/dev", "/proc", "/sys")
 PR_SET_NO_NEW_PRIVS = 38
+DISK_FILES = 10_000  # files and folders a run's own folder may hold (Confinement.disk)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ class Confinement:
     # Folders it must see beside the system's (SYSTEM) and its own import path: with any given, nothing else of
     # the machine is in sight (others' homes, other checkouts of the course, other classes' grade files), see `_show_only`.
     shown: tuple[str, ...] = ()
+    # The one folder it may write in, and how much it may hold there: a tmpfs of `disk` bytes and DISK_FILES files
+    # over it, with a copy of what it held, so that a run cannot fill the machine's disk (one did: 1.1 GB, 30,000 files).
+    writable: str | None = None
+    disk: int | None = None
 
 
 # The client: one server per process that grades, started on first use.
@@ -432,7 +437,7 @@ def _enter_namespaces(confinement: Confinement) -> None:
     when it ends. This process only waits for it and ends the same way, for the server to report.
     """
     flags = ((CLONE_NEWNET if confinement.loopback_only else 0)
-             | (CLONE_NEWNS if confinement.hidden or confinement.private or confinement.shown else 0)
+             | (CLONE_NEWNS if confinement.hidden or confinement.private or confinement.shown or confinement.disk else 0)
              | (CLONE_NEWPID if confinement.own_pids else 0))
     if not flags:
         return
@@ -466,7 +471,7 @@ def _confine(confinement: Confinement) -> None:
     if confinement.own_pids:  # a /proc of this namespace's processes only
         _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)
         _libc_call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    if confinement.hidden or confinement.private or confinement.shown:
+    if confinement.hidden or confinement.private or confinement.shown or confinement.disk:
         _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)  # nothing done here reaches the host
     if confinement.private:
         # Its own folder, held open while a tmpfs covers the folder it lives in, then bound back in place.
@@ -479,6 +484,8 @@ def _confine(confinement: Confinement) -> None:
             os.makedirs(confinement.kept, exist_ok=True)
             _libc_call("mount", f"/proc/self/fd/{kept}".encode(), os.fsencode(confinement.kept), None, MS_BIND, None)
             os.close(kept)
+    if confinement.writable and confinement.disk:
+        _quota(confinement.writable, confinement.disk)
     if confinement.shown:
         _show_only((*confinement.shown, *sys.path))
     for folder in confinement.hidden:
@@ -503,6 +510,28 @@ def _empty(folder: str) -> None:
     """`folder` looks empty, and cannot be written: an empty read-only tmpfs covers it."""
     _libc_call("mount", b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                b"size=4k,mode=0555")
+
+
+def _quota(folder: str, size: int) -> None:
+    """`folder` holds at most `size` bytes and DISK_FILES files from now on: a tmpfs covers it, holding a copy of
+    what it held (owners and modes kept), and this process works in it, not in the folder it covers."""
+    source = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    original = f"/proc/self/fd/{source}"
+    _libc_call("mount", b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+               f"size={size},nr_inodes={DISK_FILES},mode=0700".encode())
+    for root, folders, files in os.walk(original):
+        copy = os.path.normpath(os.path.join(folder, os.path.relpath(root, original)))
+        for name in folders:
+            os.mkdir(os.path.join(copy, name))
+        for name in files:
+            shutil.copyfile(os.path.join(root, name), os.path.join(copy, name), follow_symlinks=False)
+        for name in (".", *folders, *files):
+            stat = os.lstat(os.path.join(root, name))
+            os.chown(os.path.join(copy, name), stat.st_uid, stat.st_gid, follow_symlinks=False)
+            if not os.path.islink(os.path.join(copy, name)):
+                os.chmod(os.path.join(copy, name), stat.st_mode & 0o7777)
+    os.close(source)
+    os.chdir(folder)
 
 
 def _show_only(needed: tuple[str, ...]) -> None:

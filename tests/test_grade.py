@@ -154,6 +154,13 @@ def test_a_run_sees_nothing_of_the_machine_beyond_what_grading_needs(graded_clas
     assert "beyond what grading needs, it saw nothing" in reasons(gather), reasons(gather)
 
 
+def test_a_run_cannot_fill_the_disk(graded_class: GradedClass) -> None:
+    if not sandbox.own_pids_and_mounts():
+        pytest.skip("no mount namespace can be made here")
+    gather = topic(graded_class.students()["fills_its_folder"], "03_gather")
+    assert gather["score"] == 0 and "No space left on device" in reasons(gather), reasons(gather)
+
+
 def test_files_left_where_anyone_may_write_go_with_the_run(graded_class: GradedClass) -> None:
     if not sandbox.own_pids_and_mounts():
         pytest.skip("no mount namespace can be made here")

@@ -9,7 +9,8 @@ process can do, the student's code can do too. What this module guarantees:
   conftest, ini or sitecustomize of the student's is read. The graders are the installed ones.
   The run closes every descriptor it inherited before pytest starts: it cannot reach the server.
 - Limits: wall-clock time per topic, CPU seconds, address space, file size (a flood of output
-  dies on it; output goes to /dev/null, never into memory), and no network but loopback: a new
+  dies on it; output goes to /dev/null, never into memory), what its folder may hold (with mount
+  namespaces: a tmpfs of Limits.disk over it, as its /tmp is), and no network but loopback: a new
   network namespace with `ip link set lo up` (as a non-root user, inside a user namespace),
   probed once per grading. When that fails the network is NOT cut off: the audit hook still
   refuses connections made from Python, `aiolings grade` warns, and grades.json says so.
@@ -94,6 +95,7 @@ class Limits:
     grader: float = 10.0  # seconds of real time for one grader; a topic's process gets its graders' sum, plus start-up
     memory: int = 2 * 1024**3  # bytes of address space
     file_size: int = 20 * 1024**2  # bytes per written file, captured output included
+    disk: int = 64 * 1024**2  # bytes its own folder may hold (with forkserver.DISK_FILES files), like its /tmp
     tasks: int = 128  # processes and threads, when the run has a user of its own
 
 
@@ -127,7 +129,7 @@ def own_pids_and_mounts() -> bool:
     try:
         return forkserver.can_confine(forkserver.Confinement(own_pids=True, hidden=(tempfile.gettempdir(),),
                                                              private=(tempfile.gettempdir(),), kept=folder,
-                                                             shown=_in_sight(folder)))
+                                                             shown=_in_sight(folder), writable=folder, disk=1 << 20))
     finally:
         os.rmdir(folder)
 
@@ -334,6 +336,7 @@ def _execute(
         tasks=limits.tasks if uid is not None else None, uid=uid,
         own_pids=namespaces, hidden=hidden if namespaces else (), private=private if namespaces else (),
         kept=scratch if namespaces else None, shown=_in_sight(scratch) if namespaces else (),
+        writable=str(cwd) if namespaces else None, disk=limits.disk if namespaces else None,
     )
     process = forkserver.start(args, cwd=cwd, env=env, output=None, confinement=confinement, isolated=True,
                                preload=preload)
