@@ -82,6 +82,11 @@ class Confinement:
     writable: str | None = None
     disk: int | None = None
 
+    @property
+    def own_mounts(self) -> bool:
+        """Whether any of the above needs a mount namespace of its own."""
+        return bool(self.hidden or self.private or self.shown or self.disk)
+
 
 # The client: one server per process that grades, started on first use.
 
@@ -437,7 +442,7 @@ def _enter_namespaces(confinement: Confinement) -> None:
     when it ends. This process only waits for it and ends the same way, for the server to report.
     """
     flags = ((CLONE_NEWNET if confinement.loopback_only else 0)
-             | (CLONE_NEWNS if confinement.hidden or confinement.private or confinement.shown or confinement.disk else 0)
+             | (CLONE_NEWNS if confinement.own_mounts else 0)
              | (CLONE_NEWPID if confinement.own_pids else 0))
     if not flags:
         return
@@ -471,7 +476,7 @@ def _confine(confinement: Confinement) -> None:
     if confinement.own_pids:  # a /proc of this namespace's processes only
         _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)
         _libc_call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    if confinement.hidden or confinement.private or confinement.shown or confinement.disk:
+    if confinement.own_mounts:
         _libc_call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)  # nothing done here reaches the host
     if confinement.private:
         # Its own folder, held open while a tmpfs covers the folder it lives in, then bound back in place.

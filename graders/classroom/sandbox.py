@@ -162,12 +162,17 @@ def isolation() -> dict[str, str]:
     }
 
 
+def _holding_the_run(scratch: str) -> list[Path]:
+    """What holds the run itself: its folder, the interpreter, the graders."""
+    return [Path(scratch), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
+
+
 def _in_sight(scratch: str) -> tuple[str, ...]:
-    """What a run needs to see besides the system's folders and its import path (forkserver.SYSTEM): its own
-    folder, the interpreter, the graders, `ip`, and /var/tmp (its own by then). Nothing else of the machine."""
+    """What a run needs to see besides the system's folders and its import path (forkserver.SYSTEM): what holds
+    it, `ip`, and /var/tmp (its own by then). Nothing else of the machine."""
     ip = shutil.which("ip")
-    return tuple(p for p in (scratch, sys.prefix, sys.base_prefix, str(Path(course.__file__).parent),
-                             os.path.dirname(ip) if ip else "", "/var/tmp") if p and os.path.isdir(p))
+    return tuple(p for p in (*map(str, _holding_the_run(scratch)), os.path.dirname(ip) if ip else "", "/var/tmp")
+                 if p and os.path.isdir(p))
 
 
 def _user_name() -> str:
@@ -300,8 +305,7 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
                 os.chown(path, uid, uid)
                 os.chmod(path, 0o700)  # mkdir's 0o755 let a classmate's concurrent run read this one's files
         env = student_environment(work, nonce)
-        # Nothing that holds the run itself: its folder, the interpreter, the graders.
-        needed = [Path(scratch), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
+        needed = _holding_the_run(scratch)  # no folder that holds one of these is hidden
         hidden = tuple(h for h in hidden if not any(n.resolve().is_relative_to(Path(h).resolve()) for n in needed))
         # Where anyone may write, a tmpfs of the run's own: only its own folder stays in sight there.
         private = tuple(p for p in sorted({tempfile.gettempdir(), *SHARED_WRITABLE}) if os.path.isdir(p)
