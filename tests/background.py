@@ -78,9 +78,9 @@ class Graded:
     """
 
     # A forked run costs about 0.1 s of CPU to start, and the session keeps both cores busy anyway.
-    # Topics whose jobs sleep in real time (01, 05) make long runs then (05: 3 runs of about 5 s,
-    # against 14 of 1.2 s with 12 graders a run), but they start with the session: 2.3 s of CPU saved.
-    GRADERS_PER_RUN = 60
+    # With 60 graders a run (31 runs) the proofs took 22.4-23.7 s of the machine's CPU; with 150
+    # (16 runs) 20.4-20.6 s; with 300 as much, but the largest topic's lone run then ended last.
+    GRADERS_PER_RUN = 150
     # Started all at once, some 30 runs shared 2 cores with everything else: the tests of the main
     # thread, which wait on runs of their own, got a thirtieth of a core each, and real-time graders
     # were starved. A few at a time use the cores as fully, and the proofs end as soon.
