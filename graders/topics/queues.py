@@ -998,7 +998,7 @@ PRODUCERS_FIRST = ("Wait for every producer first, e.g. `await asyncio.gather(*p
 
 # A loop that spins without waiting.
 
-SPIN_CPU = 0.2  # seconds of the loop thread's CPU time with the loop's clock standing still: spinning
+SPIN_CPU = 0.1  # seconds of the loop thread's CPU time with the loop's clock standing still: spinning
 SPIN_REAL = 3.0  # the same in real time, where a thread's CPU time cannot be read
 SPIN_SIGNAL = getattr(signal, "SIGUSR1", None)
 TRACED_LINES = 200  # lines of the learner's code traced once it spins: enough to go round its loop many times
