@@ -13,9 +13,9 @@ from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
 from graders.harness.learner import Learner, Stream
-from graders.harness.probes import Span, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, Span, loop_clock
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 INTERVALS = [0.5, 0.75, 1.25, 1.5, 2.5]  # never whole seconds: an interval rounded to an int shows on every seed
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]

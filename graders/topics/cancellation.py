@@ -36,10 +36,10 @@ from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome
-from graders.harness.probes import AsyncJob, Recorder, Span, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, Span, loop_clock
 from graders.harness.settle import natural
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 TOLERANCE = checks.TOLERANCE
 DURATIONS = [0.5 * k for k in range(1, 17)]  # 0.5 s to 8 s

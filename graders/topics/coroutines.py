@@ -14,7 +14,7 @@ from graders.harness import checks
 from graders.harness.feedback import fail, plural, seconds
 from graders.i18n import tr
 from graders.harness.learner import Learner
-from graders.harness.probes import Recorder, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock
 
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
 # Never whole seconds: a delay rounded or truncated to an int must show on every seed. Short, for
@@ -23,7 +23,7 @@ DELAYS = [0.25, 0.5, 0.75, 1.25, 1.5, 2.5]
 GREET_DELAYS = [0.25, 0.5, 0.75]
 
 @pytest.mark.asyncio
-@pytest.mark.looptime
+@IN_LOOP_TIME
 async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) -> None:
     name = rng.choice(NAMES)
     got = await learner.call("greet", name, rng.choice(GREET_DELAYS))
@@ -33,7 +33,7 @@ async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) 
 
 
 @pytest.mark.asyncio
-@pytest.mark.looptime
+@IN_LOOP_TIME
 async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -> None:
     # Two different delays, so that no fixed pause can match both.
     for delay in rng.sample(GREET_DELAYS, 2):
@@ -75,7 +75,7 @@ async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, in
 
 
 @pytest.mark.asyncio
-@pytest.mark.looptime
+@IN_LOOP_TIME
 async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) -> None:
     recorder, n, _ = await _countdown(learner, rng)
     forgotten = recorder.never_awaited()
@@ -95,7 +95,7 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
 
 
 @pytest.mark.asyncio
-@pytest.mark.looptime
+@IN_LOOP_TIME
 async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -> None:
     start = loop_clock()
     recorder, n, tick = await _countdown(learner, rng)

@@ -10,10 +10,10 @@ from graders.harness import checks
 from graders.harness.feedback import fail, seconds, shown
 from graders.i18n import tr
 from graders.harness.learner import Learner
-from graders.harness.probes import AsyncJob, JobFailed, Recorder, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, loop_clock
 from graders.harness.schedule import uneven_durations
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 OVERLAP_ADVICE = (
     "Start every job before you wait for any of them: `await asyncio.gather(*(job() for job in jobs))`. "

@@ -56,10 +56,10 @@ from graders.harness import schedule
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome, known_advice
-from graders.harness.probes import JobFailed, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, JobFailed, loop_clock
 from graders.harness.timeline import WIDTH
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 NAME = "run_pipeline"
 TOLERANCE = schedule.TOLERANCE  # seconds of loop time: what separates two moments that virtual time makes exact

@@ -35,10 +35,10 @@ from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner
-from graders.harness.probes import Recorder, Span, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, Recorder, Span, loop_clock
 from graders.harness.settle import natural
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 TOLERANCE = 1e-3  # seconds of loop time; looptime's clock is exact to 1e-6 s
 SPIN_TURNS = 2000  # turns of the loop without the clock moving: only code that never waits does that

@@ -30,9 +30,9 @@ from graders.harness import checks
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import listed, tr
 from graders.harness.learner import Learner, Outcome, known_advice
-from graders.harness.probes import AsyncJob, JobFailed, Recorder, Span, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, Span, loop_clock
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 TOLERANCE = checks.TOLERANCE
 DURATIONS = [0.5 * k for k in range(1, 17)]  # 0.5 s to 8 s

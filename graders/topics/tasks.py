@@ -11,9 +11,9 @@ from graders.harness import checks
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
 from graders.harness.learner import Learner
-from graders.harness.probes import AsyncJob, Recorder, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, loop_clock
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 
 # What to say when start_in_background returns the job's coroutine instead of a Task. Translated where used.

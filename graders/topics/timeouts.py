@@ -14,9 +14,9 @@ from graders.harness import checks
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner, Outcome
-from graders.harness.probes import AsyncJob, Recorder, Span, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, Span, loop_clock
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
+pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 DURATIONS = [0.5 * k for k in range(1, 17)]
 
