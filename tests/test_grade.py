@@ -37,6 +37,7 @@ HOSTILE = {
     "escapes_through_a_thread": "writing to /tmp/aiolings-thread-was-here.txt (from a thread or a callback)",
     "escapes_through_c": "calling C code through ctypes (ctypes.dlsym) (line 6)",
     "fakes_speed": "replaced asyncio.sleep",
+    "patches_the_loop_class": "replaced loop.time",
     "patches_pytest": "canary did not fail as it must",
     "fakes_the_report": "writing to <grading folder>/private/report.json",
     "phones_home": "connecting to 93.184.216.34",
@@ -202,6 +203,7 @@ AWKWARD = {  # student in the grade files: (folder or zip built by add_awkward_s
 }
 REVIEW = {  # what the review must say of a student (their files are read, never run, for it)
     "fakes_speed": "03_gather: replaces asyncio.sleep (line 10)",
+    "patches_the_loop_class": "03_gather: replaces the event loop's time (line 15)",
     "escapes_through_c": "03_gather: imports ctypes (line 4)",
     "patches_pytest": "03_gather: imports gc (line 3)",
     "forks": "03_gather: uses os.fork (line 7)",

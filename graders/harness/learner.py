@@ -90,7 +90,10 @@ class Learner:
 
     def replaced(self) -> list[str]:
         """Clocks and asyncio functions the learner's code swapped for something else."""
-        return [name for name, original in self.untouched.items() if _resolve(name) is not original]
+        names = [name for name, original in self.untouched.items() if _resolve(name) is not original]
+        if any(not _own_clock(loop) for loop in self.loops):
+            names.append("loop.time")
+        return names
 
     def load(self) -> None:
         """Import the file. Errors are kept, not raised: they fail the test itself, not its setup."""
@@ -476,6 +479,17 @@ WATCHED = (
     "asyncio.to_thread", "asyncio.get_running_loop", "asyncio.BaseEventLoop.time", "asyncio.BaseEventLoop.run_in_executor",
     "time.sleep", "time.time", "time.monotonic", "time.perf_counter", "threading.Thread.start",
 )
+
+
+# Where an event loop's clock may come from: asyncio's loops, and looptime's, which replace it with a virtual one.
+CLOCK_MODULES = ("asyncio.", "looptime.")
+
+
+def _own_clock(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether `loop.time` is still a loop class's own: not replaced on the loop, nor on its class (looptime's
+    subclass, which BaseEventLoop.time in WATCHED does not see)."""
+    function = getattr(getattr(loop, "time", None), "__func__", None)
+    return getattr(function, "__module__", "").startswith(CLOCK_MODULES)
 
 
 def _resolve(dotted: str) -> object:
