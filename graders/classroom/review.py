@@ -231,14 +231,27 @@ def _aliases(nodes: list[ast.AST]) -> dict[str, str]:
 
 
 def _loop_names(nodes: list[ast.AST], aliases: dict[str, str]) -> set[str]:
-    """Names given an event loop: `loop = asyncio.get_running_loop()`; and `loop` itself."""
+    """Names given an event loop or its class: `loop = asyncio.get_running_loop()`, `cls = type(loop)`; and `loop`."""
     names = {"loop"}
-    for node in nodes:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
-            if (_dotted(node.value.func, aliases) or "").rsplit(".", 1)[-1] in LOOPS:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    for node in nodes:  # in source order: `cls = type(loop)` comes after `loop = ...`
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _is_loop(node.value, aliases, names):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
     return names
+
+
+def _is_loop(node: ast.expr, aliases: dict[str, str], loops: set[str]) -> bool:
+    """Whether `node` is an event loop or its class: a name given one, `asyncio.get_running_loop()`,
+    `type(...)` or `....__class__` of one (patching the class patches every loop of it, looptime's too)."""
+    if isinstance(node, ast.Name):
+        return node.id in loops
+    if isinstance(node, ast.Attribute) and node.attr == "__class__":
+        return _is_loop(node.value, aliases, loops)
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "type" and len(node.args) == 1:
+            return _is_loop(node.args[0], aliases, loops)
+        return (_dotted(node.func, aliases) or "").rsplit(".", 1)[-1] in LOOPS
+    return False
 
 
 def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
@@ -279,9 +292,9 @@ def _patched(target: ast.expr, aliases: dict[str, str], loops: set[str]) -> str 
     parts.reverse()
     if isinstance(node, ast.Name) and node.id in aliases:
         return ".".join([aliases[node.id], *parts]) + shown
-    is_loop = (isinstance(node, ast.Name) and node.id in loops) or (
-        isinstance(node, ast.Call) and (_dotted(node.func, aliases) or "").rsplit(".", 1)[-1] in LOOPS)
-    if is_loop and parts:
+    if parts and parts[0] == "__class__":  # loop.__class__.time = ...
+        node, parts = ast.Attribute(value=node, attr="__class__"), parts[1:]
+    if parts and _is_loop(node, aliases, loops):
         return f"the event loop's {'.'.join(parts)}{shown}"
     return None
 
