@@ -8,7 +8,8 @@ parsed, never imported or run), and flags, with line numbers:
   (sys._getframe, f_back, f_locals, ...), ctypes, _posixsubprocess, signal, os.kill, threads,
   processes, the `graders` package or its instruments (probes, plugin, learner), pytest,
   code the scan cannot read (exec, eval, __import__, importlib), the grading's own names
-  (--aiolings-report, AIOLINGS_*, /proc/);
+  (--aiolings-report, AIOLINGS_*, /proc/), and the machine around the run (os.listdir, os.walk,
+  os.environ, os.uname, glob, Path.iterdir);
 - monkeypatching: assigning to (or deleting, or setattr on) an attribute of an imported module
   (asyncio.sleep, json.dumps, os._exit, ...) or of the event loop, as tests/submissions/fakes_speed
   does to pass; and attributes looked up by a name built at run time (`getattr(sys, "_get" + "frame")`),
@@ -37,7 +38,10 @@ IMPORTS = ("gc", "inspect", "ctypes", "_ctypes", "_posixsubprocess", "signal", "
            "subprocess", "multiprocessing", "graders", "pytest", "_pytest", "importlib", "builtins", "runpy", "marshal")
 USES = ("sys.modules", "sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile", "sys.addaudithook",
         "os.kill", "os.killpg", "os.fork", "os.forkpty", "os._exit", "os.system", "os.popen", "os.exec", "os.spawn",
-        "os.posix_spawn", "os.register_at_fork")
+        "os.posix_spawn", "os.register_at_fork",
+        # The machine around the run: its folders, names and environment, which no topic needs (infoleak's way in).
+        "os.listdir", "os.scandir", "os.walk", "os.uname", "os.environ", "os.getenv", "glob", "socket.gethostname",
+        "platform")
 FRAMES = ("f_back", "f_locals", "f_globals", "f_builtins", "tb_frame", "gi_frame", "cr_frame", "ag_frame",
           "__globals__", "__subclasses__", "__builtins__", "__code__", "co_filename", "co_code", "pluginmanager")
 HIDDEN_CODE = ("exec", "eval", "compile", "__import__")
@@ -48,6 +52,7 @@ INDIRECT_CALLS = ("vars", "attrgetter", "methodcaller")
 INDIRECT_ATTRIBUTES = ("__self__", "__closure__", "__getattribute__", "__dict__", "__wrapped__", "__func__",
                        "cell_contents", "f_code", "gi_code", "cr_code")
 PROBES = ("recorder", "max_in_flight", "nominal")
+LISTINGS = ("iterdir", "rglob", "glob", "scandir", "listdir", "walk")  # Path("/work").iterdir(): no module name to follow
 JOB_PARTS = ("seconds", "fails", "result", "label")  # a probe job's own parts (probes.py), which an answer only reads
 NAMED_INTERNALS = {*FRAMES, "modules", "_getframe", "meta_path", "path_hooks", "_posixsubprocess", "fork_exec",
                    "posix_spawn", *PROBES}
@@ -166,6 +171,8 @@ def _findings(source: bytes) -> dict[str, list[int]]:
                 note(f"reads interpreter internals ({node.attr})", node)
             if node.attr in PROBES:
                 note(f"reads the graders' probes ({node.attr})", node)
+            if node.attr in LISTINGS and not name:
+                note(f"lists folders ({node.attr})", node)
         elif isinstance(node, ast.Name):
             if node.id in HIDDEN_CODE and node.id not in aliases:
                 note(f"runs code this scan cannot read ({node.id})", node)
