@@ -230,7 +230,7 @@ def shared_files() -> dict[str, tuple[int, int]]:
     """The folders anyone may write, each name with its inode and change time: what a run leaves
     there must show up against this, not against a stale file some earlier, unconfined run made."""
     found = {}
-    for folder in sandbox.SHARED_WRITABLE:
+    for folder in filter(os.path.isdir, sandbox.SHARED_WRITABLE):  # no /dev/shm on macOS
         for entry in os.scandir(folder):
             try:
                 stat = entry.stat(follow_symlinks=False)

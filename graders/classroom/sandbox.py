@@ -21,7 +21,7 @@ process can do, the student's code can do too. What this module guarantees:
   the system's folders (/usr, /etc...), the interpreter, the graders and its own folder (others'
   homes, the rest of the course, other folders of the instructor's look empty), the class's
   folders and the grade files look empty wherever they are, and the folders every user may
-  write in (/tmp, /var/tmp) are tmpfs mounts of its own, its own folder bound back in
+  write in (/tmp, /var/tmp, /dev/shm) are tmpfs mounts of its own, its own folder bound back in
   place: nothing it leaves there outlives it or reaches a classmate. Where namespaces cannot be made,
   `aiolings grade` warns and grades.json says so (`isolation`).
 - As root, grading refuses to run unless each run can drop to a user of its own (this Python
@@ -81,7 +81,7 @@ from ..i18n import language
 CANARY = "canary"
 # Folders every user may write in, on most Linux. Not /dev/shm: where /dev is bound from elsewhere (a chroot),
 # a tmpfs mounted over it reached the host's mount table.
-SHARED_WRITABLE = ("/tmp", "/var/tmp")
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
 UID_BASE = 2_000_000_000  # far above any real user's or a user namespace's range
 # pytest's plugins for what a person reads (captured logs and warnings, crash dumps, junit,

@@ -3,7 +3,7 @@
 import asyncio
 import os
 
-for folder in ("/tmp", "/var/tmp"):
+for folder in ("/tmp", "/var/tmp", "/dev/shm"):
     if os.path.isdir(folder):
         try:
             os.mkfifo(os.path.join(folder, "aiolings-left-behind"))
