@@ -69,7 +69,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,9 +126,10 @@ def own_pids_and_mounts() -> bool:
     other process (the server, classmates' runs) and everything it starts dies with it, and the
     folders handed to `grade_topics` as hidden look empty to it."""
     folder = tempfile.mkdtemp(prefix="aiolings-probe-")  # kept in sight under a tmpfs of its own, as a run's is
+    # As a run covers folders (_run): never one that holds the interpreter or the graders (a course cloned into /tmp).
+    covered = _not_holding((tempfile.gettempdir(),), _holding_the_run(folder)[1:])
     try:
-        return forkserver.can_confine(forkserver.Confinement(own_pids=True, hidden=(tempfile.gettempdir(),),
-                                                             private=(tempfile.gettempdir(),), kept=folder,
+        return forkserver.can_confine(forkserver.Confinement(own_pids=True, hidden=covered, private=covered, kept=folder,
                                                              shown=_in_sight(folder), writable=folder, disk=1 << 20))
     finally:
         os.rmdir(folder)
@@ -165,6 +166,12 @@ def isolation() -> dict[str, str]:
 def _holding_the_run(scratch: str) -> list[Path]:
     """What holds the run itself: its folder, the interpreter, the graders."""
     return [Path(scratch), Path(sys.prefix), Path(sys.base_prefix), Path(course.__file__).parent]
+
+
+def _not_holding(folders: Iterable[str], needed: list[Path]) -> tuple[str, ...]:
+    """The folders, of `folders`, that exist and hold none of `needed`: covering one that did would hide it."""
+    return tuple(f for f in folders if os.path.isdir(f)
+                 and not any(n.resolve().is_relative_to(Path(f).resolve()) for n in needed))
 
 
 def _in_sight(scratch: str) -> tuple[str, ...]:
@@ -306,10 +313,9 @@ def _run(files: dict[str, bytes], topics: list[course.Topic], *, seed: int, limi
                 os.chmod(path, 0o700)  # mkdir's 0o755 let a classmate's concurrent run read this one's files
         env = student_environment(work, nonce)
         needed = _holding_the_run(scratch)  # no folder that holds one of these is hidden
-        hidden = tuple(h for h in hidden if not any(n.resolve().is_relative_to(Path(h).resolve()) for n in needed))
-        # Where anyone may write, a tmpfs of the run's own: only its own folder stays in sight there.
-        private = tuple(p for p in sorted({tempfile.gettempdir(), *SHARED_WRITABLE}) if os.path.isdir(p)
-                        and not any(n.resolve().is_relative_to(Path(p).resolve()) for n in needed[1:]))
+        hidden = _not_holding(hidden, needed)
+        # Where anyone may write, a tmpfs of the run's own: only its own folder stays in sight there (bound back).
+        private = _not_holding(sorted({tempfile.gettempdir(), *SHARED_WRITABLE}), needed[1:])
         ended = _execute(args, work, env, limits, seconds, uid, hidden, private, scratch, report.with_suffix(".progress"),
                          [t.graders for t in topics])
         return _read(report, nonce, topics, ended, scratch, hidden)

@@ -6,7 +6,8 @@ import sys
 import graders
 
 course = os.path.dirname(os.path.dirname(graders.__file__))
-needed = [os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(graders.__file__))]
+# What grading needs, and the run's own folder (where it runs): a course cloned into /tmp has its runs' folders beside it.
+needed = [os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(graders.__file__), os.getcwd())]
 
 
 def beyond(folder: str) -> list[str]:
