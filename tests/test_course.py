@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from graders import course
+from graders import course, syntax
 
 from .conftest import ROOT
 
@@ -76,7 +76,7 @@ def test_every_sentence_the_graders_translate_has_a_chinese_entry() -> None:
     catalog = tomllib.loads((ROOT / "graders" / "messages.zh.toml").read_text(encoding="utf-8"))
     missing = []
     for path in sorted((ROOT / "graders").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = syntax.parse(path.read_text(encoding="utf-8"))  # a class's review may be parsing in the background
         texts = {
             target.id: node.value.value
             for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)

@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import course
+from .. import course, syntax
 
 REFERENCE = "the reference solution"
 IMPORTS = ("gc", "inspect", "ctypes", "_ctypes", "_posixsubprocess", "signal", "_signal", "threading", "_thread",
@@ -144,7 +144,7 @@ def _findings(source: bytes) -> dict[str, list[int]]:
             lines.append(line)
 
     try:
-        tree = ast.parse(source)
+        tree = syntax.parse(source)
         nodes = list(_preorder(tree))
     except SyntaxError:
         return {}  # the graders say it does not load; nothing ran
@@ -352,7 +352,7 @@ def _tokens(source: bytes) -> list[str] | None:
     """The file as a sequence of words that formatting, comments, docstrings, imports, annotations
     and the names chosen for its own variables and functions do not change."""
     try:
-        tree = ast.parse(source)
+        tree = syntax.parse(source)
         nodes = list(_preorder(tree))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None

@@ -30,7 +30,7 @@ from rich.control import Control
 from rich.segment import ControlType
 from rich.text import Text
 
-from .. import __version__, course
+from .. import __version__, course, syntax
 from ..harness.feedback import UNITS
 from .run import Stage
 from ..i18n import LANGUAGES, language, tr
@@ -442,7 +442,7 @@ def split_footer(messages: list[str]) -> tuple[list[str], str]:
 
 def functions(topic: course.Topic) -> list[str]:
     """The exercise's function names, longest first, to print grader names with them intact."""
-    tree = ast.parse(topic.stub().read_text(encoding="utf-8"))
+    tree = syntax.parse(topic.stub().read_text(encoding="utf-8"))
     found = [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     return sorted(found, key=len, reverse=True)
 

@@ -36,6 +36,7 @@ import pytest
 from _pytest.compat import getfuncargnames
 from aioresponses.core import RequestMatch
 
+from graders import syntax
 from graders.harness.blocking import BlockingCall
 from graders.harness.feedback import fail, seconds
 from graders.i18n import listed, tr
@@ -466,7 +467,7 @@ async def against_the_client(learner: Learner) -> list[Run] | None:
 @functools.cache
 def _tree(path: Path, version: tuple[int, int]) -> ast.Module | None:
     try:
-        return ast.parse(path.read_text(encoding="utf-8"))
+        return syntax.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
         return None
 
