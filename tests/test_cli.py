@@ -155,17 +155,17 @@ def test_check_tells_each_cause_once(aiolings: Aiolings, course_copy: Path) -> N
 def test_check_lists_the_graders_a_time_limit_left_not_run(aiolings: Aiolings, course_copy: Path) -> None:
     gather = course.load().find("3")
     shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "spins_forever.py", gather.exercise(course_copy))
-    checked = aiolings("check", "3", cwd=course_copy, PYTEST_ADDOPTS="--timeout=0.5")
+    checked = aiolings("check", "3", cwd=course_copy, PYTEST_ADDOPTS="--timeout=0.3")
     assert checked.returncode == 1 and "✗ 03 gather: 0 of 7 graders pass" in checked.stdout, checked.stdout
     assert "✗ gather_all returns results in argument order" in checked.stdout
     for grader in ("runs jobs concurrently", "lets a failure propagate"):  # not waited for again, not passed either
         assert f"– gather_all {grader} (not run: stopped after the first time limit)" in checked.stdout
-    assert checked.stdout.count("still running after 0.5 s of real time") == 1
+    assert checked.stdout.count("still running after 0.3 s of real time") == 1
     assert "also the cause of: gather_all" not in checked.stdout  # listed as not run, not as failed for that cause
     assert "Checking" not in checked.stdout  # no line saying which grader runs: the output is not a terminal
     # In Chinese too: its sentences are read before the learner's code runs, not inside the time limit's alarm,
     # where reading them would count as a blocking call of the learner's.
-    chinese = aiolings("--lang", "zh", "check", "3", cwd=course_copy, PYTEST_ADDOPTS="--timeout=0.5").stdout
+    chinese = aiolings("--lang", "zh", "check", "3", cwd=course_copy, PYTEST_ADDOPTS="--timeout=0.3").stdout
     assert chinese.count("（未运行：第一次超过时间限制后已停下）") == 2 and "阻塞了事件循环" not in chinese, chinese
 
 
