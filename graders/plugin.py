@@ -151,6 +151,7 @@ def learner(request: pytest.FixtureRequest) -> Iterator[Learner]:
         try:
             yield subject
         finally:
+            subject.put_back()
             subject.unload()
 
 

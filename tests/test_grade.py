@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import struct
 import sys
 import tracemalloc
@@ -21,8 +22,10 @@ import pytest
 
 from graders import course, forkserver, i18n
 from graders.classroom import grade, review, sandbox, submissions
+from graders.learn.run import Run
 
-from .background import ALSO_TOPIC_01, GradedClass, shared_files
+from .background import ALSO_TOPIC_01, SUBMISSIONS, GradedClass, shared_files
+from .conftest import ENVIRONMENT, ROOT
 
 HOSTILE = {
     "loops_at_import": "never finished",
@@ -73,6 +76,23 @@ def test_hostile_code_scores_zero_on_its_topic_with_its_reason(graded_class: Gra
     assert HOSTILE[name] in reasons(gather)
     if name in ALSO_TOPIC_01:
         assert topic(student, "01_coroutines")["score"] == 10  # the other topic is scored normally
+
+
+@pytest.mark.early  # waits on a grading run of its own
+def test_a_clock_replaced_in_one_topic_does_not_reach_the_next(early_folder: Path) -> None:
+    """A student's topics are graded in one process: a loop class patched by 03 is put back before 04 measures."""
+    gather, timeouts = course.load().find("3"), course.load().find("4")
+    targets = []
+    for topic, source in ((gather, SUBMISSIONS / "patches_the_loop_class" / "gather.py"), (timeouts, timeouts.solution(ROOT))):
+        target = early_folder / topic.dir / topic.module
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(source, target)
+        targets.append(str(target))
+    results = Run(targets, cwd=ROOT, seed=1, inherit=ENVIRONMENT).results()
+    patched = [r for r in results if gather.dir in r.target]
+    assert patched and all(r.outcome == "failed" and "replaced loop.time" in r.message for r in patched if not r.same_cause_as)
+    honest = {r.grader: r.outcome for r in results if timeouts.dir in r.target}
+    assert len(honest) >= 10 and set(honest.values()) == {"passed"}, honest
 
 
 @pytest.mark.parametrize("name", ["correct", "zipped", "with_its_own_conftest", "logs_as_it_goes"])
@@ -270,8 +290,6 @@ def test_awkward_names_are_made_safe_and_kept_apart(graded_class: GradedClass) -
 
 
 def test_feedback_shows_nothing_of_the_grading_machine(graded_class: GradedClass) -> None:
-    from .conftest import ENVIRONMENT
-
     gather = topic(graded_class.students()["leaks_into_its_feedback"], "03_gather")
     message = gather["graders"][0]["message"]
     # It read the environment it started with (/proc/self/environ), or could not: with a user of its own, it is closed.

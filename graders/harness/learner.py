@@ -22,6 +22,8 @@ from time import perf_counter
 from types import ModuleType
 from typing import Any
 
+from looptime import LoopTimeEventLoop
+
 from .blocking import BlockingCall, LoopGuard
 from .feedback import GraderFailure, NotRun, TookTooLong, fail, shown, without_run_details
 from .heartbeat import line_of
@@ -91,9 +93,19 @@ class Learner:
     def replaced(self) -> list[str]:
         """Clocks and asyncio functions the learner's code swapped for something else."""
         names = [name for name, original in self.untouched.items() if _resolve(name) is not original]
-        if any(not _own_clock(loop) for loop in self.loops):
+        if any(_clock_replaced(loop) for loop in self.loops):
             names.append("loop.time")
         return names
+
+    def put_back(self) -> None:
+        """Undo what `replaced` names: the next grader, or the next topic graded in this process, must
+        not measure with a clock this file replaced (a loop's class is shared by every loop of it)."""
+        for name, original in self.untouched.items():
+            if _resolve(name) is not original:
+                owner, _, attribute = name.rpartition(".")
+                setattr(_resolve(owner), attribute, original)
+        for loop in self.loops:
+            _put_back_clock(loop)
 
     def load(self) -> None:
         """Import the file. Errors are kept, not raised: they fail the test itself, not its setup."""
@@ -481,15 +493,27 @@ WATCHED = (
 )
 
 
-# Where an event loop's clock may come from: asyncio's loops, and looptime's, which replace it with a virtual one.
-CLOCK_MODULES = ("asyncio.", "looptime.")
+# The classes that tell an event loop's time, with their own `time` as this process started: asyncio's, and
+# looptime's, which makes it virtual. No other class a loop is made of has a `time` of its own.
+CLOCKS = {klass: klass.__dict__["time"] for klass in (asyncio.AbstractEventLoop, asyncio.BaseEventLoop, LoopTimeEventLoop)}
 
 
-def _own_clock(loop: asyncio.AbstractEventLoop) -> bool:
-    """Whether `loop.time` is still a loop class's own: not replaced on the loop, nor on its class (looptime's
-    subclass, which BaseEventLoop.time in WATCHED does not see)."""
-    function = getattr(getattr(loop, "time", None), "__func__", None)
-    return getattr(function, "__module__", "").startswith(CLOCK_MODULES)
+def _clock_replaced(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether `loop.time` was replaced on the loop, or on any class it is made of (under looptime each loop is of
+    a subclass of its own, which asyncio.BaseEventLoop.time in WATCHED does not cover)."""
+    return "time" in vars(loop) or any(klass.__dict__.get("time", CLOCKS.get(klass)) is not CLOCKS.get(klass)
+                                       for klass in type(loop).__mro__)
+
+
+def _put_back_clock(loop: asyncio.AbstractEventLoop) -> None:
+    vars(loop).pop("time", None)
+    for klass in type(loop).__mro__:
+        own = klass.__dict__.get("time", CLOCKS.get(klass))
+        if own is not CLOCKS.get(klass):
+            if klass in CLOCKS:
+                setattr(klass, "time", CLOCKS[klass])
+            else:
+                delattr(klass, "time")
 
 
 def _resolve(dotted: str) -> object:
