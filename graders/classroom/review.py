@@ -35,13 +35,16 @@ from .. import course, syntax
 
 REFERENCE = "the reference solution"
 IMPORTS = ("gc", "inspect", "ctypes", "_ctypes", "_posixsubprocess", "signal", "_signal", "threading", "_thread",
-           "subprocess", "multiprocessing", "graders", "pytest", "_pytest", "importlib", "builtins", "runpy", "marshal")
+           "subprocess", "multiprocessing", "graders", "pytest", "_pytest", "importlib", "builtins", "runpy", "marshal",
+           "posix", "nt")  # os's own C halves
 USES = ("sys.modules", "sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile", "sys.addaudithook",
         "os.kill", "os.killpg", "os.fork", "os.forkpty", "os._exit", "os.system", "os.popen", "os.exec", "os.spawn",
         "os.posix_spawn", "os.register_at_fork",
         # The machine around the run: its folders, names and environment, which no topic needs (infoleak's way in).
-        "os.listdir", "os.scandir", "os.walk", "os.uname", "os.environ", "os.getenv", "glob", "socket.gethostname",
-        "platform")
+        "os.listdir", "os.scandir", "os.walk", "os.uname", "os.environ", "os.environb", "os.getenv", "os.getenvb", "glob",
+        "socket.gethostname", "platform")
+# Modules whose `import *` would hide a use of the above behind a bare name (`listdir(...)`).
+STARRED = ("os", "glob", "platform", "socket", "sys")
 FRAMES = ("f_back", "f_locals", "f_globals", "f_builtins", "tb_frame", "gi_frame", "cr_frame", "ag_frame",
           "__globals__", "__subclasses__", "__builtins__", "__code__", "co_filename", "co_code", "pluginmanager")
 HIDDEN_CODE = ("exec", "eval", "compile", "__import__")
@@ -52,7 +55,9 @@ INDIRECT_CALLS = ("vars", "attrgetter", "methodcaller")
 INDIRECT_ATTRIBUTES = ("__self__", "__closure__", "__getattribute__", "__dict__", "__wrapped__", "__func__",
                        "cell_contents", "f_code", "gi_code", "cr_code")
 PROBES = ("recorder", "max_in_flight", "nominal")
-LISTINGS = ("iterdir", "rglob", "glob", "scandir", "listdir", "walk")  # Path("/work").iterdir(): no module name to follow
+# Path("/work").iterdir(): no module name to follow. Not `glob` or `walk`: honest code has methods of its own so named
+# (a crawler's walk), and topic 13's tests may glob their own tmp_path.
+LISTINGS = ("iterdir", "rglob", "scandir", "listdir")
 JOB_PARTS = ("seconds", "fails", "result", "label")  # a probe job's own parts (probes.py), which an answer only reads
 NAMED_INTERNALS = {*FRAMES, "modules", "_getframe", "meta_path", "path_hooks", "_posixsubprocess", "fork_exec",
                    "posix_spawn", *PROBES}
@@ -163,6 +168,8 @@ def _findings(source: bytes) -> dict[str, list[int]]:
             for alias in node.names:
                 if _watched(f"{node.module}.{alias.name}"):
                     note(f"uses {node.module}.{alias.name}", node)
+                elif alias.name == "*" and node.module in STARRED:
+                    note(f"imports everything from {node.module}", node)
         elif isinstance(node, ast.Attribute):
             name = _dotted(node, aliases)
             if name and _watched(name):
@@ -171,7 +178,7 @@ def _findings(source: bytes) -> dict[str, list[int]]:
                 note(f"reads interpreter internals ({node.attr})", node)
             if node.attr in PROBES:
                 note(f"reads the graders' probes ({node.attr})", node)
-            if node.attr in LISTINGS and not name:
+            if node.attr in LISTINGS and not (name and _watched(name)):  # os.listdir is a use, told above
                 note(f"lists folders ({node.attr})", node)
         elif isinstance(node, ast.Name):
             if node.id in HIDDEN_CODE and node.id not in aliases:
@@ -197,6 +204,11 @@ def _findings(source: bytes) -> dict[str, list[int]]:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LOOKUPS
                 and len(node.args) > 1 and not isinstance(node.args[1], ast.Constant)):
             note(f"looks up an attribute by a name built at run time ({node.func.id})", node)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LOOKUPS
+                and len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+            owner = _dotted(node.args[0], aliases)  # getattr(os, "listdir") is os.listdir
+            if owner and _watched(f"{owner}.{node.args[1].value}"):
+                note(f"uses {owner}.{node.args[1].value}", node)
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr")
                 and node.args):
             attribute = node.args[1].value if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else "..."
