@@ -16,4 +16,7 @@ _ONE_AT_A_TIME = threading.Lock()
 
 def parse(source: str | bytes) -> ast.Module:
     with _ONE_AT_A_TIME:
-        return ast.parse(source)
+        try:
+            return ast.parse(source)
+        except SystemError:  # a parse outside the course's code (pytest's, traceback's) ran in another thread meanwhile
+            return ast.parse(source)

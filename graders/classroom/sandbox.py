@@ -79,8 +79,10 @@ from .. import course, forkserver
 from ..i18n import language
 
 CANARY = "canary"
-# Folders every user may write in, on most Linux. Not /dev/shm: where /dev is bound from elsewhere (a chroot),
-# a tmpfs mounted over it reached the host's mount table.
+# Folders every user may write in, on most Linux. A run covers each with a tmpfs of its own, in a mount namespace
+# whose mounts it first makes private (forkserver._confine). /dev/shm was left out once, after a tmpfs was found
+# stacked on the host's /dev/shm in CI's chroots (whose /dev is the host's, bound) following a CI run killed
+# mid-way; clean-clone CI in both chroots, /dev/shm covered, leaves the host's mount table as it was.
 SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")
 STARTUP = 15.0  # seconds for the grading process to start and collect, on a busy machine
 UID_BASE = 2_000_000_000  # far above any real user's or a user namespace's range
@@ -127,7 +129,7 @@ def own_pids_and_mounts() -> bool:
     folders handed to `grade_topics` as hidden look empty to it."""
     folder = tempfile.mkdtemp(prefix="aiolings-probe-")  # kept in sight under a tmpfs of its own, as a run's is
     # As a run covers folders (_run): never one that holds the interpreter or the graders (a course cloned into /tmp).
-    covered = _not_holding((tempfile.gettempdir(),), _holding_the_run(folder)[1:])
+    covered = _not_holding(sorted({tempfile.gettempdir(), *SHARED_WRITABLE}), _holding_the_run(folder)[1:])
     try:
         return forkserver.can_confine(forkserver.Confinement(own_pids=True, hidden=covered, private=covered, kept=folder,
                                                              shown=_in_sight(folder), writable=folder, disk=1 << 20))
@@ -154,7 +156,7 @@ def isolation() -> dict[str, str]:
         "processes and files": "a PID namespace of its own (no other process in sight; all it starts ends with it) "
         "and a mount namespace in which only the system's folders, the interpreter, the graders and its own folder "
         "are in sight (the class, the grade files, the rest of the course and everyone's homes look empty), "
-        "and /tmp and /var/tmp are its own (what it leaves there goes with it)"
+        "and /tmp, /var/tmp and /dev/shm are its own (what it leaves there goes with it)"
         if own_pids_and_mounts()
         else "NOT confined: no PID or mount namespace can be made here; other processes and the class's folders are "
         "in reach of code that slips past the audit hook",
