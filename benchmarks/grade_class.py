@@ -56,6 +56,10 @@ def make_class(folder: Path, students: int, rng: random.Random) -> dict[str, str
     return kinds
 
 
+# Hostile students whose other functions are correct and earn their points (tests/submissions/README.md).
+EARN_SOME = ("reads_the_answers", "spins_in_gather_all")
+
+
 def unexpected_scores(grades: Path, kinds: dict[str, str]) -> list[str]:
     """Correct students without full marks, hostile ones with points (or no reason) on topic 03."""
     wrong = []
@@ -65,7 +69,7 @@ def unexpected_scores(grades: Path, kinds: dict[str, str]) -> list[str]:
         reason = gather["problem"] or "".join(g["message"] for g in gather["graders"])
         if kind == "correct" and student["total"] != student["max"]:
             wrong.append(f"{student['student']} (correct) got {student['total']} of {student['max']}")
-        elif kind not in ("correct", "partly wrong") and (gather["score"] != 0 or not reason):
+        elif kind not in ("correct", "partly wrong") and ((gather["score"] != 0 and kind not in EARN_SOME) or not reason):
             wrong.append(f"{student['student']} ({kind}) got {gather['score']} on 03_gather")
     return wrong
 
