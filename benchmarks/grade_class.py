@@ -56,8 +56,9 @@ def make_class(folder: Path, students: int, rng: random.Random) -> dict[str, str
     return kinds
 
 
-# Hostile students whose other functions are correct and earn their points (tests/submissions/README.md).
-EARN_SOME = ("reads_the_answers", "spins_in_gather_all")
+# Hostile students whose graded code is correct where it does not attack, and earns its points: two forge or
+# stall one function (tests/submissions/README.md), one leaves files behind (test_grade gives it 10).
+EARN_SOME = ("reads_the_answers", "spins_in_gather_all", "leaves_files_behind")
 
 
 def unexpected_scores(grades: Path, kinds: dict[str, str]) -> list[str]:
