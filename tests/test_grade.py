@@ -145,9 +145,13 @@ def test_as_root_the_student_code_runs_as_a_user_of_its_own() -> None:
 
 
 def test_as_root_without_a_user_of_its_own_grading_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            graded_class: GradedClass) -> None:
     from graders.learn import cli
 
+    # What is patched below, the class graded in a thread of this process reads for each run: one
+    # started meanwhile would run without a user of its own. So not before the class is done.
+    graded_class.grading.result(timeout=240)
     monkeypatch.setattr(sandbox.os, "geteuid", lambda: 0)
     monkeypatch.setattr(sandbox, "own_users", lambda: False)
     (tmp_path / "class" / "alice").mkdir(parents=True)
