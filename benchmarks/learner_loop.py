@@ -91,13 +91,13 @@ def main() -> int:
         (plain_wall, plain_cpu), (check_wall, check_cpu) = medians.values()
         print(f"cold check / pytest: wall {check_wall / plain_wall:.2f}x, cpu {check_cpu / plain_cpu:.2f}x (bar: 1.1x)")
         progress = Progress(copy)
-        os.chdir(copy)  # as `aiolings watch` runs: in the course, drawing on a terminal, its line saying which grader runs
-        cli.console = cli.new_console(file=io.StringIO(), force_terminal=True, width=100)
-        cli.graded(progress, topic)  # warms the fork server, as the first check in `aiolings watch` does
+        # As `aiolings watch` runs: in the course, drawing on a terminal, its line saying which grader runs.
+        watching = cli.Invocation(copy, dict(os.environ), cli.new_console(file=io.StringIO(), force_terminal=True, width=100))
+        watching.run(cli.graded, progress, topic)  # warms the fork server, as the first check in `aiolings watch` does
         again = []
         for _ in range(options.runs):
             start = time.perf_counter()
-            cli.graded(progress, topic)
+            watching.run(cli.graded, progress, topic)
             again.append(time.perf_counter() - start)
         print(f"re-check in watch: wall {statistics.median(again):.2f} s (median of {options.runs}; bar: 0.3 s)")
     return 0

@@ -14,7 +14,7 @@ import contextvars
 import functools
 import os
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 
 LANGUAGES = ("en", "zh")
@@ -24,15 +24,18 @@ _KEPT: contextvars.ContextVar[str | None] = contextvars.ContextVar("aiolings_lan
 
 def language() -> str:
     """"zh" for Simplified Chinese, else "en"."""
-    chosen = _KEPT.get() or os.environ.get("AIOLINGS_LANG") or next(
-        (os.environ[v] for v in LOCALE_VARIABLES if os.environ.get(v)), "")
+    return _KEPT.get() or _chosen(os.environ)
+
+
+def _chosen(environ: Mapping[str, str]) -> str:
+    chosen = environ.get("AIOLINGS_LANG") or next((environ[v] for v in LOCALE_VARIABLES if environ.get(v)), "")
     return "zh" if chosen.lower().replace("-", "_").startswith("zh") else "en"
 
 
-def keep() -> None:
+def keep(environ: Mapping[str, str] | None = None) -> None:
     """From now on, in this context (and in copies of it: contextvars.copy_context), the language
-    chosen now, whatever happens to the environment meanwhile."""
-    _KEPT.set(language())
+    chosen now (or the one `environ` chooses), whatever happens to the environment meanwhile."""
+    _KEPT.set(language() if environ is None else _chosen(environ))
 
 
 @functools.cache

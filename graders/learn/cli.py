@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextvars
 import difflib
 import importlib
 import itertools
@@ -21,8 +22,10 @@ import os
 import re
 import textwrap
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -33,9 +36,10 @@ from rich.text import Text
 from .. import __version__, course, syntax
 from ..harness.feedback import UNITS
 from .run import Stage
-from ..i18n import LANGUAGES, language, tr
+from ..i18n import LANGUAGES, keep, language, tr
 from .progress import DONE, FAILING, MISSING, NOT_STARTED, Check, Progress, Status
 
+T = TypeVar("T")
 HINTS = Path(".aiolings") / "hints.json"  # how many hints each topic has shown
 BACKUPS = Path(".aiolings") / "backups"
 BEFORE_RESTORE = "before-restore"  # in the name of the copy `restore` keeps of what it replaces
@@ -43,22 +47,63 @@ MARKS = {DONE: ("✓", "green"), FAILING: ("✗", "red"), NOT_STARTED: ("·", "d
 
 # Width from the terminal (COLUMNS wins, as rich reads it), colour unless NO_COLOR is set. Lines are
 # broken by `wrap` below, so rich prints them as they are: soft wrap, nothing cropped.
-def new_console(**options: Any) -> Console:
-    return Console(highlight=False, soft_wrap=True, **options)
+def new_console(environ: Mapping[str, str] | None = None, **options: Any) -> Console:
+    return Console(highlight=False, soft_wrap=True, _environ=environ, **options)
 
 
-console = new_console()
+@dataclass(frozen=True)
+class Invocation:
+    """One run of the command: the folder it runs in, its environment (which the grading processes
+    inherit) and the terminal it prints to. Passed in rather than read from the process, so that
+    several commands can run side by side in one process, as the project's tests run them."""
+
+    here: Path
+    environ: Mapping[str, str]
+    console: Console
+
+    def run(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(*args)` as part of this command, in its language, in a copy of the caller's context:
+        nothing it sets there outlives it."""
+
+        def within() -> T:
+            _INVOCATION.set(self)
+            keep(self.environ)
+            return function(*args)
+
+        return contextvars.copy_context().run(within)
+
+
+_INVOCATION: contextvars.ContextVar[Invocation] = contextvars.ContextVar("aiolings_invocation")
+
+
+def invocation() -> Invocation:
+    """The command running in this context (see `main`)."""
+    return _INVOCATION.get()
+
+
+def terminal() -> Console:
+    return _INVOCATION.get().console
 
 
 class Trouble(Exception):
     """A problem the learner can fix, said in one line; exit code 2."""
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, here: Path | None = None, environ: Mapping[str, str] | None = None,
+         console: Console | None = None) -> int:
+    """The command with arguments `argv`, run in `here` with `environ`, printing to `console`: by default
+    the process's own working folder, environment and terminal. `here` is where the learner stands
+    (which course, which topic, paths as they type them); files named in `argv` are opened as given."""
+    here = here or Path.cwd()
+    environ = dict(os.environ if environ is None else environ)
     # --lang first, so that the help itself is in the language asked for.
     chosen, _ = _language_option().parse_known_args(argv)
     if chosen.lang:
-        os.environ["AIOLINGS_LANG"] = chosen.lang  # inherited by the pytest processes that grade
+        environ["AIOLINGS_LANG"] = chosen.lang  # inherited by the pytest processes that grade
+    return Invocation(here, environ, console or new_console(environ)).run(_run, argv)
+
+
+def _run(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
@@ -66,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"aiolings: {trouble}", style="red")
         return 2
     except KeyboardInterrupt:
-        console.print()
+        terminal().print()
         return 0
 
 
@@ -154,7 +199,7 @@ def instructors(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def course_root() -> Path:
-    root = course.find_root(Path.cwd())
+    root = course.find_root(invocation().here)
     if root is None:
         raise Trouble(tr("this folder is not inside a copy of the aiolings course (no exercises/ folder above it)."))
     return root
@@ -172,7 +217,7 @@ def folder_topic(root: Path | None) -> course.Topic | None:
     if root is None:
         return None
     try:
-        inside = Path.cwd().resolve().relative_to(root / course.EXERCISES)
+        inside = invocation().here.resolve().relative_to(root / course.EXERCISES)
     except ValueError:
         return None
     return course.load().by_dir(inside.parts[0]) if inside.parts else None
@@ -191,7 +236,7 @@ def named_topic(args: argparse.Namespace, root: Path | None, command: str) -> co
 
 def shown(path: Path) -> str:
     """A path as the learner types it from the folder they are in."""
-    return os.path.relpath(path)
+    return os.path.relpath(path, invocation().here)
 
 
 def label(topic: course.Topic) -> str:
@@ -205,7 +250,8 @@ CHART = re.compile(r"[█░]|\|[^|\n]{20,}\|")  # a chart's rows and legend: dr
 
 def columns() -> int | None:
     """The width to print to: the terminal's, or COLUMNS; None for a pipe or a file, whose lines are kept whole."""
-    return console.width if console.is_terminal or os.environ.get("COLUMNS", "").isdigit() else None
+    console = terminal()
+    return console.width if console.is_terminal or invocation().environ.get("COLUMNS", "").isdigit() else None
 
 
 def wrap(text: str, width: int | None = None, *, hang: str = "") -> str:
@@ -237,14 +283,14 @@ def wrap(text: str, width: int | None = None, *, hang: str = "") -> str:
 
 def say(text: str, style: str | None = None, *, hang: str = "") -> None:
     """Print `text` wrapped to the terminal (see `wrap`), as plain text: no markup is read in it."""
-    console.print(wrap(text, hang=hang), style=style, markup=False)
+    terminal().print(wrap(text, hang=hang), style=style, markup=False)
 
 
 def say_marked(before: str, marked: str, style: str, after: str, *, hang: str = "") -> None:
     """`before + marked + after` wrapped to the terminal, with `marked` in `style`."""
     line = Text(wrap(before + marked + after, hang=hang))
     line.stylize(style, len(before), len(before) + len(marked))
-    console.print(line)
+    terminal().print(line)
 
 
 # list
@@ -252,14 +298,14 @@ def say_marked(before: str, marked: str, style: str, after: str, *, hang: str = 
 
 def show_list(args: argparse.Namespace) -> int:
     lang = language()
-    root = course.find_root(Path.cwd())
+    root = course.find_root(invocation().here)
     say(tr("aiolings: asyncio, one topic at a time.") + "\n")
     if root is None:
         for topic in course.load().topics:
             say(f"  {topic.number:02d}  {topic.title_in(lang)}", hang="    ")
         say("\n" + tr("Run aiolings inside your copy of the course to see your progress."))
         return 0
-    progress = Progress(root)
+    progress = Progress(root, invocation().environ)
     statuses = progress.statuses()
     print_table(statuses)
     done = sum(s.state == DONE for s in statuses.values())
@@ -291,7 +337,7 @@ def print_table(statuses: dict[str, Status]) -> None:
             line.append("  " + wrap(title, room).replace("\n", "\n" + " " * lead))
         else:  # too narrow for a column of titles: each goes under its row
             line.append("\n" + wrap(" " * 6 + title))
-        console.print(line)
+        terminal().print(line)
 
 
 def describe(status: Status) -> str:
@@ -338,7 +384,7 @@ def next_steps(root: Path, topic: course.Topic) -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     root = course_root()
-    progress = Progress(root)
+    progress = Progress(root, invocation().environ)
     topic = find_topic(args.topic) if args.topic else folder_topic(root) or progress.next_topic(progress.statuses())
     if topic is None:
         say(tr("Every topic passes. Well done!"), style="green")
@@ -348,7 +394,7 @@ def run_check(args: argparse.Namespace) -> int:
                          file=shown(topic.exercise(root)), number=topic.number))
     result = graded(progress, topic, seed=args.seed, lone=True)
     if args.verbose:
-        console.print(result.output, markup=False)
+        terminal().print(result.output, markup=False)
     report(result)
     if result.status.state == DONE:
         say("\n" + tr("Topic {topic} passes. `aiolings` shows what comes next.", topic=label(topic)), style="green")
@@ -364,8 +410,8 @@ def graded(progress: Progress, topic: course.Topic, *, seed: int | None = None, 
     """Grade `topic` from the learner's folder, to the terminal's width; on a terminal, a line that
     goes away once grading is over says meanwhile which grader runs, and for how long. Redrawn here,
     not by rich's Status: its imports and its thread would cost a cold check a tenth of its bar."""
-    started = progress.start(topic, seed, here=Path.cwd(), width=columns(), lone=lone)
-    run = started[1]
+    started = progress.start(topic, seed, here=invocation().here, width=columns(), lone=lone)
+    run, console = started[1], terminal()
     if console.is_terminal:
         names, grader, since = functions(topic), "", time.monotonic()
         console.show_cursor(False)
@@ -376,7 +422,7 @@ def graded(progress: Progress, topic: course.Topic, *, seed: int | None = None, 
                     grader, since = stage.grader, time.monotonic()
                 console.control(ERASE_LINE)
                 console.print(Text(f"{SPINNER[frame % len(SPINNER)]} ", style="green")
-                              + status_line(topic, stage, names, time.monotonic() - since), end="")
+                              + status_line(topic, stage, names, time.monotonic() - since, width=console.width), end="")
                 if run.wait(STATUS_EVERY):
                     break
         finally:
@@ -385,8 +431,8 @@ def graded(progress: Progress, topic: course.Topic, *, seed: int | None = None, 
     return progress.finish(started)
 
 
-def status_line(topic: course.Topic, stage: Stage, names: list[str], seconds: float) -> Text:
-    """"Checking 03 gather: gather_all runs jobs concurrently (2 of 7) · 4 s", in one line of the terminal."""
+def status_line(topic: course.Topic, stage: Stage, names: list[str], seconds: float, *, width: int) -> Text:
+    """"Checking 03 gather: gather_all runs jobs concurrently (2 of 7) · 4 s", in one line of a terminal `width` wide."""
     if not stage.grader:
         text = tr("Checking {topic}…", topic=label(topic))
     else:
@@ -395,7 +441,7 @@ def status_line(topic: course.Topic, stage: Stage, names: list[str], seconds: fl
         if seconds >= 1:
             text = tr("{line} · {seconds} s", line=text, seconds=f"{seconds:.0f}")
     line = Text(text)
-    line.truncate(max(console.width - 2, 10), overflow="ellipsis")  # beside the spinner, never over two lines
+    line.truncate(max(width - 2, 10), overflow="ellipsis")  # beside the spinner, never over two lines
     return line
 
 
@@ -404,7 +450,7 @@ def report(result: Check) -> None:
     mark, colour = MARKS[status.state]
     say_marked("", f"{mark} {label(topic)}", f"bold {colour}",
                ": " + tr("{passed} of {total} graders pass", passed=status.passed, total=status.total))
-    console.print()
+    terminal().print()
     names = functions(topic)
     for r in result.results:
         if r.not_run:
@@ -414,7 +460,7 @@ def report(result: Check) -> None:
         mark, colour = MARKS[DONE if r.outcome == "passed" else FAILING]
         say_marked("  ", mark, colour, " " + grader_title(r.grader, names), hang="  ")
     for note in [r.note for r in result.results if r.note]:  # a slow import, when no failure's message told it
-        console.print()
+        terminal().print()
         say(note, style="yellow")
     # Graders not run are listed as such above; their cause is another grader's message.
     failures = [r for r in result.results if r.outcome != "passed" and not r.not_run]
@@ -423,7 +469,7 @@ def report(result: Check) -> None:
     messages, footer = split_footer([r.message for r in told])
     for r, message in zip(told, messages):
         same = [grader_title(o.grader, names) for o in failures if o.same_cause_as == r.grader]
-        console.print()
+        terminal().print()
         say(f"✗ {grader_title(r.grader, names)}", style="bold red", hang="  ")
         if same:
             say("  " + tr("(also the cause of: {graders})", graders="; ".join(same)))
@@ -466,11 +512,11 @@ def run_watch(args: argparse.Namespace) -> int:
 
 
 def show_hint(args: argparse.Namespace) -> int:
-    root = course.find_root(Path.cwd())
+    root = course.find_root(invocation().here)
     if args.topic or root is None:
         topic = named_topic(args, root, "hint")
     else:
-        progress = Progress(root)
+        progress = Progress(root, invocation().environ)
         upcoming = folder_topic(root) or progress.next_topic(progress.statuses())
         if upcoming is None:
             say(tr("Every topic passes. Well done!"), style="green")
@@ -571,7 +617,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def show_solution(args: argparse.Namespace) -> int:
     root = course_root()
-    progress = Progress(root)
+    progress = Progress(root, invocation().environ)
     topic = named_topic(args, root, "solution")
     status = progress.known(topic) or progress.check(topic).status
     if status.state != DONE:
@@ -592,8 +638,8 @@ def show_solution(args: argparse.Namespace) -> int:
 
 
 def print_solution(path: Path) -> None:
-    console.print(f"# {shown(path)}\n", style="dim", markup=False)
-    console.print(path.read_text(encoding="utf-8"), markup=False)  # code: never re-wrapped
+    terminal().print(f"# {shown(path)}\n", style="dim", markup=False)
+    terminal().print(path.read_text(encoding="utf-8"), markup=False)  # code: never re-wrapped
 
 
 def print_diff(mine: Path, reference: Path) -> None:
@@ -608,4 +654,4 @@ def print_diff(mine: Path, reference: Path) -> None:
     for line in lines:
         style = ("bold" if line.startswith(("--- ", "+++ ")) else "cyan" if line.startswith("@@")
                  else "green" if line.startswith("+") else "red" if line.startswith("-") else None)
-        console.print(line, style=style, markup=False)
+        terminal().print(line, style=style, markup=False)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -70,8 +71,9 @@ def graders_hash() -> str:
 class Progress:
     """The learner's progress in the course at `root`."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, environ: Mapping[str, str] | None = None) -> None:
         self.root = root
+        self.environ = environ  # the grading processes' environment: by default this process's
         try:
             self.cache: dict[str, dict[str, object]] = json.loads((root / CACHE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -114,7 +116,7 @@ class Progress:
         here = here or self.root
         env = {"AIOLINGS_WIDTH": str(width)} if width else None
         return topic, Run([os.path.relpath(topic.exercise(self.root), here)], cwd=here, seed=seed, env=env, lone=lone,
-                          preload=[topic.graders])
+                          inherit=self.environ, preload=[topic.graders])
 
     def finish(self, started: tuple[course.Topic, Run]) -> Check:
         topic, run = started

@@ -33,7 +33,7 @@ BAR = 20  # cells in the bar of topics done
 class Watch:
     def __init__(self, root: Path, *, manual: bool = False) -> None:
         self.root, self.manual = root, manual
-        self.progress = Progress(root)
+        self.progress = Progress(root, cli.invocation().environ)
         self.events: queue.Queue[tuple[str, str]] = queue.Queue()
         self.keys = False  # whether keys can be read (stdin is a terminal)
         self.topic: course.Topic = course.load().topics[0]
@@ -152,7 +152,7 @@ class Watch:
         if self.progress.known(self.topic) == Status(MISSING):
             self.start_topic()
             return
-        if not cli.console.is_terminal:  # on a terminal, a line of its own says it, and which grader runs (cli.graded)
+        if not cli.terminal().is_terminal:  # on a terminal, a line of its own says it, and which grader runs (cli.graded)
             say("\n" + tr("Checking {topic}…", topic=label(self.topic)), style="dim")
         result = cli.graded(self.progress, self.topic)
         self.passed = result.status.state == DONE
@@ -166,13 +166,13 @@ class Watch:
         if self.keys:
             console_line = tr("{first} {second}", first=console_line,
                               second=tr("Press n for the next topic, s for its reference solution."))
-        cli.console.print()
+        cli.terminal().print()
         say(console_line, style="green")
         upcoming = self.upcoming()
         if upcoming is None:
             say(tr("Every topic passes. Well done!"), style="green")
         else:
-            cli.console.print()
+            cli.terminal().print()
             self.introduce(upcoming)
 
     def introduce(self, topic: course.Topic) -> None:
@@ -181,7 +181,7 @@ class Watch:
         say(tr("Next up: {topic}. Open {exercise} and save it to check your work.", topic=label(topic), exercise=exercise))
         title, opening = readme_opening(topic.readme(self.root, language()))
         if title:
-            cli.console.print()
+            cli.terminal().print()
             say("  " + title, style="bold")
         if opening:
             say("  " + opening)
@@ -198,10 +198,10 @@ class Watch:
     def show(self, body: Callable[[], None], *, note: str = "") -> None:
         """Clear the screen, draw `body`, then the summary."""
         self.body = body
-        cli.console.clear()
+        cli.terminal().clear()
         body()
         if note:
-            cli.console.print()
+            cli.terminal().print()
             say(note, style="yellow")
         self.summary()
 
@@ -213,7 +213,7 @@ class Watch:
         bar.append("█" * filled, style="green")
         bar.append("░" * (BAR - filled), style="dim")
         bar.append(" " + tr("{done} of {total} topics done", done=done, total=len(topics)) + " · " + label(self.topic))
-        cli.console.print(bar)
+        cli.terminal().print(bar)
         exercise = shown(self.topic.exercise(self.root))
         if self.manual:
             say(tr("{exercise}: press r to check it.", exercise=exercise), style="dim")
