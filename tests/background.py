@@ -17,7 +17,7 @@ import tempfile
 import threading
 import tomllib
 import zipfile
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -164,8 +164,9 @@ READ_BACKGROUND_RUNS = ("test_bad_code.py", "test_grade.py", "test_graders.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that read the session's background runs go last, so that everything else overlaps those runs."""
-    items.sort(key=lambda item: item.path.name in READ_BACKGROUND_RUNS)  # stable: the order is kept otherwise
+    """Tests that read the session's background runs go last, after the early ones, so that the tests
+    this thread runs itself overlap all of that work."""
+    items.sort(key=lambda item: (item.path.name in READ_BACKGROUND_RUNS, item.get_closest_marker("early") is not None))
 
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
@@ -315,17 +316,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         from .test_bad_code import start  # its cases live with its tests
 
         bad_code = start()
-    early_items = [item for item in session.items if item.get_closest_marker("early")]
-    pool = ThreadPoolExecutor(max_workers=len(early_items) + 1, thread_name_prefix="background")
+    # Early tests in a lane are taken in order by the lane's threads; any other runs in a thread of its own.
+    lanes: dict[str, tuple[deque[pytest.Item], int]] = {}
+    for item in session.items:
+        marker = item.get_closest_marker("early")
+        if marker is not None:
+            lane = lanes.setdefault(marker.kwargs.get("lane", item.nodeid), (deque(), marker.kwargs.get("threads", 1)))
+            lane[0].append(item)
+    pool = ThreadPoolExecutor(max_workers=sum(threads for _, threads in lanes.values()) + 1, thread_name_prefix="background")
     kept = KeptOutput()
     kept.install()
     early = {}
-    for item in early_items:
-        folder = Path(scratch.name) / "early" / item.name
-        folder.mkdir(parents=True)
-        wants = {"early_folder": folder} if "early_folder" in getattr(item, "fixturenames", ()) else {}
-        printed = io.StringIO()
-        early[item.nodeid] = (folder, pool.submit(kept.run, printed, item.obj, **wants), printed)  # type: ignore[attr-defined]
+    for waiting, threads in lanes.values():
+        for item in waiting:
+            folder = Path(scratch.name) / "early" / item.name
+            folder.mkdir(parents=True)
+            early[item.nodeid] = (folder, Future(), io.StringIO())
+        for _ in range(threads):
+            pool.submit(_run_lane, waiting, early, kept)
     session.stash[BACKGROUND] = Background(
         graded=graded,
         graded_class=GradedClass(Path(scratch.name), pool, kept) if "test_grade.py" in selected else None,
@@ -335,6 +343,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         pool=pool,
         kept=kept,
     )
+
+
+def _run_lane(waiting: deque[pytest.Item], early: dict[str, tuple[Path, Future[object], io.StringIO]], kept: KeptOutput) -> None:
+    while waiting:
+        try:
+            item = waiting.popleft()  # atomic: each test is taken by one of the lane's threads
+        except IndexError:  # another thread took the last one
+            return
+        folder, outcome, printed = early[item.nodeid]
+        arguments = dict(getattr(getattr(item, "callspec", None), "params", {}))
+        if "early_folder" in getattr(item, "fixturenames", ()):
+            arguments["early_folder"] = folder
+        if not outcome.set_running_or_notify_cancel():  # the session ended first
+            continue
+        try:
+            outcome.set_result(kept.run(printed, item.obj, **arguments))  # type: ignore[attr-defined]
+        except BaseException as error:  # noqa: BLE001 - the test's failure, raised again in its turn
+            outcome.set_exception(error)
 
 
 @pytest.hookimpl(tryfirst=True)

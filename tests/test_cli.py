@@ -3,6 +3,10 @@
 Commands run in this process, through graders.learn.cli.main (what the installed script calls): a
 process per command would spend most of its time importing. test_version runs the installed
 script itself; the grading each command starts runs in its own processes, as always.
+
+Each command is given its folder, environment and terminal, so these tests need nothing of the
+process's own: they run early (see tests/conftest.py), two at a time in a lane of their own,
+beside the rest of the session. The few that read pytest's capture run in their turn.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import subprocess
 import sys
 import types
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +33,7 @@ from graders.learn.progress import CACHE
 from .conftest import ENVIRONMENT, ROOT, WRONG_ANSWERS
 
 TOPICS = course.load().topics
+CLI_LANE = pytest.mark.early(lane="cli", threads=2)
 
 
 @dataclass(frozen=True)
@@ -38,32 +42,22 @@ class Ran:
     stdout: str
 
 
-Aiolings = Callable[..., Ran]
+# What the command would read of the session's environment: language and terminal come from each call.
+CHOSEN_PER_CALL = ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "COLUMNS", "NO_COLOR")
 
 
-@pytest.fixture
-def aiolings(monkeypatch: pytest.MonkeyPatch) -> Aiolings:
-    """`aiolings(*args, cwd=..., **environment)`: the command's exit code and output, as a learner sees them."""
-
-    def run(*args: str, cwd: Path, terminal: bool = False, **env: str) -> Ran:
-        with monkeypatch.context() as patch:
-            for name in ("AIOLINGS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "COLUMNS", "NO_COLOR"):
-                # Set before deleting, so that leaving the context removes what the command set (--lang does).
-                patch.setenv(name, "")
-                patch.delenv(name)
-            for name, value in {"LANG": "C.UTF-8", **env}.items():
-                patch.setenv(name, value)
-            patch.chdir(cwd)
-            out = io.StringIO()
-            # Plain text, as in a pipe; `terminal`: escape codes and all, as a terminal gets them.
-            patch.setattr(cli, "console", cli.new_console(file=out, force_terminal=terminal or None))
-            try:
-                code = cli.main(list(args))
-            except SystemExit as exit:  # argparse's own errors
-                code = exit.code if isinstance(exit.code, int) else 2
-            return Ran(code, out.getvalue())
-
-    return run
+def aiolings(*args: str, cwd: Path, terminal: bool = False, **env: str) -> Ran:
+    """`aiolings *args` run in `cwd` with `env` on top of the session's environment: its exit code and
+    output, as a learner sees them (`terminal`: escape codes and all, as a terminal gets them; else plain
+    text, as in a pipe)."""
+    environ = {**{k: v for k, v in ENVIRONMENT.items() if k not in CHOSEN_PER_CALL}, "LANG": "C.UTF-8", **env}
+    out = io.StringIO()
+    console = cli.new_console(environ, file=out, force_terminal=terminal or None)
+    try:
+        code = cli.main(list(args), here=cwd, environ=environ, console=console)
+    except SystemExit as exit:  # argparse's own errors
+        code = exit.code if isinstance(exit.code, int) else 2
+    return Ran(code, out.getvalue())
 
 
 def copy_course(folder: Path) -> Path:
@@ -74,18 +68,15 @@ def copy_course(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def course_copy(tmp_path: Path) -> Path:
-    return copy_course(tmp_path)
-
-
 def solve(root: Path, spec: str) -> course.Topic:
     topic = course.load().find(spec)
     shutil.copyfile(topic.solution(root), topic.exercise(root))
     return topic
 
 
-def test_list_on_a_fresh_copy_needs_no_grading(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_list_on_a_fresh_copy_needs_no_grading(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     done = aiolings(cwd=course_copy / "exercises")
     assert done.returncode == 0
     for topic in TOPICS:
@@ -97,7 +88,9 @@ def test_list_on_a_fresh_copy_needs_no_grading(aiolings: Aiolings, course_copy: 
     assert not (course_copy / CACHE).exists()  # nothing was graded: a pristine stub is "not started"
 
 
-def test_list_grades_a_changed_topic_once_then_answers_from_the_cache(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_list_grades_a_changed_topic_once_then_answers_from_the_cache(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     solve(course_copy, "1")
     first = aiolings("list", cwd=course_copy).stdout
     assert "✓ done" in first and f"Progress: 1 of {len(TOPICS)} topics done." in first
@@ -108,7 +101,9 @@ def test_list_grades_a_changed_topic_once_then_answers_from_the_cache(aiolings: 
     assert (course_copy / CACHE).stat().st_mtime_ns == graded  # a cache hit grades nothing, so writes nothing
 
 
-def test_a_hand_edited_cache_cannot_mark_a_topic_done(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_a_hand_edited_cache_cannot_mark_a_topic_done(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     topic = course.load().find("3")
     shutil.copyfile(WRONG_ANSWERS / topic.dir / "sequential_awaits.py", topic.exercise(course_copy))
     (course_copy / CACHE).parent.mkdir()
@@ -117,7 +112,9 @@ def test_a_hand_edited_cache_cannot_mark_a_topic_done(aiolings: Aiolings, course
     assert "✗ failing" in out and f"Progress: 0 of {len(TOPICS)} topics done." in out
 
 
-def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     solve(course_copy, "gather")
     passed = aiolings("check", "3", cwd=course_copy)
     assert passed.returncode == 0, passed.stdout
@@ -133,14 +130,18 @@ def test_check_passes_on_a_solution_and_fails_on_a_wrong_answer(aiolings: Aiolin
     assert failed.stdout.count("Stuck? `aiolings hint 3`") == 1  # said once, after all three failures
 
 
-def test_check_gives_pytest_s_verdict_to_code_that_logs(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_check_gives_pytest_s_verdict_to_code_that_logs(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     topic = course.load().find("3")
     shutil.copyfile(ROOT / "tests" / "correct_answers" / topic.dir / "logging_and_prints.py", topic.exercise(course_copy))
     passed = aiolings("check", "3", "--seed", "7", cwd=course_copy)
     assert passed.returncode == 0, passed.stdout  # tests/test_graders.py proves it under pytest, test_grade.py in grade
 
 
-def test_check_tells_each_cause_once(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_check_tells_each_cause_once(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     topic = course.load().find("3")
     shutil.copyfile(ROOT / "tests" / "bad_code" / topic.dir / "syntax_error.py", topic.exercise(course_copy))
     broken = aiolings("check", "3", cwd=course_copy)
@@ -152,7 +153,9 @@ def test_check_tells_each_cause_once(aiolings: Aiolings, course_copy: Path) -> N
         assert stub.count(f"`{name}` is not written yet") == 1, stub
 
 
-def test_check_lists_the_graders_a_time_limit_left_not_run(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_check_lists_the_graders_a_time_limit_left_not_run(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     gather = course.load().find("3")
     shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "spins_forever.py", gather.exercise(course_copy))
     checked = aiolings("check", "3", cwd=course_copy, PYTEST_ADDOPTS="--timeout=0.3")
@@ -187,18 +190,18 @@ def test_a_slow_module_is_shared_only_if_no_grader_can_change_it(source: str) ->
     assert _shareable(module) is (source == SHAREABLE)
 
 
-def test_the_line_saying_which_grader_runs_fits_one_row(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_line_saying_which_grader_runs_fits_one_row() -> None:
     gather = course.load().find("3")
     stage = Stage(f"exercises/{gather.dir}/{gather.module}::test_gather_all_runs_jobs_concurrently", 2, 7)
-    monkeypatch.setattr(cli, "console", cli.new_console(file=io.StringIO(), width=140))
-    wide = cli.status_line(gather, stage, cli.functions(gather), 4.2).plain
+    wide = cli.status_line(gather, stage, cli.functions(gather), 4.2, width=140).plain
     assert wide == "Checking 03 gather: gather_all runs jobs concurrently (2 of 7) · 4 s"
-    monkeypatch.setattr(cli, "console", cli.new_console(file=io.StringIO(), width=40))
-    narrow = cli.status_line(gather, stage, cli.functions(gather), 4.2).plain
+    narrow = cli.status_line(gather, stage, cli.functions(gather), 4.2, width=40).plain
     assert cell_len(narrow) <= 38 and narrow.endswith("…") and wide.startswith(narrow[:-1])  # beside its spinner
 
 
-def test_check_names_a_slow_import_once_and_pays_for_it_once(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_check_names_a_slow_import_once_and_pays_for_it_once(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     gather = course.load().find("3")
     demo = "import time\n\nopen('imports.log', 'a').write('imported\\n')\ntime.sleep(0.8)\n"
     gather.exercise(course_copy).write_text(demo + gather.solution(ROOT).read_text())
@@ -213,14 +216,18 @@ def test_check_names_a_slow_import_once_and_pays_for_it_once(aiolings: Aiolings,
     assert (course_copy / "imports.log").read_text() == "imported\n"
 
 
-def test_check_without_a_topic_takes_the_first_unfinished(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_check_without_a_topic_takes_the_first_unfinished(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     solve(course_copy, "1")
     done = aiolings("check", cwd=course_copy)
     assert done.returncode == 1
     assert "02 tasks" in done.stdout and "is not written yet" in done.stdout
 
 
-def test_hints_are_revealed_one_at_a_time(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_hints_are_revealed_one_at_a_time(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     hints = course.load().find("gather").hints
     first = aiolings("hint", "3", cwd=course_copy).stdout
     assert hints[0] in first and hints[1] not in first and "again for the next hint" in first
@@ -234,7 +241,9 @@ def test_hints_are_revealed_one_at_a_time(aiolings: Aiolings, course_copy: Path)
     assert all(h in everything for h in hints)
 
 
-def test_a_hint_without_a_topic_is_for_the_first_unfinished(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_a_hint_without_a_topic_is_for_the_first_unfinished(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     solve(course_copy, "1")
     shown = aiolings("hint", cwd=course_copy).stdout
     assert f"Hint 1/{len(TOPICS[1].hints)} for 02 tasks: {TOPICS[1].hints[0]}" in shown
@@ -242,7 +251,9 @@ def test_a_hint_without_a_topic_is_for_the_first_unfinished(aiolings: Aiolings, 
     assert outside.returncode == 2 and "which topic?" in outside.stdout
 
 
-def test_reset_restores_the_pristine_stub_and_keeps_a_backup(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_reset_restores_the_pristine_stub_and_keeps_a_backup(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     topic = solve(course_copy, "4")
     mine = topic.exercise(course_copy).read_bytes()
     done = aiolings("reset", "04", cwd=course_copy)
@@ -253,7 +264,9 @@ def test_reset_restores_the_pristine_stub_and_keeps_a_backup(aiolings: Aiolings,
     assert os.path.relpath(backups[0], course_copy) in done.stdout
 
 
-def test_the_solution_is_shown_only_once_the_topic_passes(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_the_solution_is_shown_only_once_the_topic_passes(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     topic = course.load().find("1")
     hidden = aiolings("solution", "1", cwd=course_copy)
     assert hidden.returncode == 1 and "does not pass yet" in hidden.stdout
@@ -266,7 +279,9 @@ def test_the_solution_is_shown_only_once_the_topic_passes(aiolings: Aiolings, co
     assert shown.returncode == 0 and topic.solution(course_copy).read_text() in shown.stdout
 
 
-def test_commands_act_on_the_topic_of_the_folder_they_run_in(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_commands_act_on_the_topic_of_the_folder_they_run_in(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     gather = course.load().find("3")
     folder = course_copy / "exercises" / gather.dir
     (folder / "notes").mkdir()
@@ -300,7 +315,9 @@ def test_commands_act_on_the_topic_of_the_folder_they_run_in(aiolings: Aiolings,
     assert elsewhere.returncode == 2 and "which topic?" in elsewhere.stdout
 
 
-def test_list_names_why_a_file_cannot_load(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_list_names_why_a_file_cannot_load(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     coroutines, tasks, gather = TOPICS[0], TOPICS[1], course.load().find("3")
     shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "syntax_error.py", gather.exercise(course_copy))
     coroutines.exercise(course_copy).write_text("import aiohtttp\n" + coroutines.stub().read_text())
@@ -316,7 +333,9 @@ def test_list_names_why_a_file_cannot_load(aiolings: Aiolings, course_copy: Path
     assert "✗ 第 4 行有语法错误" in chinese and "✗ 导入错误：没有模块 aiohtttp" in chinese
 
 
-def test_output_fits_the_terminal(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_output_fits_the_terminal(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     gather = course.load().find("3")
     shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "syntax_error.py", gather.exercise(course_copy))
     listed = aiolings("list", cwd=course_copy, COLUMNS="60").stdout
@@ -338,14 +357,18 @@ def test_output_fits_the_terminal(aiolings: Aiolings, course_copy: Path) -> None
     assert gather.hints[0] in piped
 
 
-def test_no_color_is_respected(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_no_color_is_respected(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     coloured = aiolings("list", cwd=course_copy, terminal=True).stdout
     assert "\x1b[2m" in coloured or "\x1b[3" in coloured  # dim or a colour: what NO_COLOR must take away
     plain = aiolings("list", cwd=course_copy, terminal=True, NO_COLOR="1").stdout
     assert not any(f"\x1b[{code}" in plain for code in ("30", "31", "32", "33", "34", "35", "36", "37", "38", "90"))
 
 
-def test_restore_brings_back_the_latest_backup(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_restore_brings_back_the_latest_backup(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     topic = TOPICS[0]
     nothing = aiolings("restore", "1", cwd=course_copy)
     assert nothing.returncode == 2 and "`aiolings reset 1` makes one" in nothing.stdout
@@ -363,7 +386,9 @@ def test_restore_brings_back_the_latest_backup(aiolings: Aiolings, course_copy: 
     assert again.returncode == 0 and "nothing to do" in again.stdout
 
 
-def test_the_solution_as_a_diff_against_a_passing_file(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_the_solution_as_a_diff_against_a_passing_file(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     topic = TOPICS[0]
     refused = aiolings("solution", "1", "--diff", cwd=course_copy)
     assert refused.returncode == 1 and "does not pass yet" in refused.stdout
@@ -379,7 +404,9 @@ def test_the_solution_as_a_diff_against_a_passing_file(aiolings: Aiolings, cours
     assert "-# my own note" in lines and not any(line.startswith("+") and "note" in line for line in lines)
 
 
-def test_chinese_from_the_option_or_the_locale(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_chinese_from_the_option_or_the_locale(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     gather = course.load().find("gather")
     listed = aiolings("--lang", "zh", cwd=course_copy).stdout
     assert "aiolings：asyncio，一次学一个主题。" in listed and gather.title_zh in listed and "未开始" in listed
@@ -403,8 +430,9 @@ def test_plain_pytest_speaks_the_locale_language(early_folder: Path) -> None:
     assert "`gather_all` 还没有写" in shown and "卡住了？" in shown
 
 
-def test_export_writes_each_platform_s_files(aiolings: Aiolings, tmp_path: Path,
+def test_export_writes_each_platform_s_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # where the files it names are written, as for any program
     assert aiolings("export", "gradescope", cwd=tmp_path).returncode == 0
     assert zipfile.is_zipfile(tmp_path / "autograder.zip")
     source = "git+https://github.com/example/aiolings@0123abcd"
@@ -414,16 +442,19 @@ def test_export_writes_each_platform_s_files(aiolings: Aiolings, tmp_path: Path,
     assert "Wrote autograder.zip: upload it" in told and "classroom.yml: commit it" in told
 
 
-def test_an_unknown_topic_is_a_clear_error(aiolings: Aiolings, course_copy: Path) -> None:
+@CLI_LANE
+def test_an_unknown_topic_is_a_clear_error(early_folder: Path) -> None:
+    course_copy = copy_course(early_folder)
     done = aiolings("hint", "99", cwd=course_copy)
     assert done.returncode == 2
     assert "no topic '99'; valid topics: 01_coroutines" in done.stdout
 
 
-def test_outside_a_course_it_says_so(aiolings: Aiolings, tmp_path: Path) -> None:
-    listed = aiolings(cwd=tmp_path)
+@CLI_LANE
+def test_outside_a_course_it_says_so(early_folder: Path) -> None:
+    listed = aiolings(cwd=early_folder)
     assert listed.returncode == 0 and "inside your copy of the course" in listed.stdout
-    checked = aiolings("check", cwd=tmp_path)
+    checked = aiolings("check", cwd=early_folder)
     assert checked.returncode == 2 and "not inside a copy of the aiolings course" in checked.stdout
 
 
@@ -464,8 +495,10 @@ def test_version() -> None:
     assert done.stdout.strip() == f"aiolings {__version__}"
 
 
+@CLI_LANE
 @pytest.mark.parametrize(("readme", "lang"), [("README.md", "en"), ("README.zh-CN.md", "zh")])
-def test_the_readme_shows_what_check_really_prints(aiolings: Aiolings, course_copy: Path, readme: str, lang: str) -> None:
+def test_the_readme_shows_what_check_really_prints(early_folder: Path, readme: str, lang: str) -> None:
+    course_copy = copy_course(early_folder)
     # The READMEs show a whole `aiolings check` of a gather written as a loop of awaits: it must stay true.
     shutil.copyfile(WRONG_ANSWERS / "03_gather" / "sequential_awaits.py", course.load().find("3").exercise(course_copy))
     ran = aiolings("--lang", lang, "check", "3", "--aiolings-seed", "42", cwd=course_copy, COLUMNS="92")
@@ -475,7 +508,7 @@ def test_the_readme_shows_what_check_really_prints(aiolings: Aiolings, course_co
 
 
 @pytest.mark.parametrize(("lang", "said"), [("en", "Learn asyncio by doing"), ("zh", "动手学 asyncio")])
-def test_the_help_is_in_the_language_asked_for(aiolings: Aiolings, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_the_help_is_in_the_language_asked_for(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                lang: str, said: str) -> None:
     assert aiolings("--lang", lang, "--help", cwd=tmp_path).returncode == 0
     shown = capsys.readouterr().out  # argparse prints its help itself
