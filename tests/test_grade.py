@@ -231,7 +231,7 @@ REVIEW = {  # what the review must say of a student (their files are read, never
     "escapes_through_c": "03_gather: imports ctypes (line 4)",
     "patches_pytest": "03_gather: imports gc (line 3)",
     "forks": "03_gather: uses os.fork (line 7)",
-    "turns_the_alarm_off": "03_gather: imports signal (line 4)",
+    "turns_the_alarm_off": "03_gather: imports signal (line 8)",
     "looks_around": "03_gather: imports graders (line 6)",
     "looks_beyond_the_course": "03_gather: uses os.listdir (line 16)",
     "fakes_the_report": "03_gather: mentions the grading's internals (--aiolings) (line 6)",
