@@ -218,8 +218,10 @@ class GradedClass:
         # this class is the project's own, and the drop itself is proven where it can be (test_grade.py, CI's chroots).
         accept = ["--allow-root"] if sandbox.root_refusal() else []
         self.shared_before = shared_files()
+        # Three at a time: many students wait out a time limit (the parent's grace alone is 2 s), and with two
+        # at a time the class, graded last in the session, left a core idle for seconds at its end.
         return cli.main(["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5",
-                         "-j", "2", "--quiet", *accept])
+                         "-j", "3", "--quiet", *accept])
 
     def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
         assert self.grading.result(timeout=240) == 0, self.printed.getvalue()
