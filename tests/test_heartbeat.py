@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from graders.harness.heartbeat import COMPUTING, Heartbeat
-from graders.harness.probes import Recorder, ThreadWatch
+from graders.harness.probes import Recorder, Span, ThreadWatch
+from graders.topics.threads import held_freeze
 
 HERE = Path(__file__)
 BUSY_LINE = next(n for n, text in enumerate(HERE.read_text().splitlines(), 1) if text.endswith("# the busy line"))
@@ -93,6 +94,19 @@ def test_a_stretch_is_held_by_code_when_a_line_was_caught_or_the_loop_was_comput
     heart.busy.clear()
     heart.cpu = [1.0, 1.0 + COMPUTING * 0.1 - 0.01, 1.1]  # mostly waiting: the OS, not the code
     assert heart.holder((10.0, 10.1)) is None
+
+
+def test_a_longer_pause_the_os_caused_does_not_hide_one_the_code_caused() -> None:
+    # Fixed beats, as a busy wait on a crowded machine left them: the first function's stretch spent
+    # mostly in Thread.start (the OS slow to run the new thread), the second's spinning on a line.
+    heart = Heartbeat(watch=HERE)
+    heart.beats = [10.0, 10.2, 10.21, 10.3, 10.31]
+    heart.cpu = [1.0, 1.01, 1.01, 1.09, 1.09]
+    heart.busy.append((10.25, 7, "while thread.is_alive():"))
+    one_after_another = [Span("a", 10.0, 1, 10.2, "done"), Span("b", 10.21, 1, 10.3, "done")]
+    assert heart.holder((10.0, 10.2)) is None  # the longest stretch: nothing of the code's there
+    assert held_freeze(heart, one_after_another, 0.05) == (10.21, 10.3, "line 7: `while thread.is_alive():`")
+    assert held_freeze(heart, one_after_another, 0.1) is None  # held, but for less than the limit
 
 
 @pytest.mark.asyncio

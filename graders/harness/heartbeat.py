@@ -181,15 +181,20 @@ class Heartbeat:
 
     # What graders ask.
 
-    def longest_gap(self, within: tuple[float, float] | None = None) -> tuple[float, float]:
-        """Start and end of the longest stretch without a beat, from entering the block to leaving it.
+    def gaps(self, within: tuple[float, float] | None = None) -> list[tuple[float, float]]:
+        """Start and end of each stretch without a beat, from entering the block to leaving it.
 
         With `within` (start, end), only the part of each stretch inside that window counts:
         e.g. while some work was running, leaving out the moments spent starting it.
         """
         low, high = within or (self.beats[0], self.beats[-1])
         clipped = [(max(a, low), min(b, high)) for a, b in zip(self.beats, self.beats[1:])]
-        return max((gap for gap in clipped if gap[1] > gap[0]), key=lambda gap: gap[1] - gap[0], default=(low, low))
+        return [gap for gap in clipped if gap[1] > gap[0]]
+
+    def longest_gap(self, within: tuple[float, float] | None = None) -> tuple[float, float]:
+        """The longest of `gaps(within)`."""
+        low = within[0] if within else self.beats[0]
+        return max(self.gaps(within), key=lambda gap: gap[1] - gap[0], default=(low, low))
 
     def gap_around(self, moment: float) -> tuple[float, float]:
         """The whole stretch without a beat that `moment` falls in (a beat itself gives an empty stretch)."""

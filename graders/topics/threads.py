@@ -262,10 +262,17 @@ def queued(spans: Sequence[Span]) -> list[Span]:
     return [s for s in spans if any(o.thread == s.thread and o.end is not None and o.end <= s.start for o in spans)]
 
 
-def longest_freeze(heart: Heartbeat, spans: Sequence[Span]) -> tuple[float, float]:
-    """The longest stretch without a heartbeat while the blocking functions were running."""
-    gaps = [heart.longest_gap(within=window) for window in working(spans)]
-    return max(gaps, key=lambda gap: gap[1] - gap[0], default=(0.0, 0.0))
+def held_freeze(heart: Heartbeat, spans: Sequence[Span], limit: float) -> tuple[float, float, str] | None:
+    """The longest stretch of `limit` or more without a heartbeat while the blocking functions were
+    running that the learner's code held (Heartbeat.holder), with what held it; None if there was none.
+
+    A pause alone is not proof: on an overloaded machine the OS may not run the loop's thread for a
+    while. So a longer stretch the OS caused (a thread slow to start) must not hide one the code
+    caused: a busy wait's first stretch, spent mostly in Thread.start on a busy machine, once did,
+    and the loop frozen by the other four went unmentioned."""
+    held = [(start, end, busy) for window in working(spans) for start, end in heart.gaps(within=window)
+            if end - start >= limit and (busy := heart.holder((start, end))) is not None]
+    return max(held, key=lambda gap: gap[1] - gap[0], default=None)
 
 
 def with_freeze(spans: Sequence[Span], nominal: dict[str, float], start: float, end: float) -> Settled:
@@ -283,13 +290,12 @@ def loop_stayed_free(name: str, heart: Heartbeat, recorder: Recorder, limit: flo
     """No stretch of `limit` seconds or more without a heartbeat while the blocking functions ran."""
     __tracebackhide__ = True
     spans = recorder.spans
-    start, end = longest_freeze(heart, spans)
-    # A pause alone is not proof: on an overloaded machine the OS may not run the loop's thread
-    # for a while. It counts when the loop's thread was caught in the learner's own code then, or
-    # was computing (while the functions ran: starting a thread also holds the loop, briefly).
-    busy = heart.holder((start, end))
-    if end - start < limit or busy is None:
+    # A stretch counts when the loop's thread was caught in the learner's own code then, or was
+    # computing (while the functions ran: starting a thread also holds the loop, briefly).
+    held = held_freeze(heart, spans, limit)
+    if held is None:
         return
+    start, _, busy = held
     settled = with_freeze(spans, recorder.nominal, *heart.gap_around(start))  # judged while the functions ran; shown whole
     blanks = {"name": name, "busy": busy, "frozen": seconds(frozen_for(settled)), "limit": seconds(limit),
               "every": f"{heart.interval * 1000:g}"}
@@ -306,10 +312,10 @@ def loop_stayed_free(name: str, heart: Heartbeat, recorder: Recorder, limit: flo
 
 def frozen_note(heart: Heartbeat, spans: Sequence[Span], nominal: dict[str, float], limit: float) -> str:
     """A sentence on how long the loop stood still while the functions ran, when that was `limit` or more; else nothing."""
-    start, end = longest_freeze(heart, spans)
-    busy = heart.holder((start, end))
-    if end - start < limit or busy is None:  # as in loop_stayed_free: only a pause the learner's code caused
+    held = held_freeze(heart, spans, limit)  # as in loop_stayed_free: only a pause the learner's code caused
+    if held is None:
         return ""
+    start, _, busy = held
     settled = with_freeze(spans, nominal, *heart.gap_around(start))
     return tr("The event loop itself was frozen for up to {frozen} at a time, busy at {busy}.",
               frozen=seconds(frozen_for(settled)), busy=busy)
