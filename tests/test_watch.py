@@ -97,7 +97,10 @@ def test_saving_a_passing_file_turns_the_topic_green_and_shows_the_next(early_fo
         assert "Traceback" not in screen(screen_name)
 
 
-LIMIT = 2  # seconds of real time per grader below, through pytest's own --timeout: a learner's is 10. The endless loop burns it all in CPU
+LIMIT = 2  # seconds of real time per grader below, through pytest's own --timeout: a learner's is 10
+# Never returns: the grader's alarm stops it as it stops a spinning loop, and what watch shows is the
+# same. It waits rather than spins, which would burn a core for the whole limit in every run of the tests.
+STUCK = "import signal\n\n\nasync def gather_all(jobs):\n    while True:\n        signal.pause()\n"
 
 
 @pytest.mark.early
@@ -109,7 +112,7 @@ def test_watch_shows_the_grader_running_and_waits_out_an_endless_loop_once(early
     # --manual: one check, on `r`, where a save seen late would start a second one.
     with terminal(course_copy, "--manual", folder=target.parent, PYTEST_ADDOPTS=f"--timeout={LIMIT}") as name:
         wait_for(name, "Next up: 03 gather", "gather.py: press r to check it.")
-        shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "spins_forever.py", target)
+        target.write_text(STUCK)
         press(name, "r")
         running = "Checking 03 gather: gather_all returns results in argument order (1 of 7)"
         wait_for(name, running)
