@@ -95,10 +95,19 @@ def test_a_restarted_watchdog_rings_once_its_new_limit_has_passed(first: float, 
     # The limit starts again as the learner's file loads (plugin._limit_from_now), from a generous
     # one for setting the grader up: time spent before that must not count, and the new limit,
     # shorter or longer, is the one that rings.
-    rung: list[float] = []
-    dog = Watchdog(first, lambda signum, frame: rung.append(time.monotonic()))
-    restarted = time.monotonic()
-    dog.restart(then)
+    # The case is a restart before the first limit has passed: on a crowded machine this thread may
+    # not run again for longer than 0.05 s, and the first limit rings as it should. Then try again.
+    for _ in range(20):
+        rung: list[float] = []
+        created = time.monotonic()
+        dog = Watchdog(first, lambda signum, frame, rung=rung: rung.append(time.monotonic()))  # this try's own list
+        restarted = time.monotonic()
+        dog.restart(then)
+        if time.monotonic() - created < first:
+            break
+        dog.cancel()
+    else:
+        pytest.fail(f"this thread never restarted the watchdog within {first} s of starting it")
     try:
         while not rung and time.monotonic() - restarted < 10:
             time.sleep(0.01)

@@ -18,7 +18,7 @@ BUSY_LINE = next(n for n, text in enumerate(HERE.read_text().splitlines(), 1) if
 WAITING_LINE = next(n for n, text in enumerate(HERE.read_text().splitlines(), 1) if text.endswith("# the waiting line"))
 
 
-FREE = 0.2  # seconds in which the loop is free to beat
+FREE = 0.4  # seconds in which the loop is free to beat: long, against a crowded machine's pauses (below)
 
 
 def spin(seconds: float) -> None:
