@@ -71,6 +71,23 @@ async def test_a_loop_held_until_a_job_ends_is_caught_as_it_ends(monkeypatch: py
     assert recorder.after_blocking is None  # the recorder's jobs stop looking with the heartbeat
 
 
+@pytest.mark.asyncio
+async def test_waiting_for_the_sampler_to_stop_is_not_the_watched_code_s_doing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As on a crowded machine: the sampler looks once more, late, while the loop's thread, leaving
+    # the block, waits for it to stop. Seen on 3.14 as "line 32: `async with Heartbeat(...)`".
+    def slow_to_stop(heart: Heartbeat) -> None:
+        while heart._sampling:
+            time.sleep(0.001)
+        time.sleep(0.05)  # the loop's thread is waiting in __aexit__ by now, and the last beat is late
+        heart.look()
+        heart._sampler_done.release()
+
+    monkeypatch.setattr(Heartbeat, "_sample", slow_to_stop)
+    async with Heartbeat(watch=HERE) as heart:
+        await asyncio.sleep(0.01)
+    assert heart.busy == []
+
+
 def test_a_window_counts_only_the_part_of_each_gap_inside_it() -> None:
     # Fixed beats, not real ones: how a window clips gaps is arithmetic, and a busy machine
     # would add its own pauses to real beats.

@@ -176,6 +176,8 @@ class Heartbeat:
                 return
             waiting_on_os = (
                 waiting_on_os or frame.f_code.co_filename.startswith(INFRASTRUCTURE) or frame.f_code is THREAD_START
+                # Leaving the block, the loop's thread waits for this sampler to stop: the heartbeat's own wait.
+                or frame.f_code is Heartbeat.__aexit__.__code__
             )
             frame = frame.f_back
 
