@@ -204,9 +204,12 @@ class Source:
 
 
 def make_source(rng: random.Random) -> tuple[Source, list[str]]:
-    """Lines as a file has them, on every seed: a blank one among them ("\n", not the end), and a
-    last one without a newline."""
+    """Lines as a file has them, on every seed: a blank one among them ("\n", not the end), one
+    indented and one with spaces before its newline (spaces that belong to the line: only the
+    newline goes), and a last one without a newline."""
     lines = rng.sample(WORDS, rng.randint(4, 7))
+    indented, spaced = rng.sample(range(len(lines) - 1), 2)  # not the last: its end is the missing newline's case
+    lines[indented], lines[spaced] = " " + lines[indented], lines[spaced] + " "
     lines.insert(rng.randint(1, len(lines) - 1), "")
     return Source(lines, rng.choice(INTERVALS)), lines
 
@@ -282,6 +285,11 @@ async def test_read_lines_yields_every_line(learner: Learner, rng: random.Random
     elif items == lines[:-1]:
         advice = tr("The last line has no newline at its end, and it was dropped. Every non-empty string from "
                     "readline() is a line; only \"\" means the end.")
+    elif all(isinstance(i, str) for i in items) and [i.strip() for i in items] == [line.strip() for line in lines]:
+        changed = next(i for i, (item, line) in enumerate(zip(items, lines)) if item != line)
+        advice = tr("Line {i} lost spaces of its own ({line!r} came out as {item!r}): strip() and rstrip() with no "
+                    "argument remove every space at the ends, not just the newline. `line.rstrip(\"\\n\")` removes "
+                    "only the newline.", i=changed, line=lines[changed], item=items[changed])
     else:
         advice = None
     fail(tr("`read_lines` yielded the wrong lines."), observed=repr(items), expected=repr(lines), advice=advice)
