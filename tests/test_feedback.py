@@ -59,3 +59,10 @@ def test_values_are_shown_whole_or_cut_between_items() -> None:
     assert shown(loop.create_future()) == "<Future pending>"
     loop.close()
     assert shown("word " * 30, 20) == "'word word word …"  # cut between words, marked
+
+
+def test_spaces_in_a_row_are_kept_and_a_line_break_is_a_space() -> None:
+    # A repr of the learner's values shows its spaces as they are; a template's line break is prose.
+    observed = "['    delta', 'india  ', '']"
+    assert fill(observed, width=60, indent="    ") == "    " + observed
+    assert fill("one\ntwo", width=60, indent="") == "one two"
