@@ -209,7 +209,7 @@ def make_source(rng: random.Random) -> tuple[Source, list[str]]:
     newline goes), and a last one without a newline."""
     lines = rng.sample(WORDS, rng.randint(4, 7))
     indented, spaced = rng.sample(range(len(lines) - 1), 2)  # not the last: its end is the missing newline's case
-    lines[indented], lines[spaced] = " " + lines[indented], lines[spaced] + " "
+    lines[indented], lines[spaced] = "    " + lines[indented], lines[spaced] + "  "
     lines.insert(rng.randint(1, len(lines) - 1), "")
     return Source(lines, rng.choice(INTERVALS)), lines
 
