@@ -62,23 +62,37 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
         )
 
 
-async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, int, float]:
+async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, int, float, list[str]]:
+    """countdown's calls of say, and the calls it handed to a task that had not run when it returned."""
     recorder = Recorder()
     n, tick = rng.randint(3, 6), rng.choice(DELAYS)
+    made: list[tuple[str, Coroutine[Any, Any, None]]] = []
 
     def say(i: int) -> Coroutine[Any, Any, None]:
         recorder.created[f"say({i})"] += 1  # counted on creation, so one never awaited can be named
-        return _said(recorder, i)
+        made.append((f"say({i})", _said(recorder, i)))
+        return made[-1][1]
 
     await learner.call("countdown", n, tick, say)
-    return recorder, n, tick
+    pending = {task.get_coro() for task in asyncio.all_tasks() if not task.done()}
+    return recorder, n, tick, [label for label, coroutine in made if coroutine in pending]
 
 
 @pytest.mark.asyncio
 @IN_LOOP_TIME
 async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) -> None:
-    recorder, n, _ = await _countdown(learner, rng)
+    recorder, n, _, in_tasks = await _countdown(learner, rng)
     forgotten = recorder.never_awaited()
+    if forgotten and set(forgotten) <= set(in_tasks):
+        fail(
+            tr("`countdown` handed {calls} to a task without awaiting it, and returned before it ran.",
+               calls=", ".join(forgotten)),
+            observed=tr("a say(i) given to asyncio.create_task or ensure_future runs later, whenever the loop gets to "
+                        "it; countdown returned first, so {calls} had not run yet.", calls=", ".join(forgotten)),
+            expected=tr("every call running: say({n}) down to say(1).", n=n),
+            advice=tr("Write `await say(i)`."),
+            cause="say not awaited",
+        )
     if forgotten:
         fail(
             tr("`countdown` called {calls} without awaiting it.", calls=", ".join(forgotten)),
@@ -98,7 +112,7 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
 @IN_LOOP_TIME
 async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -> None:
     start = loop_clock()
-    recorder, n, tick = await _countdown(learner, rng)
+    recorder, n, tick, _ = await _countdown(learner, rng)
     elapsed = loop_clock() - start
     times = [s.start - start for s in recorder.spans]
     wanted = [k * tick for k in range(n)]
@@ -189,6 +203,7 @@ def test_run_closes_its_event_loop(learner: Learner, rng: random.Random) -> None
             tr("`run` left its event loop open."),
             observed=tr("the coroutine ran, but the loop it ran in was never closed."),
             expected=tr("a fresh loop, closed when the coroutine is done: exactly what asyncio.run does."),
-            advice=tr("Replace `asyncio.get_event_loop().run_until_complete(...)` (the old, deprecated way) "
-                      "with `return asyncio.run(coro_fn(*args))`."),
+            advice=tr("Replace the loop made and run by hand (`run_until_complete` on a loop from `new_event_loop()` "
+                      "or `get_event_loop()`) with `return asyncio.run(coro_fn(*args))`: it makes a fresh loop and "
+                      "closes it."),
         )
