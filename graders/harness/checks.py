@@ -62,8 +62,10 @@ def earned(name: str, recorder: Recorder, count: int) -> None:
              cause=f"earned {name}")
 
 
-def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorder: Recorder) -> None:
-    """Results match the arguments' order, with a special word when they came back in finishing order."""
+def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorder: Recorder, *,
+                 given: str | None = None) -> None:
+    """Results match the arguments' order (`given`: what the arguments were, "the jobs you were given" by
+    default), with a special word when they came back in finishing order."""
     __tracebackhide__ = True
     if list(got) == list(expected):
         earned(name, recorder, len(expected))
@@ -74,7 +76,8 @@ def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorde
         fail(
             tr("`{name}` returned the right results in the wrong order.", name=name),
             observed=f"{list(got)!r}",
-            expected=tr("{expected}: the same order as the jobs you were given.", expected=f"{list(expected)!r}"),
+            expected=tr("{expected}: the same order as {given}.", expected=f"{list(expected)!r}",
+                        given=given or tr("the jobs you were given")),
             timeline=recorder.timeline(),
             advice=tr("Results must follow the order of the jobs, not the order they finish in. "
                       "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not, nor does the "

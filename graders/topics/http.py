@@ -85,7 +85,7 @@ async def test_fetch_all_returns_bodies_in_order(learner: Learner, rng: random.R
         site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
         got = succeeded(learner, "fetch_all", await learner.outcome("fetch_all", site.urls))
     checks.returned("fetch_all", got, list, tr("a list of response bodies"))
-    checks.same_results("fetch_all", got, site.bodies, recorder)
+    checks.same_results("fetch_all", got, site.bodies, recorder, given=tr("the URLs you were given"))
 
 
 async def test_fetch_all_uses_one_session(learner: Learner, rng: random.Random) -> None:
@@ -272,7 +272,7 @@ async def test_fetch_limited_never_exceeds_the_limit(learner: Learner, rng: rand
                     "`async with session.get(url) as response:`."),
         )
     checks.returned("fetch_limited", got, list, tr("a list of response bodies"))
-    checks.same_results("fetch_limited", got, site.bodies, recorder)
+    checks.same_results("fetch_limited", got, site.bodies, recorder, given=tr("the URLs you were given"))
 
 
 async def test_fetch_limited_uses_one_session(learner: Learner, rng: random.Random) -> None:
