@@ -348,10 +348,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def _run_lane(waiting: deque[pytest.Item], early: dict[str, tuple[Path, Future[object], io.StringIO]], kept: KeptOutput) -> None:
-    while waiting:
+    while True:
         try:
             item = waiting.popleft()  # atomic: each test is taken by one of the lane's threads
-        except IndexError:  # another thread took the last one
+        except IndexError:  # none left
             return
         folder, outcome, printed = early[item.nodeid]
         arguments = dict(getattr(getattr(item, "callspec", None), "params", {}))

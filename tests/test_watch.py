@@ -20,7 +20,7 @@ from graders import course
 from graders.learn import keys
 from graders.learn.watch import BAR
 
-from .conftest import ENVIRONMENT, ROOT
+from .conftest import ENVIRONMENT
 from .test_cli import copy_course, solve
 
 DEADLINE = 20.0  # seconds for each thing to appear; the screen is polled, so a fast machine takes about two in all

@@ -101,7 +101,7 @@ def fill(text: str, *, width: int, indent: str) -> str:
     lines, line, used = [], "", 0
     for unit in UNITS.findall(text):
         size = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in unit)
-        if unit.isspace() and (unit != " " * len(unit)):  # a line break in the text; spaces in a row are kept (a repr's)
+        if unit.isspace() and unit.strip(" "):  # a line break or a tab is one space; spaces in a row are kept (a repr's)
             unit, size = " ", 1
         if line and used + size > width - len(indent) and not unit.isspace():
             lines.append(line.rstrip())

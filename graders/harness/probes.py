@@ -174,6 +174,10 @@ class AsyncJob:
         self.recorder.created[self.label] += 1
         return self._run()
 
+    def failure(self) -> JobFailed:
+        """The exception a failing job raises (a new one each time: compare them by repr)."""
+        return JobFailed(f"{self.label} failed")
+
     async def _run(self) -> Any:
         with self.recorder.span(self.label) as span:
             # Run by a second event loop in another thread, loop time means nothing here:
@@ -181,7 +185,7 @@ class AsyncJob:
             if span.thread == self.recorder.loop_thread:
                 await asyncio.sleep(self.seconds)
             if self.fails:
-                raise JobFailed(f"{self.label} failed")
+                raise self.failure()
             return self.result
 
 

@@ -82,7 +82,13 @@ def invocation() -> Invocation:
 
 
 def terminal() -> Console:
-    return _INVOCATION.get().console
+    """The terminal the command running in this context prints to."""
+    return invocation().console
+
+
+def progress_of(root: Path) -> Progress:
+    """The learner's progress in the course at `root`, graded in the command's environment."""
+    return Progress(root, invocation().environ)
 
 
 class Trouble(Exception):
@@ -305,7 +311,7 @@ def show_list(args: argparse.Namespace) -> int:
             say(f"  {topic.number:02d}  {topic.title_in(lang)}", hang="    ")
         say("\n" + tr("Run aiolings inside your copy of the course to see your progress."))
         return 0
-    progress = Progress(root, invocation().environ)
+    progress = progress_of(root)
     statuses = progress.statuses()
     print_table(statuses)
     done = sum(s.state == DONE for s in statuses.values())
@@ -384,7 +390,7 @@ def next_steps(root: Path, topic: course.Topic) -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     root = course_root()
-    progress = Progress(root, invocation().environ)
+    progress = progress_of(root)
     topic = find_topic(args.topic) if args.topic else folder_topic(root) or progress.next_topic(progress.statuses())
     if topic is None:
         say(tr("Every topic passes. Well done!"), style="green")
@@ -516,7 +522,7 @@ def show_hint(args: argparse.Namespace) -> int:
     if args.topic or root is None:
         topic = named_topic(args, root, "hint")
     else:
-        progress = Progress(root, invocation().environ)
+        progress = progress_of(root)
         upcoming = folder_topic(root) or progress.next_topic(progress.statuses())
         if upcoming is None:
             say(tr("Every topic passes. Well done!"), style="green")
@@ -617,7 +623,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def show_solution(args: argparse.Namespace) -> int:
     root = course_root()
-    progress = Progress(root, invocation().environ)
+    progress = progress_of(root)
     topic = named_topic(args, root, "solution")
     status = progress.known(topic) or progress.check(topic).status
     if status.state != DONE:

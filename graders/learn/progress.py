@@ -12,8 +12,8 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 

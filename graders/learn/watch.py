@@ -25,7 +25,7 @@ from .. import course
 from .cli import label, say, shown
 from ..harness.feedback import WIDE
 from ..i18n import language, tr
-from .progress import DONE, MISSING, NOT_STARTED, Check, Progress, Status
+from .progress import DONE, MISSING, NOT_STARTED, Check, Status
 
 BAR = 20  # cells in the bar of topics done
 
@@ -33,7 +33,7 @@ BAR = 20  # cells in the bar of topics done
 class Watch:
     def __init__(self, root: Path, *, manual: bool = False) -> None:
         self.root, self.manual = root, manual
-        self.progress = Progress(root, cli.invocation().environ)
+        self.progress = cli.progress_of(root)
         self.events: queue.Queue[tuple[str, str]] = queue.Queue()
         self.keys = False  # whether keys can be read (stdin is a terminal)
         self.topic: course.Topic = course.load().topics[0]

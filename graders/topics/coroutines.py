@@ -70,8 +70,9 @@ async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, in
 
     def say(i: int) -> Coroutine[Any, Any, None]:
         recorder.created[f"say({i})"] += 1  # counted on creation, so one never awaited can be named
-        made.append((f"say({i})", _said(recorder, i)))
-        return made[-1][1]
+        coroutine = _said(recorder, i)
+        made.append((f"say({i})", coroutine))
+        return coroutine
 
     await learner.call("countdown", n, tick, say)
     pending = {task.get_coro() for task in asyncio.all_tasks() if not task.done()}

@@ -109,7 +109,7 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
         )
     # Every result and every exception there, in another order (finishing order, say): an order to fix, not
     # an exception left out, whatever sits where the first failed job's exception should be.
-    wanted = [JobFailed(f"{job.label} failed") if i in broken else r for i, (job, r) in enumerate(zip(jobs, results))]
+    wanted = [job.failure() if i in broken else r for i, (job, r) in enumerate(zip(jobs, results))]
     if sorted(map(repr, got)) == sorted(map(repr, wanted)) and list(map(repr, got)) != list(map(repr, wanted)):
         checks.same_results("gather_settled", got, wanted, recorder)
     for i, (entry, expected) in enumerate(zip(got, results)):
