@@ -44,7 +44,7 @@ import time
 import tokenize
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType, FrameType
@@ -128,6 +128,17 @@ class Polled:
 
 
 @dataclass
+class Napped:
+    """A consumer found between items in a sleep of its own rather than in get(): it looks at the queue, sleeps, looks
+    again."""
+
+    at: float
+    consumer: int
+    line: int | None
+    text: str
+
+
+@dataclass
 class Idled:
     """An item in the queue (its producer had moved on) that no consumer had taken a moment later, and the
     Tasks that were then waiting in the learner's code elsewhere than in a Queue method or a probe: reading no
@@ -157,9 +168,11 @@ class Book:
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)  # every Task created while the call ran
     stops: dict[asyncio.Task[Any], Stop] = field(default_factory=dict)  # how the Tasks seen here ended
     tracked: set[asyncio.Task[Any]] = field(default_factory=set)
+    creators: dict[asyncio.Task[Any], tuple[asyncio.Task[Any] | None, float]] = field(default_factory=dict)  # who made each, when
     queue: Any = None  # the queue the consumers wait on, once one was seen waiting in get()
     overdone: Overdone | None = None
     polled: Polled | None = None
+    napped: Napped | None = None
     idled: list[Idled] = field(default_factory=list)
 
     def track(self, task: asyncio.Task[Any] | None) -> None:
@@ -172,6 +185,17 @@ class Book:
     def _ended(self, task: asyncio.Task[Any]) -> None:
         error = None if task.cancelled() else task.exception()  # read, so asyncio does not log it
         self.stops.setdefault(task, Stop(task.get_loop().time(), ending(task), error))
+
+    def on_behalf_of(self, task: asyncio.Task[Any] | None) -> asyncio.Task[Any] | None:
+        """The consumer a Task processes an item for: a Task made at this very moment by another one to run
+        process() for it (`wait_for`, `gather`, a Task per item) stands for the Task that made it."""
+        now = loop_clock()
+        while task in self.creators:
+            creator, born = self.creators[task]
+            if creator is None or now - born > TOLERANCE:
+                break
+            task = creator
+        return task
 
     def consumer(self, task: asyncio.Task[Any] | None) -> int:
         if task is None:
@@ -246,6 +270,15 @@ class Book:
             expected = self.queue.qsize() + sum(1 for w in self.works if w.state == "running")
             if isinstance(unfinished, int) and unfinished < expected:
                 self.overdone = Overdone(now, self.consumer(current), item, unfinished, expected, code)
+        if self.napped is None:
+            working = {w.consumer for w in self.works if w.state == "running"}
+            for index, task in enumerate(self.consumers):
+                if task is current or task.done() or index in working:
+                    continue
+                where = suspension(task, self.path)
+                if where.call is None and not where.probe and where.sleep:  # between items, asleep: polling the queue
+                    self.napped = Napped(now, index, where.line, where.source)
+                    break
         if self.polled is None:
             for index, task in sorted(self.producers.items()):
                 held = self.last.get(index)
@@ -363,8 +396,13 @@ class Process:
     def __repr__(self) -> str:
         return "<process: an async function>"
 
-    async def __call__(self, item: Any) -> None:
-        task = asyncio.current_task()
+    def __call__(self, item: Any) -> Coroutine[Any, Any, None]:
+        # The consumer is the Task that calls process(item), not the one that runs it: `asyncio.wait_for` (up to
+        # 3.11), `gather` or `create_task` run the coroutine in a Task of their own, on the consumer's behalf.
+        return self._process(item, asyncio.current_task())
+
+    async def _process(self, item: Any, caller: asyncio.Task[Any] | None) -> None:
+        task = self.book.on_behalf_of(caller or asyncio.current_task())
         consumer = self.book.consumer(task)
         record = self.book.items.get(item) if isinstance(item, int) and not isinstance(item, bool) else None
         if record is None or record.made is None:
@@ -520,6 +558,7 @@ async def run(learner: Learner, pipe: Pipeline) -> Ran:
         """Every Task created while the call runs, so that one that ends at once is known too."""
         task = factory(loop, coro, **options) if factory is not None else asyncio.Task(coro, loop=loop, **options)
         book.tasks.append(task)
+        book.creators[task] = (asyncio.current_task(loop), loop_clock())
         book.track(task)
         return task
 
@@ -623,7 +662,7 @@ def suspension(task: asyncio.Task[Any], path: Path) -> Suspension:
     # A sleep of the learner's own, not the one a probe waits in while it makes or processes an item.
     sleeping = next((f for i, f in enumerate(frames) if f.f_code is asyncio.sleep.__code__
                      and i > 0 and Path(frames[i - 1].f_code.co_filename) == path), None)
-    probes = (Source.__anext__.__code__, Process.__call__.__code__)
+    probes = (Source.__anext__.__code__, Process._process.__code__)
     delay = sleeping.f_locals.get("delay") if sleeping is not None else None
     line = mine[-1].f_lineno if mine else None
     return Suspension(
@@ -1508,6 +1547,18 @@ class Idle:
     queued: list[Item]  # items in the queue at some moment of it: their producer had moved on
 
 
+def napped_advice() -> str:
+    return tr("Take each item with `item = await queue.get()`: it waits while the queue is empty and resumes the consumer "
+              "the moment an item is put. Checking the queue and sleeping between looks polls: items wait until the "
+              "consumer's next look, and it wakes up again and again for nothing.")
+
+
+def napped_text(napped: Napped, ran: Ran) -> str:
+    return tr("at {at}, consumer {i} was asleep at line {line} (`{source}`) between two items, rather than waiting in "
+              "`await queue.get()`.", at=seconds(napped.at - ran.origin), i=napped.consumer, line=napped.line,
+              source=napped.text)
+
+
 def idle_stretch(book: Book, n: int, origin: float, until: float) -> Idle | None:
     """The first stretch before `until` (the last item taken) in which fewer than n consumers worked
     although there was work for them: items waiting, or a producer holding one back. Adjacent
@@ -1703,6 +1754,15 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
     chart = lanes(pipe, ran.origin)
     taken = [i.taken for i in book.items.values() if i.taken is not None]
     idle = idle_stretch(book, n, ran.origin, max(taken, default=ran.origin))
+    if idle is None and book.napped is not None:  # no item waited long enough to show, but the consumers poll
+        fail(
+            tr("`{name}`'s consumers polled the queue instead of waiting for items.", name=NAME),
+            observed=napped_text(book.napped, ran),
+            expected=tr("consumers that wait for their next item with `await queue.get()`, leaving the loop free while the "
+                        "queue is empty."),
+            timeline=chart,
+            advice=napped_advice(),
+        )
     if idle is None:
         return
     blanks = {"start": seconds(idle.start - ran.origin), "end": seconds(idle.end - ran.origin), "busy": idle.busy,
@@ -1744,14 +1804,15 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
             observed = sentences(observed, tr("At {at}, item {item} had been in the queue since {since}, while {who} "
                                               "slept at line {line} (`{source}`): a sleep of its own, not "
                                               "`await queue.get()`.", **seen))
-            advice = tr("Take each item with `item = await queue.get()`: it waits while the queue is empty and resumes "
-                        "the consumer the moment an item is put. Checking the queue and sleeping between looks polls: "
-                        "items wait until the consumer's next look, and it wakes up again and again for nothing.")
+            advice = napped_advice()
         else:
             observed = sentences(observed, tr("At {at}, item {item} had been in the queue since {since}, while {who} "
                                               "waited at line {line} (`{source}`), not in `await queue.get()`.", **seen))
             advice = tr("A consumer that is done with an item waits for the next one in `item = await queue.get()`, "
                         "which resumes it the moment one is put: between items, wait there and nowhere else.")
+    elif book.napped is not None:
+        observed = sentences(observed, napped_text(book.napped, ran))
+        advice = napped_advice()
     elif idle.held and not idle.queued and idle.waiting and polled is not None and polled.at <= idle.end + TOLERANCE:
         # The items that waited were in their producers' hands, and a producer was seen asleep holding one: the
         # cause the producers' grader tells (`POLLED`), seen here from the consumers' side.
