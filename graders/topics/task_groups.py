@@ -631,7 +631,8 @@ async def test_run_all_raises_an_exception_group_of_every_failure(learner: Learn
 
 async def test_run_partial_reports_what_each_job_did(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
-    jobs, moment = failing_batch(rng, recorder, [(JobFailed,)] * rng.randint(1, 2))
+    # Two failures at one moment on every draw: the report must hold both, not only the one the group raised first.
+    jobs, moment = failing_batch(rng, recorder, [(JobFailed,)] * 2)
     start = loop_clock()
     outcome = await called(learner, "run_partial", jobs)
     after = await settle(recorder)
