@@ -43,7 +43,8 @@ async def steps_within(steps, timeout):
 
 async def run_and_clean_up(job, clean_up):
     """Await job() and return its result. Call clean_up() exactly once before leaving, whatever
-    happens, also when this coroutine is cancelled (by a timeout, for instance).
+    happens: when job() returns, when it raises (its error goes on to the caller), and when this
+    coroutine is cancelled (by a timeout, for instance).
 
     A cancelled coroutine must stay cancelled: do not swallow asyncio.CancelledError.
     """

@@ -588,6 +588,26 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
         )
 
 
+async def test_run_and_clean_up_cleans_up_when_the_job_fails(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    job = recorder.job("job", rng.choice(DURATIONS[:8]), fails=True)
+    cleanup = CleanUp(recorder)
+    outcome = await learner.outcome("run_and_clean_up", job, cleanup)
+    if outcome.error is not None:
+        awaited_clean_up(learner, outcome.error)
+    cleaned_once(cleanup, tr("when the job raised {error}", error=repr(job.failure())),
+                 sentences(tr("An exception from `await job()` skips the rest of the `try:` block and every except block "
+                              "that does not match it."), tr(FINALLY_ADVICE)))
+    if outcome.error is None:
+        fail(
+            tr("`run_and_clean_up` returned {got} although its job raised {error}.", got=shown(outcome.value),
+               error=repr(job.failure())),
+            expected=tr("the job's exception travelling on to the caller once clean_up() has run."),
+            advice=tr("Let the job's exception through: `try: return await job()` with `finally: clean_up()`, and no "
+                      "except block that ends the error."),
+        )
+
+
 STOP_WITHIN = 60.0  # seconds of loop time a cancelled run_and_clean_up may take to stop: far more than any job
 
 

@@ -1,0 +1,35 @@
+"""run_and_clean_up cleans up after a result and on cancellation, but an error from the job skips clean_up()."""
+
+import asyncio
+
+
+async def with_deadline(job, timeout, fallback):
+    try:
+        return await asyncio.wait_for(job(), timeout)
+    except TimeoutError:
+        return fallback
+
+
+async def each_within(jobs, timeout):
+    return await asyncio.gather(*(with_deadline(job, timeout, None) for job in jobs))
+
+
+async def steps_within(steps, timeout):
+    results = []
+    try:
+        async with asyncio.timeout(timeout):
+            for step in steps:
+                results.append(await step())
+    except TimeoutError:
+        pass
+    return results
+
+
+async def run_and_clean_up(job, clean_up):
+    try:
+        result = await job()
+    except asyncio.CancelledError:
+        clean_up()
+        raise
+    clean_up()
+    return result
