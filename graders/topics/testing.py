@@ -95,6 +95,24 @@ NO_RETRY = Mutant(
     "of one URL in turn: `status=503`, then `payload=...`), and check that get_json returns the good answer; "
     "`mocked.requests` also tells how many requests the client sent.",
 )
+NO_RETRY_WITHOUT_ANSWER = Mutant(
+    (("                failure, status = error, None\n",
+      "                failure, status = error, None\n                break\n"),),
+    "None of your tests checks that the client tries again after an attempt that got no answer (it could not "
+    "connect, or timed out).",
+    "tries again after a status of 500 or more, but gives up at once when an attempt could not connect or timed out",
+    "Answer a URL with an error first and a good answer after it: `mocked.get(URL, "
+    "exception=aiohttp.ClientConnectionError())`, then `mocked.get(URL, payload=...)`; check that get_json returns "
+    "the good answer. Do the same with an answer slower than the client's timeout.",
+)
+REFUSAL_RETRIED = Mutant(
+    (("if status < 500:", "if status < 400:"),),
+    "None of your tests checks that a status from 400 to 499 is not tried again.",
+    "tries again after a status from 400 to 499 as well, although the server has said no",
+    "Answer a URL with `status=404` (and a good answer after it, which the client must never ask for), then check "
+    "that get_json raised FetchError after one request: `mocked.requests` maps each (method, URL) to the list of "
+    "requests sent.",
+)
 NO_BACKOFF = Mutant(
     (("await asyncio.sleep(self.backoff * 2 ** (attempt - 2))", "await asyncio.sleep(0)"),),
     "None of your tests checks that the client waits before it tries again (the backoff).",
@@ -121,6 +139,13 @@ WRONG_ERROR = Mutant(
     "`pytest.raises(Exception)` accepts any); then check what it carries: `caught.value.status`, "
     "`caught.value.attempts`.",
 )
+ERROR_SAYS_NOTHING = Mutant(
+    (("raise FetchError(url, status, attempt) from failure", "raise FetchError(url, None, 0) from failure"),),
+    "None of your tests checks what the FetchError says: the last status and the number of attempts.",
+    "raises FetchError, but with no status and 0 attempts, whatever happened",
+    "`with pytest.raises(client.FetchError) as caught:` around the call, then check what it carries: "
+    "`caught.value.status` (the last answer's status, None when it got none) and `caught.value.attempts`.",
+)
 NO_TIMEOUT = Mutant(
     (("async with asyncio.timeout(self.timeout):", "async with asyncio.timeout(None):"),),
     "None of your tests checks that the client stops waiting for a slow answer after `timeout` seconds.",
@@ -129,6 +154,14 @@ NO_TIMEOUT = Mutant(
     "asyncio.sleep(60)`, in `mocked.get(URL, callback=slow, ...)` (on the graders' virtual clock it takes no real "
     "time). Then check that the attempt ended at the timeout: FetchError once every attempt has timed out, or the "
     "loop's time when get_json is over.",
+)
+TIMEOUT_DOUBLED = Mutant(
+    (("async with asyncio.timeout(self.timeout):", "async with asyncio.timeout(self.timeout * 2):"),),
+    "None of your tests checks that a slow attempt is cut at `timeout` seconds, not later.",
+    "cuts a slow attempt only after twice `timeout`",
+    "Make an answer slower than the client's timeout, note the loop's time before the call "
+    "(`asyncio.get_running_loop().time()`), and check when it ended: each attempt lasts exactly `timeout` on the "
+    "graders' virtual clock. A bound such as `< 1000` holds for a client that waits far too long as well.",
 )
 SESSION_LEFT_OPEN = Mutant(
     (("await self.session.close()", "_graders_left_open.append(self.session)"),),
@@ -147,8 +180,10 @@ RESPONSE_KEPT = Mutant(
     "records each call, with the response as its first argument; check that every response, a good answer "
     "included, was released.",
 )
-MUTANTS = {"no retry": NO_RETRY, "no backoff": NO_BACKOFF, "no doubling": NO_DOUBLING, "wrong error": WRONG_ERROR,
-           "no timeout": NO_TIMEOUT, "session left open": SESSION_LEFT_OPEN, "response kept": RESPONSE_KEPT}
+MUTANTS = {"no retry": NO_RETRY, "no retry without an answer": NO_RETRY_WITHOUT_ANSWER, "refusal retried": REFUSAL_RETRIED,
+           "no backoff": NO_BACKOFF, "no doubling": NO_DOUBLING, "wrong error": WRONG_ERROR,
+           "error says nothing": ERROR_SAYS_NOTHING, "no timeout": NO_TIMEOUT, "timeout doubled": TIMEOUT_DOUBLED,
+           "session left open": SESSION_LEFT_OPEN, "response kept": RESPONSE_KEPT}
 REAL = "real"
 
 
@@ -771,6 +806,8 @@ async def test_your_tests_stay_offline_and_take_no_real_time(learner: Learner) -
 
 async def test_your_tests_check_the_retries(learner: Learner) -> None:
     await caught(learner, "no retry")
+    await caught(learner, "no retry without an answer")
+    await caught(learner, "refusal retried")
 
 
 async def test_your_tests_check_the_backoff(learner: Learner) -> None:
@@ -780,10 +817,12 @@ async def test_your_tests_check_the_backoff(learner: Learner) -> None:
 
 async def test_your_tests_check_the_error_raised(learner: Learner) -> None:
     await caught(learner, "wrong error")
+    await caught(learner, "error says nothing")
 
 
 async def test_your_tests_check_the_timeout(learner: Learner) -> None:
     await caught(learner, "no timeout")
+    await caught(learner, "timeout doubled")
 
 
 async def test_your_tests_check_that_the_session_is_closed(learner: Learner) -> None:

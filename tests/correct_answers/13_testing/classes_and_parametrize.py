@@ -31,6 +31,15 @@ class TestRetries:
                 assert await api.get_json(URL) == ["a", "b"]
         assert count(mocked) == 2
 
+    @pytest.mark.parametrize("error", [aiohttp.ClientConnectionError(), pytest.param(asyncio.TimeoutError(), id="timeout")])
+    async def test_no_answer_is_tried_again(self, error):
+        with aioresponses() as mocked:
+            mocked.get(URL, exception=error)
+            mocked.get(URL, payload=[1])
+            async with client.Client(attempts=2) as api:
+                assert await api.get_json(URL) == [1]
+        assert count(mocked) == 2
+
     @pytest.mark.parametrize("status", [400, 404, 429])
     async def test_a_client_error_is_final(self, status):
         with aioresponses() as mocked:

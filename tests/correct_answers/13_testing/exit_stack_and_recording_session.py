@@ -85,14 +85,27 @@ async def test_no_answer_within_the_timeout() -> None:
     async def hang(url: object, **kwargs: object) -> None:
         await asyncio.sleep(3600)
 
+    loop = asyncio.get_running_loop()
     with watched() as (mocked, _):
         mocked.get(URL, callback=hang, repeat=True)
         async with asyncio.timeout(100):  # the test's own safety net: far beyond what the client needs
             async with client.Client(attempts=3, backoff=1, timeout=10) as api:
+                start = loop.time()
                 with pytest.raises(client.FetchError) as caught:
                     await api.get_json(URL)
-    assert caught.value.status is None
+    assert loop.time() - start == pytest.approx(10 + 1 + 10 + 2 + 10)
+    assert (caught.value.status, caught.value.attempts) == (None, 3)
     assert isinstance(caught.value.__cause__, TimeoutError)
+
+
+async def test_a_refusal_is_the_last_word() -> None:
+    with watched() as (mocked, _):
+        mocked.get(URL, status=404, repeat=True)
+        async with client.Client(attempts=4) as api:
+            with pytest.raises(client.FetchError) as caught:
+                await api.get_json(URL)
+    assert (caught.value.status, caught.value.attempts) == (404, 1)
+    assert sum(len(sent) for sent in mocked.requests.values()) == 1
 
 
 async def test_every_session_is_closed() -> None:

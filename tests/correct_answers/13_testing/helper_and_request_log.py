@@ -83,6 +83,20 @@ async def test_giving_up_names_the_last_status():
 
 
 @pytest.mark.asyncio
+async def test_no_answer_is_tried_again():
+    outcome = await fetch({"exception": aiohttp.ClientConnectionError()}, {"payload": [3]}, attempts=2)
+    assert outcome.value == [3]
+    assert len(outcome.sent) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_refusal_is_final():
+    outcome = await fetch({"status": 404}, {"payload": [3]}, attempts=3)
+    assert (outcome.error.status, outcome.error.attempts) == (404, 1)
+    assert len(outcome.sent) == 1
+
+
+@pytest.mark.asyncio
 async def test_a_slow_answer_is_cut_at_the_timeout():
     async def slow(url, **kwargs):
         await asyncio.sleep(45)

@@ -58,9 +58,10 @@ async def test_gives_up_and_says_why():
 
 async def test_a_timeout_counts_as_a_failed_attempt():
     calls = []
+    loop = asyncio.get_running_loop()
 
     async def slow_then_fast(url, **kwargs):
-        calls.append(url)
+        calls.append(loop.time())
         if len(calls) == 1:
             await asyncio.sleep(3)
         return CallbackResult(payload={"fast": True})
@@ -71,6 +72,17 @@ async def test_a_timeout_counts_as_a_failed_attempt():
         async with client.Client(attempts=2, backoff=0, timeout=1) as api:
             assert await api.get_json(URL) == {"fast": True}
     assert len(calls) == 2
+    assert calls[1] - calls[0] == pytest.approx(1)  # the first attempt was cut at the timeout
+
+
+async def test_a_refusal_is_not_tried_again():
+    with aioresponses() as mocked:
+        mocked.get(URL, status=403)
+        mocked.get(URL, payload={"never": "asked"})
+        async with client.Client(attempts=3, backoff=0) as api:
+            with pytest.raises(client.FetchError) as caught:
+                await api.get_json(URL)
+    assert (caught.value.status, caught.value.attempts) == (403, 1)
 
 
 async def test_closes_its_session():
