@@ -176,7 +176,9 @@ def without_ports(text: str) -> str:
 
 
 def seconds(value: float) -> str:
-    return f"{value:.2f} s".replace(".00 s", " s")
+    # Two decimals; three for a few milliseconds, which two would show as "0 s" (a runner 4 ms late is late).
+    digits = 3 if 0.0005 <= abs(value) < 0.005 else 2
+    return f"{value:.{digits}f} s".replace(".00 s", " s")
 
 
 def plural(n: int, word: str) -> str:

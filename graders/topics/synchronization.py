@@ -681,8 +681,8 @@ async def test_start_together_starts_every_runner_at_the_signal(learner: Learner
     starts = [ran.start - race.origin for _, _, ran in rows]
     if max(starts) > given + TOLERANCE:
         if max(starts) - min(starts) <= TOLERANCE:
-            started = tr("the start was given at {given}; all {count} runners started at {start}.",
-                         given=seconds(given), count=len(starts), start=seconds(starts[0]))
+            started = tr("the start was given at {given}; all {count} runners started {late} after it.",
+                         given=seconds(given), count=len(starts), late=seconds(starts[0] - given))
         else:
             started = tr("the start was given at {given}; the runners started at {starts}.",
                          given=seconds(given), starts=listed(seconds(s) for s in starts))
