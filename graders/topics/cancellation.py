@@ -268,6 +268,18 @@ def closed_once(call: Call, connection: Connection, when: str) -> None:
             advice=tr(FINALLY_ADVICE),
         )
     close = closes[0]
+    if close.state == "cancelled":
+        fail(
+            tr("`run_job` cut connection.close() short."),
+            observed=tr("close() ran from {start} and was cancelled at {stop}, before the connection was closed: "
+                        "something around it (a timeout, a cancel) stopped it.", start=call.at(close.start),
+                        stop=call.at(close.end) if close.end is not None else "…"),
+            expected=expected,
+            timeline=call.chart(),
+            advice=tr("Let the close run to its end: `await connection.close()`, with no timeout of its own around it. "
+                      "A connection closed halfway is not closed."),
+            cause="close cut short",
+        )
     if not call.ended_by_then(close):
         fail(
             tr("`run_job` ended before connection.close() had finished."),
@@ -285,7 +297,8 @@ def closed_once(call: Call, connection: Connection, when: str) -> None:
 async def test_run_job_returns_the_result_and_closes_the_connection(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     job = recorder.job(tr("job"), rng.choice(DURATIONS[:8]), rng.randint(100, 999))
-    connection = Connection(recorder, rng.choice(CLEANUPS))
+    # A slow close on every draw (loop time costs nothing): a timeout of the learner's own around it cuts it.
+    connection = Connection(recorder, 4 * rng.choice(CLEANUPS))
     call = start(learner, recorder, "run_job", job, connection)
     budget = job.seconds + connection.close.seconds + STOP_WITHIN
     if not await call.wait(learner, budget):
@@ -950,10 +963,21 @@ async def test_run_steps_gives_each_step_its_own_timeout(learner: Learner, rng: 
 
 
 async def test_run_steps_raises_timeout_error_at_the_total_deadline(learner: Learner, rng: random.Random) -> None:
+    await total_deadline(learner, rng, rng.randint(1, 2))
+
+
+async def test_run_steps_raises_timeout_error_when_the_last_step_is_cut(learner: Learner, rng: random.Random) -> None:
+    # No step after the one the deadline cuts: a deadline checked only before each step never raises then.
+    await total_deadline(learner, rng, 0)
+
+
+async def total_deadline(learner: Learner, rng: random.Random, later: int) -> None:
+    """run_steps with a total deadline that falls in a step with time of its own left, `later` steps after it."""
+    __tracebackhide__ = True
     recorder = Recorder()
     step_timeout = rng.choice(STEP_TIMEOUTS)
     done = kinds_with_a_long_one_first(rng, rng.randint(2, 3))  # the steps that end before the total deadline
-    kinds = [*done, rng.choice(["short", "long"]), *rng.choices(["short", "long"], k=rng.randint(1, 2))]
+    kinds = [*done, rng.choice(["short", "long"]), *rng.choices(["short", "long"], k=later)]
     jobs = steps(rng, recorder, step_timeout, kinds)
     cut = jobs[len(done)]  # running at the total deadline, with time of its own left
     begins = sum(min(j.seconds, step_timeout) for j in jobs[:len(done)])

@@ -1,0 +1,44 @@
+"""run_steps cuts each step at its own timeout or at the time left, whichever is first, but raises TimeoutError only before the next step: a deadline in the last step ends in None instead."""
+
+import asyncio
+
+
+async def run_job(job, connection):
+    try:
+        return await job()
+    finally:
+        await connection.close()  # runs on cancellation too; the CancelledError goes on after it
+
+
+async def save(prepare, commit):
+    value = await prepare()
+    # If save is cancelled now, the CancelledError comes out of this await at once, while the
+    # commit runs on to its end in a Task of its own.
+    return await asyncio.shield(commit(value))
+
+
+async def shut_down(tasks, stop, grace):
+    stop.set()
+    done, pending = await asyncio.wait(tasks, timeout=grace)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending)  # until their cleanup has run
+    finished = [i for i, task in enumerate(tasks) if not task.cancelled()]
+    cancelled = [i for i, task in enumerate(tasks) if task.cancelled()]
+    return finished, cancelled
+
+
+async def run_steps(steps, step_timeout, total_timeout):
+    loop = asyncio.get_running_loop()
+    end = loop.time() + total_timeout
+    results = []
+    for step in steps:
+        if loop.time() >= end:  # the total deadline, looked at only before each step
+            raise TimeoutError
+        try:
+            async with asyncio.timeout(min(step_timeout, end - loop.time())):
+                results.append(await step())
+        except TimeoutError:
+            results.append(None)
+    return results
