@@ -1149,6 +1149,25 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
                       "clients that failed together retry together, in step, and hit the server at the same moment "
                       "again."),
         )
+    # One share drawn per page and reused for its every retry: the same point of each range, to the loop clock's
+    # microsecond (fresh draws land that close with a chance of one in ten thousand, on every such page at once).
+    by_page: dict[str, list[Pause]] = {}
+    for p in pauses:
+        by_page.setdefault(p.spec.label, []).append(p)
+    reused = [(label, ps) for label, ps in by_page.items()
+              if len(ps) > 1 and max(q.fraction for q in ps) - min(q.fraction for q in ps) <= 1e-4]
+    if reused and len(reused) == sum(1 for ps in by_page.values() if len(ps) > 1):
+        label, ps = reused[0]
+        fail(
+            tr("`crawl` drew the jitter once per page, not once per retry."),
+            observed=tr("every pause before a retry of {label} fell at the same point of its range ({fraction} of the "
+                        "way from backoff × 2**(k - 1) to twice that): {pauses}.", label=label,
+                        fraction=f"{ps[0].fraction:.2f}", pauses=listed(seconds(q.waited) for q in ps)),
+            expected=tr("a random pause for each retry, drawn from rng: between backoff × 2**(k - 1) and twice that."),
+            timeline=drawn,
+            advice=tr("Draw the random part anew before each retry, inside the retry loop: "
+                      "`await asyncio.sleep(pause + rng.uniform(0, pause))`."),
+        )
     found = first_by_url(yielded(web_, record))
     for spec in troubled:
         item = found.get(web_.url(spec))
