@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import functools
 import inspect
+import re
 import sys
 import textwrap
 import time
@@ -85,6 +86,7 @@ class Mutant:
     untested: str  # the summary when no test catches it: the behaviour no test checks
     broken: str  # what the broken copy does, completing "a copy that ..."
     advice: str
+    clues: str = ""  # a pattern that a test likely to catch it holds: such tests are tried first (same verdict, sooner)
 
 
 NO_RETRY = Mutant(
@@ -94,6 +96,7 @@ NO_RETRY = Mutant(
     "Answer a URL with a failure first and a good answer after it (aioresponses answers the `mocked.get(URL, ...)` "
     "of one URL in turn: `status=503`, then `payload=...`), and check that get_json returns the good answer; "
     "`mocked.requests` also tells how many requests the client sent.",
+    r"status=5\d\d|exception=|sleep\(",
 )
 NO_RETRY_WITHOUT_ANSWER = Mutant(
     (("                failure, status = error, None\n",
@@ -104,6 +107,7 @@ NO_RETRY_WITHOUT_ANSWER = Mutant(
     "Answer a URL with an error first and a good answer after it: `mocked.get(URL, "
     "exception=aiohttp.ClientConnectionError())`, then `mocked.get(URL, payload=...)`; check that get_json returns "
     "the good answer. Do the same with an answer slower than the client's timeout.",
+    r"exception=|Error\(|sleep\(",
 )
 REFUSAL_RETRIED = Mutant(
     (("if status < 500:", "if status < 400:"),),
@@ -112,6 +116,7 @@ REFUSAL_RETRIED = Mutant(
     "Answer a URL with `status=404` (and a good answer after it, which the client must never ask for), then check "
     "that get_json raised FetchError after one request: `mocked.requests` maps each (method, URL) to the list of "
     "requests sent.",
+    r"\b4\d\d\b",
 )
 NO_BACKOFF = Mutant(
     (("await asyncio.sleep(self.backoff * 2 ** (attempt - 2))", "await asyncio.sleep(0)"),),
@@ -121,6 +126,7 @@ NO_BACKOFF = Mutant(
     "moves on by exactly their length. Note the loop's time as each request arrives (a callback, "
     "`mocked.get(URL, status=500, callback=note)`, can do it) and check the gaps: backoff, then twice that. "
     "Or check what a mock of asyncio.sleep was awaited with (`patch(\"asyncio.sleep\")`).",
+    r"backoff|time\(\)|sleep",
 )
 NO_DOUBLING = Mutant(
     (("await asyncio.sleep(self.backoff * 2 ** (attempt - 2))", "await asyncio.sleep(self.backoff)"),),
@@ -129,6 +135,7 @@ NO_DOUBLING = Mutant(
     "Let the client retry at least twice (attempts=3 or more), note the loop's time as each request arrives, "
     "and check every gap: backoff, then twice that. A test that only checks that some time passed, or the "
     "first pause alone, passes against a client whose pause never grows.",
+    r"backoff|time\(\)|sleep",
 )
 WRONG_ERROR = Mutant(
     (("raise FetchError(url, status, attempt) from failure", "raise failure"),),
@@ -138,6 +145,7 @@ WRONG_ERROR = Mutant(
     "`with pytest.raises(client.FetchError) as caught:` names the exception the client promises (and "
     "`pytest.raises(Exception)` accepts any); then check what it carries: `caught.value.status`, "
     "`caught.value.attempts`.",
+    r"FetchError",
 )
 ERROR_SAYS_NOTHING = Mutant(
     (("raise FetchError(url, status, attempt) from failure", "raise FetchError(url, None, 0) from failure"),),
@@ -145,6 +153,7 @@ ERROR_SAYS_NOTHING = Mutant(
     "raises FetchError, but with no status and 0 attempts, whatever happened",
     "`with pytest.raises(client.FetchError) as caught:` around the call, then check what it carries: "
     "`caught.value.status` (the last answer's status, None when it got none) and `caught.value.attempts`.",
+    r"\.status|\.attempts",
 )
 NO_TIMEOUT = Mutant(
     (("async with asyncio.timeout(self.timeout):", "async with asyncio.timeout(None):"),),
@@ -154,6 +163,7 @@ NO_TIMEOUT = Mutant(
     "asyncio.sleep(60)`, in `mocked.get(URL, callback=slow, ...)` (on the graders' virtual clock it takes no real "
     "time). Then check that the attempt ended at the timeout: FetchError once every attempt has timed out, or the "
     "loop's time when get_json is over.",
+    r"timeout",
 )
 TIMEOUT_DOUBLED = Mutant(
     (("async with asyncio.timeout(self.timeout):", "async with asyncio.timeout(self.timeout * 2):"),),
@@ -162,12 +172,14 @@ TIMEOUT_DOUBLED = Mutant(
     "Make an answer slower than the client's timeout, note the loop's time before the call "
     "(`asyncio.get_running_loop().time()`), and check when it ended: each attempt lasts exactly `timeout` on the "
     "graders' virtual clock. A bound such as `< 1000` holds for a client that waits far too long as well.",
+    r"timeout",
 )
 SESSION_LEFT_OPEN = Mutant(
     (("await self.session.close()", "_graders_left_open.append(self.session)"),),
     "None of your tests checks that the client closes its session when the `async with` block ends.",
     "leaves its session open after the `async with` block",
     "Keep the session the block opened, `session = api.session`, and check `session.closed` after the block.",
+    r"closed|close",
 )
 RESPONSE_KEPT = Mutant(
     (("import asyncio\n", "import asyncio\nimport contextlib\n"),
@@ -179,6 +191,7 @@ RESPONSE_KEPT = Mutant(
     "`patch.object(aiohttp.ClientResponse, \"release\", autospec=True, side_effect=aiohttp.ClientResponse.release)` "
     "records each call, with the response as its first argument; check that every response, a good answer "
     "included, was released.",
+    r"release",
 )
 MUTANTS = {"no retry": NO_RETRY, "no retry without an answer": NO_RETRY_WITHOUT_ANSWER, "refusal retried": REFUSAL_RETRIED,
            "no backoff": NO_BACKOFF, "no doubling": NO_DOUBLING, "wrong error": WRONG_ERROR,
@@ -538,6 +551,12 @@ def _bare(test: str) -> str:
     return test.split("::")[-1].split("[")[0]
 
 
+@functools.cache
+def _function_texts(tree: ast.Module) -> dict[str, str]:
+    """Each function's source, as written back from the tree, by the function's name."""
+    return {node.name: ast.unparse(node) for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
 def _reads_a_real_clock(tree: ast.Module | None, test: str) -> str | None:
     """The call that reads a real clock in the test function (`time.monotonic()`, ...), if there is one."""
     return _real_clock_calls(tree).get(_bare(test)) if tree is not None else None
@@ -746,9 +765,11 @@ async def caught(learner: Learner, variant: str) -> None:
         judge_the_real_client(learner, real)
         blocked(real)
         online(real)
-    # The first test that fails against the copy settles it. The last tests are tried first: in the
-    # stub's order, the tests that each check one behaviour come last, and one of them usually settles it.
-    for run in reversed(usable):
+    # The first test that fails against the copy settles it. Tests that mention what the copy breaks are tried
+    # first, then the last tests: in the stub's order, the tests that each check one behaviour come last.
+    texts = _function_texts(tree) if tree is not None else {}
+    clue = re.compile(MUTANTS[variant].clues) if MUTANTS[variant].clues else None
+    for run in sorted(reversed(usable), key=lambda r: not (clue and clue.search(texts.get(_bare(r.test), "")))):
         broken = await outcome(learner, variant, run.test)
         if broken is None or not broken.passed:
             return
