@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import _thread
 import asyncio
+import functools
 import importlib
 import linecache
 import os
@@ -41,6 +42,7 @@ WATCHDOG = pytest.StashKey["Watchdog"]()
 LIMIT = pytest.StashKey[float]()  # the grader's time limit in seconds, to start again when the learner's code loads
 TOLD = pytest.StashKey[dict[tuple[Path, str], str]]()  # each cause of failure in a file: the grader that told it
 STOPPED = pytest.StashKey[dict[Path, set[str]]]()  # each file's functions stopped at the time limit: not run again
+NAMED = pytest.StashKey[dict[Path, "set[str] | None"]]()  # the files the command line names, and their graders
 NOTE = pytest.StashKey[str]()  # what a grader has to tell besides its verdict (a slow import), until told
 SLOW_TOLD = pytest.StashKey[set[Path]]()  # files whose slow import was told: once is enough
 UNTOLD = pytest.StashKey[list[str]]()  # notes of graders that did not fail, for the end of pytest's output
@@ -113,6 +115,36 @@ class TargetModule(_OfTopic, pytest.Module):
 
     def _getobj(self) -> Any:
         return importlib.import_module(self.topic.graders)
+
+    @functools.cached_property
+    def named_graders(self) -> set[str] | None:
+        """The graders the command line names for this file (`file.py::test_...`); None when it names the file
+        (or its folder) whole, or not at all."""
+        return _named_graders(self.config).get(self.path.resolve())
+
+
+def _named_graders(config: pytest.Config) -> dict[Path, set[str] | None]:
+    """Each file the command line names, with the graders it names after `::` (None: the whole file)."""
+    if NAMED not in config.stash:
+        named: dict[Path, set[str] | None] = {}
+        for arg in config.args:
+            path, _, rest = arg.partition("::")
+            file = (config.invocation_params.dir / path).resolve()
+            if not rest or named.get(file, set()) is None:
+                named[file] = None
+            else:
+                named.setdefault(file, set()).add(rest.split("::")[0].split("[")[0])  # type: ignore[union-attr]
+        config.stash[NAMED] = named
+    return config.stash[NAMED]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> list[pytest.Item] | None:
+    # Wrong answers are graded with `file.py::test_...`, a few graders each; pytest would still make an item of every
+    # grader of the topic for each such file before keeping the named ones (most of a proof run's collection).
+    if isinstance(collector, TargetModule) and (named := collector.named_graders) is not None and name not in named:
+        return []
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
