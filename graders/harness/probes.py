@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures.thread
+import inspect
 import sys
 import threading
 import time
@@ -75,6 +76,7 @@ class Recorder:
     nominal: dict[str, float] = field(default_factory=dict)  # each blocking job's length, by label, for settling
     beside: list[Span] = field(default_factory=list)  # records of related work, for settling charts of this
     after_blocking: Callable[[], None] | None = None  # called in a blocking job's thread as it ends (see Heartbeat)
+    coroutines: list[tuple[str, Coroutine[Any, Any, Any]]] = field(default_factory=list)  # each job() call's, by label
 
     def job(self, label: str, seconds: float, result: Any = None, *, fails: bool = False) -> AsyncJob:
         return AsyncJob(self, label, seconds, result, fails)
@@ -110,9 +112,16 @@ class Recorder:
         return [s for s in self.spans if s.label == label]
 
     def never_awaited(self) -> list[str]:
-        """Labels of jobs whose coroutine was created but never started running."""
-        ran = Counter(s.label for s in self.spans)
+        """Labels of jobs whose coroutine was created but never started running, nor was cancelled before it could."""
+        ran = Counter(s.label for s in self.spans) + Counter(self.cancelled_before_start())
         return [label for label, n in self.created.items() if n > ran[label]]
+
+    def cancelled_before_start(self) -> list[str]:
+        """Labels of jobs whose coroutine was closed without running: a Task (asyncio.wait_for's, on 3.11) cancelled
+        before its first step, or a coroutine closed by hand."""
+        ran = Counter(s.label for s in self.spans)
+        closed = Counter(label for label, c in self.coroutines if inspect.getcoroutinestate(c) == inspect.CORO_CLOSED)
+        return [label for label, n in closed.items() if n > ran[label]]
 
     def still_running(self) -> list[Span]:
         return [s for s in self.spans if s.end is None]
@@ -172,7 +181,9 @@ class AsyncJob:
 
     def __call__(self) -> Coroutine[Any, Any, Any]:
         self.recorder.created[self.label] += 1
-        return self._run()
+        coroutine = self._run()
+        self.recorder.coroutines.append((self.label, coroutine))
+        return coroutine
 
     def failure(self) -> JobFailed:
         """The exception a failing job raises (a new one each time: compare them by repr)."""

@@ -80,7 +80,15 @@ def ran_the_work(name: str, recorder: Recorder, value: Any, what: str, advice: s
     __tracebackhide__ = True
     if recorder.spans:
         return
-    unawaited = recorder.never_awaited()
+    unawaited, cancelled = recorder.never_awaited(), recorder.cancelled_before_start()
+    if cancelled and not unawaited:
+        fail(
+            tr("`{name}` cancelled the {what} before it began.", name=name, what=tr(what)),
+            observed=tr("it handed {calls} to asyncio, which cancelled it before its first step: the deadline had "
+                        "passed by the time it was to start.", calls=", ".join(cancelled)),
+            expected=tr("the {what} running until done or until the deadline, whichever comes first.", what=tr(what)),
+            advice=tr(GIVEN_TIMEOUT_ADVICE),
+        )
     if len(unawaited) == 1:
         observed = tr("it called {calls} but never awaited the coroutine, so nothing ran.", calls=unawaited[0])
     elif unawaited:
