@@ -39,10 +39,15 @@ async def test_failed_cancelled_and_unawaited_jobs() -> None:
     await asyncio.sleep(1)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
-    recorder.job("forgotten", 1)().close()
+    forgotten = recorder.job("forgotten", 1)()
+    early = asyncio.create_task(recorder.job("cut before it began", 1)())
+    early.cancel()  # before its first step: its coroutine is closed without running
+    await asyncio.gather(early, return_exceptions=True)
     assert [s.state for s in recorder.spans] == ["failed", "cancelled"]
     assert recorder.spans[1].end == 2
     assert recorder.never_awaited() == ["forgotten"]
+    assert recorder.cancelled_before_start() == ["cut before it began"]
+    forgotten.close()
 
 
 @pytest.mark.looptime
