@@ -28,7 +28,7 @@ import pytest
 
 from graders.harness import checks
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
-from graders.i18n import listed, tr
+from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome, known_advice
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, Span, loop_clock
 
@@ -209,8 +209,9 @@ def outlived(spans: Sequence[Span], moment: float) -> list[Span]:
 
 def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, timeline: str, advice: str,
                               cause: str | None = None) -> None:
-    """Whenever a job failed, the jobs running beside it (among `spans`) ended at that moment (`cause`: for a grader
-    of the same file that sees the same jobs run on, and says so in its own terms)."""
+    """Whenever a job failed, the jobs running beside it (among `spans`) ended at that moment (`advice`, in the
+    learner's language; `cause`: for a grader of the same file that sees the same jobs run on, and says so in its own
+    terms)."""
     __tracebackhide__ = True
     for moment in sorted({s.end for s in spans if s.state == "failed" and s.end is not None}):
         late = outlived(spans, moment)
@@ -243,7 +244,7 @@ def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, t
             expected=tr("every job still running when one fails cancelled at that moment (x at {at} on the "
                         "timeline), so that none outlives the call.", **blanks),
             timeline=timeline,
-            advice=tr(advice),
+            advice=advice,
             cause=cause,
         )
 
@@ -544,7 +545,7 @@ async def test_run_all_cancels_the_others_when_a_job_fails(learner: Learner, rng
     after = await settle(recorder)
     ran_the_jobs("run_all", recorder, learner, outcome, jobs)
     checks.on_loop_thread("run_all", learner, recorder)
-    cancelled_at_each_failure("run_all", recorder.spans, start, after.timeline, GROUP_ADVICE, cause=ran_on("run_all"))
+    cancelled_at_each_failure("run_all", recorder.spans, start, after.timeline, tr(GROUP_ADVICE), cause=ran_on("run_all"))
     checks.all_finished("run_all", recorder)
     ended_by_then("run_all", outcome, after)
 
@@ -652,7 +653,7 @@ async def test_run_partial_reports_what_each_job_did(learner: Learner, rng: rand
             advice=tr(PARTIAL_ADVICE),
         )
     ran_the_jobs("run_partial", recorder, learner, outcome, jobs)
-    cancelled_at_each_failure("run_partial", recorder.spans, start, timeline, PARTIAL_ADVICE)
+    cancelled_at_each_failure("run_partial", recorder.spans, start, timeline, tr(PARTIAL_ADVICE))
     checks.all_finished("run_partial", recorder)
     ended_by_then("run_partial", outcome, after)
     got = outcome.value
@@ -722,7 +723,7 @@ async def test_run_retrying_runs_the_batch_again_after_value_errors(learner: Lea
             advice=gave_up_advice(learner, error),
             cause=GAVE_UP,
         )
-    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, RETRY_ADVICE)
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, tr(RETRY_ADVICE))
     checks.all_finished("run_retrying", recorder)
     ended_by_then("run_retrying", outcome, after)
     checks.returned("run_retrying", outcome.value, list, tr("a list of results"))
@@ -785,7 +786,7 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
             advice=tr("When no attempt is left, let the errors out: a bare `raise` in `except* ValueError:` on the "
                       "last attempt re-raises them in their ExceptionGroup."),
         )
-    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, RETRY_ADVICE)
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, tr(RETRY_ADVICE))
     if not isinstance(error, BaseExceptionGroup):
         fail(
             tr("`run_retrying` raised {kind} on its own, not the ExceptionGroup of the last batch.",
@@ -910,12 +911,27 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
             advice=tr("Let the task group's ExceptionGroup travel on: `except* ValueError:` re-raises what it does "
                       "not handle in an ExceptionGroup."),
         )
-    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, RETRY_ADVICE)
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, tr(RETRY_ADVICE))
     checks.all_finished("run_retrying", recorder)
     ended_by_then("run_retrying", outcome, after)
 
 
 # run_groups
+
+
+def via_run_all(learner: Learner, advice: str | None) -> str:
+    """`advice` in the learner's language, after a word on run_all if run_groups runs the groups with it: the jobs
+    it left running may be those of the learner's run_all, whose own graders then tell why."""
+    if "run_all" not in names_used(learner.function("run_groups").__code__):
+        return tr(advice or DEADLINE_ADVICE)
+    own = tr("Your run_groups runs the groups with your run_all: a run_all that starts its jobs outside a TaskGroup, "
+             "or does not wait for the tasks it cancels, leaves them running here too, whatever the deadline around it.")
+    return sentences(own, tr(advice)) if advice else own
+
+
+def names_used(code: CodeType) -> set[str]:
+    """The global names a function uses, its nested functions' included."""
+    return set(code.co_names).union(*(names_used(c) for c in code.co_consts if isinstance(c, CodeType)))
 
 
 def make_groups(rng: random.Random, recorder: Recorder, sizes: Sequence[int]) -> list[list[Job]]:
@@ -974,7 +990,7 @@ async def test_run_groups_keeps_a_failure_inside_its_group(learner: Learner, rng
             timeline=timeline,
             advice=tr(NESTED_ADVICE),
         )
-    cancelled_at_each_failure("run_groups", mine, start, timeline, NESTED_ADVICE)
+    cancelled_at_each_failure("run_groups", mine, start, timeline, via_run_all(learner, NESTED_ADVICE))
     if cancelled:
         fail(
             tr("`run_groups` cancelled {jobs} of other groups when {failed} failed.",
@@ -1058,12 +1074,16 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
                         if len(late) == 1
                         else tr("{labels} went on after the {timeout} deadline, to the end: nothing cancelled them.",
                                 **blanks))
+        used = names_used(learner.function("run_groups").__code__)
+        # Given a deadline of its own already, the advice to add one is left out.
+        advice = via_run_all(learner, None if used & {"timeout", "timeout_at", "wait_for"}
+                             else BEYOND_THE_GROUP_ADVICE if stopped else DEADLINE_ADVICE)
         fail(
             tr("`run_groups` left {jobs} running after the {timeout} deadline.", **blanks),
             observed=observed,
             expected=expected,
             timeline=timeline,
-            advice=tr(BEYOND_THE_GROUP_ADVICE if stopped else DEADLINE_ADVICE),
+            advice=advice,
         )
     if abs(elapsed - timeout) > TOLERANCE:
         fail(
