@@ -555,10 +555,13 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
     (TypeError, "unhashable type: 'list'",
      "asyncio.gather takes each awaitable as its own argument: `asyncio.gather(*coroutines)`, with the `*`, not the "
      "list itself."),
+    # Two usual causes, which the error alone does not tell apart: both are named.
     (asyncio.CancelledError, "",
      "Awaiting a Task you cancelled raises CancelledError in the code that awaits it, and so does gathering it. "
      "After `task.cancel()`, wait for it without asking for its result: `await asyncio.wait(pending)`, or "
-     "`await asyncio.gather(*pending, return_exceptions=True)`."),
+     "`await asyncio.gather(*pending, return_exceptions=True)`. A deadline made by hand that cancels the running "
+     "Task (`loop.call_later(timeout, task.cancel)`) lets CancelledError out too: `async with "
+     "asyncio.timeout(timeout):` turns its own cancellation into TimeoutError."),
     (asyncio.InvalidStateError, "",
      "A task's (or future's) result exists only once it is done: await it, or wait for it with asyncio.wait or "
      "gather, before reading `.result()`."),
