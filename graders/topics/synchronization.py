@@ -631,6 +631,8 @@ async def run_race(learner: Learner, rng: random.Random) -> Race:
     ready = rng.sample([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0], count)
     running = rng.sample([0.5, 1.0, 1.5, 2.0, 2.5, 3.0], count)
     results = rng.sample(range(100, 1000), count)
+    if running == sorted(running):  # they would finish in their own order, where results in finishing order pass
+        running.reverse()
     signal = max(ready) + rng.randint(12, 20) / 10 + rng.choice([0.03, 0.07, 0.013, 0.037])
     recorder = Recorder()
     runners = [Runner(i, r, d, v, recorder) for i, (r, d, v) in enumerate(zip(ready, running, results))]
@@ -715,7 +717,8 @@ async def test_start_together_starts_every_runner_at_the_signal(learner: Learner
             advice=advice,
         )
     checks.returned(name, race.results, list, tr("a list of results"))
-    checks.same_results(name, race.results, [r.result for r in race.runners], race.recorder)
+    checks.same_results(name, race.results, [r.result for r in race.runners], race.recorder,
+                        given=tr("the runners you were given"))
 
 
 async def test_start_together_waits_without_polling(learner: Learner, rng: random.Random) -> None:
