@@ -419,10 +419,12 @@ def returned_early(run: DepositRun) -> None:
     if unfinished:
         fail(
             tr("`deposit_all` returned while deposits were still being paid in."),
-            observed=tr("{count} of the account's reads and writes were still going on when it returned.",
-                        count=len(unfinished)),
+            observed=tr("1 of the account's reads and writes was still going on when it returned.") if len(unfinished) == 1
+            else tr("{count} of the account's reads and writes were still going on when it returned.",
+                    count=len(unfinished)),
             expected=tr("every deposit paid in before deposit_all returns."),
             advice=tr("Await everything you start before returning."),
+            cause="returned before the deposits were paid in",  # every grader of deposit_all sees it: told once
         )
     if not run.recorder.spans and not run.account.operations:
         fail(
