@@ -907,6 +907,13 @@ async def test_call_all_limited_is_not_slower_than_the_limit(learner: Learner, r
             advice = tr("Up to {limit} calls may start at once; only the next one waits, until the oldest of those "
                         "starts is a second old. Take an `asyncio.Semaphore(per_second)` before each call and give the "
                         "slot back one second later, with `loop.call_later(1, semaphore.release)`.", limit=limit)
+        elif ended := next((s for s in spans[:j] if s.end is not None and abs(s.end + 1 - start) <= TOLERANCE), None):
+            how = tr("It started one second after {other} had finished (at {end}), not one second after {other} had "
+                     "started: a slot given back a second after its call ends is held for the whole call as well.",
+                     other=ended.label, end=seconds(ended.end))  # type: ignore[arg-type]
+            advice = tr("Give the slot back one second after its call starts: schedule `loop.call_later(1, "
+                        "semaphore.release)` right after taking the slot, before awaiting the call, not in a `finally:` "
+                        "after it.")
         else:
             how = ""
             advice = tr("Let a call start the moment fewer than `per_second` calls have started in the last second: take "

@@ -1,0 +1,43 @@
+"""call_all_limited gives each slot back one second after its call ends: a slow call holds its slot a second longer than the limit asks."""
+
+import asyncio
+
+
+async def deposit_all(account, deposits):
+    lock = asyncio.Lock()
+
+    async def pay(deposit):
+        amount = await deposit.verify()  # outside the lock: the verifications overlap
+        async with lock:  # one deposit at a time between reading and writing
+            balance = await account.read()
+            await account.write(balance + amount)
+
+    await asyncio.gather(*(pay(deposit) for deposit in deposits))
+
+
+async def start_together(runners, starter):
+    start = asyncio.Event()
+
+    async def take_part(runner):
+        await runner.get_ready()
+        await start.wait()
+        return await runner.run()
+
+    racing = [asyncio.create_task(take_part(runner)) for runner in runners]
+    await starter()
+    start.set()
+    return await asyncio.gather(*racing)
+
+
+async def call_all_limited(calls, per_second):
+    slots = asyncio.Semaphore(per_second)
+    loop = asyncio.get_running_loop()
+
+    async def one(call):
+        await slots.acquire()
+        try:
+            return await call()
+        finally:
+            loop.call_later(1, slots.release)  # a second after the call ends, not after it starts
+
+    return await asyncio.gather(*(one(call) for call in calls))
