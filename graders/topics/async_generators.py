@@ -144,6 +144,21 @@ async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Ran
     got = [round(t - start, 2) for t in stream.arrivals]
     expected = [round((i + 1) * interval, 2) for i in range(n)]
     if got != expected:
+        gaps = [round(b - a, 2) for a, b in zip([0.0, *got], got)]
+        if got == [round(i * interval, 2) for i in range(n)]:
+            advice = tr("Wait first, then yield: `await asyncio.sleep(interval)` and then `yield i`, inside the loop.")
+        elif len(set(gaps)) == 1:  # a steady pace, but not the one asked for
+            advice = (tr("Every number came at once, without a pause: sleep for `interval` itself, as it is given "
+                         "(`int(interval)` turns {interval} into 0).", interval=f"{interval:g}") if interval < 1
+                      else tr("Every number came at once, without a pause: `await asyncio.sleep(interval)` before each "
+                              "`yield i`.")) if gaps[0] == 0 \
+                else tr("The numbers came every {gap} instead of every {every}: sleep for `interval` itself, as it is "
+                        "given, not a rounded or fixed number.", gap=seconds(gaps[0]), every=seconds(interval))
+        elif len(set(got)) == 1:
+            advice = tr("Yield inside the loop, right after each sleep. Collecting the numbers in a list and yielding "
+                        "them afterwards makes the consumer wait for all of them.")
+        else:
+            advice = tr("One `await asyncio.sleep(interval)` before each `yield i`, and no other pause.")
         fail(
             tr("`ticker({n}, {interval})` did not keep its pace: one number every {every}.",
                n=n, interval=f"{interval:g}", every=seconds(interval)),
@@ -151,12 +166,7 @@ async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Ran
             expected=tr("number i at (i + 1) × {every}: {times}.",
                         every=seconds(interval), times=", ".join(seconds(t) for t in expected)),
             timeline=arrivals(stream, start),
-            advice=tr("Wait first, then yield: `await asyncio.sleep(interval)` and then `yield i`, inside the loop.")
-            if got == [round(i * interval, 2) for i in range(n)]
-            else tr("Yield inside the loop, right after each sleep. Collecting the numbers in a list and yielding them "
-                    "afterwards makes the consumer wait for all of them.")
-            if len(set(got)) == 1
-            else tr("One `await asyncio.sleep(interval)` before each `yield i`, and no other pause."),
+            advice=advice,
         )
 
 
