@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import random
 from collections.abc import AsyncGenerator, Coroutine, Sequence
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from graders import syntax
 from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
@@ -370,6 +372,22 @@ def make_numbers(rng: random.Random) -> tuple[AsyncGenerator[int, None], list[in
     return numbers(values, interval, log), values, interval, log
 
 
+def unawaited_aclose(learner: Learner, name: str) -> int | None:
+    """The line where function `name` of the learner's file calls `something.aclose()` as a statement of its own,
+    never awaited; None if it does not."""
+    try:
+        tree = syntax.parse(learner.path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name == name:
+            for node in ast.walk(function):
+                if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
+                        and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "aclose":
+                    return node.lineno
+    return None
+
+
 def square(x: int) -> int:
     return x * x
 
@@ -420,11 +438,14 @@ async def test_transform_closes_its_source_when_closed_early(learner: Learner, r
     closed = log.closed
     await source.aclose()
     if not closed:
+        line = unawaited_aclose(learner, "transform")
         fail(
             tr("`transform` was closed early, but its source was left open."),
             observed=tr("the consumer took {taken} and closed transform; the source generator was never closed, so its "
                         "cleanup (`finally:`) had not run.", taken=plural(take, "item"), count=take),
             expected=tr("closing the pipeline closes every stage: transform closes its source."),
-            advice=tr("`async for` does not close what it reads from when it is interrupted. Wrap the loop: "
-                      "`async with contextlib.aclosing(source):` (or `try:` ... `finally: await source.aclose()`)."),
+            advice=tr("Line {line} calls `aclose()` without `await`: that only makes the closing coroutine, and nothing "
+                      "runs it. Write `await source.aclose()`.", line=line) if line
+            else tr("`async for` does not close what it reads from when it is interrupted. Wrap the loop: "
+                    "`async with contextlib.aclosing(source):` (or `try:` ... `finally: await source.aclose()`)."),
         )
