@@ -557,7 +557,11 @@ async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random
 
 
 async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: random.Random) -> None:
-    pipeline = Pipeline(rng, spread(rng, rng.randint(4, 5), 0.05, 0.1), 0.02, 0.04)  # as in run_all_blocking
+    durations = spread(rng, rng.randint(4, 5), 0.05, 0.1)  # as in run_all_blocking
+    # The slowest prepare first, on every draw: code that awaits each item's prepare and upload in turn then holds
+    # every upload back until it is done, and shows.
+    durations.insert(0, durations.pop(durations.index(max(durations))))
+    pipeline = Pipeline(rng, durations, 0.02, 0.04)
     async with Heartbeat(watch=learner.path, jobs=pipeline.prepares) as heart:
         _, start, end = await pipeline.run(learner)
     prepares, uploads = pipeline.prepares, pipeline.uploads
@@ -610,6 +614,19 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     item = first.label.split()[-1]
     upload = next((s for s in uploads.spans if s.label == f"upload {item}"), None)
     last_prepared = max(s.end or 0.0 for s in prepares.spans)
+    if upload is not None and upload.start >= last_prepared and uploads.max_in_flight <= 1 < len(uploads.spans):
+        at = {s.label: s for s in settled.spans}
+        fail(
+            tr("`process_all` uploaded the items one after another."),
+            observed=tr("{item} was prepared after {prepared}, but its upload only started at {uploaded}: each upload "
+                        "waited for the one before it to end.", item=item, prepared=seconds(at[first.label].end or 0.0),
+                        uploaded=seconds(at[upload.label].start)),
+            expected=tr("each item moving on to its upload as soon as its own prepare is done."),
+            timeline=settled.timeline(ordered=False),
+            advice=tr("Write both steps for one item in one coroutine (prepare in a thread, then await upload) and "
+                      "gather that coroutine for all items: a `for` loop that awaits each upload before the next runs "
+                      "the uploads one at a time."),
+        )
     if upload is not None and upload.start >= last_prepared:
         at = {s.label: s for s in settled.spans}
         fail(
