@@ -373,6 +373,12 @@ def phrases(rng: random.Random, count: int) -> list[str]:
     return [f"{word} {rng.randint(10, 99)}" for word in rng.sample(WORDS, count)]
 
 
+def with_spaces_at_the_ends(lines: list[str]) -> list[str]:
+    """The same lines, the first indented two spaces and the last ending in two: spaces are part of a line, and
+    code that strips them shows on every draw."""
+    return ["  " + lines[0], *lines[1:-1], lines[-1] + "  "]
+
+
 def answer_to(line: str) -> str:
     return line[::-1]
 
@@ -393,7 +399,7 @@ def flood(rng: random.Random, size: int) -> bytes:
 
 
 async def test_handle_answers_every_line(learner: Learner, rng: random.Random) -> None:
-    lines = phrases(rng, rng.randint(5, 7))
+    lines = with_spaces_at_the_ends(phrases(rng, rng.randint(5, 7)))
     lines.insert(rng.randint(3, len(lines)), "")  # an empty line is a request too
     sent = [line.encode() + b"\n" for line in lines]
     # Pieces as TCP may deliver them: the first holds two whole lines and the start of the third,
@@ -435,10 +441,10 @@ async def test_handle_answers_every_line(learner: Learner, rng: random.Random) -
     blanks = {"n": wrong + 1, "line": repr(lines[wrong]), "expected": repr(expected), "got": shown(got, width=160),
               "count": len(got), "lines": len(lines)}
     empty = lines.index("")
-    if wrong == empty and len(got) == empty:
+    if len(got) == empty:  # whatever it answered before: the conversation ended there
         fail(tr("`handle` stopped answering at the empty line."),
              observed=tr("it answered {count} of {lines} lines, up to the empty one, line {n}, and then no more.",
-                         **blanks),
+                         **{**blanks, "n": empty + 1}),
              expected=tr("{expected}: an empty line answered with an empty line, and the lines after it answered "
                          "too.", **blanks),
              advice=tr("An empty line arrives as b\"\\n\", which is not empty: only b\"\" (nothing at all) means the "
@@ -450,8 +456,11 @@ async def test_handle_answers_every_line(learner: Learner, rng: random.Random) -
              expected=tr("{expected}: every line answered, the line reversed.", **blanks),
              advice=tr("Answer every line as soon as it has come whole: `await reader.readline()` in a loop that "
                        "ends only at the end of the stream."))
-    if got[wrong] == lines[wrong]:
-        advice: str | None = tr("Answer each line with the same line reversed: `line[:-1][::-1] + b\"\\n\"` reverses "
+    if isinstance(got[wrong], str) and got[wrong].strip() == expected[wrong].strip():
+        advice: str | None = tr("Spaces at the start or end of a line are part of it: take off the b\"\\n\" alone, "
+                                "`line[:-1]` (or `line.rstrip(b\"\\n\")`), not `strip()`, which takes the spaces too.")
+    elif got[wrong] == lines[wrong]:
+        advice = tr("Answer each line with the same line reversed: `line[:-1][::-1] + b\"\\n\"` reverses "
                                 "what comes before the b\"\\n\" and puts the b\"\\n\" back at the end.")
     elif wrong in in_pieces:
         advice = tr("`read(n)` gives whatever has arrived, part of a line or several. `await reader.readline()` "
@@ -1109,7 +1118,7 @@ def unfinished_lines(server: Answering) -> None:
 
 
 async def test_request_returns_every_answer(learner: Learner, rng: random.Random) -> None:
-    lines = phrases(rng, rng.randint(3, 5))
+    lines = with_spaces_at_the_ends(phrases(rng, rng.randint(3, 5)))
     answers = [answer_to(line) for line in lines]  # the protocol the README states: a client may rely on it
     timeout = rng.choice([1.5, 2.0, 2.5, 3.0])
     # Each answer comes well within `timeout` of the one before, and all of them take longer than it.
@@ -1140,13 +1149,17 @@ async def test_request_returns_every_answer(learner: Learner, rng: random.Random
         learner.fail_raised("request", error)
     value = called.outcome.value
     if value != answers:
+        stripped = isinstance(value, list) and len(value) == len(answers) and all(
+            isinstance(v, str) and v.strip() == a.strip() for v, a in zip(value, answers))
         halves = isinstance(value, list) and any(isinstance(v, str) and v and a.startswith(v.strip()) and v.strip() != a
                                                  for v, a in zip(value, answers))
         fail(tr("`request` returned {value}.", value=shown(value, width=160)),
              observed=tr("the server sent each answer in two pieces, a moment apart, as TCP may deliver them."),
              expected=tr("{expected}: the answers, whole, without their b\"\\n\", in order.", **blanks),
-             advice=tr("`read(n)` gives whatever has arrived, maybe half an answer. `await reader.readline()` waits "
-                       "for the whole line.") if halves
+             advice=tr("Spaces at the start or end of an answer are part of it: take off the b\"\\n\" alone, "
+                       "`answer[:-1]` (or `rstrip(b\"\\n\")`), not `strip()`, which takes the spaces too.") if stripped
+             else tr("`read(n)` gives whatever has arrived, maybe half an answer. `await reader.readline()` waits "
+                     "for the whole line.") if halves
              else tr("Return a list with one string per line sent: each answer decoded, without its b\"\\n\"."))
     judge_request_closing(called, tr("request returned"))
 
