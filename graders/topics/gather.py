@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from graders.harness import checks
+from graders.harness import checks, naps
 from graders.harness.feedback import fail, seconds, shown
 from graders.i18n import tr
 from graders.harness.learner import Learner
@@ -181,8 +181,21 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
     recorder = Recorder()
     jobs, _, limit = limited_jobs(rng, recorder)
     origin = loop_clock()
-    await learner.call("gather_limited", jobs, limit)
+    async with naps.Watch(learner.path, lambda: len(recorder.spans) < len(jobs)) as watch:  # a job still waits
+        await learner.call("gather_limited", jobs, limit)
     checks.on_loop_thread("gather_limited", learner, recorder)
+    if watch.nap is not None:
+        fail(
+            tr("`gather_limited` polled for a free seat instead of waiting for one."),
+            observed=tr("at {at}, while jobs waited to start, a Task of yours was asleep at line {line} (`{source}`): a "
+                        "seat that frees meanwhile stays idle until it wakes and looks again.",
+                        at=seconds(watch.nap.at - origin), line=watch.nap.line, source=watch.nap.source),
+            expected=tr("a job starting the moment a seat frees, so {limit} are busy while any are left.", limit=limit),
+            timeline=recorder.timeline(),
+            advice=tr("Wait for a seat with `async with semaphore:` (one `asyncio.Semaphore(limit)` shared by all the "
+                      "jobs): it wakes the next job the moment a seat is free. Checking a count and sleeping between "
+                      "looks leaves seats idle."),
+        )
     checks.kept_slots_busy(
         "gather_limited", recorder, origin, limit, units=tr("jobs"),
         advice=tr("Start all the jobs at once with gather and let a shared `asyncio.Semaphore(limit)` decide "
