@@ -304,7 +304,7 @@ async def test_read_lines_yields_every_line(learner: Learner, rng: random.Random
                     "only the newline.", i=changed, line=lines[changed], item=items[changed])
     else:
         advice = None
-    fail(tr("`read_lines` yielded the wrong lines."), observed=repr(items), expected=repr(lines), advice=advice)
+    fail(tr("`read_lines` yielded the wrong lines."), observed=shown(items, width=400), expected=repr(lines), advice=advice)
 
 
 async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: random.Random) -> None:

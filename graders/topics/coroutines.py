@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from graders.harness import checks
-from graders.harness.feedback import fail, plural, seconds
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
 from graders.harness.learner import Learner
 from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock
@@ -29,7 +29,7 @@ async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) 
     got = await learner.call("greet", name, rng.choice(GREET_DELAYS))
     checks.returned("greet", got, str, tr("a string"))
     if got != f"Hello, {name}!":
-        fail(tr("`greet` returned the wrong text."), observed=repr(got), expected=repr(f"Hello, {name}!"))
+        fail(tr("`greet` returned the wrong text."), observed=shown(got), expected=repr(f"Hello, {name}!"))
 
 
 @pytest.mark.asyncio
@@ -187,7 +187,7 @@ def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random)
     if "loop" not in seen:
         checks.returned("run", got, int, tr("the coroutine's result"))
     if got != a * b:
-        fail(tr("`run` returned the wrong value."), observed=repr(got),
+        fail(tr("`run` returned the wrong value."), observed=shown(got),
              expected=tr("{value}, the coroutine's result", value=a * b))
 
 

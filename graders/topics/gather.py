@@ -101,7 +101,7 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
     if len(got) != len(jobs):
         fail(
             tr("`gather_settled` returned a list of length {got} for {count} jobs.", got=len(got), count=len(jobs)),
-            observed=f"{list(got)!r}",
+            observed=shown(list(got), width=400),
             expected=tr("one entry per job, in order: the job's result, or the exception it raised "
                         "(job {jobs} failed).", jobs=", ".join(map(str, sorted(broken)))),
             advice=tr("Keep every entry that `asyncio.gather(..., return_exceptions=True)` returns: a failed job's "

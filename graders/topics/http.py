@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from graders.harness import checks
-from graders.harness.feedback import fail, plural, seconds, without_ports
+from graders.harness.feedback import fail, plural, seconds, shown, without_ports
 from graders.harness.http_server import Server, client_watch, closed_port_url
 from graders.i18n import tr
 from graders.harness.learner import Learner, Outcome
@@ -183,7 +183,7 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
     if len(got) == len(expected) and sorted(map(repr, got)) == sorted(map(repr, expected)):
         fail(
             tr("`fetch_statuses` returned the right statuses in the wrong order."),
-            observed=repr(got),
+            observed=shown(got, width=400),
             expected=tr("{expected}: the same order as the URLs you were given.", expected=repr(expected)),
             advice=tr("Results must follow the order of the URLs, not the order the responses arrive in. "
                       "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not."),
@@ -192,7 +192,7 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
     if len(got) == len(expected) and all(g is None for g in got):
         fail(
             tr("`fetch_statuses` returned None for every URL, those that answered too."),
-            observed=repr(got),
+            observed=shown(got, width=400),
             expected=tr("{expected}: None only for the unreachable URL, `urls[{dead}]`.", expected=repr(expected), dead=dead),
             advice=tr("One unreachable URL made the whole gather raise, and the except around it replaced every status. "
                       "Catch the error for each URL on its own: `try:` around one request, inside the coroutine that "
@@ -202,13 +202,13 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
         fail(
             tr("`fetch_statuses` returned None for HTTP status {statuses}.",
                statuses=", ".join(map(str, sorted(set(hidden))))),
-            observed=repr(got),
+            observed=shown(got, width=400),
             expected=tr("{expected}: a server that answers 404 or 500 did answer; that status is the result. "
                         "None is only for a URL where nobody answered at all.", expected=repr(expected)),
             advice=tr("Catch `aiohttp.ClientConnectionError` only, not `aiohttp.ClientError` (which includes the "
                       "error raise_for_status() raises), and return `response.status` for every answer."),
         )
-    fail(tr("`fetch_statuses` returned the wrong list."), observed=repr(got), expected=repr(expected))
+    fail(tr("`fetch_statuses` returned the wrong list."), observed=shown(got, width=400), expected=repr(expected))
 
 
 async def test_fetch_statuses_uses_one_session(learner: Learner, rng: random.Random) -> None:

@@ -140,8 +140,14 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
                       "then cancel the others. Whatever waits for every task (gather, or the end of an `async with "
                       "asyncio.TaskGroup()` block) returns only once the slowest is done."),
         )
+    if isinstance(got, asyncio.Future) and got.done() and not got.cancelled() and got.exception() is None \
+            and got.result() == results[fastest]:
+        fail(tr("`first_finished` returned the fastest job's Task, not its result."), observed=shown(got),
+             expected=tr("{value}, from {job}, the fastest job", value=repr(results[fastest]), job=jobs[fastest].label),
+             advice=tr("A Task that is done holds its job's result: return `task.result()` (or `await task`), not the "
+                       "Task itself."))
     if got != results[fastest]:
-        fail(tr("`first_finished` returned the wrong result."), observed=repr(got),
+        fail(tr("`first_finished` returned the wrong result."), observed=shown(got),
              expected=tr("{value}, from {job}, the fastest job", value=repr(results[fastest]), job=jobs[fastest].label))
 
 
