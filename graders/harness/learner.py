@@ -616,6 +616,10 @@ def blocking_advice(calls: list[BlockingCall]) -> str:
         return tr("Inside `async def`, pause with `await asyncio.sleep(...)`; `time.sleep(...)` freezes the whole loop.")
     if any("join" in f or "acquire" in f for f in functions):
         return tr("Do not wait for threads on the loop: `await asyncio.to_thread(func)` runs func in a thread and lets the loop keep going.")
+    if any(f.startswith(("socket.", "ssl.")) for f in functions):  # urllib, requests, a plain socket: all wait on one
+        return tr("A blocking network call holds the loop until its answer comes. Use the loop's own: an aiohttp "
+                  "session (`async with session.get(url) as response:`) for HTTP, `asyncio.open_connection(host, "
+                  "port)` for a plain TCP connection.")
     return tr("Move blocking work off the loop with `await asyncio.to_thread(func, ...)`, or use an async library (aiohttp instead of requests).")
 
 
