@@ -114,7 +114,15 @@ def ran_concurrently(name: str, recorder: Recorder, elapsed: float, expected: fl
                      most=most, **times)
     else:
         summary = tr("`{name}` returned after {elapsed}, before its jobs could have finished ({expected}).", **times)
-    if most <= 1:
+    cancelled = [s.label for s in recorder.spans if s.state == "cancelled"]
+    if elapsed < expected and cancelled:  # the jobs overlapped; some were stopped before their end
+        observed = tr("{labels} were cancelled before they finished, and the call returned after {elapsed}.",
+                      labels=", ".join(cancelled), elapsed=seconds(elapsed)) if len(cancelled) > 1 \
+            else tr("{labels} was cancelled before it finished, and the call returned after {elapsed}.",
+                    labels=cancelled[0], elapsed=seconds(elapsed))
+        advice = tr("Let every job run to its end: nothing may cancel the others when one fails. A TaskGroup cancels "
+                    "them; `asyncio.gather(..., return_exceptions=True)` lets each one finish.")
+    elif most <= 1:
         observed = tr("{jobs} ran one after another; the call took {elapsed} of loop time.",
                       jobs=plural(jobs, "job"), count=jobs, elapsed=seconds(elapsed))
     else:
