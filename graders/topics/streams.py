@@ -844,6 +844,20 @@ async def test_serve_answers_every_client_at_once(learner: Learner, rng: random.
     late = [t for t in talks if t[3] is None or t[3] - t[2] > TOLERANCE]
     wrong = [t for t in talks if t[4] is not None and t[4] != answer_to(t[1])]
     timeline = handlers.recorder.timeline()
+    own = next((t for t in late if t[0] == slow_label), None)
+    if own is not None and all(t[0] == slow_label for t in late):  # the others were served: it is the pause itself
+        connection = next((c for c in handlers.connections if c.span and c.span.label == slow_label), None)
+        ended = None if connection is None or connection.span is None else connection.span.end
+        blanks = {"slow": slow_label, "line": repr(own[1]), "sent": seconds(own[2]), "stall": seconds(stall)}
+        fail(tr("`handle` did not answer {slow} after it paused in the middle of a line.", **blanks),
+             observed=sentences(tr("{slow} sent the start of {line} at 0 s and the rest at {sent}, and got no answer.",
+                                   **blanks),
+                                tr("Its handler had ended at {ended}, closing the connection.",
+                                   ended=seconds(ended - origin)) if ended is not None and ended - origin < stall else ""),
+             expected=tr("every line answered once it is whole, however long the client takes to finish it."),
+             timeline=timeline,
+             advice=tr("A client may pause in the middle of a line as long as it likes, and is still there: wait for "
+                       "the rest with `await reader.readline()`, with no timeout of your own around it."))
     if late:
         label, line, sent, answered, _ = min(late, key=lambda t: t[2])
         connection = next((c for c in handlers.connections if c.span and c.span.label == label), None)
