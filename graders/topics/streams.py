@@ -958,6 +958,18 @@ async def test_serve_ends_every_connection_when_cancelled(learner: Learner, rng:
                  advice=tr("Closing a connection ends its handler a moment later. Keep each handler's task, and "
                            "after closing (or cancelling) them all, wait for them: `await asyncio.gather(*tasks, "
                            "return_exceptions=True)`. A TaskGroup does all of it for you."))
+        # Handlers cancelled that went on all the same: their code caught the CancelledError (3.11+ counts it).
+        defied = [c for c in running if c.task is not None and not c.task.done() and c.task.cancelling()]
+        if defied and len(defied) == len(running):
+            fail(tr("`serve` left {handlers} running when it was cancelled.", **blanks),
+                 observed=tr("the handlers of {clients} were cancelled, and went on all the same: `handle` caught the "
+                             "CancelledError and kept going.", **blanks),
+                 expected=tr("serve ending, at the cancel, only once every handler has ended and closed its "
+                             "connection."),
+                 timeline=timeline,
+                 advice=tr("Let the cancellation end `handle`: catch only what a client can cause (ConnectionError) "
+                           "around the reads and writes, never CancelledError, and close the connection in "
+                           "`finally:`."))
         if running:
             observed = (tr("the handlers of {clients} were still running {patience} after the cancel, and so was "
                            "serve, waiting at line {line}: `{source}`; nothing closed their connections.", **blanks)
