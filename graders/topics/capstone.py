@@ -1123,6 +1123,26 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
         blanks = {"label": p.spec.label, "k": p.retry, "waited": seconds(p.waited), "least": seconds(p.least),
                   "most": seconds(p.most), **base}
         same = len({round(q.waited, 2) for q in pauses}) == 1
+        # Each pause within its range shifted a retry on (the exponent one too high), or within zero to twice the pause
+        # (the random part drawn around the pause, not on top of it): the advice names that slip.
+        shifted = all(2 * q.least - TOLERANCE <= q.waited <= 2 * q.most + TOLERANCE for q in pauses)
+        below = all(q.waited <= q.most + TOLERANCE for q in pauses)
+        flat = all(backoff - TOLERANCE <= q.waited <= 2 * backoff + TOLERANCE for q in pauses)  # the first range, always
+        if same or flat:
+            advice = tr("Double the pause with each retry: `pause = backoff * 2 ** (k - 1)` before retry k, then "
+                        "`await asyncio.sleep(pause + rng.uniform(0, pause))`.")
+        elif shifted:
+            advice = tr("Every pause was one retry ahead: before retry k the pause is `backoff * 2 ** (k - 1)`, with "
+                        "k = 1 before the first retry (so the first pause is `backoff` to twice that).")
+        elif below:
+            advice = tr("The random part goes on top of the pause, never below it: "
+                        "`await asyncio.sleep(pause + rng.uniform(0, pause))`, with `pause = backoff * 2 ** (k - 1)`.")
+        elif p.waited < p.least:
+            advice = tr("Double the pause with each retry: `pause = backoff * 2 ** (k - 1)` before retry k, then "
+                        "`await asyncio.sleep(pause + rng.uniform(0, pause))`.")
+        else:
+            advice = tr("Keep the random part within the pause itself: `pause + rng.uniform(0, pause)`, with "
+                        "`pause = backoff * 2 ** (k - 1)` (k = 1 before the first retry).")
         fail(
             tr("`crawl` paused {waited} before retry {k} of {label}; it should be between {least} and {most}.", **blanks),
             observed=tr("every pause was {waited}, whatever the retry: the pause did not grow.", **blanks) if same
@@ -1130,10 +1150,7 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
             expected=tr("before retry k a pause between backoff × 2**(k - 1) and twice that (backoff was {backoff} s): "
                         "the pause doubles with each retry.", **base),
             timeline=drawn,
-            advice=tr("Double the pause with each retry: `pause = backoff * 2 ** (k - 1)` before retry k, then "
-                      "`await asyncio.sleep(pause + rng.uniform(0, pause))`.") if same or p.waited < p.least
-            else tr("Keep the random part within the pause itself: `pause + rng.uniform(0, pause)`, with "
-                    "`pause = backoff * 2 ** (k - 1)` (k = 1 before the first retry)."),
+            advice=advice,
         )
     fractions = [p.fraction for p in pauses]
     if len(pauses) > 1 and max(fractions) - min(fractions) <= 0.02:
