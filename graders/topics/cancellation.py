@@ -720,9 +720,15 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool) -> N
             expected=tr("the workers asked to stop, then given until {deadline} to end on their own; only those "
                         "still running then cancelled.", **blanks),
             timeline=call.chart(),
-            advice=tr("Cancelling at once gives no worker the chance to finish its piece of work and stop cleanly. "
-                      "Wait up to `grace` seconds first: `done, pending = await asyncio.wait(tasks, timeout=grace)`, "
-                      "then cancel what is pending."),
+            # Cancelled a while after the stop, yet before the grace was up: the wait ended early, not at once.
+            advice=tr("The wait before the cancel ended before the grace period did (one with `return_when="
+                      "asyncio.FIRST_COMPLETED`, for instance, returns as soon as one worker ends). Wait for all of "
+                      "them, up to `grace` seconds: `done, pending = await asyncio.wait(tasks, timeout=grace)`, then "
+                      "cancel what is pending.")
+            if svc.stop.set_at is not None and min(s.end or 0 for s in early) > svc.stop.set_at + TOLERANCE
+            else tr("Cancelling at once gives no worker the chance to finish its piece of work and stop cleanly. "
+                    "Wait up to `grace` seconds first: `done, pending = await asyncio.wait(tasks, timeout=grace)`, "
+                    "then cancel what is pending."),
         )
     late = [svc.work(i) for i in workers
             if svc.work(i).start < svc.deadline and (svc.work(i).end is None or svc.work(i).end > svc.deadline + TOLERANCE)]
