@@ -699,6 +699,11 @@ class Serving:
         if not isinstance(self._given, int) or isinstance(self._given, bool):
             fail(tr("`serve` called ready() with {value} instead of the port number.", value=shown(self._given)),
                  advice=tr("Port 0 asks for any free port; `server.sockets[0].getsockname()[1]` is the one it got."))
+        if self._given == 0:  # the port serve was given, not the one its server got
+            fail(tr("`serve` called ready(0): 0 is the port it was asked to listen on, not the one it got."),
+                 expected=tr("ready(port) called as soon as the server listens, with the port it listens on."),
+                 advice=tr("Port 0 asks for any free port; `server.sockets[0].getsockname()[1]` is the one it got."),
+                 cause="ready(0)")  # every grader of serve meets it: told once
         self.port = self._given
 
     def returned(self) -> None:
