@@ -174,6 +174,11 @@ def all_finished(name: str, recorder: Recorder) -> None:
         )
 
 
+def idle_slot_of(recorder: Recorder, origin: float, limit: int) -> bool:
+    """Whether a slot stood idle while work waited to start (see kept_slots_busy)."""
+    return recorder.most_at_once() <= limit and idle_slot(recorder.spans, limit, origin) is not None
+
+
 def kept_slots_busy(name: str, recorder: Recorder, origin: float, limit: int, *, units: str, advice: str) -> None:
     """No slot stood idle while a unit of work waited to start (the rule, whatever order units start
     in). Going over the limit is another grader's business."""

@@ -13,7 +13,7 @@ import aiohttp
 
 import pytest
 
-from graders.harness import checks
+from graders.harness import checks, naps
 from graders.harness.feedback import fail, plural, seconds, shown, without_ports
 from graders.harness.http_server import Server, client_watch, closed_port_url
 from graders.i18n import tr
@@ -285,7 +285,23 @@ async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random
     async with Server(recorder) as server:
         site = Site(server, delays, rng)
         origin = loop_clock()
-        succeeded(learner, "fetch_limited", await learner.outcome("fetch_limited", site.urls, limit))
+        async with naps.Watch(learner.path, lambda: len(recorder.spans) < len(delays)) as watch:  # a URL still waits
+            outcome = await learner.outcome("fetch_limited", site.urls, limit)
+        succeeded(learner, "fetch_limited", outcome)
+    if watch.nap is not None and checks.idle_slot_of(recorder, origin, limit):
+        fail(
+            tr("`fetch_limited` let a slot stand idle while a Task of yours slept."),
+            observed=tr("at {at}, while URLs waited for a request, a Task of yours was asleep at line {line} "
+                        "(`{source}`), and a slot stood idle.", at=seconds(watch.nap.at - origin), line=watch.nap.line,
+                        source=watch.nap.source),
+            expected=tr("a new request the moment a running one finishes, so {limit} are busy while any are left.",
+                        limit=limit),
+            timeline=recorder.timeline(),
+            advice=tr("Hold a seat of the semaphore only while a request is in flight: a pause inside `async with "
+                      "semaphore:` keeps the seat from the next URL, and a loop that sleeps until a seat is free "
+                      "leaves it idle until the next look. Take the seat with `async with semaphore:` around the "
+                      "request and the reading of its body, and nothing else."),
+        )
     checks.kept_slots_busy(
         "fetch_limited", recorder, origin, limit, units=tr("requests"),
         advice=tr("Start a fetch for every URL at once with gather, and let the shared semaphore decide which may "
