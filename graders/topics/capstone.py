@@ -1384,21 +1384,32 @@ async def test_crawl_stops_at_the_deadline(learner: Learner, rng: random.Random)
     tried_again("deadline", moment, web_, record, origin)
     everything = len(web_.reachable())
     if ended > deadline + TOLERANCE:
+        # Ended, or cancelled its requests, late and exactly `deadline` after a page was handed over: a deadline that
+        # starts again with each page.
+        stops = [ended, *((s.end or 0.0) - origin for s in web_.spans() if s.state == "cancelled")]
+        restarted = next((a - origin for a in record.arrivals for stop in stops
+                          if stop > deadline + TOLERANCE and abs(stop - (a - origin + deadline)) <= TOLERANCE), None)
         fail(
             tr("`crawl` ended at {ended}; the deadline was {deadline}.", **blanks),
             observed=tr("it crawled the whole web: the deadline never stopped it.", **blanks)
             if len(record.pages) >= everything
+            else tr("it stopped waiting {deadline} after the page handed over at {arrived}, not {deadline} after the "
+                    "crawl began: the deadline started again with each page.", arrived=seconds(restarted), **blanks)
+            if restarted is not None
             else tr("it ended only as the next page arrived: the deadline was looked at between pages, not while "
                     "waiting for one.", **blanks)
-            if any(s.end is not None and s.end > origin and abs(s.end - (record.ended or 0.0)) <= TOLERANCE
-                   for s in web_.spans())
+            if any(s.end is not None and s.end > origin and s.state == "done"
+                   and abs(s.end - (record.ended or 0.0)) <= TOLERANCE for s in web_.spans())
             else tr("it went on past the deadline.", **blanks),
             expected=tr("the iteration ending at {deadline}, with the requests still in flight then cancelled.",
                         **blanks),
             timeline=web_.timeline(),
-            advice=tr("Note when the crawl must end (`end = loop.time() + deadline`) and put each wait for the next "
-                      "page inside `async with asyncio.timeout_at(end):`; on TimeoutError, `return`. Checking the "
-                      "clock between pages notices the deadline only when the next page arrives."),
+            advice=tr("Note when the crawl must end once, as it begins (`end = loop.time() + deadline`), and wait for "
+                      "each page inside `async with asyncio.timeout_at(end):`. `asyncio.timeout(deadline)` around each "
+                      "wait gives every wait the whole deadline again.") if restarted is not None
+            else tr("Note when the crawl must end (`end = loop.time() + deadline`) and put each wait for the next "
+                    "page inside `async with asyncio.timeout_at(end):`; on TimeoutError, `return`. Checking the "
+                    "clock between pages notices the deadline only when the next page arrives."),
         )
     if ended < deadline - TOLERANCE:
         fail(
