@@ -1511,9 +1511,20 @@ def report(pipe: Pipeline, value: Any) -> None:
     except TypeError:
         got = None
     if got != failed:
+        # Extra items that are each a consumer's last, done without error: reported again as the consumers were
+        # cancelled at shutdown, by an except that catches the CancelledError too.
+        last: dict[int, Work] = {}
+        for work in pipe.book.works:
+            if work.state == "done" and (work.consumer not in last or (work.end or 0) >= (last[work.consumer].end or 0)):
+                last[work.consumer] = work
+        extra = [i for i in (items if isinstance(items, list) else []) if i not in failed]
+        at_shutdown = bool(extra) and all(any(i == w.item for w in last.values()) for i in extra)
+        advice = tr("The extra items were each a consumer's last item, processed without error, reported again when "
+                    "the consumers were cancelled at shutdown: a bare `except:` (or `except BaseException:`) catches "
+                    "that CancelledError too. Catch `Exception` only.") if at_shutdown else None
         if not failed:
             fail(tr("`{name}` reported failures when no item failed.", name=NAME), observed=shown(value),
-                 expected=expected)
+                 expected=expected, advice=advice)
         fail(
             tr("`{name}` reported {got} as failed; the item whose processing raised was {failed}.",
                name=NAME, got=shown(items), failed=failed[0])
@@ -1522,7 +1533,7 @@ def report(pipe: Pipeline, value: Any) -> None:
                name=NAME, got=shown(items), failed=listed(failed)),
             observed=shown(value),
             expected=tr("{expected}: the failed items themselves (not their exceptions), in any order.", expected=expected),
-            advice=tr("In the consumer: `except Exception: failed.append(item)` around `await process(item)`."),
+            advice=advice or tr("In the consumer: `except Exception: failed.append(item)` around `await process(item)`."),
         )
     if count != len(pipe.values) - len(failed) or isinstance(count, bool):
         fail(
