@@ -551,6 +551,11 @@ def _bare(test: str) -> str:
     return test.split("::")[-1].split("[")[0]
 
 
+# pytest's xunit-style setup and teardown, which the graders, running each test on its own, never call.
+XUNIT_SETUPS = {f"{when}_{scope}" for when in ("setup", "teardown") for scope in ("method", "function", "class", "module")} \
+    | {"setUp", "tearDown", "setUpClass", "tearDownClass"}
+
+
 @functools.cache
 def _function_texts(tree: ast.Module) -> dict[str, str]:
     """Each function's source, as written back from the tree, by the function's name."""
@@ -699,10 +704,15 @@ def judge_the_real_client(learner: Learner, found: list[Run]) -> None:
         first = failed[0]
         starts_a_loop = first.sync and first.kind == "RuntimeError" and (
             "running event loop" in first.message or "already running" in first.message)
+        setups = sorted(XUNIT_SETUPS & set(_function_texts(tree))) if (tree := _syntax(learner)) is not None else []
         if starts_a_loop:
             advice = tr("`{test}` is a plain `def` that starts an event loop of its own, and one is running already: "
                         "the graders run tests on their event loop, as pytest-asyncio does. Write "
                         "`async def {test}():` and await the client in it.", test=_bare(first.test))
+        elif setups:  # what they set up is missing: the graders run no setup, as they run no fixture
+            advice = tr("The graders run each test on its own: they do not run {names} (no setup or teardown of a "
+                        "class or module, and no fixture). Set up what a test needs inside the test itself.",
+                        names=listed(f"`{name}`" for name in setups))
         else:
             advice = tr("The client is correct: a test that fails against it expects something the client does not "
                         "promise. Read the failing line against client.py's docstrings.")
