@@ -871,6 +871,14 @@ async def test_call_all_limited_never_exceeds_the_rate(learner: Learner, rng: ra
                         "let a call start only when fewer than `per_second` of them are less than a second old. Or take "
                         "an `asyncio.Semaphore(per_second)` before each call and give it back one second later: "
                         "`loop.call_later(1, semaphore.release)`.")
+        elif inside[-1] - inside[0] <= TOLERANCE and abs(inside[0] - burst.origin - 1) <= TOLERANCE:
+            # Released together one second after the calls were handed over: each release was scheduled before its
+            # call had a slot, as the calls arrived.
+            observed = tr("{count} calls started at the same moment, {first}, one second after the calls were handed "
+                          "over: that is when the slots came back, all at once.", **counted)
+            advice = tr("Schedule a slot's return once the call has it: `await semaphore.acquire()`, then "
+                        "`loop.call_later(1, semaphore.release)`. Scheduled before the acquire, every call's release "
+                        "comes due one second after the calls arrive, together.")
         elif inside[-1] - inside[0] <= TOLERANCE:
             observed = tr("{count} calls started at the same moment, {first}.", **counted)
             advice = tr("Make each call wait for a slot: take an `asyncio.Semaphore(per_second)` before each call and "
