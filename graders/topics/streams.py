@@ -471,7 +471,7 @@ async def test_handle_answers_every_line(learner: Learner, rng: random.Random) -
          observed=tr("answers: {got}. The lines came in pieces, as TCP may deliver them: some split in two, some "
                      "sharing a piece with the next.", **blanks),
          expected=tr("{expected}: each line reversed, whatever pieces it came in.", **blanks),
-         advice=advice)
+         advice=advice, cause="wrong answers")
 
 
 async def test_handle_ends_when_its_client_is_done(learner: Learner, rng: random.Random) -> None:
@@ -901,7 +901,11 @@ async def test_serve_answers_every_client_at_once(learner: Learner, rng: random.
         label, line, _, _, answer = wrong[0]
         fail(tr("`serve` answered {line} with {answer}.", line=repr(line), answer=repr(answer)),
              expected=tr("{answer}: the line reversed, as handle answers it.", answer=repr(answer_to(line))),
-             timeline=timeline)
+             timeline=timeline,
+             advice=tr("The answers come from your `handle`, which serve runs for each client: each line arrives "
+                       "whole or in pieces, and `await reader.readline()` waits until it is whole."),
+             cause="wrong answers")
+
 
 
 async def test_serve_ends_every_connection_when_cancelled(learner: Learner, rng: random.Random) -> None:
