@@ -895,8 +895,8 @@ def troubled_web(rng: random.Random, retries: int) -> list[Spec]:
 
 
 def answers(hits: Sequence[Hit]) -> str:
-    """ "503, 503, 200" or "no answer in time, 502" in the learner's language."""
-    return listed(str(h.answer) if h.answer is not None else tr("no answer in time") for h in hits)
+    """ "503, 503, 200" or "nothing in time, 502" in the learner's language (it "answered" them)."""
+    return listed(str(h.answer) if h.answer is not None else tr("nothing in time") for h in hits)
 
 
 @dataclass(frozen=True)
@@ -1426,6 +1426,8 @@ async def test_crawl_stops_at_the_deadline(learner: Learner, rng: random.Random)
             and (hits[-1].span.end or origin) < origin - TOLERANCE and web_.url(spec) not in found]
     if lost:
         fail(
+            tr("`crawl` fetched {labels} before the deadline, but never yielded it.", labels=lost[0].label)
+            if len(lost) == 1 else
             tr("`crawl` fetched {labels} before the deadline, but never yielded them.",
                labels=listed(spec.label for spec in lost)),
             expected=tr("every page fetched before the deadline handed to the caller: they are the result."),

@@ -1214,7 +1214,9 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
             due = talk.answered[-1] - start + timeout
     blanks = {"timeout": seconds(timeout), "answered": answered, "line": repr(lines[answered]),
               "due": seconds(due), "elapsed": seconds(called.ended), "patience": seconds(PATIENCE)}
-    observed = tr("the server answered the first {answered} lines, then got {line} and said nothing more.", **blanks)
+    observed = tr("the server answered the first line, then got {line} and said nothing more.", **blanks) \
+        if answered == 1 else tr("the server answered the first {answered} lines, then got {line} and said nothing "
+                                 "more.", **blanks)
     expected = tr("TimeoutError at {due}: {timeout} after the last answer.", **blanks)
     if called.outcome is None:
         unfinished_lines(server)
