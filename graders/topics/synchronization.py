@@ -483,8 +483,8 @@ async def test_deposit_all_loses_no_update(learner: Learner, rng: random.Random)
         advice = tr("Create the lock once, in deposit_all before the deposits start, and share it: a lock made inside "
                     "each deposit's own code (or `async with asyncio.Lock():`) is a new lock every time.")
     elif first_read.locks and not {lock for lock, _ in first_read.locks} & {lock for lock, _ in first_write.locks}:
-        why = tr("When {first} wrote, at {at}, it no longer held the lock it had held while it read, so {second} could "
-                 "read in between.", first=first, second=second, at=seconds(first_write.start - run.origin))
+        why = tr("When {first} began to write, at {at}, it no longer held the lock it had held while it read, so "
+                 "{second} could read in between.", first=first, second=second, at=seconds(first_write.start - run.origin))
         advice = tr("Keep the write inside the `async with lock:` block, right after the read: let go of the lock only "
                     "once the write is done.")
     else:
