@@ -659,6 +659,8 @@ async def test_start_together_starts_every_runner_at_the_signal(learner: Learner
     try:
         await judge_start(learner, await run_race(learner, rng))
     except GraderFailure as failure:
+        failure.advice = tr("Make what start_together uses to give the start (an Event, say) inside it, once per call: "
+                            "`start = asyncio.Event()` there. One made outside it is still set from the first call.")
         failure.observed = sentences(failure.observed or "", tr(
             "This was the second of two calls of start_together, one after the other; the first was right. Whatever "
             "it keeps from one call to the next (an Event created outside it, say) must start afresh with each call."))

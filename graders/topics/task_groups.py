@@ -723,7 +723,8 @@ async def test_run_retrying_runs_the_batch_again_after_value_errors(learner: Lea
             advice=gave_up_advice(learner, error),
             cause=GAVE_UP,
         )
-    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, tr(RETRY_ADVICE))
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline,
+                              via_run_all(learner, "run_retrying", RETRY_ADVICE))
     checks.all_finished("run_retrying", recorder)
     ended_by_then("run_retrying", outcome, after)
     checks.returned("run_retrying", outcome.value, list, tr("a list of results"))
@@ -786,7 +787,8 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
             advice=tr("When no attempt is left, let the errors out: a bare `raise` in `except* ValueError:` on the "
                       "last attempt re-raises them in their ExceptionGroup."),
         )
-    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, tr(RETRY_ADVICE))
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline,
+                              via_run_all(learner, "run_retrying", RETRY_ADVICE))
     if not isinstance(error, BaseExceptionGroup):
         fail(
             tr("`run_retrying` raised {kind} on its own, not the ExceptionGroup of the last batch.",
@@ -911,7 +913,8 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
             advice=tr("Let the task group's ExceptionGroup travel on: `except* ValueError:` re-raises what it does "
                       "not handle in an ExceptionGroup."),
         )
-    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline, tr(RETRY_ADVICE))
+    cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline,
+                              via_run_all(learner, "run_retrying", RETRY_ADVICE))
     checks.all_finished("run_retrying", recorder)
     ended_by_then("run_retrying", outcome, after)
 
@@ -919,14 +922,14 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
 # run_groups
 
 
-def via_run_all(learner: Learner, advice: str | None) -> str:
-    """`advice` in the learner's language, after a word on run_all if run_groups runs the groups with it: the jobs
-    it left running may be those of the learner's run_all, whose own graders then tell why."""
-    if "run_all" not in names_used(learner.function("run_groups").__code__):
-        return tr(advice or DEADLINE_ADVICE)
-    own = tr("Your run_groups runs the groups with your run_all: a run_all that starts its jobs outside a TaskGroup, "
-             "or does not wait for the tasks it cancels, leaves them running here too, whatever the deadline around it.")
-    return sentences(own, tr(advice)) if advice else own
+def via_run_all(learner: Learner, name: str, advice: str) -> str:
+    """`advice` in the learner's language, and, if the function `name` runs its jobs with the learner's run_all, a
+    word on it: the jobs left running may be run_all's, and its own graders then say why."""
+    if "run_all" not in names_used(learner.function(name).__code__):
+        return tr(advice)
+    return sentences(tr(advice), tr("Your {name} runs its jobs with your run_all: if run_all's own graders fail too, "
+                                    "fix it first. A run_all that starts its jobs outside a TaskGroup, or does not "
+                                    "wait for the tasks it cancels, leaves them running here as well.", name=name))
 
 
 def names_used(code: CodeType) -> set[str]:
@@ -990,7 +993,7 @@ async def test_run_groups_keeps_a_failure_inside_its_group(learner: Learner, rng
             timeline=timeline,
             advice=tr(NESTED_ADVICE),
         )
-    cancelled_at_each_failure("run_groups", mine, start, timeline, via_run_all(learner, NESTED_ADVICE))
+    cancelled_at_each_failure("run_groups", mine, start, timeline, via_run_all(learner, "run_groups", NESTED_ADVICE))
     if cancelled:
         fail(
             tr("`run_groups` cancelled {jobs} of other groups when {failed} failed.",
@@ -1074,10 +1077,7 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
                         if len(late) == 1
                         else tr("{labels} went on after the {timeout} deadline, to the end: nothing cancelled them.",
                                 **blanks))
-        used = names_used(learner.function("run_groups").__code__)
-        # Given a deadline of its own already, the advice to add one is left out.
-        advice = via_run_all(learner, None if used & {"timeout", "timeout_at", "wait_for"}
-                             else BEYOND_THE_GROUP_ADVICE if stopped else DEADLINE_ADVICE)
+        advice = via_run_all(learner, "run_groups", BEYOND_THE_GROUP_ADVICE if stopped else DEADLINE_ADVICE)
         fail(
             tr("`run_groups` left {jobs} running after the {timeout} deadline.", **blanks),
             observed=observed,
