@@ -114,3 +114,21 @@ def test_a_restarted_watchdog_rings_once_its_new_limit_has_passed(first: float, 
     finally:
         dog.cancel()
     assert rung and then <= rung[0] - restarted < then + 2
+
+
+@pytest.mark.early
+def test_a_plain_pytest_run_ends_when_nothing_can_stop_the_learner_s_tasks(early_folder: Path) -> None:
+    """Consumers that catch everything, GeneratorExit included, and wait again cannot be stopped: the grader drops
+    them from its loop and keeps them from ever being closed again, off their loop (which used to spin), at the
+    latest as the interpreter exits."""
+    queues = course.load().find("9")
+    target = early_folder / queues.dir / "catches_everything.py"  # named on the command line: graded as topic 09
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(ROOT / "tests" / "wrong_answers" / queues.dir / "consumers_catch_everything.py", target)
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--aiolings-seed=11",
+         f"{target}::test_every_item_is_processed_exactly_once"],
+        cwd=early_folder, env=ENVIRONMENT, capture_output=True, text=True, timeout=60,
+    )
+    assert ran.returncode == 1, ran.stdout[-3000:]
+    assert "1 failed" in ran.stdout and "went back to `await queue.get()`" in " ".join(ran.stdout.split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import asyncio
 import functools
+import gc
 import importlib.util
 import inspect
 import itertools
@@ -626,6 +627,25 @@ def blocking_advice(calls: list[BlockingCall]) -> str:
 STRAGGLER_WAIT = 0.5  # seconds for leftover tasks to end once cancelled
 
 
+def _keep_forever(task: asyncio.Task[Any]) -> None:
+    """Keep a task nothing could end from ever being freed: freed, its coroutine would be closed again, off its loop
+    (see _close), at the latest as the interpreter exits. A cycle only the collector could break, frozen out of its
+    reach, outlives even the clearing of modules at exit."""
+    keep: list[Any] = [task]
+    keep.append(keep)
+    gc.freeze()
+
+
+async def _close(tasks: list[asyncio.Task[Any]]) -> None:
+    """Close each task's coroutine (GeneratorExit at its `await`, so its `finally:` blocks run), then cancel it."""
+    for task in tasks:
+        try:
+            task.get_coro().close()
+        except RuntimeError:  # it ignored GeneratorExit too
+            pass
+        task.cancel()
+
+
 def stop_stragglers(loop: asyncio.AbstractEventLoop) -> None:
     """End the tasks the learner's code left behind on the test's loop, before the loop is closed.
 
@@ -644,17 +664,16 @@ def stop_stragglers(loop: asyncio.AbstractEventLoop) -> None:
         task.cancel()
     loop.run_until_complete(asyncio.wait(pending, timeout=STRAGGLER_WAIT))
     stubborn = [task for task in pending if not task.done()]
-    for task in stubborn:
-        try:
-            task.get_coro().close()
-        except RuntimeError:  # it ignored GeneratorExit too
-            pass
-        task.cancel()
     if stubborn:
+        # Closed on the loop they ran in: code that catches everything, GeneratorExit included, then awaits again
+        # (a Queue's get, say) would raise at once off its loop, catch that too, and never leave close().
+        loop.run_until_complete(_close(stubborn))
         loop.run_until_complete(asyncio.wait(stubborn, timeout=STRAGGLER_WAIT))
     for task in stubborn:
         if not task.done():
             asyncio.tasks._unregister_task(task)  # nothing in Python can end it: let the loop close without it
+            task._log_destroy_pending = False  # and it is the grader's to tell, not asyncio's to log
+            _keep_forever(task)
     for task in pending:
         if task.done() and not task.cancelled():
             task.exception()  # read, so asyncio does not log it as never retrieved: it is the grader's to judge

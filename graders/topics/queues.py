@@ -173,6 +173,7 @@ class Book:
     overdone: Overdone | None = None
     polled: Polled | None = None
     napped: Napped | None = None
+    cancelled_by_them: set[asyncio.Task[Any]] = field(default_factory=set)  # cancelled, not by the grader, when it stopped
     idled: list[Idled] = field(default_factory=list)
 
     def track(self, task: asyncio.Task[Any] | None) -> None:
@@ -570,6 +571,7 @@ async def run(learner: Learner, pipe: Pipeline) -> Ran:
                 where = suspension(task, learner.path)
                 if where.sleep is not None and where.sleep <= 0:
                     spin.note(where.code, where.line)
+        book.cancelled_by_them = {task for task in theirs() if task.cancelling()}  # before the grader's own cancel
         for task in [call, *theirs()]:
             task.cancel()
 
@@ -952,7 +954,11 @@ def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list
             expected=tr("every consumer told to stop once the work is done, so that the call can return."),
             timeline=chart,
             details=where,
-            advice=stop_advice(pipe, stopped),
+            # Cancelled and waiting in get() again: their code caught the CancelledError (3.11+ counts it).
+            advice=tr("Your consumers were cancelled and went back to `await queue.get()`: an except that catches "
+                      "everything (a bare `except:`, or `except BaseException:`) catches the CancelledError too. Catch "
+                      "`Exception` only.") if getting and all(t in pipe.book.cancelled_by_them for t in getting)
+            else stop_advice(pipe, stopped),
             cause="never returns: consumers left waiting in get()",
         )
     putting = [(t, p) for t, p in places.items() if p.call == "await queue.put(item)"]
