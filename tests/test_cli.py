@@ -11,6 +11,7 @@ beside the rest of the session. The few that read pytest's capture run in their 
 
 from __future__ import annotations
 
+import contextvars
 import io
 import os
 import shutil
@@ -24,9 +25,9 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from graders import __version__, course, forkserver
+from graders import __version__, course, forkserver, i18n
 from graders.learn import cli
-from graders.learn.run import Stage
+from graders.learn.run import GradingFailed, Stage
 from graders.harness.learner import _shareable
 from graders.learn.progress import CACHE
 
@@ -513,3 +514,21 @@ def test_the_help_is_in_the_language_asked_for(tmp_path: Path, capsys: pytest.Ca
     assert aiolings("--lang", lang, "--help", cwd=tmp_path).returncode == 0
     shown = capsys.readouterr().out  # argparse prints its help itself
     assert said in shown and ("给一个主题评分" in shown) == (lang == "zh")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_grading_run_without_verdicts_is_told_without_a_traceback(lang: str) -> None:
+    """The graders' own limits stop bad code; a run that outlasts its overall limit is aiolings' fault, and is told
+    so in the learner's language, with none of pytest's output."""
+    def told(failed: GradingFailed) -> str:
+        def in_language() -> str:
+            i18n.keep({"AIOLINGS_LANG": lang})
+            return cli.no_verdict(failed)
+        return contextvars.copy_context().run(in_language)
+
+    stuck = told(GradingFailed("grading took over 120 s:\nTraceback (most recent call last): ...", limit=120))
+    gone = told(GradingFailed("grading wrote no report:\n..."))
+    assert "120" in stuck and "aiolings" in stuck.split(":", 1)[1] and "Traceback" not in stuck + gone
+    assert ("--verbose" in stuck) and stuck != gone
+    if lang == "zh":
+        assert "评分" in stuck and "评分" in gone

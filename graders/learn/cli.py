@@ -35,8 +35,8 @@ from rich.text import Text
 
 from .. import __version__, course, syntax
 from ..harness.feedback import UNITS
-from .run import Stage
-from ..i18n import LANGUAGES, keep, language, tr
+from .run import GradingFailed, Stage
+from ..i18n import LANGUAGES, keep, language, sentences, tr
 from .progress import DONE, FAILING, MISSING, NOT_STARTED, Check, Progress, Status
 
 T = TypeVar("T")
@@ -116,9 +116,22 @@ def _run(argv: list[str] | None) -> int:
     except Trouble as trouble:
         say(f"aiolings: {trouble}", style="red")
         return 2
+    except GradingFailed as failed:
+        say(no_verdict(failed), style="red")
+        return 1
     except KeyboardInterrupt:
         terminal().print()
         return 0
+
+
+def no_verdict(failed: GradingFailed) -> str:
+    """What a learner is told of a grading run that ended without verdicts: the graders' own limits end bad code
+    sooner, so it is aiolings' fault, not the learner's, and no traceback of it is theirs to read."""
+    return "aiolings: " + sentences(
+        tr("grading was stopped after {limit} s without a verdict.", limit=f"{failed.limit:g}")
+        if failed.limit is not None else tr("grading ended without a verdict."),
+        tr("The graders' own limits should have ended it sooner, so this says nothing about your code: it is a fault "
+           "of aiolings. `--verbose` shows pytest's output; please report it, with your file."))
 
 
 TOPIC_HELP = "3, 03, 03_gather or gather (default: the topic whose folder you are in)"

@@ -28,6 +28,15 @@ class Result:
     note: str = ""  # what the run had to tell besides the verdict (a slow import), when no failure's message told it
 
 
+class GradingFailed(RuntimeError):
+    """A grading run that ended without verdicts: stopped at its overall limit (`limit`, in seconds), or gone without
+    writing its report (`limit` None). The message carries the end of pytest's output, for the project's tests."""
+
+    def __init__(self, message: str, *, limit: float | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 @dataclass(frozen=True)
 class Stage:
     """How far a run has got."""
@@ -75,17 +84,17 @@ class Run:
         return Stage(started[-1] if started else "", len(started), total)
 
     def results(self, timeout: float = 120) -> list[Result]:
-        """Wait for the run; raise RuntimeError with pytest's output if it produced no report."""
+        """Wait for the run; raise GradingFailed, with pytest's output, if it produced no report."""
         if not self.wait(timeout):
             self.close()
-            raise RuntimeError(f"grading took over {timeout:g} s:\n{self.output[-3000:]}")
+            raise GradingFailed(f"grading took over {timeout:g} s:\n{self.output[-3000:]}", limit=timeout)
         self._collect_output()
         try:
             entries = json.loads(self.report.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             entries = self._after_an_end()
             if entries is None:
-                raise RuntimeError(f"grading wrote no report:\n{self.output[-3000:]}") from None
+                raise GradingFailed(f"grading wrote no report:\n{self.output[-3000:]}") from None
         finally:
             self._remove()
         return [_result(entry) for entry in entries]
