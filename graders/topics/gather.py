@@ -187,15 +187,16 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
     checks.on_loop_thread("gather_limited", learner, recorder)
     if watch.nap is not None:
         fail(
-            tr("`gather_limited` polled for a free seat instead of waiting for one."),
+            tr("`gather_limited` slept while jobs waited for a seat."),
             observed=tr("at {at}, while jobs waited to start, a Task of yours was asleep at line {line} (`{source}`): a "
-                        "seat that frees meanwhile stays idle until it wakes and looks again.",
+                        "seat it holds, or one that frees meanwhile, stays idle until it wakes.",
                         at=seconds(watch.nap.at - origin), line=watch.nap.line, source=watch.nap.source),
             expected=tr("a job starting the moment a seat frees, so {limit} are busy while any are left.", limit=limit),
             timeline=recorder.timeline(),
             advice=tr("Wait for a seat with `async with semaphore:` (one `asyncio.Semaphore(limit)` shared by all the "
-                      "jobs): it wakes the next job the moment a seat is free. Checking a count and sleeping between "
-                      "looks leaves seats idle."),
+                      "jobs) around `await job()` and nothing else: it wakes the next job the moment a seat is free. A "
+                      "pause inside the block keeps the seat from the next job, and checking a count and sleeping "
+                      "between looks leaves seats idle."),
         )
     checks.kept_slots_busy(
         "gather_limited", recorder, origin, limit, units=tr("jobs"),
