@@ -950,7 +950,7 @@ def on_their_own_clocks(call: Call, jobs: Sequence[AsyncJob], step_timeout: floa
                 expected=tr("each step cancelled when its own {timeout} are up, counted None, and the next one "
                             "started at once.", **blanks),
                 timeline=call.chart(),
-                advice=tr(SHIELDED_STEP_ADVICE) if shielded and span.state == "done"
+                advice=tr(SHIELDED_STEP_ADVICE) if shielded
                 else tr("Give each step a deadline of its own: `async with asyncio.timeout(step_timeout):` around "
                         "`await step()`, inside the loop, so that it starts afresh with each step."),
             )
