@@ -27,8 +27,8 @@ class Nap:
     seconds: float  # the sleep it asked for
 
 
-def asleep(task: asyncio.Task[Any], path: Path) -> Nap | None:
-    """Where `task` sleeps, if it is suspended in an `asyncio.sleep` of positive length called from the file at `path`."""
+def awaiting(task: asyncio.Task[Any]) -> list[FrameType]:
+    """The frames of a suspended Task, outermost first: its coroutine, and each coroutine (or generator) it awaits."""
     frames: list[FrameType] = []
     step: Any = task.get_coro()
     while step is not None and len(frames) < 100:
@@ -37,6 +37,12 @@ def asleep(task: asyncio.Task[Any], path: Path) -> Nap | None:
             break
         frames.append(frame)
         step = getattr(step, "cr_await", None) or getattr(step, "gi_yieldfrom", None) or getattr(step, "ag_await", None)
+    return frames
+
+
+def asleep(task: asyncio.Task[Any], path: Path) -> Nap | None:
+    """Where `task` sleeps, if it is suspended in an `asyncio.sleep` of positive length called from the file at `path`."""
+    frames = awaiting(task)
     for caller, frame in zip(frames, frames[1:]):
         if frame.f_code is asyncio.sleep.__code__ and Path(caller.f_code.co_filename) == path:
             delay = frame.f_locals.get("delay")

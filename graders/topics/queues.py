@@ -52,7 +52,7 @@ from typing import Any
 
 import pytest
 
-from graders.harness import schedule
+from graders.harness import naps, schedule
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome, known_advice
@@ -651,14 +651,7 @@ class Suspension:
 
 
 def suspension(task: asyncio.Task[Any], path: Path) -> Suspension:
-    frames: list[FrameType] = []
-    step: Any = task.get_coro()
-    while step is not None and len(frames) < 100:
-        frame = getattr(step, "cr_frame", None) or getattr(step, "gi_frame", None) or getattr(step, "ag_frame", None)
-        if frame is None:
-            break
-        frames.append(frame)
-        step = getattr(step, "cr_await", None) or getattr(step, "gi_yieldfrom", None) or getattr(step, "ag_await", None)
+    frames = naps.awaiting(task)
     mine = [f for f in frames if Path(f.f_code.co_filename) == path]
     queued = next((f for f in frames if f.f_code in QUEUE_CALLS), None)
     # A sleep of the learner's own, not the one a probe waits in while it makes or processes an item.
