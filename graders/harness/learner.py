@@ -191,6 +191,12 @@ class Learner:
 
     # Finding functions.
 
+    def names_used(self, name: str) -> set[str]:
+        """The global names the learner's function `name` uses, those of the functions nested in it included."""
+        def used(code: types.CodeType) -> set[str]:
+            return set(code.co_names).union(*(used(c) for c in code.co_consts if isinstance(c, types.CodeType)))
+        return used(self.function(name, is_async=None).__code__)
+
     def function(self, name: str, *, is_async: bool | None = True) -> Callable[..., Any]:
         """The learner's function `name`; `is_async` True wants `async def`, False a plain `def`, None either."""
         try:

@@ -24,7 +24,6 @@ class Nap:
     at: float  # loop time
     line: int
     source: str  # the learner's line that called asyncio.sleep
-    seconds: float  # the sleep it asked for
 
 
 def awaiting(task: asyncio.Task[Any]) -> list[FrameType]:
@@ -48,7 +47,7 @@ def asleep(task: asyncio.Task[Any], path: Path) -> Nap | None:
             delay = frame.f_locals.get("delay")
             if isinstance(delay, (int, float)) and delay > 0:
                 line = caller.f_lineno
-                return Nap(asyncio.get_running_loop().time(), line, linecache.getline(str(path), line).strip(), delay)
+                return Nap(asyncio.get_running_loop().time(), line, linecache.getline(str(path), line).strip())
     return None
 
 

@@ -28,7 +28,6 @@ import random
 import threading
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from types import CodeType
 from typing import Any
 
 import pytest
@@ -903,13 +902,6 @@ def escaped_step_timeout(learner: Learner, call: Call, jobs: Sequence[AsyncJob],
     learner.fail_raised("run_steps", error)
 
 
-def shields(learner: Learner, name: str) -> bool:
-    """Whether the learner's function `name` (or one nested in it) uses asyncio.shield."""
-    def used(code: CodeType) -> set[str]:
-        return set(code.co_names).union(*(used(c) for c in code.co_consts if isinstance(c, CodeType)))
-    return "shield" in used(learner.function(name).__code__)
-
-
 SHIELDED_STEP_ADVICE = ("`asyncio.shield` keeps a step from being cancelled: at its timeout only the waiting stops, and "
                         "the step runs on. Leave the shield out of run_steps: a step must be cancelled at its timeout.")
 
@@ -972,7 +964,7 @@ async def test_run_steps_gives_each_step_its_own_timeout(learner: Learner, rng: 
     assert outcome is not None
     if outcome.error is not None:
         escaped_step_timeout(learner, call, jobs, step_timeout, outcome.error)
-    on_their_own_clocks(call, jobs, step_timeout, shielded=shields(learner, "run_steps"))
+    on_their_own_clocks(call, jobs, step_timeout, shielded="shield" in learner.names_used("run_steps"))
     expected = [j.result if j.seconds < step_timeout else None for j in jobs]
     if outcome.value != expected:
         fail(tr("`{name}` returned {got}.", name="run_steps", got=shown(outcome.value)),
@@ -1043,7 +1035,8 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
             expected=tr("at {deadline}, {cut} cancelled, no other step run, and TimeoutError raised.", **blanks),
             timeline=call.chart(),
             advice=tr("`asyncio.shield` keeps a step running when the total deadline cancels run_steps: the step "
-                      "outlives the deadline. Leave the shield out of run_steps.") if shields(learner, "run_steps")
+                      "outlives the deadline. Leave the shield out of run_steps.")
+            if "shield" in learner.names_used("run_steps")
             else tr("The total deadline's cancellation was caught inside the loop, and the loop went on. Catch only "
                       "TimeoutError around a step, never CancelledError (nor BaseException): the CancelledError of "
                       "the outer timeout must get out of the loop, where that timeout turns it into TimeoutError.")
@@ -1067,7 +1060,7 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
             timeline=call.chart(),
             advice=tr(TOTAL_ADVICE),
         )
-    on_their_own_clocks(call, jobs[:len(done)], step_timeout, shielded=shields(learner, "run_steps"))
+    on_their_own_clocks(call, jobs[:len(done)], step_timeout, shielded="shield" in learner.names_used("run_steps"))
     if isinstance(error, TimeoutError) and call.cancelling:
         fail(
             tr("`run_steps` raised TimeoutError, but left its Task marked as cancelled.", **blanks),

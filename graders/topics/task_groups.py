@@ -925,16 +925,11 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
 def via_run_all(learner: Learner, name: str, advice: str) -> str:
     """`advice` in the learner's language, and, if the function `name` runs its jobs with the learner's run_all, a
     word on it: the jobs left running may be run_all's, and its own graders then say why."""
-    if "run_all" not in names_used(learner.function(name).__code__):
+    if "run_all" not in learner.names_used(name):
         return tr(advice)
     return sentences(tr(advice), tr("Your {name} runs its jobs with your run_all: if run_all's own graders fail too, "
                                     "fix it first. A run_all that starts its jobs outside a TaskGroup, or does not "
                                     "wait for the tasks it cancels, leaves them running here as well.", name=name))
-
-
-def names_used(code: CodeType) -> set[str]:
-    """The global names a function uses, its nested functions' included."""
-    return set(code.co_names).union(*(names_used(c) for c in code.co_consts if isinstance(c, CodeType)))
 
 
 def make_groups(rng: random.Random, recorder: Recorder, sizes: Sequence[int]) -> list[list[Job]]:
