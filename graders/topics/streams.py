@@ -21,6 +21,7 @@ import linecache
 import platform
 import random
 import socket
+import struct
 import sys
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -96,6 +97,13 @@ class Client:
     def leave(self) -> None:
         """Go away at once, without waiting for anything."""
         self.writer.transport.abort()
+
+    def reset(self) -> None:
+        """Vanish as a crashed peer does: the connection is reset (RST), not closed in order (FIN)."""
+        sock = self.writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.leave()
 
 
 def small_buffers(sock: socket.socket) -> None:
@@ -311,8 +319,9 @@ def judge_errors(learner: Learner, handlers: Handlers, situation: str) -> None:
         if isinstance(error, asyncio.IncompleteReadError):
             advice = tr(CUT_OFF_ADVICE)
         elif isinstance(error, ConnectionError):
-            advice = tr("A client can go away at any moment: then `drain()` (and `wait_closed()`) raise "
-                        "ConnectionError. Catch it around the conversation and end the handler quietly.")
+            advice = tr("A client can go away at any moment: then reading, `drain()` and `wait_closed()` raise "
+                        "ConnectionError. Catch it around the conversation, and around `wait_closed()` in the "
+                        "`finally:`, and end the handler quietly.")
         else:
             advice = known_advice(error)
         fail(tr("`handle` raised {kind} when {situation}.", kind=kind, situation=situation),
@@ -650,6 +659,30 @@ async def test_handle_does_not_answer_a_line_cut_off(learner: Learner, rng: rand
                            "b\"\\n\" (and `async for line in reader` gives it too). Answer a line only if "
                            "`line.endswith(b\"\\n\")`; otherwise the client is done."))
         judge_ending(learner, connection, situation)
+
+
+async def test_handle_ends_quietly_when_its_client_vanishes(learner: Learner, rng: random.Random) -> None:
+    lines = phrases(rng, rng.randint(1, 3) + 1)
+    cut_line = lines.pop()
+    partial = cut_line[: rng.randint(3, len(cut_line) - 2)]
+    handlers = Handlers(learner)
+    async with Server(handlers) as server:
+        client = await server.connect(tr("client {n}", n=1))
+        for line in lines:
+            client.send(line.encode() + b"\n")
+            if await client.line(PATIENCE) is None:
+                judge_errors(learner, handlers, tr("its client sent lines"))
+                fail(tr("`handle` did not answer {line}.", line=repr(line)),
+                     expected=tr("{answer}, at once.", answer=repr(answer_to(line))))
+        client.send(partial.encode())
+        await asyncio.sleep(STEP)  # the half line reaches handle, which waits for the rest of it
+        client.reset()  # gone: the connection reset in the middle of a line, as when a client's program dies
+        connection = handlers.of(client)
+        assert connection is not None
+        await handlers.ended(connection, PATIENCE)
+        situation = tr("its client vanished in the middle of a line (the connection was reset)")
+        judge_errors(learner, handlers, situation)
+        judge_ending(learner, connection, situation)  # closed by the reset itself: nothing to tell of close()
 
 
 # serve
