@@ -133,7 +133,7 @@ class Host:
         answer = spec.answer(attempt) if spec is not None else 404
         label = f"{self.name} /{path}" if attempt == 1 else tr("{label} (try {n})", label=f"{self.name} /{path}", n=attempt)
         status = 200 if answer is None else answer
-        body = (self.web.body(spec) if spec is not None and status == 200 else f"{status}").encode()
+        body = (self.web.body(spec) if spec is not None and status == 200 else error_page(status)).encode()
         delay = spec.delay if spec is not None else DELAYS[0]
         # As in topic 06: the headers go out halfway through the delay and the body trickles in over
         # the rest, so a request is in flight until its body has been read.
@@ -151,6 +151,15 @@ class Host:
         await response.write(body[len(body) // 2 :])  # after the span: the client moves on once this is read
         await response.write_eof()
         return response
+
+
+# Every error page links to a site map, as real ones do: a crawler that follows it reads the links
+# of pages that did not answer 200, and its request for the map (which no page links to) shows it.
+SITE_MAP = "sitemap"
+
+
+def error_page(status: int) -> str:
+    return f'<html><body><h1>{status}</h1><p><a href="/{SITE_MAP}">site map</a></p></body></html>'
 
 
 class Web:
@@ -626,6 +635,19 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
         if len(hits := web_.hits_of(spec)) > 1:
             retried_a_404(spec, hits, drawn)
     strange = [hit for hit in web_.hits if hit.spec is None]
+    if strange and strange[0].path == SITE_MAP:
+        errors = [spec for spec in web_.specs if spec.host == strange[0].host and spec.plan[-1] != 200
+                  and web_.hits_of(spec)]
+        fail(
+            tr("`crawl` followed a link of a page that did not answer 200: it requested /{path} from host {host}.",
+               path=SITE_MAP, host=strange[0].host),
+            observed=tr("only the error page of {labels} links to /{path}.", path=SITE_MAP,
+                        labels=listed(f"{spec.label} ({spec.plan[-1]})" for spec in errors)) if errors else None,
+            expected=tr("links followed from pages that answered 200 only: an error page's links (to a home page, a "
+                        "site map) are the server's, not the page's."),
+            timeline=drawn,
+            advice=tr("Read the links only when `response.status == 200`; for any other status the Page has none."),
+        )
     if strange:
         fail(
             tr("`crawl` requested /{path} from host {host}, which no page links to.", path=strange[0].path,
