@@ -245,8 +245,8 @@ def outlived_the_close(name: str, spawned: list[asyncio.Task[Any]], waited: floa
     )
 
 
-def closed_once(source: Source, when: str) -> None:
-    """The source was closed exactly once, and not read from after that."""
+def closed_once(source: Source, when: str, cancelled: bool = False) -> None:
+    """The source was closed exactly once, and not read from after that (`cancelled`: its consumer was cancelled)."""
     __tracebackhide__ = True
     if source.closes == 1 and not source.reads_after_close:
         return
@@ -274,8 +274,11 @@ def closed_once(source: Source, when: str) -> None:
         observed=tr("{reads}, {after} of them after a close(); {closes}.", **calls) if source.reads_after_close
         else tr("{reads}; {closes}.", **calls),
         expected=tr("exactly one `await source.close()`, after the last readline(), however the reading ends."),
-        advice=tr("Wrap the whole reading loop in one `try:` and call `await source.close()` only in its `finally:` "
-                  "block: it runs once, when the lines run out or when the consumer stops early."),
+        advice=tr("A cancellation raises CancelledError at the `await` where the generator waits, not GeneratorExit: "
+                  "`except GeneratorExit:` misses it. Call `await source.close()` in a `finally:` block around the "
+                  "whole reading loop: it runs however the reading ends.") if cancelled and source.closes == 0
+        else tr("Wrap the whole reading loop in one `try:` and call `await source.close()` only in its `finally:` "
+                "block: it runs once, when the lines run out or when the consumer stops early."),
     )
 
 
@@ -342,6 +345,32 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     outlived_the_close("read_lines", spawned, AFTER_CLOSE * source.delay, source.reads_after_close)
     closed_once(source, tr("when its consumer stopped after {taken} and closed it",
                            taken=plural(take, "line"), count=take))
+    # Another way to stop early: the consumer's task is cancelled while read_lines waits for a line.
+    source, lines = make_source(rng)
+    take = rng.randint(1, len(lines) - 2)
+    stream = await learner.stream("read_lines", source, take=take)
+    await cancelled_mid_read(learner, stream, source.delay / 2)
+    closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1), cancelled=True)
+
+
+async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> None:
+    """Asks for the next item, cancels the asking task `after` seconds later, then closes the iterator,
+    as a consumer in `async with contextlib.aclosing(...)` does on its way out."""
+    __tracebackhide__ = True
+
+    async def next_item() -> object:
+        return await anext(stream.generator)
+
+    asking = asyncio.create_task(next_item())
+    await asyncio.sleep(after)
+    asking.cancel()
+    try:
+        await asking
+    except (asyncio.CancelledError, StopAsyncIteration):
+        pass
+    except Exception as error:  # noqa: BLE001 - the learner's code raised on its way out
+        learner.fail_raised("read_lines", error)
+    await closed_early(learner, "read_lines", stream, "line")
 
 
 # transform
