@@ -118,8 +118,6 @@ def fail(summary: str, **parts: str | None) -> NoReturn:
     raise GraderFailure(summary, **parts)
 
 
-
-
 def shown(value: object, width: int = 80) -> str:
     """A value as a learner should see it in a message: whole, never cut mid-word.
 
