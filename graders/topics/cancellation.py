@@ -24,6 +24,7 @@ the total deadline, and the total deadline falling in the middle of a step that 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import threading
 from collections.abc import Callable, Coroutine, Sequence
@@ -591,7 +592,10 @@ class Service:
 
 
 def service(rng: random.Random, kinds: Sequence[str]) -> Service:
-    """A service with a worker of each kind in `kinds` ("quick", "slow" or "stuck"), in a shuffled order."""
+    """A service with a worker of each kind in `kinds` ("quick", "slow" or "stuck"), in a shuffled order.
+
+    The stuck worker's cleanup outlasts the grace period: a wait for the cancelled workers bounded by any
+    small time of its own (a second, `grace`) returns before it ends."""
     recorder = Recorder()
     grace = rng.choice([2.0, 2.5, 3.0, 3.5, 4.0])
     lead = rng.choice([0.5, 1.0, 1.5])
@@ -608,7 +612,8 @@ def service(rng: random.Random, kinds: Sequence[str]) -> Service:
         elif kind == "slow":  # its piece of work runs on long past the grace period
             workers.append(Worker(recorder, label, lead + grace + rng.choice([1.5, 2.5, 4.0, 6.5]), rng.choice(CLEANUPS)))
         else:
-            workers.append(Worker(recorder, label, rng.choice([0.25, 0.5]), rng.choice(CLEANUPS), stuck=True))
+            workers.append(Worker(recorder, label, rng.choice([0.25, 0.5]), grace + rng.choice([1.5, 2.5, 3.5]),
+                                  stuck=True))
     return Service(recorder, workers, quick, grace, lead)
 
 
@@ -616,11 +621,28 @@ def plural_workers(spans: Sequence[Span]) -> str:
     return plural(len(spans), "worker")
 
 
+class WorkerTask(asyncio.Task):  # type: ignore[type-arg]
+    """A worker's Task, hashed so that a set of workers (asyncio.wait's `done` and `pending`) lists them from the
+    last position to the first, whatever their addresses: a report read off such a set is out of order on every
+    run, not on some. Small distinct hashes below 8 sit in a set's slots in the order of their values."""
+
+    def __init__(self, coro: Coroutine[Any, Any, None], *, name: str, rank: int) -> None:
+        self.rank = rank  # first: the new Task is hashed as it is registered
+        super().__init__(coro, loop=asyncio.get_running_loop(), name=name)
+
+    def __hash__(self) -> int:
+        return self.rank
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+
 async def shutting_down(learner: Learner, svc: Service) -> tuple[Call, bool]:
     """Start the workers, call shut_down `lead` seconds later, and wait for it (within a budget)."""
     svc.origin = loop_clock()
+    assert len(svc.workers) <= 7
     for i, worker in enumerate(svc.workers):
-        task = asyncio.create_task(worker.run(svc.stop), name=worker.label)
+        task = WorkerTask(worker.run(svc.stop), name=worker.label, rank=7 - i)
         task.add_done_callback(lambda _, i=i: svc.ends.setdefault(i, loop_clock()))
         svc.tasks.append(task)
     await asyncio.sleep(svc.lead)
@@ -643,8 +665,10 @@ async def let_go(svc: Service, call: Call) -> None:
         await asyncio.wait(left, timeout=STOP_WITHIN)
 
 
-def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool) -> None:
-    """Every rule of a graceful shutdown, in the order that tells the first mistake."""
+def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool,
+                   earlier: tuple[list[int], list[int]] | None = None) -> None:
+    """Every rule of a graceful shutdown, in the order that tells the first mistake. `earlier` is the report of a
+    first call of shut_down (on another service) when this is the second."""
     __tracebackhide__ = True
     at = call.at
     blanks: dict[str, Any] = {"grace": seconds(svc.grace), "began": at(svc.began), "deadline": at(svc.deadline)}
@@ -767,6 +791,7 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool) -> N
     if unended:
         spans = [svc.work(i) for i in unended]
         stopped = [s for s in spans if s.state == "cancelled"]
+        cancelled_at = max((s.end for s in stopped if s.end is not None), default=None)  # the last cancel
         blanks |= {"labels": labels(spans), "returned": at(call.row.end or 0), "workers": plural_workers(spans),
                    "count": len(spans), "end": at(max(svc.ends.get(i, loop_clock()) for i in unended))}
         if len(stopped) == len(spans):
@@ -785,7 +810,12 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool) -> N
             expected=tr("shut_down returning once every worker has ended, cleanup included: nothing of the service "
                         "still running after it."),
             timeline=call.chart(),
-            advice=tr("`task.cancel()` only asks a Task to stop: it ends once its cleanup has run. Wait for the "
+            advice=tr("shut_down waited {waited} after cancelling, then gave up while a cleanup was still running. "
+                      "A cleanup takes as long as it takes: wait for the cancelled Tasks with no timeout, `await "
+                      "asyncio.wait(pending)` (or `await asyncio.gather(*pending, return_exceptions=True)`).",
+                      waited=seconds((call.row.end or 0) - cancelled_at))
+            if stopped and cancelled_at is not None and (call.row.end or 0) > cancelled_at + TOLERANCE
+            else tr("`task.cancel()` only asks a Task to stop: it ends once its cleanup has run. Wait for the "
                       "cancelled Tasks to end: `await asyncio.wait(pending)` (or `await asyncio.gather(*pending, "
                       "return_exceptions=True)`).") if stopped
             else tr("Wait for the workers, up to `grace` seconds, before returning: `await asyncio.wait(tasks, "
@@ -814,7 +844,11 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool) -> N
                         "may wait, not how long it must."),
             timeline=call.chart(),
             advice=tr("`asyncio.wait(tasks, timeout=grace)` returns as soon as every Task is done, or at the "
-                      "deadline, whichever comes first; `asyncio.sleep(grace)` always waits the whole grace period."),
+                      "deadline, whichever comes first; `asyncio.sleep(grace)` always waits the whole grace period.")
+            if abs((call.row.end or 0) - svc.deadline) <= TOLERANCE
+            else tr("Wait on the Tasks themselves, not on the clock: `asyncio.wait(tasks, timeout=grace)` returns "
+                    "the moment the last of them ends. Code that sleeps and looks again (`while ...: await "
+                    "asyncio.sleep(...)`) sees the end only at its next look."),
         )
     outcome = call.outcome()
     assert outcome is not None
@@ -828,10 +862,23 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool) -> N
         fail(tr("`shut_down` reported Tasks instead of their positions in `tasks`."), observed=shown(value),
              expected=expected, advice=tr("Report each worker by its place in `tasks`: `for i, task in "
                                           "enumerate(tasks)`."))
-    if [list(part) for part in value] != [finished, cancelled]:
-        fail(tr("`{name}` returned {got}.", name="shut_down", got=shown(value)), expected=expected, timeline=call.chart(),
-             advice=tr("A Task that was cancelled says so: `task.cancelled()` is True once it has ended cancelled. "
-                       "Ask each Task once they have all ended."))
+    if [list(part) for part in value] == [finished, cancelled]:
+        return
+    if [sorted(part) for part in value] == [finished, cancelled]:
+        fail(tr("`shut_down` reported the right workers, but not in increasing order: it returned {got}.",
+                got=shown(value)), expected=expected,
+             advice=tr("A set (such as the `done` and `pending` of asyncio.wait) has no order of its own: go through "
+                       "`tasks` in order, `for i, task in enumerate(tasks)`, or sort each list."))
+    if earlier is not None and sum(len(part) for part in value) > len(svc.workers):
+        fail(tr("`shut_down` returned {got} when called a second time, on another service.", got=shown(value)),
+             observed=tr("the first call's report, {first}, was right; the second one also holds positions from the "
+                         "first call: something was kept between the calls.", first=repr(earlier)),
+             expected=expected, timeline=call.chart(),
+             advice=tr("Make the report's lists inside shut_down, fresh for each call. A list at module level, or a "
+                       "mutable default argument (`finished=[]`), is shared by every call and grows with each."))
+    fail(tr("`{name}` returned {got}.", name="shut_down", got=shown(value)), expected=expected, timeline=call.chart(),
+         advice=tr("A Task that was cancelled says so: `task.cancelled()` is True once it has ended cancelled. "
+                   "Ask each Task once they have all ended."))
 
 
 async def test_shut_down_cancels_what_outlasts_the_grace_period(learner: Learner, rng: random.Random) -> None:
@@ -841,10 +888,21 @@ async def test_shut_down_cancels_what_outlasts_the_grace_period(learner: Learner
         judge_shutdown(learner, svc, call, ended)
     finally:
         await let_go(svc, call)
+    # Once more, on another service in the same module: a report kept between calls shows only now.
+    again = service(rng, ["quick", "slow", "stuck", *rng.choices(["quick", "slow"], k=rng.randint(1, 2))])
+    call, ended = await shutting_down(learner, again)
+    try:
+        judge_shutdown(learner, again, call, ended, earlier=svc.report())
+    finally:
+        await let_go(again, call)
 
 
 async def test_shut_down_returns_once_every_worker_has_stopped(learner: Learner, rng: random.Random) -> None:
     svc = service(rng, ["quick"] * rng.randint(3, 4))
+    # The last worker ends an odd number of eighths of a second after shut_down begins, still 1/8 s or more within
+    # the grace period: code that looks every 0.1 s, 0.25 s, 0.5 s or 1 s (never waiting on the Tasks) sees it late.
+    last = max(svc.workers, key=lambda w: w.busy + w.cleanup)
+    last.cleanup += 0.125
     call, ended = await shutting_down(learner, svc)
     try:
         judge_shutdown(learner, svc, call, ended)
@@ -864,12 +922,46 @@ TOTAL_ADVICE = (
 )
 
 
-def steps(rng: random.Random, recorder: Recorder, step_timeout: float, kinds: Sequence[str]) -> list[AsyncJob]:
+STEP_CLEANUPS = [0.25, 0.5]  # how long a cancelled step tidies up; less than any step's own time left at the total deadline
+
+
+class Step(AsyncJob):
+    """A step of run_steps: `await step()` takes `seconds` and returns `result`. Cancelled, it tidies up for
+    `cleanup` seconds (its own row, "step 1 cleanup") before the CancelledError goes on: code that cancels a step
+    and moves on without awaiting it starts the next step, or returns, while that cleanup still runs."""
+
+    def __init__(self, recorder: Recorder, label: str, seconds: float, result: Any, cleanup: float) -> None:
+        super().__init__(recorder, label, seconds, result, False)
+        self.cleanup = cleanup
+        self.cleanup_label = tr("{label} cleanup", label=label)
+
+    async def _run(self) -> Any:
+        try:
+            return await super()._run()
+        except asyncio.CancelledError:
+            with self.recorder.span(self.cleanup_label):
+                await asyncio.sleep(self.cleanup)
+            raise
+
+    def cleanups(self) -> list[Span]:
+        return self.recorder.started(self.cleanup_label)
+
+    def took(self, step_timeout: float) -> float:
+        """How long the step takes in a right answer, its cleanup included if it runs out of its own time."""
+        return self.seconds if self.seconds < step_timeout else step_timeout + self.cleanup
+
+
+def steps(rng: random.Random, recorder: Recorder, step_timeout: float, kinds: Sequence[str]) -> list[Step]:
     """Steps that run out of their own time ("long") or finish within it ("short")."""
     shorter = [d for d in DURATIONS if d < step_timeout]
     longer = [d for d in DURATIONS if step_timeout < d <= step_timeout + 3]
-    return [recorder.job(tr("step {i}", i=i), rng.choice(longer if kind == "long" else shorter), rng.randint(100, 999))
+    return [Step(recorder, tr("step {i}", i=i), rng.choice(longer if kind == "long" else shorter),
+                 rng.randint(100, 999), rng.choice(STEP_CLEANUPS))
             for i, kind in enumerate(kinds)]
+
+
+def is_cleanup(span: Span, jobs: Sequence[Step]) -> bool:
+    return any(span.label == job.cleanup_label for job in jobs)
 
 
 def kinds_with_a_long_one_first(rng: random.Random, count: int) -> list[str]:
@@ -880,25 +972,26 @@ def kinds_with_a_long_one_first(rng: random.Random, count: int) -> list[str]:
     return kinds
 
 
-def escaped_step_timeout(learner: Learner, call: Call, jobs: Sequence[AsyncJob], step_timeout: float,
+def escaped_step_timeout(learner: Learner, call: Call, jobs: Sequence[Step], step_timeout: float,
                          error: BaseException) -> None:
     """A TimeoutError that came out at a step's own deadline is told as such; any other error as it is."""
     __tracebackhide__ = True
-    if isinstance(error, TimeoutError):
-        for job in jobs:
-            runs = call.recorder.started(job.label)
-            if runs and runs[0].state == "cancelled" and abs((call.row.end or 0) - runs[0].start - step_timeout) <= TOLERANCE:
-                fail(
-                    tr("`run_steps` raised TimeoutError at {at}, when {label} ran out of its own {timeout}.",
-                       at=call.at(call.row.end or 0), label=job.label, timeout=seconds(step_timeout)),
-                    observed=tr("the step's own TimeoutError came out of run_steps, and the steps after it never ran."),
-                    expected=tr("a step that runs out of its own time counted None, and the next step started at "
-                                "once; only the total deadline ends the run."),
-                    timeline=call.chart(),
-                    advice=tr("Catch the step's TimeoutError right around that one step, inside the loop: `try:` / "
-                              "`async with asyncio.timeout(step_timeout):` / `await step()` / `except TimeoutError:` "
-                              "append None."),
-                )
+    ran = [job for job in jobs if call.recorder.started(job.label)]
+    if isinstance(error, TimeoutError) and ran:
+        job = ran[-1]  # the last step that ran
+        runs = call.recorder.started(job.label)
+        if runs[0].state == "cancelled" and abs((runs[0].end or 0) - runs[0].start - step_timeout) <= TOLERANCE:
+            fail(
+                tr("`run_steps` raised TimeoutError at {at}, when {label} ran out of its own {timeout}.",
+                   at=call.at(call.row.end or 0), label=job.label, timeout=seconds(step_timeout)),
+                observed=tr("the step's own TimeoutError came out of run_steps, and the steps after it never ran."),
+                expected=tr("a step that runs out of its own time counted None, and the next step started at "
+                            "once; only the total deadline ends the run."),
+                timeline=call.chart(),
+                advice=tr("Catch the step's TimeoutError right around that one step, inside the loop: `try:` / "
+                          "`async with asyncio.timeout(step_timeout):` / `await step()` / `except TimeoutError:` "
+                          "append None."),
+            )
     learner.fail_raised("run_steps", error)
 
 
@@ -906,11 +999,12 @@ SHIELDED_STEP_ADVICE = ("`asyncio.shield` keeps a step from being cancelled: at 
                         "the step runs on. Leave the shield out of run_steps: a step must be cancelled at its timeout.")
 
 
-def on_their_own_clocks(call: Call, jobs: Sequence[AsyncJob], step_timeout: float, *, shielded: bool = False) -> None:
-    """Each step of `jobs` ran, after the one before it had ended, and was cancelled exactly when its own
-    `step_timeout` was up, or not at all if it finished within it."""
+def on_their_own_clocks(call: Call, jobs: Sequence[Step], step_timeout: float, *, shielded: bool = False) -> None:
+    """Each step of `jobs` ran, after the one before it had ended (its cleanup included), and was cancelled exactly
+    when its own `step_timeout` was up, or not at all if it finished within it."""
     __tracebackhide__ = True
     before: Span | None = None
+    tidying: Span | None = None  # the cleanup of the step before, if it was cancelled
     for job in jobs:
         runs = call.recorder.started(job.label)
         if not runs:
@@ -919,6 +1013,20 @@ def on_their_own_clocks(call: Call, jobs: Sequence[AsyncJob], step_timeout: floa
         span = runs[0]
         blanks = {"label": span.label, "at": call.at(span.start), "timeout": seconds(step_timeout),
                   "ran": seconds((span.end or loop_clock()) - span.start)}
+        if before is not None and tidying is not None and before.end is not None and \
+                span.start < (tidying.end or loop_clock()) - TOLERANCE and span.start >= before.end - TOLERANCE:
+            fail(
+                tr("`run_steps` started {label} before {before} had ended.", before=before.label, **blanks),
+                observed=tr("{before} was cancelled at {cancelled} and tidied up until {end}, but {label} started at "
+                            "{at}: the cancelled step was not waited for.", before=before.label,
+                            cancelled=call.at(before.end), end=call.at(tidying.end) if tidying.end is not None
+                            else "…", **blanks),
+                expected=tr("the steps one after another: each starts once the step before it has ended."),
+                timeline=call.chart(),
+                advice=tr("`task.cancel()` only asks a Task to stop: it ends once its cleanup has run. After "
+                          "cancelling a step's Task, await it (`await asyncio.wait([task])`) before the next step, or "
+                          "await the step itself inside `asyncio.timeout(step_timeout)`, which waits for it."),
+            )
         if before is not None and span.start < (before.end or loop_clock()) - TOLERANCE:
             fail(
                 tr("`run_steps` ran the steps at the same time."),
@@ -933,6 +1041,9 @@ def on_their_own_clocks(call: Call, jobs: Sequence[AsyncJob], step_timeout: floa
             right = span.state == "cancelled" and abs((span.end or 0) - span.start - step_timeout) <= TOLERANCE
         else:
             right = span.state == "done"
+        rounded = span.state == "cancelled" and span.end is not None and any(
+            abs(span.end - span.start - whole) <= TOLERANCE for whole in {int(step_timeout), round(step_timeout),
+                                                                         math.ceil(step_timeout)})
         if not right:
             fail(
                 tr("`run_steps` did not give {label} its own {timeout}.", **blanks),
@@ -943,21 +1054,60 @@ def on_their_own_clocks(call: Call, jobs: Sequence[AsyncJob], step_timeout: floa
                             "started at once.", **blanks),
                 timeline=call.chart(),
                 advice=tr(SHIELDED_STEP_ADVICE) if shielded
+                else tr("The step was cut after {ran}, its timeout rounded to whole seconds. Pass `step_timeout` as "
+                        "it is, `asyncio.timeout(step_timeout)`: `int()` or `round()` turns {timeout} into a whole "
+                        "number of seconds.", **blanks) if rounded
                 else tr("Give each step a deadline of its own: `async with asyncio.timeout(step_timeout):` around "
                         "`await step()`, inside the loop, so that it starts afresh with each step."),
             )
         before = span
+        tidying = next(iter(job.cleanups()), None) if span.state == "cancelled" else None
+
+
+def left_behind(call: Call, jobs: Sequence[Step], what: str) -> None:
+    """Every step, and the cleanup of every step that was cancelled, had ended when run_steps ended."""
+    __tracebackhide__ = True
+    left = [job for job in jobs
+            if any(not call.ended_by_then(s) for s in [*call.recorder.started(job.label), *job.cleanups()])]
+    if left:
+        spans = [call.recorder.started(job.label)[0] for job in left]
+        records = [s for job in left for s in [*call.recorder.started(job.label), *job.cleanups()]]
+        blanks = {"what": what, "at": call.at(call.row.end or 0), "labels": labels(spans),
+                  "end": call.at(max(s.end or loop_clock() for s in records))}
+        fail(
+            tr("`run_steps` {what} at {at}, while {labels} was still running.", **blanks) if len(left) == 1
+            else tr("`run_steps` {what} at {at}, while {labels} were still running.", **blanks),
+            observed=tr("{labels} had been cancelled, but tidied up until {end}, after run_steps had ended: a "
+                        "cancelled step ends only once its cleanup has run, and nothing waited for it.", **blanks)
+            if all(s.state == "cancelled" for s in spans)
+            else tr("{labels} ran on until {end}, after run_steps had ended.", **blanks),
+            expected=tr("every step it started ended, cleanup included, before run_steps ends."),
+            timeline=call.chart(),
+            advice=tr("`task.cancel()` only asks a Task to stop: it ends once its cleanup has run. After "
+                      "cancelling a step's Task, await it (`await asyncio.wait([task])`) before the next step, or "
+                      "await the step itself inside `asyncio.timeout(step_timeout)`, which waits for it."),
+        )
 
 
 async def test_run_steps_gives_each_step_its_own_timeout(learner: Learner, rng: random.Random) -> None:
+    first = await each_on_its_own(learner, rng)
+    # Once more, on other steps in the same module: results kept between calls show only now.
+    await each_on_its_own(learner, rng, earlier=first)
+
+
+async def each_on_its_own(learner: Learner, rng: random.Random, earlier: list[Any] | None = None) -> list[Any]:
+    """run_steps with a total deadline never reached; `earlier` is what a first call returned, when this is the
+    second. Returns what it returned."""
+    __tracebackhide__ = True
     recorder = Recorder()
     step_timeout = rng.choice(STEP_TIMEOUTS)
     jobs = steps(rng, recorder, step_timeout, kinds_with_a_long_one_first(rng, rng.randint(4, 5)))
-    needed = sum(min(j.seconds, step_timeout) for j in jobs)
+    needed = sum(j.took(step_timeout) for j in jobs)
     total = needed + rng.choice([1.0, 2.5, 4.0])  # never reached
     call = start(learner, recorder, "run_steps", jobs, step_timeout, total)
     if not await call.wait(learner, total + STOP_WITHIN):
         never_ended(call, total + STOP_WITHIN)
+    await until(loop_clock() + max(j.seconds + j.cleanup for j in jobs))  # what it left running ends meanwhile
     if call.task is not None and call.task.cancelled():
         let_out(call)
     outcome = call.outcome()
@@ -965,12 +1115,22 @@ async def test_run_steps_gives_each_step_its_own_timeout(learner: Learner, rng: 
     if outcome.error is not None:
         escaped_step_timeout(learner, call, jobs, step_timeout, outcome.error)
     on_their_own_clocks(call, jobs, step_timeout, shielded="shield" in learner.names_used("run_steps"))
+    left_behind(call, jobs, tr("returned"))
     expected = [j.result if j.seconds < step_timeout else None for j in jobs]
-    if outcome.value != expected:
-        fail(tr("`{name}` returned {got}.", name="run_steps", got=shown(outcome.value)),
-             expected=tr("{expected}: each step's result, or None for a step that ran out of its own time.",
-                         expected=repr(expected)),
-             timeline=call.chart(), advice=tr(checks.NO_RETURN_ADVICE) if outcome.value is None else None)
+    value = outcome.value
+    if value != expected:
+        expected_text = tr("{expected}: each step's result, or None for a step that ran out of its own time.",
+                           expected=repr(expected))
+        if earlier is not None and isinstance(value, list) and len(value) > len(expected):
+            fail(tr("`run_steps` returned {got} when called a second time, on other steps.", got=shown(value)),
+                 observed=tr("the first call's result, {first}, was right; the second one also holds the first call's "
+                             "results: something was kept between the calls.", first=repr(earlier)),
+                 expected=expected_text, timeline=call.chart(),
+                 advice=tr("Make the results list inside run_steps, fresh for each call. A list at module level, or a "
+                           "mutable default argument (`results=[]`), is shared by every call and grows with each."))
+        fail(tr("`{name}` returned {got}.", name="run_steps", got=shown(value)), expected=expected_text,
+             timeline=call.chart(), advice=tr(checks.NO_RETURN_ADVICE) if value is None else None)
+    return expected
 
 
 async def test_run_steps_raises_timeout_error_at_the_total_deadline(learner: Learner, rng: random.Random) -> None:
@@ -991,12 +1151,15 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
     kinds = [*done, rng.choice(["short", "long"]), *rng.choices(["short", "long"], k=later)]
     jobs = steps(rng, recorder, step_timeout, kinds)
     cut = jobs[len(done)]  # running at the total deadline, with time of its own left
-    begins = sum(min(j.seconds, step_timeout) for j in jobs[:len(done)])
-    total = begins + rng.choice([0.25 * k for k in range(1, 12) if 0.25 * k <= min(cut.seconds, step_timeout) - 0.25])
+    begins = sum(j.took(step_timeout) for j in jobs[:len(done)])
+    # In the middle of the cut step, and far enough from its own deadline that this does not fall in its cleanup.
+    total = begins + rng.choice([0.25 * k for k in range(1, 12) if 0.25 * k <= min(cut.seconds, step_timeout) - 0.25
+                                 and 0.25 * k <= step_timeout - cut.cleanup - 0.25])
     call = start(learner, recorder, "run_steps", jobs, step_timeout, total)
-    budget = total + sum(j.seconds for j in jobs) + STOP_WITHIN
+    budget = total + sum(j.seconds + j.cleanup for j in jobs) + STOP_WITHIN
     if not await call.wait(learner, budget):
         never_ended(call, budget)
+    await until(loop_clock() + max(j.seconds + j.cleanup for j in jobs))  # what it left running ends meanwhile
     deadline = call.origin + total
     blanks = {"total": seconds(total), "deadline": call.at(deadline), "cut": cut.label,
               "returned": call.at(call.row.end or 0)}
@@ -1019,8 +1182,31 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
     if error is not None and not (isinstance(error, TimeoutError) and (call.row.end or 0) > deadline - TOLERANCE):
         escaped_step_timeout(learner, call, jobs, step_timeout, error)
     now = loop_clock()
-    past = [s for s in recorder.spans if s.start < deadline - TOLERANCE and (s.end is None or s.end > deadline + TOLERANCE)]
-    after = [s for s in recorder.spans if s.start >= deadline - TOLERANCE and (s.end or now) - s.start > TOLERANCE]
+    spans = [s for s in recorder.spans if not is_cleanup(s, jobs)]  # the steps themselves
+    past = [s for s in spans if s.start < deadline - TOLERANCE and (s.end is None or s.end > deadline + TOLERANCE)]
+    after = [s for s in spans if s.start >= deadline - TOLERANCE and (s.end or now) - s.start > TOLERANCE]
+    if isinstance(error, TimeoutError) and not after:
+        ran_on = [s for s in past if not call.ended_by_then(s)]
+        if ran_on:  # it raised, and left the step running
+            fail(
+                tr("`run_steps` raised TimeoutError at {returned}, but left {labels} running.", labels=labels(ran_on),
+                   **blanks),
+                observed=tr("{labels} ran on to its end at {end}, after run_steps had raised: the total deadline "
+                            "stopped the waiting, not the step.", labels=labels(ran_on),
+                            end=call.at(max(s.end or now for s in ran_on)), **blanks) if len(ran_on) == 1
+                else tr("{labels} ran on to their end at {end}, after run_steps had raised: the total deadline "
+                        "stopped the waiting, not the steps.", labels=labels(ran_on),
+                        end=call.at(max(s.end or now for s in ran_on)), **blanks),
+                expected=tr("at {deadline}, {cut} cancelled, no other step run, and TimeoutError raised.", **blanks),
+                timeline=call.chart(),
+                advice=tr("`asyncio.shield` keeps a step running when the total deadline cancels run_steps: the step "
+                          "outlives the deadline. Leave the shield out of run_steps.")
+                if "shield" in learner.names_used("run_steps")
+                else tr("Cancelling an await on a step's Task (`await asyncio.wait([task])`) stops only the waiting: "
+                        "the Task runs on. Await the step itself inside the timeouts (`await step()`), or, when that "
+                        "wait is cancelled, cancel the step's Task and await it before the CancelledError goes on."),
+            )
+        left_behind(call, jobs, tr("raised TimeoutError"))
     if past or after:
         went = tr("{labels} ran after it, and run_steps returned {value} at {returned}.", labels=labels(after),
                   value=shown(outcome.value), **blanks) if error is None and after \
@@ -1045,8 +1231,10 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
                     "total_timeout):`. A timeout created inside the loop starts again with each step, and a deadline "
                     "checked only between steps cannot stop the step that is running."),
         )
+    if error is None and (call.row.end or 0) < deadline - TOLERANCE:  # over before the deadline: the steps went wrong
+        on_their_own_clocks(call, jobs[:len(done)], step_timeout, shielded="shield" in learner.names_used("run_steps"))
     if error is None:
-        cut_short = [s for s in recorder.spans if s.start >= deadline - TOLERANCE]
+        cut_short = [s for s in spans if s.start >= deadline - TOLERANCE]
         fail(
             tr("`run_steps` returned {value} at the {total} total deadline instead of raising TimeoutError.",
                value=shown(outcome.value), **blanks),
