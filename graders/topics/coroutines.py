@@ -13,15 +13,17 @@ import pytest
 from graders.harness import checks
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
-from graders.harness.learner import Learner
+from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock
 
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
-# Never whole seconds: a delay rounded or truncated to an int must show on every seed. Short, for
-# greet: a busy wait for `delay` seconds of real time costs the grading run that much CPU.
-DELAYS = [0.25, 0.5, 0.75, 1.25, 1.5, 2.5]
-GREET_DELAYS = [0.25, 0.5, 0.75]
-LONGER_GREET_DELAYS = [1.25, 1.5, 1.75]
+# Never whole seconds, nor on a grid of 0.05 s: a delay rounded (to an int, or to tenths) or waited out in short
+# steps (sleep 0.1 until the clock passes the end) misses each of them by 0.02 s or more, more than
+# checks.TOLERANCE, on every seed. Short, for greet: a busy wait for `delay` seconds of real time costs the grading
+# run that much CPU.
+DELAYS = [0.37, 0.62, 0.83, 1.27, 1.38, 1.72, 2.33]
+GREET_DELAYS = [0.27, 0.38, 0.62, 0.73]
+LONGER_GREET_DELAYS = [1.23, 1.37, 1.62, 1.78]
 
 @pytest.mark.asyncio
 @IN_LOOP_TIME
@@ -37,11 +39,13 @@ async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) 
 @IN_LOOP_TIME
 async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -> None:
     # Two different delays, so that no fixed pause can match both; one under a second and one over, so that a delay
-    # rounded to whole seconds shows as such. The shorter first: a busy wait is caught on it, and spins less.
+    # rounded to whole seconds shows as such. The shorter first: a busy wait is caught on it, and spins less. One name
+    # for both calls: greet waits its delay every time, and a greeting kept from the first call must not skip it.
     took: list[tuple[float, float]] = []  # (delay, loop time greet took)
+    name = rng.choice(NAMES)
     for delay in (rng.choice(GREET_DELAYS), rng.choice(LONGER_GREET_DELAYS)):
         start, real_start = loop_clock(), time.perf_counter()
-        await learner.call("greet", rng.choice(NAMES), delay)
+        await learner.call("greet", name, delay)
         elapsed, real = loop_clock() - start, time.perf_counter() - real_start
         if elapsed <= checks.TOLERANCE and real >= delay / 2:  # virtual sleeps take milliseconds of real time
             fail(
@@ -58,6 +62,19 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
     if not wrong:
         return
     delay, elapsed = wrong[0]
+    (first, first_took), (again, again_took) = took
+    if abs(first_took - first) <= checks.TOLERANCE and again_took <= checks.TOLERANCE:
+        fail(
+            tr("`greet` returned at once when called again with the same name; it should wait `delay` = {delay} every "
+               "time.", delay=seconds(again)),
+            observed=tr("greet({name}, {first}) waited {first_took}, as it should; then greet({name}, {again}) returned "
+                        "after {again_took}.", name=repr(name), first=first, first_took=seconds(first_took), again=again,
+                        again_took=seconds(again_took)),
+            expected=tr("a pause of {delay} before the greeting.", delay=seconds(again)),
+            advice=tr("Pause in every call: something kept from an earlier call (a greeting stored in a dict or a "
+                      "variable outside the function) must not skip the wait. `await asyncio.sleep(delay)`, then return "
+                      "the greeting, each time."),
+        )
     # The delay rounded to whole seconds each time, and some pause made (no pause at all is the other advice's case).
     rounded = all(any(abs(e - whole) <= checks.TOLERANCE for whole in {int(d), round(d)}) for d, e in took) \
         and any(e > checks.TOLERANCE for _, e in took)
@@ -68,6 +85,9 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
         expected=tr("a pause of {delay} before the greeting.", delay=seconds(delay)),
         advice=tr("It waited a whole number of seconds: sleep for `delay` itself, as it is given, not rounded "
                   "(`int({delay})` is {whole}).", delay=f"{delay:g}", whole=int(delay)) if rounded
+        else tr("It waited longer than `delay` each time: one `await asyncio.sleep(delay)` ends exactly on time, "
+                "while pauses of some other length (short sleeps until the clock passes the end, say) overshoot it.")
+        if all(e > d + checks.TOLERANCE for d, e in took)
         else tr("`await asyncio.sleep(delay)` pauses this coroutine for `delay` seconds "
                 "(without `await`, nothing waits at all)."),
     )
@@ -191,6 +211,21 @@ def _probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
     return seen, compute
 
 
+class RefusedError(Exception):
+    """What the graders' coroutine raises, to see `run` close its loop however the coroutine ends."""
+
+
+def _refusing_probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
+    seen: dict[str, asyncio.AbstractEventLoop] = {}
+
+    async def refuse(a: int) -> int:
+        seen["loop"] = asyncio.get_running_loop()
+        await asyncio.sleep(0)
+        raise RefusedError(f"no {a}")
+
+    return seen, refuse
+
+
 def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random) -> None:
     seen, compute = _probe()
     a, b = rng.randint(2, 99), rng.randint(2, 99)
@@ -218,4 +253,27 @@ def test_run_closes_its_event_loop(learner: Learner, rng: random.Random) -> None
             advice=tr("Replace the loop made and run by hand (`run_until_complete` on a loop from `new_event_loop()` "
                       "or `get_event_loop()`) with `return asyncio.run(coro_fn(*args))`: it makes a fresh loop and "
                       "closes it."),
+        )
+    # However the coroutine ends: one that raises leaves the loop open when `close()` is skipped by the exception.
+    seen, refuse = _refusing_probe()
+    try:
+        learner.function("run", is_async=False)(refuse, 6)
+    except RefusedError:
+        pass
+    except Exception as error:  # noqa: BLE001
+        learner._checked("run", Outcome(error=error))
+        learner.fail_raised("run", error)
+    learner.check_not_blocked("run")
+    loop = seen.get("loop")
+    if loop is not None and not loop.is_closed():
+        loop.close()
+        fail(
+            tr("`run` left its event loop open when the coroutine raised an exception."),
+            observed=tr("with a coroutine that returns, run closed its loop; with one that raised RefusedError, the "
+                        "exception went through run and the loop it ran in was never closed: the line that closes it "
+                        "was skipped."),
+            expected=tr("the loop closed however the coroutine ends: exactly what asyncio.run does."),
+            advice=tr("Close the loop in a `finally:` block (`try: return loop.run_until_complete(...)` then "
+                      "`finally: loop.close()`), or let `return asyncio.run(coro_fn(*args))` do it: it closes the loop "
+                      "whether the coroutine returns or raises."),
         )

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from graders.harness import checks
-from graders.harness.feedback import fail, plural, seconds, shown
-from graders.i18n import tr
+from graders.harness import checks, naps
+from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
+from graders.i18n import sentences, tr
 from graders.harness.learner import Learner
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, loop_clock
 
@@ -21,9 +21,15 @@ TASK_ADVICE = ("A coroutine does not run until something awaits it; a Task runs 
                "`return asyncio.create_task(job())` starts the job and hands back the Task at once.")
 
 
-def make_jobs(rng: random.Random, recorder: Recorder, count: int,
-              fastest_inside: bool = False) -> tuple[list[AsyncJob], list[int]]:
-    durations = rng.sample([0.5 * k for k in range(1, 17)], count)
+# Job lengths: 0.13 s past a half second, so that no code that looks at its tasks every 0.05, 0.1, 0.25, 0.3 or
+# 0.5 s (a loop of `t.done()` and `asyncio.sleep`) looks just as a job ends: it returns 0.02 s or more late.
+DURATIONS = [0.5 * k + 0.13 for k in range(1, 17)]
+
+
+def make_jobs(rng: random.Random, recorder: Recorder, count: int, fastest_inside: bool = False,
+              avoid: frozenset[int] = frozenset()) -> tuple[list[AsyncJob], list[int]]:
+    """`count` jobs of different lengths, not shortest first; results in no order by value, none in `avoid`."""
+    durations = rng.sample(DURATIONS, count)
     if durations == sorted(durations):
         durations.reverse()
     fastest = durations.index(min(durations))
@@ -31,7 +37,7 @@ def make_jobs(rng: random.Random, recorder: Recorder, count: int,
         # so returning jobs[0]'s (or jobs[-1]'s) result can never pass for the fastest one's
         middle = count // 2
         durations[fastest], durations[middle] = durations[middle], durations[fastest]
-    results = rng.sample(range(100, 1000), count)
+    results = rng.sample([v for v in range(100, 1000) if v not in avoid], count)
     if results == sorted(results):
         results.reverse()  # so no ordering of the results by value can pass for job order
     return [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))], results
@@ -44,9 +50,18 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
     got = await learner.call("start_in_background", job, coroutine_advice=TASK_ADVICE)
     waited = loop_clock() - start
     if waited > checks.TOLERANCE:
+        if recorder.spans and recorder.spans[0].end is not None and recorder.spans[0].end <= loop_clock():
+            when = tr("it returned {value} after the job had finished.", value=shown(got))
+        elif recorder.spans:
+            when = tr("it returned {value} after {waited}, while the job was still running.",
+                      value=shown(got), waited=seconds(waited))
+        else:
+            when = tr("it returned {value} after {waited}, before the job had started.",
+                      value=shown(got), waited=seconds(waited))
         fail(
-            tr("`start_in_background` waited {waited} for the job instead of returning at once.", waited=seconds(waited)),
-            observed=tr("it returned {value} after the job had finished.", value=shown(got)),
+            tr("`start_in_background` waited {waited} before it returned, instead of returning at once.",
+               waited=seconds(waited)),
+            observed=when,
             expected=tr("a Task returned immediately, while the job runs in the background."),
             advice=tr("`return asyncio.create_task(job())`: no await on the job."),
         )
@@ -70,9 +85,32 @@ async def test_start_in_background_task_runs_and_gives_the_result(learner: Learn
         fail(tr("Awaiting the task did not give the job's result."), expected=repr(job.result))
 
 
-def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob], error: BaseException) -> None:
-    """Fail for what run_all raised, naming the common mistake of giving asyncio.wait bare coroutines."""
+def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob], error: BaseException,
+                      start: float) -> None:
+    """Fail for what run_all raised (at once, when the call began at `start`), naming the common mistakes of giving
+    asyncio.wait bare coroutines and of reading results after a wait that returned before every job was done."""
     __tracebackhide__ = True
+    elapsed = loop_clock() - start
+    running = recorder.still_running()
+    if isinstance(error, asyncio.InvalidStateError) and elapsed > checks.TOLERANCE and running:
+        # It waited, but not until every job was done. Whether that moment was a job's end tells FIRST_COMPLETED (or
+        # a wait for some of the tasks) from a timer: a `timeout=` given to asyncio.wait, or a sleep.
+        ended = [s for s in recorder.spans if s.end is not None and abs(s.end - loop_clock()) <= checks.TOLERANCE]
+        blanks = {"elapsed": seconds(elapsed), "jobs": ", ".join(s.label for s in running)}
+        fail(
+            tr("`run_all` raised InvalidStateError: it read the results at {elapsed}, while {jobs} still ran.", **blanks),
+            observed=tr("what it waited on returned at {elapsed}, when {job} finished, before the others: asyncio.wait "
+                        "with `return_when=FIRST_COMPLETED`, or a wait for some of the tasks only, returns then.",
+                        job=ended[0].label, **blanks) if ended
+            else tr("what it waited on returned at {elapsed}, a moment when no job finished: a timer ran out (a "
+                    "`timeout=` given to asyncio.wait, or a sleep), not the jobs.", **blanks),
+            expected=tr("every job done before run_all reads the results: it takes as long as the longest job, {last}.",
+                        last=seconds(max(j.seconds for j in jobs))),
+            timeline=recorder.timeline(origin=start),
+            advice=tr("`await asyncio.wait(tasks)`, with no `timeout=` and the default `return_when` (ALL_COMPLETED), "
+                      "returns only once every task is done; a timeout returns earlier, leaving the unfinished tasks in "
+                      "`pending`, whose `.result()` does not exist yet."),
+        )
     if isinstance(error, TypeError) and "coroutines is forbidden" in str(error):
         for job in jobs:
             recorder.created.pop(job.label, None)
@@ -89,13 +127,43 @@ def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob]
 
 
 async def test_run_all_returns_results_in_job_order(learner: Learner, rng: random.Random) -> None:
+    # Two calls, one after the other in the same process, with fresh jobs: tasks kept from one call to the next (a
+    # list made once, outside the function) bring the first call's results back in the second.
+    first = await run_all_in_order(learner, rng)
+    try:
+        await run_all_in_order(learner, rng, earlier=first)
+    except GraderFailure as failure:
+        if failure.cause is None:
+            failure.observed = sentences(failure.observed or "", tr(
+                "This was the second of two calls of run_all, one after the other; the first was right."))
+        raise
+
+
+async def run_all_in_order(learner: Learner, rng: random.Random, earlier: list[int] | None = None) -> list[int]:
+    """One call of run_all, judged: its results, in job order, and none from an `earlier` call's jobs."""
+    __tracebackhide__ = True
     recorder = Recorder()
-    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9))
+    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9), avoid=frozenset(earlier or ()))
+    start = loop_clock()
     outcome = await learner.outcome("run_all", jobs)
     if outcome.error is not None:
-        raised_by_run_all(learner, recorder, jobs, outcome.error)
+        raised_by_run_all(learner, recorder, jobs, outcome.error, start)
     checks.returned("run_all", outcome.value, list, tr("a list of results"))
+    old = [value for value in outcome.value if earlier and isinstance(value, int) and value in earlier]
+    if old:
+        fail(
+            tr("`run_all` returned results of its earlier call along with this one's."),
+            observed=tr("called a second time, with {jobs}, it returned {got}; {old} came from the jobs of the first "
+                        "call: something kept between the two calls still held them.",
+                        jobs=plural(len(jobs), "job"), count=len(jobs), got=shown(outcome.value),
+                        old=", ".join(map(repr, old))),
+            expected=tr("{expected}: the results of this call's jobs only.", expected=repr(results)),
+            advice=tr("Make the list of tasks inside run_all, afresh in each call: `tasks = [asyncio.create_task(job()) "
+                      "for job in jobs]` there. A list kept outside the function (at module level) still holds the "
+                      "tasks of every earlier call."),
+        )
     checks.same_results("run_all", outcome.value, results, recorder)
+    return results
 
 
 async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
@@ -105,7 +173,7 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
     outcome = await learner.outcome("run_all", jobs)
     elapsed = loop_clock() - start
     if outcome.error is not None:
-        raised_by_run_all(learner, recorder, jobs, outcome.error)
+        raised_by_run_all(learner, recorder, jobs, outcome.error, start)
     checks.ran_concurrently(
         "run_all", recorder, elapsed, max(j.seconds for j in jobs),
         advice=tr("Create all the tasks first, then wait for them together with `await asyncio.wait(tasks)`. "
@@ -119,11 +187,29 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
     jobs, results = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
     fastest = min(range(len(jobs)), key=lambda i: jobs[i].seconds)
     start = loop_clock()
-    got = await learner.call("first_finished", jobs)
+    # The call in a Task of its own, for the Watch to see: code that sleeps and looks at its tasks again (a loop of
+    # `t.done()` checks) is found asleep in a sleep of its own, and a late return is then told as the poll it is.
+    async with naps.Watch(learner.path, lambda: True) as watch:
+        got = await asyncio.create_task(learner.call("first_finished", jobs))
     elapsed = loop_clock() - start
+    for _ in range(3):  # the cancel() calls it made land at each task's next step: let them, before any chart
+        await asyncio.sleep(0)
+    slowest = max(j.seconds for j in jobs)
+    blanks = {"elapsed": seconds(elapsed), "first": seconds(jobs[fastest].seconds), "last": seconds(slowest)}
+    if watch.nap is not None and elapsed > jobs[fastest].seconds + checks.TOLERANCE:
+        fail(
+            tr("`first_finished` returned after {elapsed}; the first job was done at {first}.", **blanks),
+            observed=tr("at {at}, while the jobs ran, it was asleep in a sleep of its own at line {line} (`{source}`); "
+                        "{job} finished at {first}, but it returned only at {elapsed}, when a sleep was over.",
+                        at=seconds(watch.nap.at - start), job=jobs[fastest].label, line=watch.nap.line,
+                        source=watch.nap.source, **blanks),
+            expected=tr("a return as soon as the first job finishes."),
+            timeline=recorder.timeline(origin=start),
+            advice=tr("Do not look at the tasks again and again with sleeps in between: "
+                      "`done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` wakes the "
+                      "moment one task is done; then cancel the others."),
+        )
     if abs(elapsed - jobs[fastest].seconds) > checks.TOLERANCE:
-        slowest = max(j.seconds for j in jobs)
-        blanks = {"elapsed": seconds(elapsed), "first": seconds(jobs[fastest].seconds), "last": seconds(slowest)}
         if abs(elapsed - slowest) <= checks.TOLERANCE:
             observed = tr("it returned when the slowest job finished, at {last}: it waited for every job.", **blanks)
         elif elapsed > slowest:
@@ -153,7 +239,8 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
 
 async def test_first_finished_cancels_the_others(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
-    jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6))
+    # Jobs on both sides of the fastest: cancelling only those after it in the list (or only those before) leaves some.
+    jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
     await learner.call("first_finished", jobs)
     for _ in range(3):  # a cancel() lands at the task's next step
         await asyncio.sleep(0)
