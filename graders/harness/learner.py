@@ -569,6 +569,12 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
      "`await asyncio.gather(*pending, return_exceptions=True)`. A deadline made by hand that cancels the running "
      "Task (`loop.call_later(timeout, task.cancel)`) lets CancelledError out too: `async with "
      "asyncio.timeout(timeout):` turns its own cancellation into TimeoutError."),
+    # A coroutine object awaited (or made a task) a second time: the usual cause is a list of coroutines made once
+    # and run again on a retry.
+    (RuntimeError, "cannot reuse already awaited coroutine",
+     "A coroutine runs only once: awaiting it again, or making a second task of it, raises this. Make a new one each "
+     "time it is to run: call the async function again (`job()`) where you start it, on a retry too, rather than "
+     "keeping coroutines made earlier."),
     (asyncio.InvalidStateError, "",
      "A task's (or future's) result exists only once it is done: await it, or wait for it with asyncio.wait or "
      "gather, before reading `.result()`."),

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dis
 import itertools
 import linecache
 import random
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import CodeType, FrameType, ModuleType
 from typing import Any
 
 import pytest
@@ -205,20 +207,91 @@ class Watched:
 
 async def watched_call(learner: Learner, name: str, *args: Any, watched: Watched) -> Any:
     """learner.call, with the loop's turns and the Tasks' locks watched; fails in this topic's words
-    when the code spun without letting time pass, or held a threading lock across an await."""
+    when the code spun without letting time pass, held a threading lock across an await, or ran
+    until the time limit while it reads a clock that virtual time does not move."""
     __tracebackhide__ = True
+    start = loop_clock()
     with watched.turns.watching(), watched.locks.watching():
         try:
-            value = await learner.call(name, *args)
-        except BaseException:
+            value = await learner.call(name, *args, budget=TIME_LIMIT)
+        except BaseException as error:
             if watched.turns.spun_at is not None:
                 spinning(name, watched.turns.spun_at)
             if watched.thread_lock is not None:
                 thread_lock_held(name, watched.thread_lock)
+            if isinstance(error, GraderFailure) and loop_clock() - start >= TIME_LIMIT - TOLERANCE:
+                wall_clock_hang(learner, name)
             raise
     if watched.thread_lock is not None:  # the learner's code caught the grader's stop, and went on
         thread_lock_held(name, watched.thread_lock)
     return value
+
+
+TIME_LIMIT = 600.0  # seconds of loop time a call may take (learner.call's budget)
+CLOCKS = ("monotonic", "perf_counter", "time", "monotonic_ns", "perf_counter_ns", "time_ns")  # time's wall clocks
+
+
+@dataclass(frozen=True)
+class ClockUse:
+    call: str  # as the learner wrote it: "time.monotonic()"
+    line: int
+    source: str
+
+
+def wall_clock(learner: Learner, name: str) -> ClockUse | None:
+    """Where the learner's function `name` (or a function nested in it) reads one of the time module's clocks:
+    `time.monotonic()`, or `monotonic()` imported from time. The loop's own clock (`loop.time()`) is no such read."""
+    fn = learner.function(name, is_async=None)
+    names = getattr(fn, "__globals__", {})
+    clocks = [getattr(time, c) for c in CLOCKS]
+
+    def codes(code: CodeType) -> Iterator[CodeType]:
+        yield code
+        for const in code.co_consts:
+            if isinstance(const, CodeType):
+                yield from codes(const)
+
+    for code in codes(fn.__code__):
+        module: str | None = None  # the name of the time module, loaded by the instruction before
+        for instruction in dis.get_instructions(code):
+            call = None
+            if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+                value = names.get(instruction.argval)
+                if value is time:
+                    module = instruction.argval
+                    continue
+                if any(value is clock for clock in clocks):
+                    call = f"{instruction.argval}()"
+            elif module is not None and instruction.argval in CLOCKS and (
+                    "ATTR" in instruction.opname or "METHOD" in instruction.opname):
+                call = f"{module}.{instruction.argval}()"
+            module = None
+            line = instruction.positions.lineno if instruction.positions is not None else None
+            if call is not None and line:
+                return ClockUse(call, line, linecache.getline(code.co_filename, line).strip())
+    return None
+
+
+def wall_clock_hang(learner: Learner, name: str) -> None:
+    """Fail, in place of the plain time limit, where the function that ran until it reads the time module's clock."""
+    __tracebackhide__ = True
+    use = wall_clock(learner, name)
+    if use is None:
+        return
+    blanks = {"name": name, "call": use.call, "line": use.line, "source": use.source, "limit": seconds(TIME_LIMIT)}
+    fail(
+        tr("`{name}` was still running after {limit} of loop time: it measures time with `{call}`, which the "
+           "graders' clock does not move.", **blanks),
+        observed=tr("line {line}: `{source}`. The graders run the event loop on a virtual clock: `await "
+                    "asyncio.sleep(1)` takes no real time, and only the loop's clock moves on by 1 s. `{call}` reads "
+                    "the real time, which hardly moved, so code waiting for a second to pass by it waits for ever.",
+                    **blanks),
+        expected=tr("time measured with the event loop's clock, by which asyncio's sleeps and timers run."),
+        advice=tr("Read the time with `asyncio.get_running_loop().time()` (keep `loop = asyncio.get_running_loop()` "
+                  "and call `loop.time()`). It is the clock `asyncio.sleep` and `loop.call_later` go by, on a real "
+                  "event loop and on the graders' alike."),
+        cause=f"wall clock {name}",
+    )
 
 
 def spinning(name: str, at: float) -> None:
@@ -482,6 +555,20 @@ async def test_deposit_all_loses_no_update(learner: Learner, rng: random.Random)
         why = tr("Each of them held a lock, but not the same one: a lock that only one Task uses never makes another wait.")
         advice = tr("Create the lock once, in deposit_all before the deposits start, and share it: a lock made inside "
                     "each deposit's own code (or `async with asyncio.Lock():`) is a new lock every time.")
+    elif shared := {lock for lock, _ in first_held} & {lock for lock, _ in second_held}:
+        # Both held one lock all the way from their read to their write, and one read while the other was in
+        # between: that lock let two Tasks in at once, as a Semaphore with more than one seat does.
+        held = next((o for o in run.account.watched.locks.keep if id(o) in shared), None)
+        blanks = {"first": first, "second": second}
+        if isinstance(held, asyncio.Semaphore):
+            why = tr("{first} and {second} held the same asyncio.Semaphore from their read to their write, at the same "
+                     "time: a Semaphore with more than one seat lets that many deposits in together.", **blanks)
+        else:
+            why = tr("{first} and {second} held the same lock from their read to their write, at the same time: it let "
+                     "two deposits in together.", **blanks)
+        advice = tr("Guard the read and the write with `asyncio.Lock()`, which lets one Task in at a time (as "
+                    "`asyncio.Semaphore(1)` would): any more, and each of them reads a balance without the others' "
+                    "deposits.")
     elif first_read.locks and not {lock for lock, _ in first_read.locks} & {lock for lock, _ in first_write.locks}:
         why = tr("When {first} began to write, at {at}, it no longer held the lock it had held while it read, so "
                  "{second} could read in between.", first=first, second=second, at=seconds(first_write.start - run.origin))
@@ -648,8 +735,33 @@ async def run_race(learner: Learner, rng: random.Random) -> Race:
         race.given = loop_clock()
 
     watched = Watched(race.turns, HeldLocks())
-    race.results = await watched_call(learner, "start_together", runners, starter, watched=watched)
+    try:
+        race.results = await watched_call(learner, "start_together", runners, starter, watched=watched)
+    except GraderFailure:
+        if race.called is None and loop_clock() - race.origin >= TIME_LIMIT - TOLERANCE:
+            starter_never_called(race)
+        raise
     return race
+
+
+def starter_never_called(race: Race) -> None:
+    """Fail for a call that ran until the time limit without ever calling the starter: the runners waited for a
+    start nobody could give."""
+    __tracebackhide__ = True
+    ready = [r for r in race.runners if r.ready is not None and r.ready.end is not None]
+    fail(
+        tr("`start_together` was still running after {limit} of loop time, and it had never called `starter()`.",
+           limit=seconds(TIME_LIMIT)),
+        observed=tr("{ready} of the {count} runners got ready and {ran} ran; `starter()`, which gives the start, was "
+                    "never called.", ready=len(ready), count=len(race.runners),
+                    ran=sum(r.ran is not None for r in race.runners)),
+        expected=tr("`await starter()` right away, while the runners get ready."),
+        timeline=race.recorder.timeline(),
+        advice=tr("Start the runners as Tasks and call `await starter()` while they wait, then give the start; wait "
+                  "for the runners' results only after that. An `async with asyncio.TaskGroup()` block, or an `await "
+                  "asyncio.gather(...)` of the runners, ends only once every runner has run."),
+        cause="starter never called",
+    )
 
 
 async def test_start_together_starts_every_runner_at_the_signal(learner: Learner, rng: random.Random) -> None:
@@ -881,6 +993,18 @@ async def test_call_all_limited_never_exceeds_the_rate(learner: Learner, rng: ra
             advice = tr("Schedule a slot's return once the call has it: `await semaphore.acquire()`, then "
                         "`loop.call_later(1, semaphore.release)`. Scheduled before the acquire, every call's release "
                         "comes due one second after the calls arrive, together.")
+        elif worst_count == limit + 1:
+            # Every second held at most one start too many, and more calls than that were made: they were held
+            # back, by a limit one too high.
+            observed = (tr("{count} calls started at the same moment, {first}: one more than the limit. No second held "
+                           "more than {count} starts: the calls were held back, but one call too many got through.",
+                           **counted) if inside[-1] - inside[0] <= TOLERANCE
+                        else tr("{count} calls started between {first} and {last}: one more than the limit. No second "
+                                "held more than {count} starts: the calls were held back, but one call too many got "
+                                "through.", **counted))
+            advice = tr("Look for an off-by-one in what lets a call start: while `per_second` calls have started in the "
+                        "last second, the next one waits (`len(recent) < per_second`, not `<=`), and every call, the "
+                        "first one too, takes its slot from the same `asyncio.Semaphore(per_second)`.")
         elif inside[-1] - inside[0] <= TOLERANCE:
             observed = tr("{count} calls started at the same moment, {first}.", **counted)
             advice = tr("Make each call wait for a slot: take an `asyncio.Semaphore(per_second)` before each call and "

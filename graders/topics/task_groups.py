@@ -624,6 +624,28 @@ async def test_run_all_raises_an_exception_group_of_every_failure(learner: Learn
             advice=tr("Put the jobs' own exception objects in the group, and nothing else: a cancelled job is not "
                       "a failure to report."),
         )
+    twice = [j for j in failing if sum(1 for leaf in inside for e in j.raised if leaf is e) > 1]
+    if twice:
+        # A child's error raised again in the group's own block (awaiting the child there, or a gather of the
+        # children): the group adds the block's error to its children's, so that one failure is in it twice.
+        gathered = "gather" in learner.names_used("run_all")
+        fail(
+            tr("`run_all`'s ExceptionGroup held the error of {twice} more than once.",
+               twice=listed(j.label for j in twice)),
+            observed=tr("{failed} failed at the same moment ({at}), and the group held {held}, those of {errors} "
+                        "in that order.", held=plural(len(inside), "exception"), count=len(inside),
+                        errors=listed(next((label for j in failing if (label := j.tried(leaf))), type(leaf).__name__)
+                                      for leaf in inside), **blanks),
+            expected=expected,
+            timeline=timeline,
+            advice=tr("`await asyncio.gather(*tasks)` inside the `async with` block raises the first failure in the "
+                      "block itself, and the task group adds an error from its own block to those of its children: "
+                      "that failure is then in the group twice. Let the block end on its own, and read each "
+                      "`task.result()` after it.") if gathered
+            else tr("Awaiting a child task inside the `async with` block raises its error in the block itself, and "
+                    "the task group adds an error from its own block to those of its children: that failure is then "
+                    "in the group twice. Let the block end on its own, and read each `task.result()` after it."),
+        )
     ended_by_then("run_all", outcome, after)
 
 
@@ -634,6 +656,10 @@ async def test_run_partial_reports_what_each_job_did(learner: Learner, rng: rand
     recorder = Recorder()
     # Two failures at one moment on every draw: the report must hold both, not only the one the group raised first.
     jobs, moment = failing_batch(rng, recorder, [(JobFailed,)] * 2)
+    # A result that is falsy, on every draw, from a job done before the failures: `task.exception() or
+    # task.result()`, or any test of a result's truth, reports it as None.
+    zero = next(j for j in jobs if j.seconds < moment)
+    zero.result = 0
     start = loop_clock()
     outcome = await called(learner, "run_partial", jobs)
     after = await settle(recorder)
@@ -661,6 +687,17 @@ async def test_run_partial_reports_what_each_job_did(learner: Learner, rng: rand
     if len(got) == len(expected) and all(g is e or g == e for g, e in zip(got, expected)):
         return
     lost = [j.label for j, g, e in zip(jobs, got, expected) if g is None and e is not None and not j.raised]
+    if lost == [zero.label] and len(got) == len(expected):
+        fail(
+            tr("`run_partial` reported None for {job}, which returned 0.", job=zero.label),
+            observed=tr("{got}: None for {job}, which finished before {failed} failed at {at}, with the result 0.",
+                        got=show(got), job=zero.label, **blanks),
+            expected=tr("{expected}: None only where a job was cancelled.", **blanks),
+            timeline=timeline,
+            advice=tr("A result may be falsy (0, an empty string, an empty list): tell a cancelled task by "
+                      "`task.cancelled()` and a failed one by `task.exception() is not None`, and report the result "
+                      "as it is. An `... or None`, or any test of a value's truth, turns a result of 0 into None."),
+        )
     if lost and len(got) == len(expected):
         fail(
             tr("`run_partial` threw away the results of {jobs} that finished before the failure.",
@@ -757,6 +794,9 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
     batch_together("run_retrying", jobs, start, timeline)
     whole_batches("run_retrying", jobs, timeline)
     batches = flaky.calls
+    if batches != attempts and outcome.error is not None and any(
+            not any(j.tried(leaf) for j in jobs) for leaf in leaves(outcome.error)):
+        escaped(learner, "run_retrying", outcome.error, jobs, timeline=timeline)  # an error of its own ended it
     if batches != attempts:
         # After one batch, its own ValueErrors out of the call: what the handler did with them is the news, as
         # test_run_retrying_runs_the_batch_again_after_value_errors tells it (GAVE_UP), not the count of attempts.
@@ -1072,7 +1112,14 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
                         if len(late) == 1
                         else tr("{labels} went on after the {timeout} deadline, to the end: nothing cancelled them.",
                                 **blanks))
-        advice = via_run_all(learner, "run_groups", BEYOND_THE_GROUP_ADVICE if stopped else DEADLINE_ADVICE)
+        if not stopped and abs(elapsed - timeout) <= TOLERANCE and "shield" in learner.names_used("run_groups"):
+            # The deadline fired on time, yet cancelled nothing: what it cancelled was a shield's outer future.
+            advice = tr("Your run_groups calls asyncio.shield: the deadline fired, and TimeoutError came out on time, "
+                        "but cancelling a shield does not cancel the task inside it, so the groups ran on with nobody "
+                        "waiting for them. Leave the shield out: `async with asyncio.timeout(timeout):` around the "
+                        "outer task group cancels the group at the deadline, and with it every group and job inside.")
+        else:
+            advice = via_run_all(learner, "run_groups", BEYOND_THE_GROUP_ADVICE if stopped else DEADLINE_ADVICE)
         fail(
             tr("`run_groups` left {jobs} running after the {timeout} deadline.", **blanks),
             observed=observed,

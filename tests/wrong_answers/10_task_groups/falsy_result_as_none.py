@@ -1,0 +1,44 @@
+"""Topic 10, wrong: run_partial ends its report with `or None`, so a job that returned a falsy result (0)
+is reported as if it had been cancelled."""
+
+import asyncio
+
+
+async def run_all(jobs):
+    async with asyncio.TaskGroup() as tg:
+        tasks = [tg.create_task(job()) for job in jobs]
+    return [task.result() for task in tasks]
+
+
+async def run_partial(jobs):
+    tasks = []
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tasks = [tg.create_task(job()) for job in jobs]
+    except* Exception:
+        pass
+    return [(not task.cancelled() and (task.exception() or task.result())) or None for task in tasks]
+
+
+async def run_retrying(jobs, attempts):
+    for attempt in range(1, attempts + 1):
+        try:
+            return await run_all(jobs)
+        except* ValueError:
+            if attempt == attempts:
+                raise
+
+
+async def run_group(jobs):
+    try:
+        return await run_all(jobs)
+    except* Exception:
+        pass  # the group failed: the other groups go on
+    return None
+
+
+async def run_groups(groups, timeout):
+    async with asyncio.timeout(timeout):
+        async with asyncio.TaskGroup() as tg:
+            tasks = [tg.create_task(run_group(group)) for group in groups]
+    return [task.result() for task in tasks]
