@@ -53,7 +53,7 @@ from typing import Any
 import pytest
 
 from graders.harness import naps, schedule
-from graders.harness.feedback import fail, plural, seconds, shown
+from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome, known_advice
 from graders.harness.probes import IN_LOOP_TIME, JobFailed, loop_clock
@@ -175,6 +175,9 @@ class Book:
     napped: Napped | None = None
     cancelled_by_them: set[asyncio.Task[Any]] = field(default_factory=set)  # cancelled, not by the grader, when it stopped
     idled: list[Idled] = field(default_factory=list)
+    total: int = 0  # items the sources hold, all told
+    lingered: Lingered | None = None  # where the call's Tasks waited a moment after the last item was done
+    returned: Any = None  # what the call returned
 
     def track(self, task: asyncio.Task[Any] | None) -> None:
         """Note when and how `task` ends."""
@@ -245,12 +248,20 @@ class Book:
         return [i for i in self.items.values()
                 if i.made is not None and i.made <= a + TOLERANCE and (i.handed is None or i.handed >= b - TOLERANCE)]
 
-    def last_event(self) -> float:
+    def events(self) -> list[float]:
+        """Every recorded moment: an item asked for, made, handed on or taken, process() begun or ended, a source dry."""
         times = [*self.dry.values()]
         for item in self.items.values():
             times += [t for t in (item.asked, item.made, item.handed, item.taken) if t is not None]
         times += [t for w in self.works for t in (w.start, w.end) if t is not None]
-        return max(times, default=0.0)
+        return times
+
+    def last_event(self) -> float:
+        return max(self.events(), default=0.0)
+
+    def quiet_for(self, at: float) -> float:
+        """How long nothing had happened at `at`: since the last recorded moment up to it."""
+        return at - max((t for t in self.events() if t <= at + TOLERANCE), default=self.origin)
 
     def look(self, current: asyncio.Task[Any] | None, item: int, code: CodeType | None, starting: bool) -> None:
         """At a consumer's step (taking an item, or done with it), what the other Tasks show: the queue
@@ -328,6 +339,28 @@ class Book:
                 places.append((task, where))
         if places and item.handed is not None:  # (handed: for the type checker)
             self.idled.append(Idled(now, item.value, item.handed, places))
+
+
+    def all_done(self) -> bool:
+        """Every item of every source processed to the end (done or failed), none still in process()."""
+        ended = {w.item for w in self.works if w.state in ("done", "failed")}
+        return len(ended) == self.total and all(w.end is not None for w in self.works)
+
+    def look_at_the_end(self) -> None:
+        """A moment after the last item is done, where the call and its Tasks wait: a call that has not returned by
+        then waits for something other than the work."""
+        if self.path is None or self.call is None or self.call.done() or self.lingered is not None:
+            return
+        places = [(task, suspension(task, self.path)) for task in [self.call, *self.tasks] if not task.done()]
+        self.lingered = Lingered(loop_clock(), places)
+
+
+@dataclass
+class Lingered:
+    """Where the call's Tasks waited LOOK_AFTER after the last item was done, the call not yet returned."""
+
+    at: float
+    places: list[tuple[asyncio.Task[Any], Suspension]]
 
 
 def ending(task: asyncio.Task[Any]) -> str:
@@ -433,6 +466,8 @@ class Process:
             work.end = loop_clock()
             if work.state != "cancelled":
                 self.book.look(task, item, code, starting=False)
+            if self.book.all_done():
+                asyncio.get_running_loop().call_later(LOOK_AFTER, self.book.look_at_the_end)
 
 
 @dataclass
@@ -464,7 +499,7 @@ class Pipeline:
 
 
 def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple[int, int], more_producers: bool,
-             failing: int = 0, one_done_first: bool = False, together: bool = False) -> Pipeline:
+             failing: int = 0, one_done_first: bool = False, together: bool = False, pause: bool = False) -> Pipeline:
     """Producers much faster than consumers, and more items than a full queue, the producers' hands
     and the consumers can hold together: an unbounded queue (or one place too many) outgrows the
     bound, one consumer leaves items waiting, and a consumer that stops early leaves work behind, on
@@ -484,7 +519,12 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
     `together`: at least two producers, and every source's first item made at the same moment, more
     of them than the queue has places: a producer that cannot put its item at once must wait in
     `await queue.put(item)`, which hands it on the moment a consumer takes one. A producer that
-    sleeps and tries again instead holds its item while consumers are idle, on every draw."""
+    sleeps and tries again instead holds its item while consumers are idle, on every draw.
+
+    `pause`: one source makes its last item only after a pause longer than the consumers need to process every
+    other item, so the queue runs empty and the consumers idle while that producer still has an item to come. A
+    join() that does not wait for the producers first returns in that pause, and consumers that stop when nothing
+    comes for a while stop in it, on every draw."""
     book = Book()
     pairs = [(p, n) for p in range(max(producers[0], 2 if together else 1), producers[1] + 1)
              for n in range(max(consumers[0], 2), consumers[1] + 1) if (p > n if more_producers else p < n)]
@@ -517,6 +557,15 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
         if source.values[0] in chosen:
             source.seconds[0] = MAKING[0]
     process = Process(book, {v: PROCESSING[0] if v in chosen else rng.choice(PROCESSING) for v in values}, chosen)
+    if pause:
+        # Every other item made and processed by then, however the consumers share them out: all the making, and
+        # the processing shared by n consumers, one item each longer than the rest at most. Fractional, past a
+        # whole second, so that no round timeout of the learner's lines up with it.
+        paused = rng.choice(sources)
+        making = sum(sum(s.seconds) for s in sources)
+        processing = sum(process.seconds.values())
+        paused.seconds[-1] = round(making + processing / n + max(PROCESSING) + rng.choice((1.35, 1.65, 2.15)), 2)
+    book.total = len(values)
     return Pipeline(book, sources, process, n, maxsize)
 
 
@@ -703,12 +752,15 @@ def takers(pipe: Pipeline) -> list[asyncio.Task[Any]]:
     return [*book.consumers, *others]
 
 
-def whereabouts(learner: Learner, pipe: Pipeline, tasks: list[asyncio.Task[Any]], sep: str = "\n") -> str:
-    """"consumer 0, consumer 1: waiting in `await queue.get()` (line 21)", one line (or `sep`) per place."""
+def whereabouts(learner: Learner, pipe: Pipeline, tasks: list[asyncio.Task[Any]], sep: str = "\n",
+                seen: dict[asyncio.Task[Any], Suspension] | None = None) -> str:
+    """"consumer 0, consumer 1: waiting in `await queue.get()` (line 21)", one line (or `sep`) per place; where
+    each waited earlier when `seen` says."""
     places: dict[tuple[str | None, int | None, str, bool], list[str]] = {}
     for task in sorted(tasks, key=lambda t: (t not in pipe.book.consumers, label(pipe, t))):
-        where = suspension(task, learner.path)
-        places.setdefault((where.call, where.line, where.source, task.cancelling() > 0), []).append(label(pipe, task))
+        where = seen[task] if seen is not None else suspension(task, learner.path)
+        cancelling = seen is None and task.cancelling() > 0
+        places.setdefault((where.call, where.line, where.source, cancelling), []).append(label(pipe, task))
     lines = []
     for (call, line, source, cancelling), names in places.items():
         who = listed(names)
@@ -716,6 +768,8 @@ def whereabouts(learner: Learner, pipe: Pipeline, tasks: list[asyncio.Task[Any]]
             lines.append(tr("{who}: cancelled, but not yet stopped", who=who))
         elif call and line:
             lines.append(tr("{who}: waiting in `{call}` (line {line})", who=who, call=call, line=line))
+        elif call:
+            lines.append(tr("{who}: waiting in `{call}`", who=who, call=call))
         elif line:
             lines.append(tr("{who}: waiting at line {line}: `{source}`", who=who, line=line, source=source))
         else:
@@ -1027,6 +1081,35 @@ def producers_cancelled(pipe: Pipeline, before: float) -> list[tuple[int, Stop]]
         if stop is not None and stop.how == "cancelled" and index not in book.dry and stop.at <= before + TOLERANCE:
             found.append((index, stop))
     return found
+
+
+def cut_on_the_way(pipe: Pipeline) -> list[Work]:
+    """Items whose process() was cancelled while their consumer went on: the consumer was not cancelled then (it
+    took another item afterwards, or ended later, or never): something of the learner's own cancelled process()."""
+    book = pipe.book
+    found = []
+    for work in book.works:
+        if work.state != "cancelled" or work.end is None:
+            continue
+        stop = book.ends.get(work.consumer)
+        later = any(w.consumer == work.consumer and w.start >= work.end - TOLERANCE and w is not work for w in book.works)
+        if later or stop is None or stop.at > work.end + TOLERANCE:
+            found.append(work)
+    return found
+
+
+def cut_text(pipe: Pipeline, cut: list[Work]) -> str:
+    spans = sorted({round(w.end - w.start, 2) for w in cut if w.end is not None})  # type: ignore[operator]
+    after = seconds(spans[0]) if len(spans) == 1 else tr("{least} to {most}", least=seconds(spans[0]),
+                                                              most=seconds(spans[-1]))
+    return tr("process() was cancelled {after} after it began on {items}, while its consumer went on, itself not "
+              "cancelled: something of yours cut it short, a timeout around it, say.",
+              after=after, items=tr("item {item}", item=cut[0].item) if len(cut) == 1
+              else tr("items {items}", items=listed(w.item for w in cut)))
+
+
+CUT_ADVICE = ("Await `process(item)` itself, with no timeout of your own around it: an item takes as long as it takes, "
+              "and one cut short is neither processed nor failed.")
 
 
 PRODUCERS_FIRST = ("Wait for every producer first, e.g. `await asyncio.gather(*producers)`, and only then "
@@ -1455,6 +1538,10 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
             why = tr("{lost} never reached process().", lost=plural(len(lost) + len(cut), "item"), count=len(lost) + len(cut))
             advice = tr("Make sure every item put on the queue is taken by a consumer before the call returns: "
                         "`await queue.join()` waits for that.")
+        timed = cut_on_the_way(pipe)
+        if timed:
+            why = cut_text(pipe, timed)
+            advice = tr(CUT_ADVICE)
         if book.overdone is not None and book.overdone.at <= (cancelled[0] if cancelled else ran.returned) + TOLERANCE:
             why = sentences(why, overdone_text(pipe))
             advice = task_done_advice(book.overdone.code)
@@ -1642,6 +1729,114 @@ def producers_polled(pipe: Pipeline, ran: Ran) -> None:
     )
 
 
+# Returning the moment the work is done.
+
+
+def quit_quietly(pipe: Pipeline, after: float) -> list[tuple[int, Stop, float]]:
+    """Consumers that ended on their own (not cancelled, no error but a timeout's) after `after`, at a moment when
+    nothing had happened: no item made or done, no source dry, so nothing told them to stop; they gave up waiting
+    for an item. With how long each had then been without one (since its last item, or since the call began)."""
+    book = pipe.book
+    found = []
+    for index, stop in sorted(book.ends.items(), key=lambda e: (e[1].at, e[0])):
+        if stop.how not in ("returned", "TimeoutError") or stop.at <= after + TOLERANCE \
+                or book.quiet_for(stop.at) <= TOLERANCE:
+            continue
+        since = max((w.end for w in book.works if w.consumer == index and w.end is not None), default=book.origin)
+        found.append((index, stop, stop.at - since))
+    return found
+
+
+def quitters_text(pipe: Pipeline, quitters: list[tuple[int, Stop, float]], ran: Ran) -> str:
+    """"consumer 0 ended on its own at 9.20 s, 1 s after its last item, ...": the first to end, and with it those
+    that ended as long after their last item."""
+    _, first, idle = quitters[0]
+    alike = [(i, stop) for i, stop, waited in quitters if abs(waited - idle) <= TOLERANCE]
+    if len(alike) == 1:
+        return tr("{who} ended on its own at {at}, {idle} after its last item, with none in the queue: nothing had "
+                  "told it to stop.", who=tr("consumer {i}", i=alike[0][0]), at=seconds(first.at - ran.origin),
+                  idle=seconds(idle))
+    return tr("{who} ended on their own, each {idle} after its last item ({times}), with none in the queue: nothing "
+              "had told them to stop.", who=listed(tr("consumer {i}", i=i) for i, _ in alike), idle=seconds(idle),
+              times=listed(seconds(stop.at - ran.origin) for _, stop in alike))
+
+
+LATE = LOOK_AFTER  # seconds of loop time: a call that returns later than this after the last item is done waited for something else
+
+
+def returned_late(learner: Learner, pipe: Pipeline, ran: Ran) -> None:
+    """The call returns the moment the last item is done: join() returns then, and the consumers stop at once.
+    Whatever it waited for after that, a join() that only a timeout ended, consumers that waited for a quiet
+    spell, is told from where its Tasks waited a moment after the last item (Book.look_at_the_end)."""
+    __tracebackhide__ = True
+    book = pipe.book
+    last = max((w.end for w in book.works if w.end is not None), default=None)
+    if last is None or ran.returned - last <= LATE or not book.all_done():
+        return
+    blanks = {"name": NAME, "at": seconds(ran.returned - ran.origin), "last": seconds(last - ran.origin),
+              "late": seconds(ran.returned - last)}
+    summary = tr("`{name}` returned at {at}, {late} after the last item was done.", **blanks)
+    expected = tr("the call returning the moment the last item is done: `await queue.join()` returns then, and the "
+                  "consumers are stopped at once.")
+    chart = lanes(pipe, ran.origin)
+    places = book.lingered.places if book.lingered is not None else []
+    joining = next(((t, w) for t, w in places if w.call == "await queue.join()"), None)
+    quitters = quit_quietly(pipe, last)
+    if joining is not None:
+        _, where = joining
+        line = where.line or next((w.line for t, w in places if t is book.call), None)
+        unfinished = getattr(where.queue, "_unfinished_tasks", None)  # as it was when the call returned
+        failed = [w.item for w in book.works if w.state == "failed"]
+        if unfinished and failed and unfinished == len(failed):
+            why = tr("join() waits for a task_done() per item, and the items whose processing raised ({items}) never "
+                     "got theirs.", items=listed(failed))
+        elif unfinished:
+            why = tr("join() waits for a task_done() per item, and the queue still counted {count} without one.",
+                     count=unfinished)
+        else:
+            why = tr("join() waits for a task_done() per item, and the queue still counted some without one.")
+        waiting = tr("every item was done at {last}, but it went on waiting in `await queue.join()` (line {line}).",
+                     line=line, **blanks) if line else \
+            tr("every item was done at {last}, but it went on waiting in `await queue.join()`.", **blanks)
+        gave_up = tr("It returned at {at} with join() still waiting: a timeout of its own ended the wait, not join().",
+                     **blanks) if unfinished else ""
+        fail(
+            summary,
+            observed=sentences(sentences(waiting, why), gave_up),
+            expected=expected,
+            timeline=chart,
+            advice=tr("Call `queue.task_done()` for every item taken, in a `finally:` block, so that an item whose "
+                      "processing raises counts as done too and join() returns the moment the last item is. A timeout "
+                      "around join() only hides a missing task_done(), and every call then waits it out."),
+        )
+    if quitters:
+        fail(
+            summary,
+            observed=sentences(sentences(
+                tr("every item was done at {last}, and `{name}` waited for its consumers to end.", **blanks),
+                quitters_text(pipe, quitters, ran)),
+                tr("They waited for an idle timeout.") if len(quitters) > 1 else tr("It waited for an idle timeout.")),
+            expected=expected,
+            timeline=chart,
+            advice=tr("Stop the consumers the moment the work is done rather than when none has come for a while: "
+                      "wait for the producers, then `await queue.join()`, then cancel the consumers (or put one "
+                      "sentinel per consumer). A timeout on get() makes every call wait it out at the end, and stops "
+                      "the consumers too early whenever a source pauses for longer."),
+        )
+    seen = dict(places)
+    fail(
+        summary,
+        observed=sentences(tr("every item was done at {last}, yet it returned only at {at}.", **blanks),
+                           tr("{after} after the last item, its Tasks were waiting here: {where}.",
+                              after=seconds(LOOK_AFTER), where=whereabouts(learner, pipe, list(seen), sep="; ", seen=seen))
+                           if seen else ""),
+        expected=expected,
+        timeline=chart,
+        advice=tr("Return as soon as the work is done: wait for the producers, then `await queue.join()`, then stop the "
+                  "consumers, with no sleep or timeout of your own on the way."),
+    )
+
+
 # The graders.
 
 
@@ -1667,25 +1862,50 @@ async def test_producers_wait_while_the_queue_is_full(learner: Learner, rng: ran
         waiting = len(book.waiting(a, b))
         if waiting > most:
             most, at = waiting, a
+    places = plural(pipe.maxsize, "item")
     if most > pipe.bound:
         held = sum((i.handed or ran.returned) - i.made for i in book.items.values() if i.made is not None)
         never = held <= TOLERANCE
+        observed = tr("at {at}, {most} items had been made and not yet taken by a consumer; your producers never once "
+                      "waited to put an item.", at=seconds(at - ran.origin), most=most) \
+            if never \
+            else tr("at {at}, {most} items had been made and not yet taken by a consumer.",
+                    at=seconds(at - ran.origin), most=most)
+        advice = tr("Create the queue with its limit: `asyncio.Queue(maxsize)`. `asyncio.Queue()` has no limit, so put() "
+                    "never waits and fast producers run far ahead of the consumers.") \
+            if never \
+            else tr("Give the queue exactly `maxsize` places, `asyncio.Queue(maxsize)`, and put each item straight on it: "
+                    "no list or second queue on the way.")
+        # Tasks the producers created: a put handed to a Task of its own waits for room in the producer's stead.
+        producers = set(book.producers.values())
+        helpers = [t for t in book.tasks if book.creators.get(t, (None, 0.0))[0] in producers]
+        limit = getattr(book.queue, "maxsize", None)
+        if helpers:
+            counted = Counter(running(t) for t in helpers)
+            code, count = counted.most_common(1)[0]
+            observed = sentences(observed, tr(
+                "The producers handed their items to {count} Tasks running `{code}` and went straight on to the next: "
+                "those Tasks waited for room in the queue, the producers never did.", count=len(helpers), code=code)
+                if count == len(helpers) else tr(
+                "The producers created {count} Tasks and went straight on: those Tasks waited for room in the queue, "
+                "the producers never did.", count=len(helpers)))
+            advice = tr("Have the producer itself `await queue.put(item)`: waiting there while the queue is full is what "
+                        "holds it back. A put in a Task of its own waits in its stead, while the producer makes the next "
+                        "item.")
+        elif isinstance(limit, int) and limit <= 0 < pipe.maxsize:
+            observed = sentences(observed, tr("The queue's maxsize was {limit}: a maxsize of 0 or less means no limit "
+                                              "at all.", limit=limit))
+            advice = tr("Create the queue with `asyncio.Queue(maxsize)`, `maxsize` as given: the queue holds that many, "
+                        "and the item a producer waits to put is not one of them. `asyncio.Queue(0)`, like "
+                        "`asyncio.Queue()`, has no limit.")
         fail(
             tr("`{name}` let {most} items pile up; with maxsize={maxsize} at most {bound} may wait.",
                name=NAME, most=most, maxsize=pipe.maxsize, bound=pipe.bound),
-            observed=tr("at {at}, {most} items had been made and not yet taken by a consumer; your producers never once "
-                        "waited to put an item.", at=seconds(at - ran.origin), most=most)
-            if never
-            else tr("at {at}, {most} items had been made and not yet taken by a consumer.",
-                    at=seconds(at - ran.origin), most=most),
-            expected=tr("at most {maxsize} items in the queue and one in each producer's hand ({bound} in all): a producer "
-                        "waits in `await queue.put(item)` while the queue is full.", maxsize=pipe.maxsize, bound=pipe.bound),
+            observed=observed,
+            expected=tr("at most {places} in the queue and one in each producer's hand ({bound} in all): a producer "
+                        "waits in `await queue.put(item)` while the queue is full.", places=places, bound=pipe.bound),
             timeline=lanes(pipe, ran.origin),
-            advice=tr("Create the queue with its limit: `asyncio.Queue(maxsize)`. `asyncio.Queue()` has no limit, so put() "
-                      "never waits and fast producers run far ahead of the consumers.")
-            if never
-            else tr("Give the queue exactly `maxsize` places, `asyncio.Queue(maxsize)`, and put each item straight on it: "
-                    "no list or second queue on the way."),
+            advice=advice,
         )
     # In the queue: put (the producer moved on to its next item) and not taken. Every draw fills the queue.
     most, at = 0, ran.origin
@@ -1699,11 +1919,34 @@ async def test_producers_wait_while_the_queue_is_full(learner: Learner, rng: ran
                name=NAME, most=most, maxsize=pipe.maxsize),
             observed=tr("at {at}, {most} items had been put on the queue (their producers had gone on to the next) and "
                         "not yet taken by a consumer.", at=seconds(at - ran.origin), most=most),
-            expected=tr("at most {maxsize} items in the queue: `await queue.put(item)` waits while it holds that many.",
-                        maxsize=pipe.maxsize),
+            expected=tr("at most {places} in the queue: `await queue.put(item)` waits while it holds that many.",
+                        places=places),
             timeline=lanes(pipe, ran.origin),
             advice=tr("Give the queue exactly `maxsize` places, `asyncio.Queue(maxsize)`, and put each item straight on it: "
                       "no list or second queue on the way."),
+        )
+    # Held back no sooner than needed: every draw has more items than the consumers and the producers' hands hold,
+    # made faster than they are processed, so the queue fills to maxsize before any producer waits.
+    if 0 < most < pipe.maxsize:
+        limit = getattr(book.queue, "maxsize", None)
+        waited = [i for i in book.items.values() if i.made is not None and (i.handed or ran.returned) - i.made > TOLERANCE]
+        fail(
+            tr("`{name}` held its producers back before the queue held maxsize={maxsize} items.", name=NAME,
+               maxsize=pipe.maxsize),
+            observed=sentences(
+                tr("the queue never held more than {most} at once, though the producers made items far faster than the "
+                   "consumers took them: they waited to put them while it held {count}.", most=plural(most, "item"),
+                   count=most)
+                if waited else
+                tr("the queue never held more than {most} at once, though the producers made items far faster than the "
+                   "consumers took them.", most=plural(most, "item"), count=most),
+                tr("The queue's maxsize was {limit}, one fewer than {maxsize}.", limit=limit, maxsize=pipe.maxsize)
+                if limit == pipe.maxsize - 1 else ""),
+            expected=tr("the queue filling to {places}: a producer waits in `await queue.put(item)` only once it holds "
+                        "that many.", places=places),
+            timeline=lanes(pipe, ran.origin),
+            advice=tr("Create the queue with `asyncio.Queue(maxsize)`, `maxsize` as given: the queue holds that many, and "
+                      "the item a producer waits to put is not one of them."),
         )
     late = read_late(pipe, ran)
     if late is not None:
@@ -1845,8 +2088,10 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
 
 
 async def test_shutdown_waits_for_the_work_and_leaves_no_task(learner: Learner, rng: random.Random) -> None:
-    # Fewer producers than consumers: a sentinel per producer leaves consumers waiting, on every draw.
-    pipe = pipeline(rng, producers=(1, 2), consumers=(3, 4), more_producers=False)
+    # Fewer producers than consumers: a sentinel per producer leaves consumers waiting, on every draw. And a source
+    # that pauses before its last item, long enough for the queue to run empty: a join() that does not wait for the
+    # producers returns in the pause, and consumers that stop when nothing comes for a while stop in it.
+    pipe = pipeline(rng, producers=(1, 2), consumers=(3, 4), more_producers=False, pause=True)
     ran = await run(learner, pipe)
     finish(learner, ran)
     book = pipe.book
@@ -1863,9 +2108,22 @@ async def test_shutdown_waits_for_the_work_and_leaves_no_task(learner: Learner, 
         advice = tr("After the producers are done, `await queue.join()`: it returns once every item put on the queue "
                     "has had its `task_done()`. Stop the consumers only then.")
         reading = [s.index for s in pipe.sources if s.index not in book.dry or book.dry[s.index] > ran.returned + TOLERANCE]
-        if book.overdone is not None and book.overdone.at <= ran.returned + TOLERANCE:
+        quitters = quit_quietly(pipe, ran.origin)
+        timed = cut_on_the_way(pipe)
+        if timed:
+            observed = sentences(observed, cut_text(pipe, timed))
+            advice = tr(CUT_ADVICE)
+        elif book.overdone is not None and book.overdone.at <= ran.returned + TOLERANCE:
             observed = sentences(observed, overdone_text(pipe))
             advice = task_done_advice(book.overdone.code)
+        elif quitters:
+            paused = [s.index for s in pipe.sources if s.index not in book.dry or book.dry[s.index] > quitters[0][1].at]
+            observed = sentences(sentences(observed, quitters_text(pipe, quitters, ran)), tr(
+                "Producer {p} still had items to come: its source had paused, and the queue had run empty.",
+                p=paused[0]) if paused else "")
+            advice = tr("A consumer that stops when no item has come for a while stops too early whenever a source "
+                        "pauses for longer: keep each consumer in `await queue.get()` until it is told to stop, once "
+                        "the producers are done and `await queue.join()` has returned.")
         elif reading:
             observed = sentences(observed, tr("By then, no producer had read its source to the end.") if len(reading) == len(pipe.sources)
                                  else tr("By then, {left} of its {count} producers had not read their source to the "
@@ -1900,12 +2158,47 @@ async def test_shutdown_waits_for_the_work_and_leaves_no_task(learner: Learner, 
                         "is joined."),
             advice=advice,
         )
+    returned_late(learner, pipe, ran)
 
 
 async def test_a_failing_item_is_reported_and_the_rest_go_on(learner: Learner, rng: random.Random) -> None:
-    pipe = pipeline(rng, producers=(1, 2), consumers=(2, 3), more_producers=False, failing=rng.randint(1, 2))
+    # Two calls, one after the other in the same process, with fresh inputs: a tally kept from one call to the next
+    # (counts or a list of failures at module level) shows in the second one's report.
+    first = pipeline(rng, producers=(1, 2), consumers=(2, 3), more_producers=False, failing=rng.randint(1, 2))
+    await judge_failures(learner, first)
+    second = pipeline(rng, producers=(1, 2), consumers=(2, 3), more_producers=False, failing=rng.randint(1, 2))
+    try:
+        await judge_failures(learner, second)
+    except GraderFailure as failure:
+        note = tr("This was the second of two calls of `{name}`, one after the other, with new sources; the first was "
+                  "right.", name=NAME)
+        value = second.book.returned
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            count, items = value
+            kept = [i for i in sorted(first.failing) if isinstance(items, list) and i in items and i not in second.failing]
+            right = len(second.values) - len(second.failing)
+            if kept or (isinstance(count, int) and count == right + len(first.values) - len(first.failing)):
+                note = sentences(note, tr("Its report went on from the first call's: {what}.", what=tr(
+                    "the first call's failed items ({items}) were in it again", items=listed(kept)) if kept else tr(
+                    "its count was the first call's {first} plus this call's {right}",
+                    first=len(first.values) - len(first.failing), right=right)))
+                failure.advice = tr("Keep the tally inside `{name}`, made afresh by each call: `processed = 0` and "
+                                    "`failed = []` at its start (or in an object it creates), not at module level, where "
+                                    "they go on from one call to the next.", name=NAME)
+        observed = failure.observed or ""
+        if observed == shown(value):
+            observed = tr("it returned {value}.", value=observed)
+        failure.observed = sentences(observed, note)
+        raise
+
+
+async def judge_failures(learner: Learner, pipe: Pipeline) -> Any:
+    """One call with failing items: they are reported, the rest processed, and the consumers go on; the value it
+    returned."""
+    __tracebackhide__ = True
     ran = await run(learner, pipe)
     book = pipe.book
+    book.returned = ran.outcome.value
     failed = sorted(pipe.failing)
     error = ran.outcome.error
     first = min((w for w in book.works if w.state == "failed"), key=lambda w: (w.end, w.item), default=None)
@@ -1949,4 +2242,6 @@ async def test_a_failing_item_is_reported_and_the_rest_go_on(learner: Learner, r
             else reasons_advice(pipe, [reason], tr("Keep every consumer taking items until all the work is done: stop "
                                                    "the consumers only after `await queue.join()`.")),
         )
+    returned_late(learner, pipe, ran)
     report(pipe, ran.outcome.value)
+    return ran.outcome.value

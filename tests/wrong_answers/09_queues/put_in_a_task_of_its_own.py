@@ -1,0 +1,35 @@
+"""Topic 09, wrong: each put handed to a Task of its own, so the producers never wait for room in the queue."""
+
+import asyncio
+
+
+async def run_pipeline(sources, process, consumers, maxsize):
+    queue = asyncio.Queue(maxsize)
+    processed = 0
+    failed = []
+    puts = []
+
+    async def produce(source):
+        async for item in source:
+            puts.append(asyncio.create_task(queue.put(item)))
+
+    async def consume():
+        nonlocal processed
+        while True:
+            item = await queue.get()
+            try:
+                await process(item)
+                processed += 1
+            except Exception:
+                failed.append(item)
+            finally:
+                queue.task_done()
+
+    workers = [asyncio.create_task(consume()) for _ in range(consumers)]
+    await asyncio.gather(*(produce(source) for source in sources))
+    await asyncio.gather(*puts)
+    await queue.join()
+    for worker in workers:
+        worker.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
+    return processed, failed
