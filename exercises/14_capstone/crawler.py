@@ -61,8 +61,9 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
       sent, is tried again, up to `retries` more times. Before retry number k (1, 2, ...) wait
       a random time between `backoff * 2 ** (k - 1)` seconds and twice that, drawn from `rng`
       (a random.Random), and hold no slot while you wait. Other statuses (404) are final.
-    - `deadline` seconds after the crawl began, stop: cancel what is still in flight and end
-      the iteration quietly (no error); the pages yielded so far are the result.
+    - `deadline` seconds after the crawl began, stop: cancel what is still in flight, even
+      while the caller is busy with a page, and end the iteration quietly (no error), at the
+      caller's next step if it is busy then; the pages yielded by the deadline are the result.
     - When the caller is cancelled (Ctrl-C), stop at once: leave no task running and no
       connection open, and let the CancelledError through.
     """

@@ -4,14 +4,16 @@
 small web of pages that the grader serves from real aiohttp servers on 127.0.0.1, one server
 (one port) per "host", inside the test's own event loop: every delay is virtual, loop time is
 exact, and nothing leaves the machine. Each request the servers get is a span of one Recorder,
-from its arrival until the last of its body is sent, or until the client went away.
+from its arrival until the last of its body is sent, or until the client went away; when its headers went
+out is noted too.
 
 Each grader checks one property, on a web drawn for it, and judges rules rather than one
-schedule: the pages yielded and the requests the servers got (each URL once); the requests in
+schedule: the pages yielded and the requests the servers got (each URL once, through one session); the requests in
 flight, overall and on each host, never over the limits, and never a slot idle while a URL
 that could go waits (a URL waits from the moment a page linking to it was received); the
 pause before each retry, within the bounds the backoff allows and not the same point of them
-every time; the iteration ending at the deadline with nothing left running; a cancelled
+every time; the requests stopped at the deadline, even while the caller is busy with a page, and the
+iteration ending then (or at the caller's next step) with nothing left running; a cancelled
 consumer leaving no task, request or connection behind; and each page reaching the consumer
 the moment its last request ended.
 """
@@ -100,6 +102,13 @@ class Hit:
     path: str
     answer: int | None
     span: Span
+    headers: float | None = None  # when the server sent the response's headers
+
+    def head(self) -> Span:
+        """The request until its headers went out: what a client that lets its slots go at the headers keeps within
+        its limits."""
+        end = self.headers if self.headers is not None else self.span.end
+        return Span(self.span.label, self.span.start, 0, end, self.span.state)
 
 
 class Host:
@@ -146,6 +155,7 @@ class Host:
             response = web.StreamResponse(status=status)
             response.content_type, response.charset, response.content_length = "text/html", "utf-8", len(body)
             await response.prepare(request)
+            hit.headers = loop_clock()
             await response.write(body[: len(body) // 2])
             await asyncio.sleep(delay / 2)
         await response.write(body[len(body) // 2 :])  # after the span: the client moves on once this is read
@@ -240,6 +250,10 @@ class Web:
     def spans(self, host: str | None = None) -> list[Span]:
         return [h.span for h in self.hits if host is None or h.host == host]
 
+    def heads(self, host: str | None = None) -> list[Span]:
+        """Each request until its headers went out."""
+        return [h.head() for h in self.hits if host is None or h.host == host]
+
     def timeline(self, spans: Iterable[Span] | None = None) -> str:
         chosen = list(self.recorder.spans if spans is None else spans)
         now = loop_clock() if any(s.end is None for s in chosen) else None
@@ -290,6 +304,17 @@ class Crawl:
     error: BaseException | None = None
     left: list[asyncio.Task[Any]] = field(default_factory=list)  # the crawl's tasks still running at that very moment
     before: set[asyncio.Task[Any]] = field(default_factory=set)  # the tasks there were before the crawl began
+    # Seconds the caller spends (awaiting) on each page it gets before it asks for the next: the first entry for
+    # the first page, and so on; the last entry for every later page.
+    lingers: tuple[float, ...] = (0.0,)
+    cancelled_while_busy: float | None = None  # when the caller's own await over a page got a CancelledError
+
+    def linger(self, index: int) -> float:
+        return self.lingers[min(index, len(self.lingers) - 1)]
+
+    def asks(self) -> list[float]:
+        """When the caller asked for each page: at the start, then once it was done with the page before."""
+        return [self.start, *(a + self.linger(i) for i, a in enumerate(self.arrivals))]
 
 
 def opened(learner: Learner, start_url: str, params: Params) -> AsyncIterator[Any] | Any:
@@ -332,11 +357,18 @@ async def not_a_generator(learner: Learner, made: Any) -> AsyncIterator[Any]:
 async def consume(iterator: AsyncIterator[Any], record: Crawl) -> None:
     """Read the crawl as a caller would, noting when each page arrived, when the iteration ended, and
     which of the crawl's tasks were still running then: before the loop turns again, so that a task
-    cancelled on the way out but never awaited still counts."""
+    cancelled on the way out but never awaited still counts. A caller with `record.lingers` awaits that
+    long over each page, as one that writes each page somewhere would."""
     try:
         async for page in iterator:
             record.pages.append(page)
             record.arrivals.append(loop_clock())
+            if linger := record.linger(len(record.pages) - 1):
+                try:
+                    await asyncio.sleep(linger)
+                except asyncio.CancelledError:
+                    record.cancelled_while_busy = loop_clock()
+                    raise
     except BaseException as error:
         record.error = error
         raise
@@ -353,29 +385,60 @@ def _read(task: asyncio.Task[Any]) -> None:
         task.exception()
 
 
-async def crawled(learner: Learner, web_: Web, params: Params) -> Crawl:
-    """Run the learner's crawl from the web's start page to its end; errors fail the grader as learner.stream's do."""
+async def crawled(learner: Learner, web_: Web, params: Params, lingers: tuple[float, ...] = (0.0,)) -> Crawl:
+    """Run the learner's crawl from the web's start page to its end; errors fail the grader as learner.stream's do.
+    A caller that lingers over each page reads the crawl in a task of its own: what the crawl does to that task
+    (a timeout left running across a `yield` cancels it) must not reach the grader's."""
     __tracebackhide__ = True
-    record = Crawl(loop_clock(), before=asyncio.all_tasks())
+    record = Crawl(loop_clock(), before=asyncio.all_tasks(), lingers=lingers)
     iterator = await not_a_generator(learner, opened(learner, web_.url(web_.start), params))
+    if any(lingers):
+        reader = asyncio.create_task(consume(aiter(iterator), record))
+        record.before.add(reader)
+        await asyncio.wait([reader], timeout=BUDGET)
+        if not reader.done():
+            reader.cancel()
+            await asyncio.wait([reader], timeout=STOP_WITHIN)
+            never_ends(learner)
+        if not reader.cancelled() and isinstance(error := reader.exception(), Exception):
+            record.error = error
+        if record.error is not None:  # the generator stands where the error left it: close it, as `async for` does not
+            closing = asyncio.ensure_future(aclose(iterator))
+            await asyncio.wait([closing], timeout=STOP_WITHIN)
+        learner.check_not_blocked(NAME)
+        return record
     try:
         async with asyncio.timeout(BUDGET) as budget:
             await consume(aiter(iterator), record)
     except TimeoutError as error:
         if budget.expired() and not learner._raised_by_learner(error):
-            learner.check_not_blocked(NAME)
-            fail(
-                tr("`{name}` was still running after {budget:g} s of loop time, so the grader stopped it.",
-                   name=NAME, budget=BUDGET),
-                observed=tr("it never finished: a loop that never ends, or an await on something that never happens."),
-                advice=tr("Check every `while` loop has a way out, and every await has something that completes it."),
-                cause="never ends",
-            )
+            never_ends(learner)
         record.error = error
     except Exception as error:  # noqa: BLE001 - judged by the grader, or told as learner.stream tells it
         record.error = error
     learner.check_not_blocked(NAME)
     return record
+
+
+async def aclose(iterator: Any) -> None:
+    close = getattr(iterator, "aclose", None)
+    if close is not None:
+        try:
+            await close()
+        except Exception:  # noqa: BLE001 - the crawl's error was told already, or is told by the grader
+            pass
+
+
+def never_ends(learner: Learner) -> None:
+    __tracebackhide__ = True
+    learner.check_not_blocked(NAME)
+    fail(
+        tr("`{name}` was still running after {budget:g} s of loop time, so the grader stopped it.",
+           name=NAME, budget=BUDGET),
+        observed=tr("it never finished: a loop that never ends, or an await on something that never happens."),
+        advice=tr("Check every `while` loop has a way out, and every await has something that completes it."),
+        cause="never ends",
+    )
 
 
 def succeeded(learner: Learner, record: Crawl) -> None:
@@ -587,6 +650,24 @@ def retried_a_404(spec: Spec, hits: Sequence[Hit], drawn: str) -> None:
     )
 
 
+def one_session(web_: Web, sessions: int) -> None:
+    """Fails when the crawl made sessions by the request: more than one for each host it visited."""
+    __tracebackhide__ = True
+    if sessions <= max(1, len({hit.host for hit in web_.hits})):
+        return
+    fail(
+        tr("`{name}` created {sessions} for {requests}.", name=NAME, sessions=plural(sessions, "ClientSession"),
+           requests=plural(len(web_.hits), "request")),
+        observed=tr("{count} sessions: each one opens its own connections and closes them again, so no connection is "
+                    "ever reused.", count=sessions),
+        expected=tr("ONE session for all the requests: a session keeps a pool of open connections and reuses them, "
+                    "which saves a new TCP (and TLS) handshake per request."),
+        timeline=web_.timeline(),
+        advice=tr("Open the session once, in `crawl` itself: `async with aiohttp.ClientSession() as session:` around "
+                  "the whole loop, and pass `session` to the code that fetches one URL."),
+    )
+
+
 def linkers(web_: Web, spec: Spec) -> list[Spec]:
     return [page for page in web_.specs if spec in page.links and page is not spec]
 
@@ -597,7 +678,9 @@ def linkers(web_: Web, spec: Spec) -> list[Spec]:
 async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random) -> None:
     web_ = Web(rng, diamond_web(rng))
     async with web_:
-        record = await crawled(learner, web_, params(rng, max_in_flight=8, per_host=4))
+        with client_watch() as watch:
+            record = await crawled(learner, web_, params(rng, max_in_flight=8, per_host=4))
+        await close_leaks(watch.sessions)
     succeeded(learner, record)
     items = yielded(web_, record)
     drawn = web_.timeline()
@@ -681,6 +764,7 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
             else tr("Follow the links of every page that answered 200, on every level: each new link is a URL to visit."),
         )
     found = first_by_url(items)
+    one_session(web_, len(watch.sessions))
     for spec in expected:
         item = found[web_.url(spec)]
         status = spec.plan[-1]
@@ -705,6 +789,11 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
 
 
 # The limits.
+
+
+AT_THE_HEADERS = ("A request is in flight until its body has been read: call `await response.text()` inside the "
+                  "semaphores (`async with` the host's slot and the overall one, then `async with session.get(url) as "
+                  "response:`), not after them.")
 
 
 @contextmanager
@@ -736,14 +825,21 @@ async def test_crawl_never_has_more_than_max_in_flight(learner: Learner, rng: ra
     if most <= limit:
         return
     pooled = any(connector.limit == limit for connector in connectors)
+    # Never over the limit until the headers went out: the slot was let go before the body was read. A connector
+    # limited to max_in_flight is told first: its extra requests, on kept-alive connections, may be early too.
+    early = not pooled and most_at_once(web_.heads())[0] <= limit
     hosts = {h.host for h in web_.hits if h.span.start <= when + TOLERANCE and (h.span.end or when) > when + TOLERANCE}
     blanks = {"most": most, "limit": limit, "at": seconds(when - record.start), "hosts": len(hosts)}
     fail(
         tr("`crawl` had {most} requests in flight at once; max_in_flight was {limit}.", **blanks),
-        observed=tr("at {at} the servers were handling {most} requests at once, on {hosts} hosts.", **blanks),
+        observed=tr("at {at} the servers were handling {most} requests at once, though never more than {limit} before "
+                    "their headers had gone out: each request let its slot go as soon as its headers arrived, while "
+                    "its body was still coming.", **blanks) if early
+        else tr("at {at} the servers were handling {most} requests at once, on {hosts} hosts.", **blanks),
         expected=tr("never more than {limit} requests in flight at once, all hosts together.", **blanks),
         timeline=web_.timeline(),
-        advice=tr("`aiohttp.TCPConnector(limit=...)` counts the connections it opens, but a connection kept open "
+        advice=tr(AT_THE_HEADERS) if early
+        else tr("`aiohttp.TCPConnector(limit=...)` counts the connections it opens, but a connection kept open "
                   "after an earlier request is handed out again without counting against `limit`: with several "
                   "hosts, more than `limit` requests go out at once. Hold an `asyncio.Semaphore(max_in_flight)` "
                   "around each request and its body instead.") if pooled
@@ -765,15 +861,21 @@ async def test_crawl_never_has_more_than_per_host_on_one_host(learner: Learner, 
         if most <= per_host:
             continue
         overall = most_at_once(web_.spans())[0]
+        # Never over the limit until the headers went out: the host's slot was let go before the body was read.
+        early = most_at_once(web_.heads(host))[0] <= per_host
         blanks = {"most": most, "per_host": per_host, "host": host, "at": seconds(when - record.start),
                   "limit": limit, "overall": overall}
         fail(
             tr("`crawl` had {most} requests in flight on host {host} at once; per_host was {per_host}.", **blanks),
-            observed=tr("at {at} host {host} was handling {most} requests at once.", **blanks),
+            observed=tr("at {at} host {host} was handling {most} requests at once, though never more than {per_host} "
+                        "before their headers had gone out: each request let its host's slot go as soon as its "
+                        "headers arrived, while its body was still coming.", **blanks) if early
+            else tr("at {at} host {host} was handling {most} requests at once.", **blanks),
             expected=tr("never more than {per_host} requests in flight on one host (its host and port), and never "
                         "more than {limit} in all.", **blanks),
             timeline=web_.timeline(spans),
-            advice=tr("Nothing limited the requests, neither overall ({overall} at once at most) nor per host. Hold "
+            advice=tr(AT_THE_HEADERS) if early
+            else tr("Nothing limited the requests, neither overall ({overall} at once at most) nor per host. Hold "
                     "two semaphores around each request: its host's `asyncio.Semaphore(per_host)`, kept in a dict by "
                     "host_of(url), and one `asyncio.Semaphore(max_in_flight)` shared by all.", **blanks)
             if overall > limit
@@ -1457,6 +1559,172 @@ async def test_crawl_stops_at_the_deadline(learner: Learner, rng: random.Random)
             advice=tr("Yield each page as soon as it has been fetched; pages kept back for later are lost when the "
                       "deadline ends the crawl."),
         )
+    await deadline_while_busy(learner, rng)
+
+
+def level_web(rng: random.Random) -> list[Spec]:
+    """A start page on host A linking to 5 or 6 quick pages (0.5 or 0.75 s) on hosts A and B, which link on to more.
+    With max_in_flight 2, a crawl that starts those links when the start page arrives and keeps its slots busy has
+    one of them done 0.75 s later at most, and requests in flight until 1.25 s later at least."""
+    names = iter(paths(rng, 14))
+    start = Spec("A", next(names), rng.choice([0.5, 0.75]))
+    first = [Spec(rng.choice("AB"), next(names), rng.choice([0.5, 0.75])) for _ in range(rng.randint(5, 6))]
+    deeper = [Spec(rng.choice("AB"), next(names), rng.choice(DELAYS)) for _ in range(len(first))]
+    linked(start, *first)
+    for page, target in zip(first, deeper):
+        linked(page, target, rng.choice(deeper), start)
+    return [start, *first, *deeper]
+
+
+# Seconds the busy caller spends on the first page, and on each later one: the second page comes before the
+# deadline, and the caller is busy with it then.
+LINGERS = (0.25, 1.5)
+
+
+async def deadline_while_busy(learner: Learner, rng: random.Random) -> None:
+    """The deadline coming while the caller is busy with a page (awaiting something of its own), with requests in
+    flight and a page done but not yet handed over, on every schedule that keeps its slots busy: the caller gets the
+    start page, asks again a quarter of a second later and gets the first page of the next level (0.75 s after the
+    start page at most), and is busy with it for 1.5 s, across the deadline. At the deadline the requests in flight
+    are cancelled and none starts, whatever the caller is doing; the caller gets no error, and no page after the
+    deadline: its next step ends the iteration. A page the caller was waiting for is not held back."""
+    __tracebackhide__ = True
+    web_ = Web(rng, level_web(rng))
+    deadline = web_.start.delay + rng.choice([0.85, 0.95])  # off the quarters
+    async with web_:
+        with client_watch() as watch:
+            record = await crawled(learner, web_, params(rng, max_in_flight=2, per_host=2, deadline=deadline),
+                                   lingers=LINGERS)
+        await settle()
+        connections = web_.open_connections()
+        unclosed = await close_leaks(watch.sessions)
+    moment = seconds(deadline)
+    origin = record.start + deadline
+    ended = (record.ended or loop_clock()) - record.start
+    asks = record.asks()
+    busy = [(item, a, asks[i + 1]) for i, (item, a) in enumerate(zip(record.pages, record.arrivals))
+            if a <= origin + TOLERANCE < asks[i + 1]]
+    blanks = {"deadline": moment, "moment": moment, "ended": seconds(ended), "asked": seconds(asks[-1] - record.start),
+              "pages": plural(len(record.pages), "page"), "count": len(record.pages)}
+    if busy:
+        item, got, done = busy[0]
+        blanks.update(label=web_.name_of(getattr(item, "url", item)), got=seconds(got - record.start),
+                      asked=seconds(done - record.start))
+    if record.cancelled_while_busy is not None:
+        at = record.cancelled_while_busy - record.start
+        blanks["at"] = seconds(at)
+        fail(
+            tr("`crawl` cancelled its caller at {at}, while the caller was busy with a page; the deadline was "
+               "{deadline}.", **blanks),
+            observed=tr("the caller's own `await` over {label}, which it got at {got}, raised CancelledError at the "
+                        "deadline: the crawl's timeout for the deadline was still running while the generator stood "
+                        "at its `yield`, and a timeout cancels the task it runs in, the caller's.", **blanks)
+            if busy and abs(at - deadline) <= TOLERANCE
+            else tr("the caller's own `await` over the page it had got raised CancelledError at {at}.", **blanks),
+            expected=tr("the iteration simply ending at the deadline: the pages yielded so far are the result."),
+            timeline=web_.timeline(),
+            advice=tr("Put `async with asyncio.timeout_at(end):` around the wait for the next page only, never around "
+                      "a `yield`: while the generator is paused at a `yield` the code running is the caller's, and "
+                      "that is what the timeout cancels.") if busy and abs(at - deadline) <= TOLERANCE else None,
+        )
+    if isinstance(record.error, TimeoutError) and learner._raised_by_learner(record.error):
+        fail(
+            tr("`crawl` raised TimeoutError at the deadline, {deadline}, instead of ending quietly.", **blanks),
+            observed=tr("the caller's `async for` got TimeoutError after {pages}.", **blanks),
+            expected=tr("the iteration simply ending at the deadline: the pages yielded so far are the result."),
+            details=learner.format_error(record.error),
+        )
+    succeeded(learner, record)
+    late = running_after(web_, origin)
+    across = [s for s in late if s.start <= origin + TOLERANCE]
+    if busy and across:
+        stopped = [s.end for s in across if s.end is not None]
+        blanks.update(requests=plural(len(across), "request"), labels=listed(s.label for s in across),
+                      stopped=seconds(max(stopped) - record.start) if len(stopped) == len(across) else "")
+        fail(
+            tr("`crawl` left {requests} going after the deadline at {moment}, while its caller was busy with a page.",
+               **blanks),
+            observed=tr("the caller got {label} at {got} and was busy with it until {asked}; meanwhile {labels} went "
+                        "on past the deadline, until {stopped}.", **blanks) if blanks["stopped"]
+            else tr("the caller got {label} at {got} and was busy with it until {asked}; meanwhile {labels} went "
+                    "on past the deadline.", **blanks),
+            expected=tr("the requests in flight at the deadline cancelled at that very moment, whatever the caller is "
+                        "doing, and no new one."),
+            timeline=web_.timeline(),
+            advice=tr("While its caller is busy with a page, the generator stands still at its `yield`: none of its "
+                      "code runs, and a timeout around the wait for the next page is not running either. Cancel the "
+                      "fetching tasks at the deadline itself with a timer, `loop.call_at(end, stop)`, where `stop` "
+                      "cancels every task still running; cancel the timer in the `finally:`."),
+            cause="left running deadline",
+        )
+    handed = [(i, item, a) for i, (item, a) in enumerate(zip(record.pages, record.arrivals)) if a > origin + TOLERANCE]
+    if busy and handed:
+        i, item, at = handed[0]
+        blanks.update(label=web_.name_of(getattr(item, "url", item)), at=seconds(at - record.start),
+                      asked=seconds(asks[i] - record.start))
+        fail(
+            tr("`crawl` handed over {label} at {at}, after the deadline at {moment}.", **blanks),
+            observed=tr("its caller was busy with a page at the deadline and asked for the next one at {asked}: the "
+                        "crawl handed it {label} instead of ending.", **blanks),
+            expected=tr("the iteration ending at the caller's first step after the deadline: the pages yielded by the "
+                        "deadline are the result."),
+            timeline=web_.timeline(),
+            advice=tr("Look at the clock before each wait for a page: once `loop.time() >= end`, return. A "
+                      "`timeout_at(end)` whose moment has passed fires only when the code inside it waits, and "
+                      "`await done.get()` does not wait while the queue holds a page."),
+        )
+    if busy and late:
+        started = [s for s in late if s.start > origin + TOLERANCE]
+        blanks.update(requests=plural(len(late), "request"), started=listed(s.label for s in started),
+                      at=seconds(min(s.start for s in started) - record.start))
+        fail(
+            tr("`crawl` started {requests} after the deadline at {moment}.", **blanks),
+            observed=tr("its caller was busy with a page at the deadline and asked for the next one at {asked}; "
+                        "{started} started at {at}.", **blanks),
+            expected=tr("the requests in flight at the deadline cancelled at that very moment, whatever the caller is "
+                        "doing, and no new one."),
+            timeline=web_.timeline(),
+            advice=tr("When the caller asks for the next page after the deadline, look at the clock first: once "
+                      "`loop.time() >= end`, return, before starting anything or handing anything over."),
+            cause="left running deadline",
+        )
+    left_running("deadline", moment, late, web_, origin)
+    asked = asks[len(record.pages)]
+    blanks["asked"] = seconds(asked - record.start)
+    if asked > origin + TOLERANCE and record.ended is not None and record.ended > asked + TOLERANCE:
+        fail(
+            tr("`crawl` ended at {ended}; the deadline was {deadline}.", **blanks),
+            observed=tr("its caller was busy with a page at the deadline and asked for the next one at {asked}; the "
+                        "iteration ended only at {ended}.", **blanks),
+            expected=tr("the iteration ending at the caller's first step after the deadline: the pages yielded by the "
+                        "deadline are the result."),
+            timeline=web_.timeline(),
+        )
+    if asked <= origin + TOLERANCE and abs(ended - deadline) > TOLERANCE:
+        fail(
+            tr("`crawl` ended at {ended}; the deadline was {deadline}.", **blanks),
+            observed=tr("its caller had asked for a page at {asked} and was waiting for it at the deadline.", **blanks),
+            expected=tr("the iteration ending at {deadline}, with the requests still in flight then cancelled.",
+                        **blanks),
+            timeline=web_.timeline(),
+        )
+    found = first_by_url(yielded(web_, record))
+    waited = [spec for spec in web_.specs if (hits := web_.hits_of(spec)) and hits[-1].span.state == "done"
+              and (hits[-1].span.end or origin) < origin - TOLERANCE and web_.url(spec) not in found]
+    if waited and asked < origin - TOLERANCE:
+        fail(
+            tr("`crawl` fetched {labels} before the deadline, but never yielded it.", labels=waited[0].label)
+            if len(waited) == 1 else
+            tr("`crawl` fetched {labels} before the deadline, but never yielded them.",
+               labels=listed(spec.label for spec in waited)),
+            observed=tr("its caller had asked for a page at {asked} and was waiting for it at the deadline.", **blanks),
+            expected=tr("every page fetched before the deadline handed to the caller: they are the result."),
+            timeline=web_.timeline(),
+            advice=tr("Yield each page as soon as it has been fetched; pages kept back for later are lost when the "
+                      "deadline ends the crawl."),
+        )
+    left_tasks("deadline", moment, record.left, web_)
+    left_open("deadline", moment, unclosed, connections)
 
 
 CANCEL_ADVICE = ("Let the CancelledError through: catch TimeoutError for the deadline, never CancelledError (nor "

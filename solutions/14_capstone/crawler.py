@@ -61,10 +61,18 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
             tasks.add(task)
             task.add_done_callback(tasks.discard)
 
+        def stop():
+            for task in tasks:
+                task.cancel()
+
+        # At the deadline, whatever the caller is doing: while it is busy with a page, this generator stands
+        # still at its `yield`, and nothing in it could stop the requests in flight.
+        timer = loop.call_at(end, stop)
         try:
             start(start_url)
             yielded = 0
-            while yielded < len(seen):  # each URL seen gives one page
+            # Each URL seen gives one page; a caller that comes back after the deadline gets none.
+            while yielded < len(seen) and loop.time() < end:
                 try:
                     async with asyncio.timeout_at(end):  # around the wait only, never around a yield
                         page = await done.get()
@@ -77,6 +85,7 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
                 yielded += 1
                 yield page
         finally:
+            timer.cancel()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -50,7 +50,12 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
     fetching = {}  # task -> (url, attempts made before it)
     pausing = set()  # tasks that hand back (url, attempts) once the pause before a retry is over
 
+    def stop():  # at the deadline, even while the caller is busy with a page and this generator stands still
+        for task in [*fetching, *pausing]:
+            task.cancel()
+
     async with aiohttp.ClientSession() as session:
+        timer = loop.call_at(end, stop)
         try:
             while waiting or fetching or pausing:
                 for item in list(waiting):
@@ -65,7 +70,7 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
                 if left <= 0:
                     return
                 done, _ = await asyncio.wait([*fetching, *pausing], timeout=left, return_when=asyncio.FIRST_COMPLETED)
-                if not done:
+                if not done or loop.time() >= end:
                     return
                 pages = []
                 for task in done:
@@ -86,8 +91,11 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
                             waiting.append((link, 0))
                     pages.append(Page(url, status, links))
                 for page in pages:
+                    if loop.time() >= end:  # the caller came back after the deadline
+                        return
                     yield page
         finally:
+            timer.cancel()
             rest = [*fetching, *pausing]
             for task in rest:
                 task.cancel()

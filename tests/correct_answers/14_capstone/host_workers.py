@@ -65,9 +65,14 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
                 tasks.extend(asyncio.create_task(worker(session, queues[host])) for _ in range(per_host))
             queues[host].put_nowait((url, 0))
 
+        def stop():  # at the deadline, even while the caller is busy with a page and this generator stands still
+            for task in tasks:
+                task.cancel()
+
         seen = {start_url}
         visit(start_url)
         given = 0
+        timer = loop.call_at(end, stop)
         try:
             while given < len(seen):
                 try:
@@ -81,6 +86,7 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
                 given += 1
                 yield page
         finally:
+            timer.cancel()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -71,9 +71,10 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
 
     async with aiohttp.ClientSession() as session:
         producer = asyncio.create_task(everything(session))
+        timer = loop.call_at(end, producer.cancel)  # even while the caller is busy with a page
         getter = None
         try:
-            while True:
+            while loop.time() < end:  # a caller back after the deadline gets no more pages
                 getter = asyncio.ensure_future(out.get())
                 done, _ = await asyncio.wait({getter}, timeout=end - loop.time())
                 if not done:
@@ -83,6 +84,7 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
                     break
                 yield page
         finally:
+            timer.cancel()
             if getter is not None:
                 getter.cancel()  # asyncio.wait leaves it waiting, deadline or cancel
             producer.cancel()

@@ -1,4 +1,4 @@
-# Correct: a TaskGroup for the visits, asyncio.timeout(deadline) around the whole loop (yields included), limits in a small class.
+# Correct: a TaskGroup for the visits in a task of its own, under asyncio.timeout_at(end) (never around a yield); the generator reads a queue until a sentinel; limits in a small class.
 """Topic 14: a polite crawler."""
 
 import asyncio
@@ -48,37 +48,48 @@ async def attempt(session: aiohttp.ClientSession, limits: Limits, url: str, time
                 return None, ""
 
 
-async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout, deadline, rng):
-    limits = Limits(max_in_flight, per_host)
-    results: asyncio.Queue[Page] = asyncio.Queue()
-    children: list[asyncio.Task] = []
+DONE = object()  # put on the queue once the visits are over, or the deadline has stopped them
 
-    async def visit(session, url):
+
+async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout, deadline, rng):
+    loop = asyncio.get_running_loop()
+    end = loop.time() + deadline
+    limits = Limits(max_in_flight, per_host)
+    results: asyncio.Queue = asyncio.Queue()
+
+    async def visit(session, group, seen, url):
         status, html = await attempt(session, limits, url, timeout)
         k = 0
         while (status is None or status >= 500) and k < retries:
             await asyncio.sleep(backoff * 2**k * (1 + rng.random()))
             k += 1
             status, html = await attempt(session, limits, url, timeout)
-        await results.put(Page(url, status, links_in(html, url) if status == 200 else []))
+        links = links_in(html, url) if status == 200 else []
+        for link in links:
+            if link not in seen:
+                seen.append(link)
+                group.create_task(visit(session, group, seen, link))
+        results.put_nowait(Page(url, status, links))
 
-    try:
-        async with asyncio.timeout(deadline):
-            async with aiohttp.ClientSession() as session, asyncio.TaskGroup() as group:
-                try:
-                    seen = [start_url]
-                    children.append(group.create_task(visit(session, start_url)))
-                    for _ in iter(int, 1):
-                        if len(seen) == sum(1 for c in children if c.done()) and results.empty():
-                            break
-                        page = await results.get()
-                        for link in page.links:
-                            if link not in seen:
-                                seen.append(link)
-                                children.append(group.create_task(visit(session, link)))
-                        yield page
-                finally:
-                    for child in children:
-                        child.cancel()
-    except TimeoutError:
-        return
+    async def visits(session):
+        # The deadline's timeout in a task of its own, around the visits only: around the generator's yields it
+        # would cancel whatever task the caller runs in, while the caller is busy with a page.
+        try:
+            async with asyncio.timeout_at(end), asyncio.TaskGroup() as group:
+                group.create_task(visit(session, group, [start_url], start_url))
+        except TimeoutError:
+            pass
+        finally:
+            results.put_nowait(DONE)
+
+    async with aiohttp.ClientSession() as session:
+        crawler = asyncio.create_task(visits(session))
+        try:
+            while loop.time() < end:  # a caller back after the deadline gets no more pages
+                page = await results.get()
+                if page is DONE:
+                    break
+                yield page
+        finally:
+            crawler.cancel()
+            await asyncio.gather(crawler, return_exceptions=True)

@@ -67,10 +67,13 @@ class Crawler:
             self.claim(link)
         self.pages.put_nowait(Page(url, status, links))
 
+    def halt(self):
+        for task in list(self.running):
+            task.cancel()
+
     async def stop(self):
         tasks = list(self.running)
-        for task in tasks:
-            task.cancel()
+        self.halt()
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
@@ -81,6 +84,7 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
         crawler = Crawler(session, max_in_flight, per_host, retries, backoff, timeout, rng)
         crawler.claim(start_url)
         handed = 0
+        timer = loop.call_at(end, crawler.halt)  # even while the caller is busy with a page
         try:
             while handed < len(crawler.seen):
                 try:
@@ -90,4 +94,5 @@ async def crawl(start_url, *, max_in_flight, per_host, retries, backoff, timeout
                 handed += 1
                 yield page
         finally:
+            timer.cancel()
             await crawler.stop()
