@@ -8,10 +8,10 @@ import pytest
 
 from graders.harness import checks, naps
 from graders.harness.feedback import fail, seconds, shown
-from graders.i18n import tr
+from graders.i18n import sentences, tr
 from graders.harness.learner import Learner
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, loop_clock
-from graders.harness.schedule import uneven_durations
+from graders.harness.schedule import TOLERANCE, idle_slot, uneven_durations
 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
@@ -112,17 +112,41 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
     wanted = [job.failure() if i in broken else r for i, (job, r) in enumerate(zip(jobs, results))]
     if sorted(map(repr, got)) == sorted(map(repr, wanted)) and list(map(repr, got)) != list(map(repr, wanted)):
         checks.same_results("gather_settled", got, wanted, recorder)
-    for i, (entry, expected) in enumerate(zip(got, results)):
-        if i in broken and not isinstance(entry, JobFailed):
+    wrong = [i for i, (entry, want) in enumerate(zip(got, wanted)) if repr(entry) != repr(want)]
+    if not wrong:
+        return
+    observed = tr("it returned {got}.", got=shown(list(got), width=400))
+    expected = tr("{wanted}: each job's result, or the exception it raised, in its place.",
+                  wanted=shown(wanted, width=400))
+    one_for_all = len(got) > 1 and isinstance(got[0], BaseException) and all(e is got[0] for e in got)
+    advice = tr(ONE_FOR_ALL_ADVICE) if one_for_all else tr("`asyncio.gather(..., return_exceptions=True)` puts each "
+                                                            "job's own result or exception in its place.")
+    for i in wrong:
+        if i not in broken and isinstance(got[i], BaseException):
             fail(
-                tr("`gather_settled` put {entry} where job {i}'s exception should be.", entry=shown(entry), i=i),
-                expected=tr("job {i} failed, so entry {i} should be the JobFailed exception it raised (the object "
-                            "itself).", i=i),
+                tr("`gather_settled` put {entry} where job {i}'s result should be.", entry=shown(got[i]), i=i),
+                observed=sentences(observed, tr("job {i} did not fail: it returned {result}.", i=i, result=results[i])),
+                expected=expected,
+                advice=advice,
             )
-    checks.same_results(
-        "gather_settled", [None if i in broken else e for i, e in enumerate(got)],
-        [None if i in broken else r for i, r in enumerate(results)], recorder,
-    )
+    for i in wrong:
+        if i in broken and not isinstance(got[i], JobFailed):
+            fail(
+                tr("`gather_settled` put {entry} where job {i}'s exception should be.", entry=shown(got[i]), i=i),
+                observed=observed,
+                expected=sentences(tr("job {i} failed, so entry {i} should be the JobFailed exception it raised (the "
+                                      "object itself).", i=i), expected),
+                advice=advice,
+            )
+    fail(tr("`{name}` returned the wrong results.", name="gather_settled"), observed=observed, expected=expected,
+         advice=advice)
+
+
+ONE_FOR_ALL_ADVICE = (
+    "One exception object filled every place: catching the first failure around the gather and returning it for "
+    "every job loses the other jobs' results. `asyncio.gather(..., return_exceptions=True)` puts each job's own "
+    "result or exception in its place."
+)
 
 
 async def test_gather_settled_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
@@ -158,21 +182,57 @@ def limited_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob]
     return jobs, results, limit
 
 
+def over_limit(recorder: Recorder, jobs: list[AsyncJob], limit: int, first_limit: int | None = None) -> None:
+    """Fails when more than `limit` jobs ran at once; `first_limit` is the limit of an earlier call in this grader."""
+    __tracebackhide__ = True
+    most = recorder.most_at_once()
+    if most <= limit:
+        return
+    observed = tr("up to {most} of the {count} jobs were running at the same moment.", most=most, count=len(jobs))
+    advice = ("Make each job wait for a free slot: `async with semaphore:` around `await job()`, "
+              "with one `asyncio.Semaphore(limit)` shared by all the jobs.")
+    if first_limit is not None:
+        observed = tr("in a second call, with a limit of {limit} after a first call with a limit of {first}, up to "
+                      "{most} of the {count} jobs were running at the same moment.",
+                      limit=limit, first=first_limit, most=most, count=len(jobs))
+        if most == first_limit:
+            advice = KEPT_STATE_ADVICE
+    fail(
+        tr("`gather_limited` ran {most} jobs at once; the limit was {limit}.", most=most, limit=limit),
+        observed=observed,
+        expected=tr("never more than {limit} running at once.", limit=limit),
+        timeline=recorder.timeline(),
+        advice=tr(advice),
+    )
+
+
+KEPT_STATE_ADVICE = (
+    "This call kept the first call's limit: something outlived that call, such as a Semaphore made once at "
+    "module level. Make the `asyncio.Semaphore(limit)` inside `gather_limited`, so that each call gets its own, "
+    "with the limit it was given."
+)
+
+
 async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
-    jobs, results, limit = limited_jobs(rng, recorder)
-    got, _ = await timed(learner, "gather_limited", jobs, limit)
+    jobs, _, limit = limited_jobs(rng, recorder)
+    await learner.call("gather_limited", jobs, limit)
     checks.on_loop_thread("gather_limited", learner, recorder)
-    most = recorder.most_at_once()
-    if most > limit:
-        fail(
-            tr("`gather_limited` ran {most} jobs at once; the limit was {limit}.", most=most, limit=limit),
-            observed=tr("up to {most} of the {count} jobs were running at the same moment.", most=most, count=len(jobs)),
-            expected=tr("never more than {limit} running at once.", limit=limit),
-            timeline=recorder.timeline(),
-            advice=tr("Make each job wait for a free slot: `async with semaphore:` around `await job()`, "
-                      "with one `asyncio.Semaphore(limit)` shared by all the jobs."),
-        )
+    over_limit(recorder, jobs, limit)
+    checks.earned("gather_limited", recorder, len(jobs))
+    # A second call with a smaller limit: nothing of the first call (a Semaphore kept at module level) may count.
+    again = Recorder()
+    second = limit - 1
+    more = [again.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(rng.randint(limit + 1, limit + 3))]
+    await learner.call("gather_limited", more, second)
+    over_limit(again, more, second, first_limit=limit)
+
+
+async def test_gather_limited_returns_results_in_argument_order(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    jobs, results, limit = limited_jobs(rng, recorder)
+    got = await learner.call("gather_limited", jobs, limit)
+    checks.on_loop_thread("gather_limited", learner, recorder)
     checks.returned("gather_limited", got, list, tr("a list of results"))
     checks.same_results("gather_limited", got, results, recorder)
     checks.earned("gather_limited", recorder, len(jobs))
@@ -185,19 +245,7 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
     async with naps.Watch(learner.path, lambda: len(recorder.spans) < len(jobs)) as watch:  # a job still waits
         await learner.call("gather_limited", jobs, limit)
     checks.on_loop_thread("gather_limited", learner, recorder)
-    if watch.nap is not None:
-        fail(
-            tr("`gather_limited` slept while jobs waited for a seat."),
-            observed=tr("at {at}, while jobs waited to start, a Task of yours was asleep at line {line} (`{source}`): a "
-                        "seat it holds, or one that frees meanwhile, stays idle until it wakes.",
-                        at=seconds(watch.nap.at - origin), line=watch.nap.line, source=watch.nap.source),
-            expected=tr("a job starting the moment a seat frees, so {limit} are busy while any are left.", limit=limit),
-            timeline=recorder.timeline(),
-            advice=tr("Wait for a seat with `async with semaphore:` (one `asyncio.Semaphore(limit)` shared by all the "
-                      "jobs) around `await job()` and nothing else: it wakes the next job the moment a seat is free. A "
-                      "pause inside the block keeps the seat from the next job, and checking a count and sleeping "
-                      "between looks leaves seats idle."),
-        )
+    slept(watch, origin, recorder, limit)
     checks.kept_slots_busy(
         "gather_limited", recorder, origin, limit, units=tr("jobs"),
         advice=tr("Start all the jobs at once with gather and let a shared `asyncio.Semaphore(limit)` decide "
@@ -205,3 +253,76 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
                   "advance (fixed batches, a fixed list per worker) leaves slots idle."),
     )
     checks.earned("gather_limited", recorder, len(jobs))  # no job run leaves no slot idle either
+    # A second call, with a higher limit and fewer than twice as many jobs as seats, all of one length: the
+    # first `second` end at the same moment while jobs still wait, so every seat that frees must be filled at
+    # once, and no fewer workers than the limit, nor a limit kept from the first call, can keep them all busy.
+    again = Recorder()
+    second = limit + 2
+    count = rng.choice([n for n in range(second + 2, 2 * second) if n // 2 != limit])
+    length = 0.5 * rng.randint(1, 8)
+    more = [again.job(f"job {i}", length, rng.randint(100, 999)) for i in range(count)]
+    origin = loop_clock()
+    async with naps.Watch(learner.path, lambda: len(again.spans) < count) as watch:
+        await learner.call("gather_limited", more, second)
+    slept(watch, origin, again, second)
+    if again.most_at_once() > second:
+        return  # going over the limit is another grader's business
+    idle = idle_slot(again.spans, second, origin)
+    if idle is None:
+        checks.earned("gather_limited", again, count)
+        return
+    ended = sum(1 for s in again.spans if s.end is not None and abs(s.end - origin - idle.start) <= TOLERANCE)
+    started = sum(1 for s in again.spans if abs(s.start - origin - idle.start) <= TOLERANCE)
+    most = again.most_at_once()
+    blanks = {"count": count, "length": seconds(length), "limit": second, "first": limit, "most": most,
+              "start": seconds(idle.start), "end": seconds(idle.end), "running": idle.running, "waiting": idle.waiting,
+              "ended": ended, "started": started}
+    if most == second and ended >= 2 and started < ended:
+        observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), {ended} jobs ended at "
+                      "{start} but only {started} started then: from {start} to {end} only {running} of {limit} "
+                      "slots were busy while {waiting} more jobs were waiting to start.", **blanks)
+        advice = tr("When several jobs end at the same moment, fill every seat that freed, not just one: after "
+                    "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)`, start one new job per finished one "
+                    "(or let a shared `asyncio.Semaphore(limit)` decide, which does it for you).")
+    elif most == limit:
+        observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), after a first call with a "
+                      "limit of {first}, at most {most} jobs ran at once, while more were waiting to start.", **blanks)
+        advice = tr(KEPT_STATE_ADVICE)
+    elif idle.start <= TOLERANCE and most < second:
+        observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), at most {most} jobs ran "
+                      "at once, from the start, while more were waiting to start.", **blanks)
+        advice = tr("Run as many at once as the limit allows, however many jobs there are: `limit` workers (not "
+                    "fewer), or one `asyncio.Semaphore(limit)` shared by all the jobs.")
+    else:
+        observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), from {start} to {end} "
+                      "only {running} of {limit} slots were busy while {waiting} more jobs were waiting to start.",
+                      **blanks)
+        advice = tr("Start a new job the moment a seat frees, as many as freed: a shared `asyncio.Semaphore(limit)` "
+                    "around each `await job()` does it for you.")
+    fail(
+        tr("`{name}` let a slot stand idle while {units} were waiting.", name="gather_limited", units=tr("jobs")),
+        observed=observed,
+        expected=tr("a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
+                    limit=second),
+        timeline=again.timeline(),
+        advice=advice,
+    )
+
+
+def slept(watch: naps.Watch, origin: float, recorder: Recorder, limit: int) -> None:
+    """Fails when a Task of the learner's slept while jobs waited for a seat."""
+    __tracebackhide__ = True
+    if watch.nap is None:
+        return
+    fail(
+        tr("`gather_limited` slept while jobs waited for a seat."),
+        observed=tr("at {at}, while jobs waited to start, a Task of yours was asleep at line {line} (`{source}`): a "
+                    "seat it holds, or one that frees meanwhile, stays idle until it wakes.",
+                    at=seconds(watch.nap.at - origin), line=watch.nap.line, source=watch.nap.source),
+        expected=tr("a job starting the moment a seat frees, so {limit} are busy while any are left.", limit=limit),
+        timeline=recorder.timeline(),
+        advice=tr("Wait for a seat with `async with semaphore:` (one `asyncio.Semaphore(limit)` shared by all the "
+                  "jobs) around `await job()` and nothing else: it wakes the next job the moment a seat is free. A "
+                  "pause inside the block keeps the seat from the next job, and checking a count and sleeping "
+                  "between looks leaves seats idle."),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import random
 import traceback
@@ -212,6 +213,20 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
             expected=tr("a return as soon as the job's result is there."),
             timeline=recorder.timeline(),
         )
+    # A falsy result is a result too: 0 must not turn into the fallback.
+    again = Recorder()
+    job = again.job("job", seconds_needed, 0)
+    got = await learner.call("with_deadline", job, timeout, "timeout!")
+    if got != 0 or got is False:
+        fail(
+            tr("`with_deadline` returned {value} for a job that returned 0 in time.", value=shown(got)),
+            observed=tr("the job needed {needed}, the timeout was {timeout}, and the job returned 0.",
+                        needed=seconds(seconds_needed), timeout=seconds(timeout)),
+            expected=tr("0, the job's own result: a falsy result is still a result."),
+            timeline=again.timeline(),
+            advice=tr("Return the fallback only when the deadline passed (in `except TimeoutError:`), not when the "
+                      "result looks empty: `result or fallback` turns 0, '' and [] into the fallback."),
+        )
 
 
 async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learner, rng: random.Random) -> None:
@@ -276,6 +291,52 @@ async def test_with_deadline_cancels_the_late_job(learner: Learner, rng: random.
     late = [s for s in recorder.spans if s.state == "done"]
     if late:
         ran_past("with_deadline", late, timeout, timeline)
+
+
+async def test_with_deadline_lets_a_cancellation_through(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    seconds_needed = rng.choice(DURATIONS[4:])
+    timeout = deadline_between(rng, DURATIONS[0], seconds_needed)
+    job = recorder.job("job", seconds_needed, rng.randint(100, 999))
+    fallback = rng.choice(["timeout!", "too slow", "gave up"])
+    task = asyncio.create_task(learner.function("with_deadline")(job, timeout, fallback))
+    at = timeout / 2  # before the deadline: this cancellation comes from the caller, not from the timeout
+    await asyncio.sleep(at)
+    ended_early = task.done()
+    task.cancel()
+    done, _ = await asyncio.wait([task], timeout=STOP_WITHIN)
+    learner.check_not_blocked("with_deadline")
+    if ended_early:
+        await learner.call("with_deadline", recorder.job("job", seconds_needed, job.result), timeout, fallback)
+        return  # it returned before the deadline: the other graders tell what is wrong
+    if not done:  # the plugin stops the task once the grader is over (learner.stop_stragglers)
+        fail(
+            tr("`with_deadline` kept running after it was cancelled."),
+            observed=tr("it was cancelled from outside at {at}, before its {timeout} deadline, and was still running "
+                        "{later} later.", at=seconds(at), timeout=seconds(timeout), later=seconds(STOP_WITHIN)),
+            expected=tr("the coroutine ending cancelled: CancelledError travels on to the caller, who asked it to stop."),
+            timeline=recorder.timeline(),
+            advice=tr(CANCEL_ADVICE),
+        )
+    timeline = recorder.timeline()
+    await strays(recorder)  # whether the job outlives a cancelled with_deadline is not graded: the README promises nothing
+    blanks = {"at": seconds(at), "timeout": seconds(timeout)}
+    if not task.cancelled():
+        error = task.exception()
+        if error is not None:
+            awaitable_needed("with_deadline", Outcome(None, error), learner)
+        value = task.result()
+        fail(
+            tr("`with_deadline` swallowed a cancellation that did not come from its deadline."),
+            observed=tr("it was cancelled from outside at {at}, before its {timeout} deadline, and returned {value} as "
+                        "if nothing had happened.", value=shown(value), **blanks),
+            expected=tr("the coroutine ending cancelled: CancelledError travels on to the caller, who asked it to stop."),
+            timeline=timeline,
+            advice=tr("Catch TimeoutError, which is how `asyncio.wait_for(job(), timeout)` tells you the deadline "
+                      "passed, and let CancelledError through. If you cancel the job yourself at the deadline, note "
+                      "that you did and turn only that cancellation into the fallback.") if value == fallback
+            else tr(CANCEL_ADVICE),
+        )
 
 
 # each_within
@@ -352,6 +413,17 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
         return
     if sorted(map(repr, got)) == sorted(map(repr, expected)):
         checks.same_results("each_within", got, expected, recorder)  # the right results, in finishing order
+    errors = [i for i, g in enumerate(got) if isinstance(g, BaseException)]
+    if errors and len(got) == len(expected):
+        fail(
+            tr("`each_within` put {entry} in the list where job {i} ran out of time.", entry=shown(got[errors[0]]),
+               i=errors[0]),
+            observed=tr("{got}: exception objects where the late jobs' results would be.", got=shown(got, width=400)),
+            expected=tr("{expected}: None only where a job missed its own deadline.", expected=repr(expected)),
+            timeline=timeline,
+            advice=tr("None, not the exception, marks a job that ran out of time: catch TimeoutError around each "
+                      "job's `asyncio.wait_for(job(), timeout)` and return None there."),
+        )
     lost = [i for i, (g, e) in enumerate(zip(got, expected)) if e is not None and g is None]
     if lost and len(got) == len(expected):
         fail(
@@ -428,7 +500,8 @@ def make_steps(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], 
     """
     while True:
         durations = [rng.choice(DURATIONS[:4]) for _ in range(rng.randint(5, 7))]
-        cuts = [k for k in range(1, len(durations)) if sum(durations[:k]) > max(durations)]
+        # k < the last: a step follows the cut one, so code that goes on after the cut shows it.
+        cuts = [k for k in range(1, len(durations) - 1) if sum(durations[:k]) > max(durations)]
         if cuts:
             break
     k = rng.choice(cuts)
@@ -437,9 +510,53 @@ def make_steps(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], 
     return steps, sum(durations[:k]) + durations[k] / 2, k
 
 
+def steps_in_turn(recorder: Recorder, timeline: str) -> None:
+    """Fails when steps overlapped: they are to run one after another."""
+    __tracebackhide__ = True
+    most = recorder.most_at_once()
+    if most <= 1:
+        return
+    fail(
+        tr("`steps_within` ran {most} steps at the same time.", most=most),
+        observed=tr("up to {most} steps were running at once, though each step is to start only when the one before "
+                    "it has finished.", most=most),
+        expected=tr("the steps one after another, under one deadline for all of them."),
+        timeline=timeline,
+        advice=tr("Await each step before you start the next: `async with asyncio.timeout(timeout):` around "
+                  "`for step in steps: results.append(await step())`."),
+        cause="steps overlapped",
+    )
+
+
+def went_on_after_the_cut(recorder: Recorder, start: float, timeout: float, k: int, timeline: str) -> None:
+    """Fails when the step the deadline cancelled was followed by more steps: the stop was caught, and the loop
+    went on."""
+    __tracebackhide__ = True
+    cut = [s for s in recorder.spans if s.state == "cancelled" and abs((s.end or 0) - start - timeout) <= checks.TOLERANCE]
+    if not cut:
+        return
+    after = [s.label for s in recorder.spans if s.start >= (cut[0].end or 0) - checks.TOLERANCE and s is not cut[0]]
+    if not after:
+        return
+    fail(
+        tr("`steps_within` went on with the steps after the deadline had stopped one."),
+        observed=tr("{cut} was cancelled at the {timeout} deadline, yet {after} started after it: the error that "
+                    "stopped it was caught, and the loop went on.", cut=cut[0].label, after=", ".join(after),
+                    timeout=seconds(timeout)),
+        expected=tr("no step started after {timeout}: the deadline is for all the steps together.",
+                    timeout=seconds(timeout)),
+        timeline=timeline,
+        advice=tr("Do not catch CancelledError inside `async with asyncio.timeout(timeout):`: it is how the deadline "
+                  "stops the running step, and the block turns it into TimeoutError only if it travels out. Catch "
+                  "TimeoutError outside the block, around the whole loop."),
+        cause="steps went on after the cut",
+    )
+
+
 async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     steps, timeout, k = make_steps(rng, recorder)
+    start = loop_clock()
     outcome = await learner.outcome("steps_within", steps, timeout)
     timeline = recorder.timeline()
     await strays(recorder)
@@ -456,6 +573,8 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     awaitable_needed("steps_within", outcome, learner)
     got = outcome.value
     ran_the_work("steps_within", recorder, got, "steps", STEPS_ADVICE)
+    steps_in_turn(recorder, timeline)
+    went_on_after_the_cut(recorder, start, timeout, k, timeline)
     cancelled_at_deadline("steps_within", recorder, timeout, shared=True, advice=STEPS_ADVICE)
     checks.returned("steps_within", got, list, tr("a list of results"))
     expected = [s.result for s in steps[:k]]
@@ -483,18 +602,25 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
         fail(
             tr("`steps_within` returned {got} when every step had time to finish.", got=shown(got)),
             expected=tr("{results}: every step's result, in order.", results=repr([s.result for s in steps])),
+            advice=tr("Return the list at the end of the function, after the timeout block, so that it comes back "
+                      "whether the deadline passed or not: when no deadline passed, your code reached no `return` "
+                      "with the list.") if got is None
+            else tr("Append each step's result as it finishes and return that list once the loop is done."),
         )
 
 
 async def test_steps_within_returns_at_the_deadline(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     steps, timeout, k = make_steps(rng, recorder)
+    start = loop_clock()
     outcome, elapsed = await checks.timed_outcome(learner, "steps_within", steps, timeout)
     timeline = recorder.timeline()
     await strays(recorder)
     if outcome.error is not None and not isinstance(outcome.error, TimeoutError):
         awaitable_needed("steps_within", outcome, learner)
     ran_the_work("steps_within", recorder, outcome.value, "steps", STEPS_ADVICE)
+    steps_in_turn(recorder, timeline)
+    went_on_after_the_cut(recorder, start, timeout, k, timeline)
     cancelled_at_deadline("steps_within", recorder, timeout, shared=True, advice=STEPS_ADVICE)
     if abs(elapsed - timeout) > checks.TOLERANCE:
         times = {"elapsed": seconds(elapsed), "timeout": seconds(timeout)}
@@ -518,6 +644,8 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
     timeline = recorder.timeline()
     if running:
         left_running("steps_within", running, timeline, tr("the {timeout} deadline", timeout=seconds(timeout)))
+    steps_in_turn(recorder, timeline)
+    went_on_after_the_cut(recorder, start, timeout, k, timeline)
     # Steps started after the deadline say more about the mistake than the step it let run past.
     after = [s.label for s in recorder.spans if s.start - start > timeout + checks.TOLERANCE]
     if after:
@@ -575,6 +703,44 @@ CANCEL_ADVICE = (
 )
 
 
+RETURN_IN_FINALLY_ADVICE = (
+    "A `return` inside `finally:` ends whatever exception was on its way out (the job's error, or the "
+    "CancelledError) and returns instead. Return from the `try:` block (`return await job()`) and keep only "
+    "clean_up() in `finally:`."
+)
+
+
+def returns_in_finally(learner: Learner, name: str) -> bool:
+    """Whether the learner's `name` has a `return` inside a `finally:` block (read from its source)."""
+    try:
+        tree = ast.parse(learner.path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return False
+    for function in ast.walk(tree):
+        if isinstance(function, ast.AsyncFunctionDef | ast.FunctionDef) and function.name == name:
+            for node in ast.walk(function):
+                if isinstance(node, ast.Try) and any(
+                        isinstance(inner, ast.Return) for block in node.finalbody for inner in ast.walk(block)):
+                    return True
+    return False
+
+
+def raised_in_place_of_cancel(learner: Learner, error: BaseException) -> str | None:
+    """The learner's own `raise ...` line that replaced a CancelledError, if the traceback shows one."""
+    if not isinstance(error.__context__, asyncio.CancelledError):
+        return None
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == learner.path.resolve()]
+    line = frames[-1].line or "" if frames else ""
+    if not line.startswith("raise"):
+        return None
+    code = line.split("#")[0].rstrip()  # without its comment, when that leaves the statement whole
+    try:
+        ast.parse(code)
+    except SyntaxError:
+        return line
+    return code
+
+
 async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     job = recorder.job("job", rng.choice(DURATIONS[:8]), rng.randint(100, 999))
@@ -611,8 +777,9 @@ async def test_run_and_clean_up_cleans_up_when_the_job_fails(learner: Learner, r
             tr("`run_and_clean_up` returned {got} although its job raised {error}.", got=shown(outcome.value),
                error=repr(job.failure())),
             expected=tr("the job's exception travelling on to the caller once clean_up() has run."),
-            advice=tr("Let the job's exception through: `try: return await job()` with `finally: clean_up()`, and no "
-                      "except block that ends the error."),
+            advice=tr(RETURN_IN_FINALLY_ADVICE) if returns_in_finally(learner, "run_and_clean_up")
+            else tr("Let the job's exception through: `try: return await job()` with `finally: clean_up()`, and no "
+                    "except block that ends the error."),
         )
 
 
@@ -691,8 +858,12 @@ async def test_run_and_clean_up_lets_the_cancellation_through(learner: Learner, 
                             "{kind}, which replaced the CancelledError.", at=seconds(at), kind=type(error).__name__),
                 expected=tr("the coroutine ending cancelled: CancelledError travels on to the caller."),
                 details=learner.format_error(error),
-                advice=tr("Make the cleanup itself safe: an exception raised in `finally:` (or in an except block) "
-                          "replaces the one that was on its way out."),
+                advice=tr("Your `{line}` raised {kind} in place of the CancelledError. Let the cancellation through as "
+                          "it is: end the except block with a bare `raise`, or catch nothing and clean up in "
+                          "`finally:`.", line=line, kind=type(error).__name__)
+                if (line := raised_in_place_of_cancel(learner, error)) is not None
+                else tr("Make the cleanup itself safe: an exception raised in `finally:` (or in an except block) "
+                        "replaces the one that was on its way out."),
             )
         fail(
             tr("`run_and_clean_up` swallowed the cancellation."),
@@ -703,5 +874,17 @@ async def test_run_and_clean_up_lets_the_cancellation_through(learner: Learner, 
             expected=tr("the coroutine ending cancelled (CancelledError travels on to the caller). A timeout around "
                         "it depends on that: `asyncio.wait_for(run_and_clean_up(...), 1)` returns this value instead of "
                         "raising TimeoutError, and the caller never learns that the work was cut short."),
-            advice=tr(CANCEL_ADVICE),
+            advice=tr(RETURN_IN_FINALLY_ADVICE) if returns_in_finally(learner, "run_and_clean_up") else tr(CANCEL_ADVICE),
+        )
+    running = await strays(job.recorder)
+    if running:
+        fail(
+            tr("`run_and_clean_up` was cancelled, but its job kept running."),
+            observed=tr("it was cancelled at {at}, halfway through its job, and ended cancelled, but the job was still "
+                        "running after that: nobody will use its result.", at=seconds(at)),
+            expected=tr("the job cancelled along with run_and_clean_up: it stops at the `await` where it waits."),
+            timeline=job.recorder.timeline(),
+            advice=tr("Await the job itself: `return await job()`. Cancelling run_and_clean_up then cancels the job "
+                      "where it waits. `asyncio.shield(...)`, or a Task of the job's own that nothing cancels, keeps "
+                      "the job running after its caller has gone."),
         )
