@@ -160,7 +160,7 @@ def test_check_lists_the_graders_a_time_limit_left_not_run(early_folder: Path) -
     gather = course.load().find("3")
     shutil.copyfile(ROOT / "tests" / "bad_code" / gather.dir / "spins_forever.py", gather.exercise(course_copy))
     checked = aiolings("check", "3", cwd=course_copy, PYTEST_ADDOPTS="--timeout=0.3")
-    assert checked.returncode == 1 and "✗ 03 gather: 0 of 7 graders pass" in checked.stdout, checked.stdout
+    assert checked.returncode == 1 and "✗ 03 gather: 0 of 8 graders pass" in checked.stdout, checked.stdout
     assert "✗ gather_all returns results in argument order" in checked.stdout
     for grader in ("runs jobs concurrently", "lets a failure propagate"):  # not waited for again, not passed either
         assert f"– gather_all {grader} (not run: stopped after the first time limit)" in checked.stdout
@@ -208,7 +208,7 @@ def test_check_names_a_slow_import_once_and_pays_for_it_once(early_folder: Path)
     gather.exercise(course_copy).write_text(demo + gather.solution(ROOT).read_text())
     checked = aiolings("check", "3", "--verbose", cwd=course_copy)
     assert checked.returncode == 0, checked.stdout
-    pytest_s, _, ours = checked.stdout.partition("7 passed in ")  # --verbose: pytest's own output, then the report
+    pytest_s, _, ours = checked.stdout.partition("8 passed in ")  # --verbose: pytest's own output, then the report
     for output in (pytest_s, ours):  # each says it once: the graders passed, so no failure's message did
         told = " ".join(output.split())
         assert told.count("Importing exercises/03_gather/gather.py took over 0.5 s") == 1, checked.stdout
@@ -481,7 +481,7 @@ def test_a_lone_check_grades_in_a_fork_of_itself_and_survives_code_that_kills_it
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
     assert set((course_copy / "forked.log").read_text().split()) == {"True"}  # no new Python: the command's own fork
     shown = " ".join(done.stdout.split())
-    assert "✗ 03 gather: 3 of 7 graders pass" in shown and "✓ gather_all lets a failure propagate" in shown
+    assert "✗ 03 gather: 3 of 8 graders pass" in shown and "✓ gather_all lets a failure propagate" in shown
     assert "✗ gather_settled returns exceptions in place" in shown
     assert "Your code ended the process that grades it while this grader ran (killed by SIGKILL)" in shown
     for grader in ("gather_settled runs jobs concurrently", "gather_limited never exceeds limit"):

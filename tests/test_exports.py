@@ -79,4 +79,4 @@ def test_the_classroom_workflow_grades_with_the_installed_graders_only(early_fol
     command = graders[2]["with"]["command"].replace("python -I", f"{sys.executable} -I")
     run = subprocess.run(["bash", "-c", command], cwd=repo, capture_output=True, text=True, timeout=120, env=ENVIRONMENT)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "7 passed" in run.stdout
+    assert "8 passed" in run.stdout

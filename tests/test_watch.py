@@ -114,11 +114,11 @@ def test_watch_shows_the_grader_running_and_waits_out_an_endless_loop_once(early
         wait_for(name, "Next up: 03 gather", "gather.py: press r to check it.")
         target.write_text(STUCK)
         press(name, "r")
-        running = "Checking 03 gather: gather_all returns results in argument order (1 of 7)"
+        running = "Checking 03 gather: gather_all returns results in argument order (1 of 8)"
         wait_for(name, running)
         started = time.monotonic()  # the first grader has started: its limit runs from its loading the file
         wait_for(name, f"{running} · ")  # the line is redrawn while the grader runs: its seconds count up
-        shown = wait_for(name, "✗ 03 gather: 0 of 7 graders pass", "gather.py: press r to check it.")
+        shown = wait_for(name, "✗ 03 gather: 0 of 8 graders pass", "gather.py: press r to check it.")
         # One limit for all three graders of gather_all, not one each: the first is stopped, the others not run.
         assert time.monotonic() - started <= LIMIT + 2, shown
         assert shown.count("(not run: stopped after the first time limit)") == 2, shown
