@@ -12,8 +12,8 @@ import pytest
 
 from graders import syntax
 from graders.harness import checks, timeline
-from graders.harness.feedback import fail, plural, seconds, shown
-from graders.i18n import tr
+from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
+from graders.i18n import sentences, tr
 from graders.harness.learner import Learner, Stream
 from graders.harness.probes import IN_LOOP_TIME, Span, loop_clock
 
@@ -131,12 +131,34 @@ async def finish_off(generator: AsyncGenerator[object, None]) -> None:
 
 
 async def test_ticker_yields_the_numbers(learner: Learner, rng: random.Random) -> None:
+    # Two calls, one after the other in the same process: a count kept from one call to the next (at module level)
+    # goes on where the first call left it.
+    first, interval = rng.randint(3, 8), rng.choice(INTERVALS)
+    counted(first, interval, await learner.stream("ticker", first, interval))
     n, interval = rng.randint(3, 8), rng.choice(INTERVALS)
     stream = await learner.stream("ticker", n, interval)
+    try:
+        counted(n, interval, stream)
+    except GraderFailure as failure:
+        if stream.items[:1] == [first]:  # it went on from where the first call stopped
+            failure.observed = sentences(failure.observed or "", second_call("ticker"))
+            failure.advice = tr("Keep the count inside ticker: `for i in range(n):` starts again from 0 at each call. "
+                                "A variable outside it keeps its value from the call before.")
+        raise
+
+
+def counted(n: int, interval: float, stream: Stream) -> None:
+    __tracebackhide__ = True
     if stream.items != list(range(n)):
         fail(tr("`ticker({n}, {interval})` yielded {items}.", n=n, interval=f"{interval:g}", items=shown(stream.items)),
              expected=repr(list(range(n))),
-             advice=tr("`for i in range(count):` gives 0, 1, ..., count - 1: yield each i once, in that order."))
+             advice=tr("`for i in range(n):` gives 0, 1, ..., n - 1: yield each i once, in that order."))
+
+
+def second_call(name: str) -> str:
+    return tr("This was the second of two calls of {name}, one after the other; the first was right. Whatever it "
+              "keeps from one call to the next (a variable outside the function, say) must start afresh with each "
+              "call.", name=name)
 
 
 async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Random) -> None:
@@ -245,8 +267,9 @@ def outlived_the_close(name: str, spawned: list[asyncio.Task[Any]], waited: floa
     )
 
 
-def closed_once(source: Source, when: str, cancelled: bool = False) -> None:
-    """The source was closed exactly once, and not read from after that (`cancelled`: its consumer was cancelled)."""
+def closed_once(source: Source, when: str, cancelled: bool = False, waits_for_exit: bool = False) -> None:
+    """The source was closed exactly once, and not read from after that (`cancelled`: its consumer was cancelled,
+    in the second call of a grader whose first closed its source; `waits_for_exit`: read_lines names GeneratorExit)."""
     __tracebackhide__ = True
     if source.closes == 1 and not source.reads_after_close:
         return
@@ -269,14 +292,19 @@ def closed_once(source: Source, when: str, cancelled: bool = False) -> None:
                      count=source.closes, when=when)
     calls = {"reads": plural(len(source.reads), "readline() call"), "closes": plural(source.closes, "close() call"),
              "after": source.reads_after_close}
+    observed = tr("{reads}, {after} of them after a close(); {closes}.", **calls) if source.reads_after_close \
+        else tr("{reads}; {closes}.", **calls)
+    if cancelled and source.closes == 0 and not waits_for_exit:
+        observed = sentences(observed, tr("This was the second of two calls of read_lines; the first, closed by its "
+                                          "consumer after a few lines, did close its source."))
     fail(
         summary,
-        observed=tr("{reads}, {after} of them after a close(); {closes}.", **calls) if source.reads_after_close
-        else tr("{reads}; {closes}.", **calls),
+        observed=observed,
         expected=tr("exactly one `await source.close()`, after the last readline(), however the reading ends."),
         advice=tr("A cancellation raises CancelledError at the `await` where the generator waits, not GeneratorExit: "
                   "`except GeneratorExit:` misses it. Call `await source.close()` in a `finally:` block around the "
-                  "whole reading loop: it runs however the reading ends.") if cancelled and source.closes == 0
+                  "whole reading loop: it runs however the reading ends.")
+        if cancelled and source.closes == 0 and waits_for_exit
         else tr("Wrap the whole reading loop in one `try:` and call `await source.close()` only in its `finally:` "
                 "block: it runs once, when the lines run out or when the consumer stops early."),
     )
@@ -328,6 +356,20 @@ async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: ra
 
 
 async def test_read_lines_closes_the_source_once(learner: Learner, rng: random.Random) -> None:
+    # Two calls, one after the other in the same process, each with a source of its own: a "closed already" flag
+    # kept from one call to the next (at module level) leaves the second source open.
+    await reads_all(learner, rng)
+    try:
+        await reads_all(learner, rng)
+    except GraderFailure as failure:
+        failure.observed = sentences(failure.observed or "", second_call("read_lines"))
+        failure.advice = tr("Keep what read_lines needs inside it: `await source.close()` in the `finally:` of one "
+                            "`try:` around the whole reading loop closes each source once, with no flag.")
+        raise
+
+
+async def reads_all(learner: Learner, rng: random.Random) -> None:
+    __tracebackhide__ = True
     source, lines = make_source(rng)
     await learner.stream("read_lines", source)
     closed_once(source, tr("after reading all {count} lines", count=len(lines)))
@@ -350,7 +392,8 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     take = rng.randint(1, len(lines) - 2)
     stream = await learner.stream("read_lines", source, take=take)
     await cancelled_mid_read(learner, stream, source.delay / 2)
-    closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1), cancelled=True)
+    closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1),
+                cancelled=True, waits_for_exit="GeneratorExit" in learner.names_used("read_lines"))
 
 
 async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> None:
@@ -421,9 +464,31 @@ def square(x: int) -> int:
     return x * x
 
 
+FUNCS = [square, str, abs, float]
+
+
 async def test_transform_yields_func_of_each_item(learner: Learner, rng: random.Random) -> None:
-    source, values, _, _ = make_numbers(rng)
-    func = rng.choice([square, str, abs, float])
+    # Two calls, one after the other in the same process, over the same items in another order and with another
+    # func: results kept from one call to the next (a cache at module level) come back stale in the second.
+    source, values, interval, _ = make_numbers(rng)
+    func = rng.choice([square, str])  # never the item itself, as abs and float give (3.0 == 3)
+    await maps(learner, source, values, func)
+    values = rng.sample(values, len(values))
+    other = rng.choice([f for f in FUNCS if [f(v) for v in values] != [func(v) for v in values]])
+    try:
+        await maps(learner, numbers(values, interval, Produced()), values, other)
+    except GraderFailure as failure:
+        if failure.observed == shown([func(v) for v in values], 200):  # the first call's results for these items
+            failure.observed = tr("{items}: what the first call's func, {first}, gives for these items. This was the "
+                                  "second of two calls of transform, one after the other, over the same items with "
+                                  "another func.", items=failure.observed, first=func.__name__)
+            failure.advice = tr("Call func on each item as it comes, in this call: `yield func(item)`. Results kept "
+                                "from an earlier call (in a cache outside transform, say) belong to that call's func.")
+        raise
+
+
+async def maps(learner: Learner, source: AsyncGenerator[int, None], values: list[int], func: Any) -> None:
+    __tracebackhide__ = True
     stream = await learner.stream("transform", source, func)
     await source.aclose()
     expected = [func(v) for v in values]

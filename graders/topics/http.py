@@ -8,16 +8,17 @@ other network.
 from __future__ import annotations
 
 import random
+import types
 
 import aiohttp
 
 import pytest
 
 from graders.harness import checks, naps
-from graders.harness.feedback import fail, plural, seconds, shown, without_ports
+from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown, without_ports
 from graders.harness.http_server import Server, client_watch, closed_port_url
-from graders.i18n import tr
-from graders.harness.learner import Learner, Outcome
+from graders.i18n import sentences, tr
+from graders.harness.learner import Learner
 from graders.harness.probes import Recorder, loop_clock
 from graders.harness.schedule import uneven_durations
 
@@ -45,11 +46,35 @@ def shuffled_delays(rng: random.Random, count: int) -> list[float]:
     return delays
 
 
-def succeeded(learner: Learner, name: str, outcome: Outcome) -> object:
+async def fetched(learner: Learner, name: str, slowest: float, *args: object) -> tuple[object, float]:
+    """`name(*args)`'s value and how long it took on the loop's clock; fails if it raised (`slowest`: the delay
+    of the slowest page it was given)."""
     __tracebackhide__ = True
+    outcome, elapsed = await checks.timed_outcome(learner, name, *args)
     if outcome.error is not None:
-        learner.fail_raised(name, outcome.error)
-    return outcome.value
+        raised(learner, name, outcome.error, elapsed, slowest)
+    return outcome.value, elapsed
+
+
+def raised(learner: Learner, name: str, error: BaseException, elapsed: float, slowest: float) -> None:
+    """Fails with what `name` raised; a TimeoutError with the pages' delays, which the learner cannot see."""
+    __tracebackhide__ = True
+    if not isinstance(error, TimeoutError):
+        learner.fail_raised(name, error)
+    # aiohttp's own default timeout (5 minutes a request) is longer than any page served here: the timeout is theirs.
+    fail(
+        tr("`{name}` raised TimeoutError after {elapsed} of loop time; its slowest page takes {slowest} to answer.",
+           name=name, elapsed=seconds(elapsed), slowest=seconds(slowest)),
+        observed=tr("the graders' pages answer slowly on purpose, up to {slowest} each (on a virtual clock: it costs "
+                    "no real time), and a timeout in your code gave up on a page before it answered.",
+                    slowest=seconds(slowest)),
+        expected=tr("every page fetched, however long it takes to answer."),
+        details=without_ports(learner.format_error(error)),
+        advice=tr("Leave the timeout out (aiohttp's default allows 5 minutes a request), or allow more than the slowest "
+                  "page: `aiohttp.ClientTimeout(total=...)`, a request's `timeout=` and `asyncio.timeout(...)` each end "
+                  "a request that would have answered."),
+        cause="timeout",
+    )
 
 
 def requests_together(name: str, recorder: Recorder, elapsed: float, expected: float, count: int) -> None:
@@ -70,9 +95,33 @@ def requests_together(name: str, recorder: Recorder, elapsed: float, expected: f
         expected=tr("all {count} requests in flight at once, so the call takes as long as the slowest page: "
                     "{expected}.", **blanks),
         timeline=recorder.timeline(),
-        advice=tr("Start every request before awaiting any: a small `async def fetch(url)` using the shared session, "
-                  "then `await asyncio.gather(*(fetch(url) for url in urls))`. `await` inside a for loop waits for "
-                  "each response before sending the next request."),
+        advice=together_advice(),
+    )
+
+
+def together_advice() -> str:
+    return tr("Start every request before awaiting any: a small `async def fetch(url)` using the shared session, "
+              "then `await asyncio.gather(*(fetch(url) for url in urls))`. `await` inside a for loop waits for "
+              "each response before sending the next request.")
+
+
+def answered_together(name: str, heads: Recorder, count: int) -> None:
+    """All `count` requests were sent before the server answered any (`heads`: each request until its headers)."""
+    __tracebackhide__ = True
+    most = heads.max_in_flight
+    if most == count:
+        return
+    blanks = {"name": name, "most": most, "count": count, "requests": plural(len(heads.spans), "request")}
+    fail(
+        tr("`{name}` sent the requests one after another.", **blanks) if most <= 1
+        else tr("`{name}` sent the requests at most {most} at a time.", **blanks),
+        observed=tr("the server received {requests}, each only once it had answered the one before.", **blanks)
+        if most <= 1
+        else tr("the server received {requests}; at most {most} of them were waiting for their answer at the same "
+                "moment.", **blanks),
+        expected=tr("all {count} requests sent before any answer comes back.", **blanks),
+        timeline=heads.timeline(),
+        advice=together_advice(),
     )
 
 
@@ -83,9 +132,23 @@ async def test_fetch_all_returns_bodies_in_order(learner: Learner, rng: random.R
     recorder = Recorder()
     async with Server(recorder) as server:
         site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
-        got = succeeded(learner, "fetch_all", await learner.outcome("fetch_all", site.urls))
-    checks.returned("fetch_all", got, list, tr("a list of response bodies"))
-    checks.same_results("fetch_all", got, site.bodies, recorder, given=tr("the URLs you were given"))
+        got, _ = await fetched(learner, "fetch_all", max(site.delays), site.urls)
+    bodies_in_order("fetch_all", got, site, recorder)
+
+
+def bodies_in_order(name: str, got: object, site: Site, recorder: Recorder) -> None:
+    __tracebackhide__ = True
+    checks.returned(name, got, list, tr("a list of response bodies"))
+    assert isinstance(got, list)
+    if got and all(isinstance(body, bytes) for body in got):
+        fail(
+            tr("`{name}` returned the bodies as bytes, not as text.", name=name),
+            observed=shown(got, width=400),
+            expected=tr("{expected}: each body as a str, in the order of the URLs.", expected=repr(site.bodies)),
+            advice=tr("`await response.read()` gives the body's raw bytes; `await response.text()` decodes them "
+                      "into a str."),
+        )
+    checks.same_results(name, got, site.bodies, recorder, given=tr("the URLs you were given"))
 
 
 async def test_fetch_all_uses_one_session(learner: Learner, rng: random.Random) -> None:
@@ -99,7 +162,7 @@ async def uses_one_session(learner: Learner, rng: random.Random, name: str, *arg
     async with Server(recorder) as server:
         site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
         with client_watch() as watch:
-            succeeded(learner, name, await learner.outcome(name, site.urls, *args))
+            await fetched(learner, name, max(site.delays), site.urls, *args)
     sessions = len(watch.sessions)
     unclosed = [s for s in watch.sessions if not s.closed]
     for session in unclosed:
@@ -137,8 +200,7 @@ async def test_fetch_all_sends_requests_together(learner: Learner, rng: random.R
     recorder = Recorder()
     async with Server(recorder) as server:
         site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
-        outcome, elapsed = await checks.timed_outcome(learner, "fetch_all", site.urls)
-        succeeded(learner, "fetch_all", outcome)
+        _, elapsed = await fetched(learner, "fetch_all", max(site.delays), site.urls)
     requests_together("fetch_all", recorder, elapsed, max(site.delays), len(site.urls))
 
 
@@ -162,9 +224,9 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
         urls = [server.url(f"page{i}", delay=d, body=f"status {s}", status=s)
                 for i, (s, d) in enumerate(zip(statuses, delays))]
         urls.insert(dead, closed_port_url(f"page{len(urls)}"))
-        outcome = await learner.outcome("fetch_statuses", urls)
+        outcome, elapsed = await checks.timed_outcome(learner, "fetch_statuses", urls)
     if outcome.error is not None and not isinstance(outcome.error, aiohttp.ClientConnectionError):
-        learner.fail_raised("fetch_statuses", outcome.error)
+        raised(learner, "fetch_statuses", outcome.error, elapsed, max(delays))
     if outcome.error is not None:
         fail(
             tr("`fetch_statuses` raised {kind}: one unreachable URL spoiled all the others.",
@@ -205,23 +267,70 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
             observed=shown(got, width=400),
             expected=tr("{expected}: a server that answers 404 or 500 did answer; that status is the result. "
                         "None is only for a URL where nobody answered at all.", expected=repr(expected)),
-            advice=tr("Catch `aiohttp.ClientConnectionError` only, not `aiohttp.ClientError` (which includes the "
-                      "error raise_for_status() raises), and return `response.status` for every answer."),
+            advice=hidden_status_advice(learner),
         )
     fail(tr("`fetch_statuses` returned the wrong list."), observed=shown(got, width=400), expected=repr(expected))
+
+
+def names_in(learner: Learner, name: str) -> set[str]:
+    """The names function `name` of the learner's file uses (attributes and keyword arguments included), with
+    those of the functions nested in it and of the file's functions it calls."""
+    module = learner.module
+    seen: set[types.CodeType] = set()
+
+    def walk(code: types.CodeType) -> set[str]:
+        if code in seen:
+            return set()
+        seen.add(code)
+        found = set(code.co_names)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                found |= walk(const)
+            elif isinstance(const, tuple):  # the keyword arguments' names of a call
+                found |= {word for word in const if isinstance(word, str)}
+        for used in code.co_names:
+            helper = getattr(module, used, None)
+            if isinstance(helper, types.FunctionType) and helper.__module__ == getattr(module, "__name__", None):
+                found |= walk(helper.__code__)
+        return found
+
+    return walk(learner.function(name, is_async=None).__code__)
+
+
+def hidden_status_advice(learner: Learner) -> str:
+    """What to try when HTTP statuses came back as None, from what the learner's code uses to look at them."""
+    names = names_in(learner, "fetch_statuses")
+    if "raise_for_status" in names:
+        return tr("Catch `aiohttp.ClientConnectionError` only, not `aiohttp.ClientError` (which includes the "
+                  "error raise_for_status() raises), and return `response.status` for every answer.")
+    if "ok" in names:
+        return tr("`response.ok` is False for a 404 or a 500, yet those servers did answer: return `response.status` "
+                  "for every response, whatever its value. None is only for `except aiohttp.ClientConnectionError:`.")
+    return tr("Return `response.status` for every response, whatever its value. None is only for `except "
+              "aiohttp.ClientConnectionError:`, where nobody answered.")
 
 
 async def test_fetch_statuses_uses_one_session(learner: Learner, rng: random.Random) -> None:
     await uses_one_session(learner, rng, "fetch_statuses")
 
 
+async def test_fetch_statuses_sends_requests_together(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    async with Server(recorder) as server:
+        site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
+        await fetched(learner, "fetch_statuses", max(site.delays), site.urls)
+    # Only until the headers: a status needs no body, and a response released unread ends before its page does.
+    answered_together("fetch_statuses", server.heads, len(site.urls))
+
+
 async def test_fetch_statuses_releases_every_response(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     async with Server(recorder) as server:
         count = rng.randint(2, 4)
-        urls = [server.url(f"big{i}", delay=rng.choice([0.5, 1.0]), body=LEAK_BODY) for i in range(count)]
+        delays = [rng.choice([0.5, 1.0]) for _ in range(count)]
+        urls = [server.url(f"big{i}", delay=d, body=LEAK_BODY) for i, d in enumerate(delays)]
         with client_watch() as watch:
-            succeeded(learner, "fetch_statuses", await learner.outcome("fetch_statuses", urls))
+            await fetched(learner, "fetch_statuses", max(delays), urls)
         leaked = watch.unreleased()
         for response in leaked:
             response.close()
@@ -246,12 +355,42 @@ def limited_delays(rng: random.Random) -> tuple[list[float], int]:
     return uneven_durations(rng, rng.randint(limit * 2 + 1, limit * 3)), limit
 
 
-async def test_fetch_limited_never_exceeds_the_limit(learner: Learner, rng: random.Random) -> None:
+async def test_fetch_limited_returns_bodies_in_order(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     delays, limit = limited_delays(rng)
     async with Server(recorder) as server:
         site = Site(server, delays, rng)
-        got = succeeded(learner, "fetch_limited", await learner.outcome("fetch_limited", site.urls, limit))
+        got, _ = await fetched(learner, "fetch_limited", max(delays), site.urls, limit)
+    bodies_in_order("fetch_limited", got, site, recorder)
+
+
+async def test_fetch_limited_never_exceeds_the_limit(learner: Learner, rng: random.Random) -> None:
+    # Two calls, one after the other in the same process, the second with a lower limit: a semaphore kept from one
+    # call to the next (made once, outside the function or on its first call) lets the second exceed its limit.
+    limit = rng.randint(2, 3)
+    first = rng.randint(limit + 1, 4)  # 4 at most: uneven_durations draws 3 × 4 delays at most
+    await stays_within(learner, rng, first, Recorder())
+    recorder = Recorder()
+    try:
+        await stays_within(learner, rng, limit, recorder)
+    except GraderFailure as failure:
+        if recorder.max_in_flight == first:  # the first call's limit, kept
+            failure.observed = sentences(failure.observed or "", tr(
+                "This was the second of two calls of fetch_limited, one after the other; the first, with limit "
+                "{first}, was right, and this one kept that limit.", first=first))
+            failure.advice = tr("Make the semaphore inside fetch_limited, from this call's `limit`, at each call: "
+                                "`seats = asyncio.Semaphore(limit)` there. One made outside it, or only on the first "
+                                "call, keeps the first call's limit.")
+        raise
+
+
+async def stays_within(learner: Learner, rng: random.Random, limit: int, recorder: Recorder) -> None:
+    """One call of fetch_limited with `limit`: never more requests in flight than that."""
+    __tracebackhide__ = True
+    delays = uneven_durations(rng, rng.randint(limit * 2 + 1, limit * 3))
+    async with Server(recorder) as server:
+        site = Site(server, delays, rng)
+        await fetched(learner, "fetch_limited", max(delays), site.urls, limit)
     if recorder.max_in_flight > limit:
         blanks = {"most": recorder.max_in_flight, "limit": limit, "count": len(site.urls)}
         # Never over the limit until the headers came: the slot was let go before the body was read.
@@ -271,8 +410,6 @@ async def test_fetch_limited_never_exceeds_the_limit(learner: Learner, rng: rand
             else tr("Share one `asyncio.Semaphore(limit)` and hold it around each request: `async with seats:` then "
                     "`async with session.get(url) as response:`."),
         )
-    checks.returned("fetch_limited", got, list, tr("a list of response bodies"))
-    checks.same_results("fetch_limited", got, site.bodies, recorder, given=tr("the URLs you were given"))
 
 
 async def test_fetch_limited_uses_one_session(learner: Learner, rng: random.Random) -> None:
@@ -286,8 +423,9 @@ async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random
         site = Site(server, delays, rng)
         origin = loop_clock()
         async with naps.Watch(learner.path, lambda: len(recorder.spans) < len(delays)) as watch:  # a URL still waits
-            outcome = await learner.outcome("fetch_limited", site.urls, limit)
-        succeeded(learner, "fetch_limited", outcome)
+            outcome, elapsed = await checks.timed_outcome(learner, "fetch_limited", site.urls, limit)
+        if outcome.error is not None:
+            raised(learner, "fetch_limited", outcome.error, elapsed, max(delays))
     if watch.nap is not None and checks.idle_slot_of(recorder, origin, limit):
         fail(
             tr("`fetch_limited` let a slot stand idle while a Task of yours slept."),

@@ -1,0 +1,44 @@
+"""Topic 06, wrong: fetch_limited makes its semaphore on the first call only, and keeps it for later calls."""
+
+import asyncio
+
+import aiohttp
+
+
+async def fetch_all(urls):
+    async with aiohttp.ClientSession() as session:
+
+        async def fetch(url):
+            async with session.get(url) as response:
+                return await response.text()
+
+        return await asyncio.gather(*(fetch(url) for url in urls))
+
+
+async def fetch_statuses(urls):
+    async with aiohttp.ClientSession() as session:
+
+        async def status(url):
+            try:
+                async with session.get(url) as response:
+                    return response.status
+            except aiohttp.ClientConnectionError:
+                return None
+
+        return await asyncio.gather(*(status(url) for url in urls))
+
+
+seats = None
+
+
+async def fetch_limited(urls, limit):
+    global seats
+    if seats is None:
+        seats = asyncio.Semaphore(limit)
+    async with aiohttp.ClientSession() as session:
+
+        async def fetch(url):
+            async with seats, session.get(url) as response:
+                return await response.text()
+
+        return await asyncio.gather(*(fetch(url) for url in urls))
