@@ -1331,6 +1331,8 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
                 observed=tr("it answered {answers}.", answers=answers(web_.hits_of(spec))),
                 expected=tr("the status of the last attempt, or None when that attempt timed out."),
                 timeline=drawn,
+                advice=tr("Set the status from each attempt, None for one that timed out, so that the Page carries what "
+                          "the last attempt gave, not what an earlier one did."),
             )
     if draws.seen:
         called, line = draws.seen[0]

@@ -14,7 +14,7 @@ class Page:
     """What `crawl` yields for each URL it visited."""
 
     url: str
-    status: int | None  # the status of the last attempt; None when every attempt timed out
+    status: int | None  # the status of the last attempt; None when the last attempt timed out
     links: list[str] = field(default_factory=list)  # from a page that answered 200 only; empty otherwise
 
 
