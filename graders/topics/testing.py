@@ -109,6 +109,18 @@ NO_RETRY_WITHOUT_ANSWER = Mutant(
     "the good answer. Do the same with an answer slower than the client's timeout.",
     r"exception=|Error\(|sleep\(",
 )
+TIMEOUT_NOT_RETRIED = Mutant(
+    (("            except (aiohttp.ClientError, TimeoutError) as error:\n",
+      "            except TimeoutError as error:\n                failure, status = error, None\n                break\n"
+      "            except (aiohttp.ClientError, TimeoutError) as error:\n"),),
+    "None of your tests checks that the client tries again after an attempt that timed out.",
+    "tries again after a status of 500 or more and after a connection error, but gives up at once when an attempt "
+    "times out",
+    "Make every answer slower than the client's timeout (an async callback that sleeps longer, with `repeat=True`: on "
+    "the graders' virtual clock it takes no real time), let the client make two attempts or more, and check that it "
+    "made them all: FetchError's `attempts`, or the loop's time when it gave up (timeout, pause, timeout).",
+    r"timeout|sleep\(",
+)
 REFUSAL_RETRIED = Mutant(
     (("if status < 500:", "if status < 400:"),),
     "None of your tests checks that a status from 400 to 499 is not tried again.",
@@ -193,7 +205,8 @@ RESPONSE_KEPT = Mutant(
     "included, was released.",
     r"release",
 )
-MUTANTS = {"no retry": NO_RETRY, "no retry without an answer": NO_RETRY_WITHOUT_ANSWER, "refusal retried": REFUSAL_RETRIED,
+MUTANTS = {"no retry": NO_RETRY, "no retry without an answer": NO_RETRY_WITHOUT_ANSWER,
+           "timeout not retried": TIMEOUT_NOT_RETRIED, "refusal retried": REFUSAL_RETRIED,
            "no backoff": NO_BACKOFF, "no doubling": NO_DOUBLING, "wrong error": WRONG_ERROR,
            "error says nothing": ERROR_SAYS_NOTHING, "no timeout": NO_TIMEOUT, "timeout doubled": TIMEOUT_DOUBLED,
            "session left open": SESSION_LEFT_OPEN, "response kept": RESPONSE_KEPT}
@@ -838,6 +851,7 @@ async def test_your_tests_stay_offline_and_take_no_real_time(learner: Learner) -
 async def test_your_tests_check_the_retries(learner: Learner) -> None:
     await caught(learner, "no retry")
     await caught(learner, "no retry without an answer")
+    await caught(learner, "timeout not retried")
     await caught(learner, "refusal retried")
 
 

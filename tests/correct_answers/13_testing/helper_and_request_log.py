@@ -112,6 +112,20 @@ async def test_a_slow_answer_is_cut_at_the_timeout():
 
 
 @pytest.mark.asyncio
+async def test_an_attempt_that_timed_out_is_tried_again():
+    async def slow(url, **kwargs):
+        await asyncio.sleep(45)
+
+    with aioresponses() as mocked:
+        mocked.get(URL, callback=slow, repeat=True)
+        async with client.Client(attempts=3, backoff=0.5, timeout=2.5) as api:
+            with pytest.raises(client.FetchError) as caught:
+                await api.get_json(URL)
+        assert (caught.value.status, caught.value.attempts) == (None, 3)
+        assert len(mocked.requests[("GET", Url(URL))]) == 3
+
+
+@pytest.mark.asyncio
 async def test_the_session_and_the_response_are_let_go():
     with aioresponses() as mocked, patch.object(
         aiohttp.ClientResponse, "release", autospec=True, side_effect=aiohttp.ClientResponse.release
