@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import random
 import types
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 import aiohttp
 
@@ -17,7 +20,7 @@ import pytest
 from graders.harness import checks, naps
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown, without_ports
 from graders.harness.http_server import Server, client_watch, closed_port_url
-from graders.i18n import sentences, tr
+from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner
 from graders.harness.probes import Recorder, loop_clock
 from graders.harness.schedule import uneven_durations
@@ -77,7 +80,38 @@ def raised(learner: Learner, name: str, error: BaseException, elapsed: float, sl
     )
 
 
-def requests_together(name: str, recorder: Recorder, elapsed: float, expected: float, count: int) -> None:
+@contextmanager
+def connectors_made() -> Iterator[list[aiohttp.BaseConnector]]:
+    """The aiohttp connectors created while active (a session's connector is gone once it closes)."""
+    made: list[aiohttp.BaseConnector] = []
+    init = aiohttp.BaseConnector.__init__
+
+    def new(self: aiohttp.BaseConnector, *args: Any, **kwargs: Any) -> None:
+        made.append(self)
+        init(self, *args, **kwargs)
+
+    aiohttp.BaseConnector.__init__ = new  # type: ignore[method-assign]
+    try:
+        yield made
+    finally:
+        aiohttp.BaseConnector.__init__ = init  # type: ignore[method-assign]
+
+
+def connector_advice(connectors: Sequence[aiohttp.BaseConnector], most: int) -> str | None:
+    """Advice naming the connector whose limit was the cap of `most` requests at once, if one was."""
+    for connector in connectors:
+        # Every page is on one host, 127.0.0.1: either limit caps them all (0 means none).
+        for setting in ("limit", "limit_per_host"):
+            if getattr(connector, setting, 0) == most:
+                return tr("Your session's connector, `aiohttp.TCPConnector({setting}={most})`, opens at most {most} "
+                          "connections at a time, so the other requests waited for one to free up. This function sends "
+                          "every request at once: leave the connector out (aiohttp's default allows 100 connections) or "
+                          "give it a higher limit.", setting=setting, most=most)
+    return None
+
+
+def requests_together(name: str, recorder: Recorder, elapsed: float, expected: float, count: int,
+                      connectors: Sequence[aiohttp.BaseConnector] = ()) -> None:
     __tracebackhide__ = True
     if abs(elapsed - expected) <= checks.TOLERANCE and recorder.max_in_flight == count:
         return
@@ -95,7 +129,7 @@ def requests_together(name: str, recorder: Recorder, elapsed: float, expected: f
         expected=tr("all {count} requests in flight at once, so the call takes as long as the slowest page: "
                     "{expected}.", **blanks),
         timeline=recorder.timeline(),
-        advice=together_advice(),
+        advice=connector_advice(connectors, recorder.max_in_flight) or together_advice(),
     )
 
 
@@ -200,8 +234,9 @@ async def test_fetch_all_sends_requests_together(learner: Learner, rng: random.R
     recorder = Recorder()
     async with Server(recorder) as server:
         site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
-        _, elapsed = await fetched(learner, "fetch_all", max(site.delays), site.urls)
-    requests_together("fetch_all", recorder, elapsed, max(site.delays), len(site.urls))
+        with connectors_made() as connectors:
+            _, elapsed = await fetched(learner, "fetch_all", max(site.delays), site.urls)
+    requests_together("fetch_all", recorder, elapsed, max(site.delays), len(site.urls), connectors)
 
 
 # fetch_statuses
@@ -221,9 +256,13 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
         delays = rng.sample([0.5, 1.0, 1.5, 2.0, 2.5], len(statuses))
         while [None, *(s for _, s in sorted(zip(delays, statuses)))] == expected:
             rng.shuffle(delays)
+        # The slowest page made slower still (the order they arrive in is kept): its status comes tens of seconds
+        # after the request, so a timeout of a few seconds, which would return None for it, shows on every seed.
+        delays[delays.index(max(delays))] = SLOW_PAGE + 0.5 * rng.randint(0, 20)
         urls = [server.url(f"page{i}", delay=d, body=f"status {s}", status=s)
                 for i, (s, d) in enumerate(zip(statuses, delays))]
         urls.insert(dead, closed_port_url(f"page{len(urls)}"))
+        origin = loop_clock()
         outcome, elapsed = await checks.timed_outcome(learner, "fetch_statuses", urls)
     if outcome.error is not None and not isinstance(outcome.error, aiohttp.ClientConnectionError):
         raised(learner, "fetch_statuses", outcome.error, elapsed, max(delays))
@@ -251,6 +290,8 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
                       "`asyncio.gather` keeps argument order for you; `asyncio.as_completed` does not."),
         )
     hidden = [e for g, e in zip(got, expected) if g is None and e is not None]
+    if hidden and len(got) == len(expected):
+        gave_up(learner, got, expected, dead, recorder, delays, origin, elapsed)
     if len(got) == len(expected) and all(g is None for g in got):
         fail(
             tr("`fetch_statuses` returned None for every URL, those that answered too."),
@@ -270,6 +311,51 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
             advice=hidden_status_advice(learner),
         )
     fail(tr("`fetch_statuses` returned the wrong list."), observed=shown(got, width=400), expected=repr(expected))
+
+
+SLOW_PAGE = 40.0  # seconds: fetch_statuses' slowest page takes 40 to 50, its status coming halfway
+
+
+def gave_up(learner: Learner, got: list[Any], expected: list[int | None], dead: int, recorder: Recorder,
+            delays: list[float], origin: float, elapsed: float) -> None:
+    """Fails when fetch_statuses returned None for a URL whose status the server had not yet sent: it stopped
+    waiting for that answer; named a timeout when the learner's code sets one."""
+    __tracebackhide__ = True
+    ended = origin + elapsed
+    pending = []  # (index in urls, when its status was due) of the URLs the call gave up on
+    for i, (g, e) in enumerate(zip(got, expected)):
+        if g is not None or e is None:
+            continue
+        page = i - (i > dead)  # the server's page number: the unreachable URL has none
+        span = next((s for s in recorder.spans if s.label == f"GET /page{page}"), None)
+        # The server sends the status halfway through the page's delay.
+        if span is not None and span.start + delays[page] / 2 > ended + checks.TOLERANCE:
+            pending.append((i, span.start + delays[page] / 2))
+    if not pending:
+        return
+    last, due = max(pending, key=lambda p: p[1])
+    blanks = {"elapsed": seconds(elapsed), "got": shown(got, width=400), "url": f"urls[{last}]",
+              "due": seconds(due - origin), "expected": repr(expected), "dead": dead,
+              "urls": listed(f"`urls[{i}]`" for i, _ in pending)}
+    timeout = any("timeout" in word.lower() or word == "wait_for" for word in names_in(learner, "fetch_statuses"))
+    if not timeout and all(g is None for g in got):
+        return  # every URL None at once, no timeout set: an except around the whole gather, told below
+    fail(
+        tr("`fetch_statuses` returned None for {urls} before the server had sent their status: it stopped waiting "
+           "for them.", **blanks),
+        observed=tr("it returned {got} after {elapsed} of loop time; the server sent the status of `{url}` only at "
+                    "{due} (its pages answer slowly on purpose, on a virtual clock: it costs no real time).", **blanks),
+        expected=tr("{expected}: every status, however long its server takes to answer; None only for the unreachable "
+                    "URL, `urls[{dead}]`.", **blanks),
+        advice=tr("Your code sets a timeout, and it gave up on servers that were going to answer. Leave it out "
+                  "(aiohttp's default allows 5 minutes a request), or allow more than the slowest page: "
+                  "`aiohttp.ClientTimeout(...)`, a request's `timeout=`, `asyncio.timeout(...)` and `asyncio.wait_for` "
+                  "each end a request that would have answered. (aiohttp's connect and read timeouts raise "
+                  "ClientConnectionErrors, so an `except` for those turns them into None too.)")
+        if timeout
+        else tr("Wait for every answer before returning: gather the coroutines that fetch each URL and return what "
+                "they all returned. None is only for a URL where nobody answered at all."),
+    )
 
 
 def names_in(learner: Learner, name: str) -> set[str]:

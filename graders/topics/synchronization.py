@@ -1027,6 +1027,29 @@ async def test_call_all_limited_never_exceeds_the_rate(learner: Learner, rng: ra
     checks.same_results(name, burst.got, burst.results, burst.recorder)
 
 
+def batched(spans: Sequence[Span], limit: int) -> list[float]:
+    """The pauses between groups where the calls (`spans`, by start) started in groups of `limit` (the last may be
+    smaller), all of a group at one moment, each group once every call of the group before had ended: for each
+    group after the first, how long after that group's last end it began. Empty when the starts show no such groups."""
+    groups: list[list[Span]] = []
+    for span in spans:
+        if groups and abs(span.start - groups[-1][0].start) <= TOLERANCE:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    if len(groups) < 2 or any(len(g) != limit for g in groups[:-1]) or len(groups[-1]) > limit:
+        return []
+    pauses = []
+    for before, group in zip(groups, groups[1:]):
+        if any(s.end is None for s in before):
+            return []
+        pause = group[0].start - max(s.end for s in before)  # type: ignore[type-var]
+        if pause < -TOLERANCE:
+            return []
+        pauses.append(pause)
+    return pauses
+
+
 async def test_call_all_limited_is_not_slower_than_the_limit(learner: Learner, rng: random.Random) -> None:
     burst = await call_burst(learner, rng)
     name = "call_all_limited"
@@ -1055,6 +1078,19 @@ async def test_call_all_limited_is_not_slower_than_the_limit(learner: Learner, r
             advice = tr("Up to {limit} calls may start at once; only the next one waits, until the oldest of those "
                         "starts is a second old. Take an `asyncio.Semaphore(per_second)` before each call and give the "
                         "slot back one second later, with `loop.call_later(1, semaphore.release)`.", limit=limit)
+        elif batches := batched(spans, limit):
+            # Groups of `limit` starts, each once the group before had ended: fixed batches, whatever held them.
+            how = (tr("It started the calls in groups of {limit}, each group one second after every call of the group "
+                      "before had finished, so the slowest call of a group held up the whole next group.", limit=limit)
+                   if all(abs(pause - 1) <= TOLERANCE for pause in batches)
+                   else tr("It started the calls in groups of {limit}, each group only once every call of the group "
+                           "before had finished, so the slowest call of a group held up the whole next group.",
+                           limit=limit))
+            advice = tr("The limit counts starts, not calls in progress: a call may start while earlier calls still "
+                        "run, as soon as fewer than `per_second` calls have started in the last second. Start every "
+                        "call together (as Tasks, or with gather) and make each wait only for a free slot: an "
+                        "`asyncio.Semaphore(per_second)` taken before each call and given back one second after the "
+                        "start, with `loop.call_later(1, semaphore.release)`.")
         elif ended := next((s for s in spans[:j] if s.end is not None and abs(s.end + 1 - start) <= TOLERANCE), None):
             how = tr("It started one second after {other} had finished (at {end}), not one second after {other} had "
                      "started: a slot given back a second after its call ends is held for the whole call as well.",

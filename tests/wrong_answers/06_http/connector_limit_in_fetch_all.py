@@ -1,0 +1,39 @@
+"""Topic 06, wrong: fetch_all's session has a connector limited to 2 connections, so requests go 2 at a time."""
+
+import asyncio
+
+import aiohttp
+
+
+async def fetch_all(urls):
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=2)) as session:
+
+        async def fetch(url):
+            async with session.get(url) as response:
+                return await response.text()
+
+        return await asyncio.gather(*(fetch(url) for url in urls))
+
+
+async def fetch_statuses(urls):
+    async with aiohttp.ClientSession() as session:
+
+        async def status(url):
+            try:
+                async with session.get(url) as response:
+                    return response.status
+            except aiohttp.ClientConnectionError:
+                return None
+
+        return await asyncio.gather(*(status(url) for url in urls))
+
+
+async def fetch_limited(urls, limit):
+    seats = asyncio.Semaphore(limit)
+    async with aiohttp.ClientSession() as session:
+
+        async def fetch(url):
+            async with seats, session.get(url) as response:
+                return await response.text()
+
+        return await asyncio.gather(*(fetch(url) for url in urls))
