@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent import futures
 from contextlib import contextmanager
@@ -43,6 +44,10 @@ WAIT_ADVICE = (
     "Wait with `await`: `await asyncio.to_thread(func)` lets the loop run other tasks until the thread is done. "
     "A `while` loop that checks `thread.is_alive()` or `future.done()` keeps the loop's thread busy the whole time."
 )
+
+
+# What each function returns, for checks.returned.
+RETURNS = {"run_all_blocking": "a list of results", "process_all": "a list of upload results"}
 
 
 def spread(rng: random.Random, count: int, low: float, high: float) -> list[float]:
@@ -96,11 +101,19 @@ async def call(learner: Learner, name: str, *args: Any, recorder: Recorder, dura
     __tracebackhide__ = True
     with blocking_calls(learner) as calls:
         try:
-            return await learner.call(name, *args)
+            result = await learner.call(name, *args)
         except GraderFailure:
             if calls:
                 explain_blocking(name, calls, recorder, durations)
             raise
+    if isinstance(result, (asyncio.Future, futures.Future)):
+        # Not awaited: the threads it stands for may not have started yet, so every later check (how many
+        # functions ran, and when) would blame something else. Told here, once for all graders of `name`.
+        result.cancel()
+        if name == "run_blocking":
+            returned_result(name, result, None)
+        checks.returned(name, result, list, tr(RETURNS.get(name, "a list of results")))
+    return result
 
 
 def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, durations: Sequence[float]) -> None:
@@ -190,12 +203,43 @@ def returned_result(name: str, got: Any, expected: Any) -> None:
             observed=tr("{got}: a promise of the result, not the result itself.", got=shown(got)),
             advice=tr("Put `await` in front of the call that gives you the Future (`await loop.run_in_executor(...)`), "
                       "or use `await asyncio.to_thread(func)`."),
+            cause=f"returned {name} {type(got).__name__}",  # as checks.returned: every grader of `name` fails for it
         )
     if got is None:
         fail(tr("`{name}` returned None instead of the function's result {expected}.", name=name, expected=repr(expected)),
              advice=tr(checks.NO_RETURN_ADVICE))
     fail(tr("`{name}` returned {got} instead of the function's result {expected}.",
             name=name, got=shown(got), expected=repr(expected)))
+
+
+@contextmanager
+def second_call(name: str, first: Sequence[Any], expected: Sequence[Any], given: str) -> Iterator[list[Any]]:
+    """The second of two calls of `name` (the first was right), with a new `given` argument: a failure in it is told
+    as such, and results kept from the first call by name. `first` and `expected` are the two calls' right results;
+    the block appends what the call returned to the list it is given."""
+    __tracebackhide__ = True
+    returned: list[Any] = []
+    try:
+        yield returned
+    except GraderFailure as failure:
+        got = returned[0] if returned else None
+        if isinstance(got, list):
+            extra = Counter(map(repr, got)) - Counter(map(repr, expected))
+            if extra and set(extra) <= set(map(repr, first)):
+                fail(
+                    tr("`{name}`, called a second time, returned results from its first call too.", name=name),
+                    observed=tr("the first call returned {first}, which was right; the second, with a new `{given}`, "
+                                "returned {got}: something was kept from one call to the next.", first=shown(list(first)),
+                                given=given, got=shown(got)),
+                    expected=tr("{expected}: the second call's results alone.", expected=shown(list(expected))),
+                    advice=tr("Make the results list inside the function, fresh for each call. A list at module level, "
+                              "or a mutable default argument (`results=[]`), is shared by every call and grows with "
+                              "each one."),
+                )
+        failure.observed = sentences(failure.observed or "", tr(
+            "This was the second of two calls of `{name}`, one after the other, with a new `{given}`; the first call "
+            "was right.", name=name, given=given))
+        raise
 
 
 def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> None:
@@ -221,6 +265,28 @@ def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> N
         )
 
 
+def each_entry_ran(name: str, recorder: Recorder, jobs: Sequence[BlockingJob]) -> None:
+    """A function listed more than once ran once per entry (code that keys its work by the function runs it once)."""
+    __tracebackhide__ = True
+    listed = Counter(job.label for job in jobs)
+    ran = Counter(s.label for s in recorder.spans)
+    fewer = [label for label, n in listed.items() if n > 1 and ran[label] < n]
+    if not fewer or any(s.thread == recorder.loop_thread for s in recorder.spans):
+        return
+    label = fewer[0]
+    fail(
+        tr("`{name}` called {label} {ran}, but `funcs` lists it {listed}.", name=name, label=label,
+           ran=plural(ran[label], "time"), listed=plural(listed[label], "time")),
+        observed=tr("the same function object is in `funcs` {listed}, and each entry is a call to make. Calls: "
+                    "{labels}.", listed=plural(listed[label], "time"),
+                    labels=", ".join(s.label for s in recorder.spans) or tr("none")),
+        expected=tr("each of the {expected} entries called once, in a worker thread.", expected=len(jobs)),
+        advice=tr("Start one thread per entry of the list, not per distinct function: keep the awaitables and their "
+                  "results in a list in the order of `funcs` (`asyncio.gather` does), not in a dict or a set keyed by "
+                  "the function."),
+    )
+
+
 def working(spans: Sequence[Span]) -> list[tuple[float, float]]:
     """When the blocking functions were running: from the last one's start to the last end if they
     all ran at one moment, else while each ran.
@@ -239,20 +305,19 @@ def working(spans: Sequence[Span]) -> list[tuple[float, float]]:
     return [(s.start, s.end or 0.0) for s in done]
 
 
-def pool_too_small(learner: Learner, first_end: float, count: int) -> bool:
-    """Whether all `count` functions had been handed, before the first one finished, to thread pools
-    too small to run them all at once. (A pool large enough may still hand a function to a thread
-    that has just come free, when a busy machine starts its threads slowly: no fault of the code.)"""
-    handed = [size for at, size in zip(learner.threads.submitted, learner.threads.pool_sizes) if at <= first_end]
-    return len(handed) >= count and min(handed) < count
+def pool_too_small(learner: Learner, count: int) -> bool:
+    """Whether all `count` functions were handed to thread pools, one of them too small to run them all at
+    once. (A pool large enough may still hand a function to a thread that has just come free, when a busy
+    machine starts its threads slowly: no fault of the code.) When they were handed does not matter: on a
+    crowded machine the loop's thread, handing them over, may not run again until the first has finished."""
+    return len(learner.threads.submitted) >= count and min(learner.threads.pool_sizes) < count
 
 
 def handed_in_time(learner: Learner, first_end: float, count: int) -> bool:
     """Whether all `count` functions had been handed, before the first one finished, to thread pools
     large enough to run them all at once: then the code started them together, and one that starts
     late does so because an overloaded machine started its thread late (seen at a load of 12 on 2 cores)."""
-    return (sum(at <= first_end for at in learner.threads.submitted) >= count
-            and not pool_too_small(learner, first_end, count))
+    return sum(at <= first_end for at in learner.threads.submitted) >= count and not pool_too_small(learner, count)
 
 
 def queued(spans: Sequence[Span]) -> list[Span]:
@@ -361,22 +426,36 @@ async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: 
     got = await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     checks.returned("run_all_blocking", got, list, tr("a list of results"))
     checks.same_results("run_all_blocking", got, results, recorder)
+    # Once more, with other functions: results kept from one call to the next show only now.
+    again = Recorder(clock=time.perf_counter)
+    durations = slowest_first(rng, rng.randint(3, 4), 0.02, 0.08)
+    jobs, fresh = make_jobs(rng, again, durations)
+    with second_call("run_all_blocking", results, fresh, "funcs") as returned:
+        got = await call(learner, "run_all_blocking", jobs, recorder=again, durations=durations)
+        returned.append(got)
+        checks.returned("run_all_blocking", got, list, tr("a list of results"))
+        checks.same_results("run_all_blocking", got, fresh, again)
 
 
 async def test_run_all_blocking_runs_every_function_in_a_thread(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
     durations = spread(rng, rng.randint(3, 4), 0.02, 0.04)
     jobs, _ = make_jobs(rng, recorder, durations)
+    # One function listed twice, on every draw (as `[hard_work] * 3` in the stub's demo): each entry is a call.
+    twice = rng.choice(jobs)
+    jobs.insert(rng.randrange(jobs.index(twice) + 1, len(jobs) + 1), twice)
+    durations = [job.seconds for job in jobs]
     await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
+    each_entry_ran("run_all_blocking", recorder, jobs)
     ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
 
 
 async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
-    # Four or five functions: all at once and one by one then differ by 0.2 s or more, far beyond
-    # what starting the pool's threads one by one costs on a busy machine. No more than five: the
-    # loop's own pool has min(32, CPUs + 4) threads, five on a machine with one CPU.
-    durations = spread(rng, rng.randint(4, 5), 0.06, 0.1)
+    # Five functions on every draw: all at once and one by one then differ by 0.2 s or more, far beyond
+    # what starting the pool's threads one by one costs on a busy machine, and a pool of four threads
+    # shows. No more than five: the loop's own pool has min(32, CPUs + 4) threads, five on one CPU.
+    durations = spread(rng, 5, 0.06, 0.1)
     jobs, _ = make_jobs(rng, recorder, durations)
     _, start, end = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
@@ -389,7 +468,7 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     late = [s for s in recorder.spans if s.start >= first_end]
     # Queued behind another's thread, in a pool with fewer threads than functions: the code's doing.
     # (In a pool large enough, a busy machine may hand a function to a thread just come free.)
-    waited = queued(recorder.spans) if pool_too_small(learner, first_end, len(jobs)) else []
+    waited = queued(recorder.spans) if pool_too_small(learner, len(jobs)) else []
     # Every function handed to a pool large enough before the first one finished: the code started
     # them all at once, and a late start is the machine's (an overloaded OS runs a new thread late).
     if late and handed_in_time(learner, first_end, len(jobs)) and recorder.max_in_flight > 1:
@@ -408,6 +487,8 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     if small_pool and recorder.max_in_flight <= 1:
         summary = tr("`run_all_blocking` handed every function to a pool of one thread: they ran one after another "
                      "and took {took}; all at once takes about {ideal}.", **blanks)
+    elif small_pool:  # the overlap tells it; the durations may not (a queued function that is short can end in time)
+        summary = tr("`run_all_blocking` ran the functions at most {most} at a time.", **blanks)
     elif late and recorder.max_in_flight <= 1:
         summary = tr("`run_all_blocking` ran the functions one after another: it took {took}; all at once takes about "
                      "{ideal}.", **blanks)
@@ -474,15 +555,26 @@ class Upload:
             return f"https://cdn.example/{prepared}"
 
 
+# Uploads long enough that one item's upload waiting for another's shows (see UPLOAD_WAIT), and no longer than a job here.
+LONG_UPLOAD = (0.09, 0.1)
+# An item prepared this long before another item's upload ended, whose upload started only after that one's end,
+# waited for it: half a long upload, far beyond a busy machine's delay in handing a prepared value back to the loop.
+UPLOAD_WAIT = 0.05
+
+
 class Pipeline:
     """Items, their two steps and the records each step leaves."""
 
-    def __init__(self, rng: random.Random, prepare_durations: list[float], upload_low: float, upload_high: float) -> None:
-        self.items = [f"img{n}" for n in rng.sample(range(100, 1000), len(prepare_durations))]
+    def __init__(self, rng: random.Random, prepare_durations: list[float], upload_low: float, upload_high: float, *,
+                 long_uploads: Sequence[int] = (), avoid: Sequence[str] = ()) -> None:
+        """`long_uploads`: the places of items whose upload takes LONG_UPLOAD; `avoid`: item names not to draw."""
+        names = sorted(set(range(100, 1000)) - {int(item.removeprefix("img")) for item in avoid})
+        self.items = [f"img{n}" for n in rng.sample(names, len(prepare_durations))]
         self.prepares = Recorder(clock=time.perf_counter)
         self.uploads = Recorder(clock=time.perf_counter)
         self.prepare_durations = dict(zip(self.items, prepare_durations))
-        self.upload_durations = {item: rng.uniform(upload_low, upload_high) for item in self.items}
+        self.upload_durations = {item: rng.uniform(*LONG_UPLOAD) if i in long_uploads else rng.uniform(upload_low, upload_high)
+                                 for i, item in enumerate(self.items)}
         # For charts each recorder draws alone: uploads start when prepares end.
         self.prepares.nominal.update(self.nominal)
         self.uploads.nominal.update(self.nominal)
@@ -522,6 +614,13 @@ async def test_process_all_returns_results_in_order(learner: Learner, rng: rando
     got, _, _ = await pipeline.run(learner)
     checks.returned("process_all", got, list, tr("a list of upload results"))
     checks.same_results("process_all", got, pipeline.expected, pipeline.uploads)
+    # Once more, with other items: results kept from one call to the next show only now.
+    again = Pipeline(rng, slowest_first(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01, avoid=pipeline.items)
+    with second_call("process_all", pipeline.expected, again.expected, "items") as returned:
+        got, _, _ = await again.run(learner)
+        returned.append(got)
+        checks.returned("process_all", got, list, tr("a list of upload results"))
+        checks.same_results("process_all", got, again.expected, again.uploads)
 
 
 async def test_process_all_runs_prepare_in_threads(learner: Learner, rng: random.Random) -> None:
@@ -557,11 +656,16 @@ async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random
 
 
 async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: random.Random) -> None:
-    durations = spread(rng, rng.randint(4, 5), 0.05, 0.1)  # as in run_all_blocking
+    durations = spread(rng, 4, 0.05, 0.1)
     # The slowest prepare first, on every draw: code that awaits each item's prepare and upload in turn then holds
     # every upload back until it is done, and shows.
     durations.insert(0, durations.pop(durations.index(max(durations))))
-    pipeline = Pipeline(rng, durations, 0.02, 0.04)
+    # Two items prepared first, in the same time, both with a long upload: an upload that waits for the other's to
+    # end (uploads one at a time, in any order) then waits most of a long upload. Five items in all, as in
+    # run_all_blocking: a pool of four threads shows, and the loop's own pool runs five at once on any machine.
+    durations.insert(rng.randrange(1, 5), min(durations))
+    twins = [i for i, d in enumerate(durations) if d == min(durations)]
+    pipeline = Pipeline(rng, durations, 0.02, 0.04, long_uploads=twins)
     async with Heartbeat(watch=learner.path, jobs=pipeline.prepares) as heart:
         _, start, end = await pipeline.run(learner)
     prepares, uploads = pipeline.prepares, pipeline.uploads
@@ -577,7 +681,7 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     took = seconds(settled.at(end))
     first_ready = min(s.end or 0.0 for s in prepares.spans)
     late = [s for s in prepares.spans if s.start >= first_ready]
-    waited = queued(prepares.spans) if pool_too_small(learner, first_ready, len(pipeline.items)) else []  # as above
+    waited = queued(prepares.spans) if pool_too_small(learner, len(pipeline.items)) else []  # as above
     if late and handed_in_time(learner, first_ready, len(pipeline.items)) and prepares.max_in_flight > 1:
         late = []  # as in run_all_blocking: every prepare was handed over at once, a late start is the machine's
     blanks = {"took": took, "ideal": seconds(ideal), "one_by_one": seconds(one_by_one),
@@ -585,8 +689,8 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
               "threads": plural(len({s.thread for s in prepares.spans}), "thread")}
     if waited and prepares.max_in_flight > 1:  # as in run_all_blocking
         fail(
-            tr("`process_all` handled the items at most {most} at a time: it took {took}; all at once takes about "
-               "{ideal}.", **blanks),
+            # The overlap tells it, not the durations: a short prepare held back can still end by the slowest item's end.
+            tr("`process_all` handled the items at most {most} at a time.", **blanks),
             observed=tr("the prepare of {late} only started once another item's prepare had finished and freed its "
                         "thread: {threads} ran all {count} prepares, so the pool had fewer threads than items.",
                         late=plural(len(waited), "item"), **blanks),
@@ -638,6 +742,31 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
             timeline=settled.timeline(ordered=False),
             advice=tr("Write both steps for one item in one coroutine (prepare in a thread, then await upload) and "
                       "gather that coroutine for all items; do not gather all prepares first and all uploads after."),
+        )
+    # An upload that waited for another item's: its item was prepared UPLOAD_WAIT or more before that upload ended,
+    # yet it started only after that end. (Judged by order, with that margin; the two items prepared first, in the
+    # same time and with long uploads, show it in any code that runs its uploads one at a time.)
+    prepared_at = {s.label.split()[-1]: s.end for s in prepares.spans if s.end is not None}
+    held = [(later, before) for later in uploads.spans for before in uploads.spans
+            if before is not later and before.end is not None and later.start >= before.end
+            and (ready := prepared_at.get(later.label.split()[-1])) is not None and ready <= before.end - UPLOAD_WAIT]
+    if held:
+        # The item prepared first that waited, behind the last upload that ended before its own started.
+        later, before = min(held, key=lambda pair: (prepared_at[pair[0].label.split()[-1]], -(pair[1].end or 0.0)))
+        at = {s.label: s for s in settled.spans}
+        item = later.label.split()[-1]
+        fail(
+            tr("`process_all` uploaded the items one after another.") if uploads.max_in_flight <= 1
+            else tr("`process_all` made an item's upload wait for another item's upload."),
+            observed=tr("{item} was prepared at {prepared}, but its upload only started at {uploaded}, after the upload "
+                        "of {other} had ended at {ended}.", item=item,
+                        prepared=seconds(at[f"prepare {item}"].end or 0.0), uploaded=seconds(at[later.label].start),
+                        other=before.label.split()[-1], ended=seconds(at[before.label].end or 0.0)),
+            expected=tr("each item moving on to its upload as soon as its own prepare is done."),
+            timeline=settled.timeline(ordered=False),
+            advice=tr("Write both steps for one item in one coroutine (prepare in a thread, then await upload) and "
+                      "gather that coroutine for all items: a `for` loop that awaits each upload before the next runs "
+                      "the uploads one at a time."),
         )
     if elapsed >= (ideal + one_by_one) / 2:
         fail(

@@ -1,0 +1,18 @@
+"""Topic 05, wrong: run_all_blocking returns the gather without awaiting it: a Future, not the results."""
+
+import asyncio
+
+
+async def run_blocking(func):
+    return await asyncio.to_thread(func)
+
+
+async def run_all_blocking(funcs):
+    return asyncio.gather(*(asyncio.to_thread(func) for func in funcs))
+
+
+async def process_all(items, prepare, upload):
+    async def process(item):
+        return await upload(await asyncio.to_thread(prepare, item))
+
+    return await asyncio.gather(*(process(item) for item in items))
