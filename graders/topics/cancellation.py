@@ -27,6 +27,7 @@ import asyncio
 import math
 import random
 import threading
+import types
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -763,8 +764,7 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool,
                            labels=labels(left), returned=at(call.row.end or 0)) if len(left) == 1
                         else tr("{labels} still running when shut_down returned at {returned}: nothing cancelled "
                                 "them.", labels=labels(left), returned=at(call.row.end or 0)))
-            advice = tr("`asyncio.wait(tasks, timeout=grace)` only stops waiting at the deadline; it cancels nothing. "
-                        "Cancel each Task in `pending`, then wait for them to end.")
+            advice = left_advice(learner)
         else:
             cancelled = [s for s in late if s.state == "cancelled"]
             ran_on = [s for s in late if s.state != "cancelled"]
@@ -879,6 +879,54 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool,
     fail(tr("`{name}` returned {got}.", name="shut_down", got=shown(value)), expected=expected, timeline=call.chart(),
          advice=tr("A Task that was cancelled says so: `task.cancelled()` is True once it has ended cancelled. "
                    "Ask each Task once they have all ended."))
+
+
+def names_reached(learner: Learner, name: str) -> set[str]:
+    """The names function `name` of the learner's file uses, with those of the functions nested in it and of the
+    file's own functions and classes (their methods) it names, and so on."""
+    module = learner.module
+    seen: set[Any] = set()
+
+    def walk(code: types.CodeType) -> set[str]:
+        if code in seen:
+            return set()
+        seen.add(code)
+        found = set(code.co_names)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                found |= walk(const)
+        for used in code.co_names:
+            helper = getattr(module, used, None)
+            if getattr(helper, "__module__", None) != getattr(module, "__name__", None) or helper in seen:
+                continue
+            if isinstance(helper, types.FunctionType):
+                found |= walk(helper.__code__)
+            elif isinstance(helper, type):
+                seen.add(helper)
+                for member in vars(helper).values():
+                    member = getattr(member, "__func__", member)  # a staticmethod's or classmethod's function
+                    if isinstance(member, types.FunctionType):
+                        found |= walk(member.__code__)
+        return found
+
+    return walk(learner.function(name, is_async=None).__code__)
+
+
+def left_advice(learner: Learner) -> str:
+    """What to try when workers ran on past the grace period and nothing cancelled them: about the call that waited
+    with the deadline, when the code shows which one."""
+    names = names_reached(learner, "shut_down")
+    if "as_completed" in names:
+        return sentences(
+            tr("`asyncio.as_completed(tasks, timeout=grace)` raises TimeoutError at the deadline; it cancels nothing. "
+               "Where you catch that TimeoutError, cancel each Task still running, then wait for them to end."),
+            tr("An `except Exception:` catches it too (TimeoutError is an Exception): keep such a handler away from "
+               "the await that raises it, or the deadline passes unnoticed.") if "Exception" in names else "")
+    if "wait" in names:
+        return tr("`asyncio.wait(tasks, timeout=grace)` only stops waiting at the deadline; it cancels nothing. "
+                  "Cancel each Task in `pending`, then wait for them to end.")
+    return tr("Waiting with a deadline only stops the wait; it cancels nothing. At the end of the grace period, "
+              "cancel each Task still running (`task.cancel()`), then wait for them to end.")
 
 
 async def test_shut_down_cancels_what_outlasts_the_grace_period(learner: Learner, rng: random.Random) -> None:

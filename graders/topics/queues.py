@@ -151,6 +151,18 @@ class Idled:
 
 
 @dataclass
+class Outside:
+    """An item its producer had moved on from (it asked its source for the next) that was neither in the queue nor
+    taken by a consumer a moment later, while consumers waited in get() for one: held back outside the queue."""
+
+    at: float
+    item: int
+    source: int
+    made: float
+    getters: list[asyncio.Task[Any]]  # the Tasks then waiting in `await queue.get()`
+
+
+@dataclass
 class Book:
     """What the probes saw, in loop time."""
 
@@ -175,6 +187,7 @@ class Book:
     napped: Napped | None = None
     cancelled_by_them: set[asyncio.Task[Any]] = field(default_factory=set)  # cancelled, not by the grader, when it stopped
     idled: list[Idled] = field(default_factory=list)
+    outside: list[Outside] = field(default_factory=list)
     total: int = 0  # items the sources hold, all told
     lingered: Lingered | None = None  # where the call's Tasks waited a moment after the last item was done
     returned: Any = None  # what the call returned
@@ -326,6 +339,12 @@ class Book:
                 self.polled = Polled(now, item.source, item.value, item.made or now, where.line, where.source, where.code)
             return
         producers = set(self.producers.values())
+        if len(self.outside) < MOST_IDLED and item.made is not None:
+            getters = [(t, w) for t, w in ((t, suspension(t, self.path)) for t in self.tasks
+                                           if not t.done() and t is not self.call and t not in producers)
+                       if w.call == "await queue.get()"]
+            if getters and all(item.value not in list(getattr(w.queue, "_queue", [item.value])) for _, w in getters):
+                self.outside.append(Outside(now, item.value, item.source, item.made, [t for t, _ in getters]))
         queue = self.queue or next((w.queue for w in (suspension(t, self.path) for t in producers if not t.done())
                                     if w.call == "await queue.put(item)"), None)
         if queue is not None and item.value not in list(getattr(queue, "_queue", [item.value])):
@@ -1692,6 +1711,33 @@ def read_late(pipe: Pipeline, ran: Ran) -> tuple[int, float | None, list[int]] |
     return index, asked[index], early
 
 
+def outside_text(pipe: Pipeline, ran: Ran, record: Outside) -> str:
+    """What a look found: an item read, its producer gone on to the next, neither in the queue nor taken, while
+    consumers waited in get(); and its source read to the end before a consumer took any of its items, if so."""
+    book = pipe.book
+    getters = record.getters
+    who = tr("all {count} consumers", count=len(getters)) \
+        if len(getters) == pipe.consumers > 1 and all(t in book.consumers for t in getters) \
+        else listed(label(pipe, t) for t in getters)
+    text = tr("At {at}, item {item}, read from source {source} at {made}, was neither in the queue nor taken by a "
+              "consumer, though its producer had gone on to read the next, while {who} waited in `await queue.get()`.",
+              at=seconds(record.at - ran.origin), item=record.item, source=record.source,
+              made=seconds(record.made - ran.origin), who=who)
+    dry = book.dry.get(record.source)
+    taken = [i.taken for i in book.items.values() if i.source == record.source and i.taken is not None]
+    if dry is not None and taken and dry <= min(taken) + TOLERANCE:
+        text = sentences(text, tr("Source {source} had been read to its end at {dry}, before a consumer took any of "
+                                  "its items.", source=record.source, dry=seconds(dry - ran.origin)))
+    return text
+
+
+def read_ahead_advice() -> str:
+    return tr("Put each item on the queue as soon as you read it, `async for item in source: await queue.put(item)`: "
+              "waiting in put() while the queue is full is what holds the reading back. Items read into a list (or "
+              "kept anywhere else) before they are put pile up outside the queue's limit, and wait there while the "
+              "consumers have nothing to take.")
+
+
 POLLED = "producers sleep between tries instead of waiting in put()"  # the cause, for `fail`
 
 
@@ -1866,16 +1912,24 @@ async def test_producers_wait_while_the_queue_is_full(learner: Learner, rng: ran
     if most > pipe.bound:
         held = sum((i.handed or ran.returned) - i.made for i in book.items.values() if i.made is not None)
         never = held <= TOLERANCE
-        observed = tr("at {at}, {most} items had been made and not yet taken by a consumer; your producers never once "
-                      "waited to put an item.", at=seconds(at - ran.origin), most=most) \
-            if never \
-            else tr("at {at}, {most} items had been made and not yet taken by a consumer.",
-                    at=seconds(at - ran.origin), most=most)
-        advice = tr("Create the queue with its limit: `asyncio.Queue(maxsize)`. `asyncio.Queue()` has no limit, so put() "
-                    "never waits and fast producers run far ahead of the consumers.") \
-            if never \
-            else tr("Give the queue exactly `maxsize` places, `asyncio.Queue(maxsize)`, and put each item straight on it: "
-                    "no list or second queue on the way.")
+        # The producers asked for each next item at once. Either put() never waited (a queue without its limit), or
+        # the items were kept elsewhere first: then a look found one out of the queue while consumers waited in get().
+        outside = book.outside[0] if never and book.outside else None
+        if outside is not None:
+            observed = sentences(tr("at {at}, {most} items had been made and not yet taken by a consumer: your "
+                                    "producers read their sources ahead of the queue.", at=seconds(at - ran.origin),
+                                    most=most), outside_text(pipe, ran, outside))
+            advice = read_ahead_advice()
+        elif never:
+            observed = tr("at {at}, {most} items had been made and not yet taken by a consumer; your producers never "
+                          "once waited to put an item.", at=seconds(at - ran.origin), most=most)
+            advice = tr("Create the queue with its limit: `asyncio.Queue(maxsize)`. `asyncio.Queue()` has no limit, so "
+                        "put() never waits and fast producers run far ahead of the consumers.")
+        else:
+            observed = tr("at {at}, {most} items had been made and not yet taken by a consumer.",
+                          at=seconds(at - ran.origin), most=most)
+            advice = tr("Give the queue exactly `maxsize` places, `asyncio.Queue(maxsize)`, and put each item straight "
+                        "on it: no list or second queue on the way.")
         # Tasks the producers created: a put handed to a Task of its own waits for room in the producer's stead.
         producers = set(book.producers.values())
         helpers = [t for t in book.tasks if book.creators.get(t, (None, 0.0))[0] in producers]
@@ -2018,24 +2072,26 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
         )
     if idle is None:
         return
-    blanks = {"start": seconds(idle.start - ran.origin), "end": seconds(idle.end - ran.origin), "busy": idle.busy,
-              "n": n}
+    worked = tr("none of the {n} consumers worked", n=n) if idle.busy == 0 \
+        else tr("only {busy} of the {n} consumers worked", busy=idle.busy, n=n)
+    blanks = {"start": seconds(idle.start - ran.origin), "end": seconds(idle.end - ran.origin), "worked": worked}
     if idle.waiting:
-        observed = tr("from {start} to {end} only {busy} of the {n} consumers worked, while up to {waiting} waited.",
+        observed = tr("from {start} to {end} {worked}, though up to {waiting} had been made and not yet taken.",
                       waiting=plural(idle.waiting, "item"), count=idle.waiting, **blanks)
     else:
         item = idle.held[0]
         sequential = any(w.item == item.value and w.end is not None and item.handed is not None
                          and abs(w.end - item.handed) <= TOLERANCE for w in book.works)
-        observed = tr("from {start} to {end} only {busy} of the {n} consumers worked: producer {p} did not make its "
-                      "next item until item {item} had been processed.", p=item.source, item=item.value, **blanks) \
+        observed = tr("from {start} to {end} {worked}: producer {p} did not make its next item until item {item} had "
+                      "been processed.", p=item.source, item=item.value, **blanks) \
             if sequential else \
-            tr("from {start} to {end} only {busy} of the {n} consumers worked, while producer {p} held item {item} "
-               "instead of putting it on the queue.", p=item.source, item=item.value, **blanks)
+            tr("from {start} to {end} {worked}, while producer {p} held item {item} instead of putting it on the queue.",
+               p=item.source, item=item.value, **blanks)
     cause = None
     quit = sorted((stop.at, i) for i, stop in book.ends.items() if stop.at < idle.end - TOLERANCE)
     elsewhere = idled_in(pipe, idle)
     polled = book.polled
+    outside = next((r for r in book.outside if idle.start - TOLERANCE <= r.at <= idle.end + TOLERANCE), None)
     if quit:
         _, index = quit[0]
         reason = stop_reason(pipe, book.consumers[index], book.ends[index])
@@ -2069,10 +2125,15 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
     elif idle.held and not idle.queued and idle.waiting and polled is not None and polled.at <= idle.end + TOLERANCE:
         # The items that waited were in their producers' hands, and a producer was seen asleep holding one: the
         # cause the producers' grader tells (`POLLED`), seen here from the consumers' side.
-        observed = tr("from {start} to {end} only {busy} of the {n} consumers worked, while items waited in their "
-                      "producers' hands, none in the queue: {polled}", polled=polled_text(pipe, ran), **blanks)
+        observed = tr("from {start} to {end} {worked}, while items waited in their producers' hands, none in the "
+                      "queue: {polled}", polled=polled_text(pipe, ran), **blanks)
         advice = polled_advice(pipe)
         cause = POLLED
+    elif outside is not None:
+        # A look within the stretch found an item its producer had moved on from out of the queue, while consumers
+        # waited in get(): the producers read ahead of the queue.
+        observed = sentences(observed, outside_text(pipe, ran, outside))
+        advice = read_ahead_advice()
     else:
         advice = tr("Let the producers only put items on the queue, and have each consumer take the next one with "
                     "`await queue.get()` the moment it is free.")

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import dis
+import inspect
 import itertools
 import linecache
 import random
 import re
+import sys
+import types
 from collections import Counter
 from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
@@ -61,6 +64,7 @@ class Job(AsyncJob):
         self.raised_in: list[str] = []  # the label of the call that raised each of them
         self.runs: dict[int, Span] = {}  # by call number, for the calls that started
         self.stamps: dict[int, int] = {}  # by call number: when it was made, in the order of every job's calls
+        self.callers: dict[int, list[tuple[CodeType, int]]] = {}  # by call number: the frames it was called from
 
     def __call__(self) -> Coroutine[Any, Any, Any]:
         self.calls += 1
@@ -69,6 +73,13 @@ class Job(AsyncJob):
         label = self.label if self.calls == 1 else tr("{label} (try {n})", label=self.label, n=self.calls)
         self.recorder.created[label] += 1
         self.stamps[self.calls] = next(_CALLS)
+        # Each frame it was called from (code, and id: one call of a function is one frame), innermost first, so
+        # a grader can tell which of the learner's functions started it, and in which call.
+        frame, callers = sys._getframe(1), []
+        while frame is not None and len(callers) < 40:
+            callers.append((frame.f_code, id(frame)))
+            frame = frame.f_back
+        self.callers[self.calls] = callers
         return self._attempt(label, self.calls, self.plan[min(self.calls, len(self.plan)) - 1])
 
     def tried(self, error: BaseException) -> str | None:
@@ -962,10 +973,47 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
 # run_groups
 
 
+def names_reached(learner: Learner, name: str) -> set[str]:
+    """The names the learner's function `name` uses, with those of the functions nested in it and of the file's own
+    functions it names (a helper that runs one group), and theirs."""
+    module = learner.module
+    seen: set[CodeType] = set()
+
+    def walk(code: CodeType) -> set[str]:
+        if code in seen:
+            return set()
+        seen.add(code)
+        found = set(code.co_names)
+        for const in code.co_consts:
+            if isinstance(const, CodeType):
+                found |= walk(const)
+        for used in code.co_names:
+            helper = getattr(module, used, None)
+            if isinstance(helper, types.FunctionType) and helper.__module__ == getattr(module, "__name__", None):
+                found |= walk(helper.__code__)
+        return found
+
+    return walk(learner.function(name, is_async=None).__code__)
+
+
+def one_call_of(learner: Learner, name: str, jobs: Sequence[Job]) -> bool:
+    """Whether the first call of every job in `jobs` was made inside one and the same call of the learner's function
+    `name` (that function on the way there, in one frame)."""
+    function = inspect.unwrap(getattr(learner.module, name, None) or (lambda: None))
+    code = getattr(function, "__code__", None)
+    frames = set()
+    for job in jobs:
+        found = [frame for c, frame in job.callers.get(1, []) if c is code]
+        if code is None or not found:
+            return False
+        frames.add(found[0])
+    return len(frames) == 1
+
+
 def via_run_all(learner: Learner, name: str, advice: str) -> str:
     """`advice` in the learner's language, and, if the function `name` runs its jobs with the learner's run_all, a
     word on it: the jobs left running may be run_all's, and its own graders then say why."""
-    if "run_all" not in learner.names_used(name):
+    if "run_all" not in names_reached(learner, name):
         return tr(advice)
     return sentences(tr(advice), tr("Your {name} runs its jobs with your run_all: if run_all's own graders fail too, "
                                     "fix it first. A run_all that starts its jobs outside a TaskGroup, or does not "
@@ -1028,7 +1076,13 @@ async def test_run_groups_keeps_a_failure_inside_its_group(learner: Learner, rng
             timeline=timeline,
             advice=tr(NESTED_ADVICE),
         )
-    cancelled_at_each_failure("run_groups", mine, start, timeline, via_run_all(learner, "run_groups", NESTED_ADVICE))
+    # The broken group's jobs, all started in one call of the learner's run_all: that call is what let them run on,
+    # and run_groups already gives the group a call of its own.
+    group_advice = sentences(
+        tr("Your run_groups runs group {g} with one call of your run_all, and that call let its jobs run on after "
+           "{failed} failed: fix run_all first (its own graders say more).", **blanks), tr(GROUP_ADVICE)) \
+        if one_call_of(learner, "run_all", groups[broken]) else via_run_all(learner, "run_groups", NESTED_ADVICE)
+    cancelled_at_each_failure("run_groups", mine, start, timeline, group_advice)
     if cancelled:
         fail(
             tr("`run_groups` cancelled {jobs} of other groups when {failed} failed.",
