@@ -1,0 +1,42 @@
+"""Topic 06, wrong: every session gives up on a request after 15 s (a realistic timeout), and one page takes 40 s or more."""
+
+import asyncio
+
+import aiohttp
+
+
+TIMEOUT = aiohttp.ClientTimeout(total=15)
+
+
+async def fetch_all(urls):
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+
+        async def fetch(url):
+            async with session.get(url) as response:
+                return await response.text()
+
+        return await asyncio.gather(*(fetch(url) for url in urls))
+
+
+async def fetch_statuses(urls):
+    async with aiohttp.ClientSession() as session:
+
+        async def status(url):
+            try:
+                async with session.get(url) as response:
+                    return response.status
+            except aiohttp.ClientConnectionError:
+                return None
+
+        return await asyncio.gather(*(status(url) for url in urls))
+
+
+async def fetch_limited(urls, limit):
+    seats = asyncio.Semaphore(limit)
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+
+        async def fetch(url):
+            async with seats, session.get(url) as response:
+                return await response.text()
+
+        return await asyncio.gather(*(fetch(url) for url in urls))
