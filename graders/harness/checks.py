@@ -196,8 +196,9 @@ def kept_slots_busy(name: str, recorder: Recorder, origin: float, limit: int, *,
         observed = tr("it ran the {units} in fixed batches of {limit}: each batch waited for its slowest, while the "
                       "other slots stood idle.", **blanks)
     else:
-        observed = tr("from {start} to {end} only {running} of {limit} slots were busy while {waiting} more {units} "
-                      "were waiting to start.", **blanks)
+        # Numbers after a colon: "1 of 3 slots were busy" and "1 more jobs" read wrong, and counts vary.
+        observed = tr("from {start} to {end} some slots stood idle while {units} were waiting to start: slots busy, "
+                      "{running} of {limit}; {units} waiting, {waiting}.", **blanks)
     fail(
         tr("`{name}` let a slot stand idle while {units} were waiting.", **blanks),
         observed=observed,

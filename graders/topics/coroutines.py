@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import warnings
 from collections.abc import Coroutine
 from typing import Any
 
 import pytest
 
-from graders.harness import checks
+from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
 from graders.harness.learner import Learner, Outcome
@@ -93,8 +94,9 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
     )
 
 
-async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, int, float, list[str]]:
-    """countdown's calls of say, and the calls it handed to a task that had not run when it returned."""
+async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, int, float, list[str], list[str]]:
+    """countdown's calls of say, the calls it handed to a task that had not run when it returned, and the names of
+    the coroutines it created and dropped without awaiting them (`asyncio.sleep(tick)` without `await`: 'sleep')."""
     recorder = Recorder()
     n, tick = rng.randint(3, 6), rng.choice(DELAYS)
     made: list[tuple[str, Coroutine[Any, Any, None]]] = []
@@ -105,15 +107,26 @@ async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, in
         made.append((f"say({i})", coroutine))
         return coroutine
 
-    await learner.call("countdown", n, tick, say)
+    # A coroutine dropped unawaited is finalized as its last reference goes, with Python's "coroutine 'sleep' was
+    # never awaited" warning (which the plugin otherwise silences): recorded here, it names what was never awaited.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        await learner.call("countdown", n, tick, say)
+    dropped = [str(w.message).split("'")[1] for w in caught
+               if "was never awaited" in str(w.message) and str(w.message).count("'") >= 2]
     pending = {task.get_coro() for task in asyncio.all_tasks() if not task.done()}
-    return recorder, n, tick, [label for label, coroutine in made if coroutine in pending]
+    return recorder, n, tick, [label for label, coroutine in made if coroutine in pending], dropped
+
+
+def _calls_over_time(recorder: Recorder, start: float) -> str:
+    """The chart of the say(...) calls in the order countdown made them (say(3) before say(2)), not by label."""
+    return timeline.render(recorder.spans, origin=start)
 
 
 @pytest.mark.asyncio
 @IN_LOOP_TIME
 async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) -> None:
-    recorder, n, _, in_tasks = await _countdown(learner, rng)
+    recorder, n, _, in_tasks, _ = await _countdown(learner, rng)
     forgotten = recorder.never_awaited()
     if forgotten and set(forgotten) <= set(in_tasks):
         fail(
@@ -144,7 +157,7 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
 @IN_LOOP_TIME
 async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -> None:
     start = loop_clock()
-    recorder, n, tick, _ = await _countdown(learner, rng)
+    recorder, n, tick, _, dropped = await _countdown(learner, rng)
     elapsed = loop_clock() - start
     times = [s.start - start for s in recorder.spans]
     wanted = [k * tick for k in range(n)]
@@ -173,16 +186,27 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
             tr("`countdown` paused {tick} before its first call as well.", tick=seconds(tick)),
             observed=tr("say(...) ran at {times}.", times=", ".join(seconds(t) for t in times)),
             expected=tr("say(...) at {times}.", times=", ".join(seconds(t) for t in wanted)),
-            timeline=recorder.timeline(origin=start),
+            timeline=_calls_over_time(recorder, start),
             advice=tr("Call say first, then pause: `await say(i)` before `await asyncio.sleep(tick)` in the loop, "
                       "and no pause after the last call."),
+        )
+    if len(times) == n and "sleep" in dropped and all(t <= checks.TOLERANCE for t in times):
+        fail(
+            tr("`countdown` did not pause {tick} between the calls.", tick=seconds(tick)),
+            observed=tr("say(...) ran at {times}: it called asyncio.sleep(...) without `await`, which only created a "
+                        "coroutine object that never ran (Python warns: \"coroutine 'sleep' was never awaited\").",
+                        times=", ".join(seconds(t) for t in times)),
+            expected=tr("say(...) at {times}.", times=", ".join(seconds(t) for t in wanted)),
+            timeline=_calls_over_time(recorder, start),
+            advice=tr("Write `await asyncio.sleep(tick)`: without `await`, calling asyncio.sleep only creates a "
+                      "coroutine, and nothing pauses."),
         )
     if len(times) != n or any(abs(a - b) > checks.TOLERANCE for a, b in zip(times, wanted)):
         fail(
             tr("`countdown` did not pause {tick} between the calls.", tick=seconds(tick)),
             observed=tr("say(...) ran at {times}.", times=", ".join(seconds(t) for t in times)),
             expected=tr("say(...) at {times}.", times=", ".join(seconds(t) for t in wanted)),
-            timeline=recorder.timeline(origin=start),  # time zero is the call, as in `observed`: a pause before the first say shows
+            timeline=_calls_over_time(recorder, start),  # time zero is the call, as in `observed`: a pause before the first say shows
             advice=tr("`await asyncio.sleep(tick)` between two calls; none before the first."),
         )
     if abs(elapsed - wanted[-1]) > checks.TOLERANCE:

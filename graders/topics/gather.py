@@ -277,10 +277,15 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
     blanks = {"count": count, "length": seconds(length), "limit": second, "first": limit, "most": most,
               "start": seconds(idle.start), "end": seconds(idle.end), "running": idle.running, "waiting": idle.waiting,
               "ended": ended, "started": started}
+    # Each count with its own words: "only 1 of 4 slots was busy", "1 more job was waiting".
+    busy = tr("only 1 of {limit} slots was busy", limit=second) if idle.running == 1 \
+        else tr("only {running} of {limit} slots were busy", running=idle.running, limit=second)
+    waiting = tr("1 more job was waiting to start") if idle.waiting == 1 \
+        else tr("{waiting} more jobs were waiting to start", waiting=idle.waiting)
+    blanks["idle"] = tr("{busy} while {waiting}", busy=busy, waiting=waiting)
     if most == second and ended >= 2 and started < ended:
         observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), {ended} jobs ended at "
-                      "{start} but only {started} started then: from {start} to {end} only {running} of {limit} "
-                      "slots were busy while {waiting} more jobs were waiting to start.", **blanks)
+                      "{start} but only {started} started then: from {start} to {end} {idle}.", **blanks)
         advice = tr("When several jobs end at the same moment, fill every seat that freed, not just one: after "
                     "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)`, start one new job per finished one "
                     "(or let a shared `asyncio.Semaphore(limit)` decide, which does it for you).")
@@ -295,8 +300,7 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
                     "fewer), or one `asyncio.Semaphore(limit)` shared by all the jobs.")
     else:
         observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), from {start} to {end} "
-                      "only {running} of {limit} slots were busy while {waiting} more jobs were waiting to start.",
-                      **blanks)
+                      "{idle}.", **blanks)
         advice = tr("Start a new job the moment a seat frees, as many as freed: a shared `asyncio.Semaphore(limit)` "
                     "around each `await job()` does it for you.")
     fail(

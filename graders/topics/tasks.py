@@ -65,6 +65,23 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
             expected=tr("a Task returned immediately, while the job runs in the background."),
             advice=tr("`return asyncio.create_task(job())`: no await on the job."),
         )
+    returned_the_task(got)
+
+
+def returned_the_task(got: object) -> None:
+    """start_in_background returned an asyncio.Task: a Future of another kind (asyncio.shield's, one of the learner's
+    own set when the Task ends) gets its own words, since no `await` is missing there."""
+    __tracebackhide__ = True
+    if isinstance(got, asyncio.Future) and not isinstance(got, asyncio.Task):
+        fail(
+            tr("`start_in_background` returned a Future that is not a Task."),
+            observed=tr("{value}: an asyncio.Future, but not the Task that runs the job.", value=shown(got)),
+            expected=tr("the asyncio.Task that runs the job, returned at once."),
+            advice=tr("Return the Task that asyncio.create_task gives, as it is: `return asyncio.create_task(job())`. "
+                      "Whatever is wrapped around it (`asyncio.shield(task)`, a Future of your own) is another object: "
+                      "cancelling it does not reach the job."),
+            cause="returned start_in_background Future",
+        )
     checks.returned("start_in_background", got, asyncio.Task, tr("an asyncio.Task"))
 
 
@@ -72,7 +89,7 @@ async def test_start_in_background_task_runs_and_gives_the_result(learner: Learn
     recorder = Recorder()
     job = recorder.job("job", rng.choice([1, 2, 3]), rng.randint(1, 999))
     task = await learner.call("start_in_background", job, coroutine_advice=TASK_ADVICE)
-    checks.returned("start_in_background", task, asyncio.Task, tr("an asyncio.Task"))
+    returned_the_task(task)
     await asyncio.sleep(0)
     if not recorder.spans:
         task.cancel()
@@ -126,6 +143,40 @@ def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob]
     learner.fail_raised("run_all", error)
 
 
+def returned_before_the_jobs_ended(recorder: Recorder, jobs: list[AsyncJob], start: float) -> None:
+    """Fail when run_all returned while some of its jobs still ran: whatever it returned for them (None, a
+    placeholder) is no result. Whether it returned at a job's end tells a wait for the first (or for some) of the
+    tasks from a timer (a `timeout=` given to asyncio.wait, or a sleep); at once, from no wait at all."""
+    __tracebackhide__ = True
+    running = recorder.still_running()
+    if not running:
+        return
+    now = loop_clock()
+    elapsed = now - start
+    ended = [s for s in recorder.spans if s.state == "done" and s.end is not None and abs(s.end - now) <= checks.TOLERANCE]
+    blanks = {"elapsed": seconds(elapsed), "jobs": ", ".join(s.label for s in running)}
+    if elapsed <= checks.TOLERANCE:
+        observed = tr("it returned at once, without waiting for the tasks it had started.")
+    elif ended:
+        observed = tr("what it waited on returned at {elapsed}, when {job} finished, before the others: asyncio.wait "
+                      "with `return_when=FIRST_COMPLETED`, or a wait for some of the tasks only, returns then.",
+                      job=ended[0].label, **blanks)
+    else:
+        observed = tr("what it waited on returned at {elapsed}, a moment when no job finished: a timer ran out (a "
+                      "`timeout=` given to asyncio.wait, or a sleep), not the jobs.", **blanks)
+    fail(
+        tr("`run_all` returned at {elapsed}, while {jobs} still ran.", **blanks),
+        observed=observed,
+        expected=tr("every job done before run_all returns: it takes as long as the longest job, {last}.",
+                    last=seconds(max(j.seconds for j in jobs))),
+        timeline=recorder.timeline(origin=start),
+        advice=tr("`await asyncio.wait(tasks)`, with no `timeout=` and the default `return_when` (ALL_COMPLETED), "
+                  "returns only once every task is done; with a timeout it returns when the time is up, whatever "
+                  "still runs."),
+        cause="run_all returned early",
+    )
+
+
 async def test_run_all_returns_results_in_job_order(learner: Learner, rng: random.Random) -> None:
     # Two calls, one after the other in the same process, with fresh jobs: tasks kept from one call to the next (a
     # list made once, outside the function) bring the first call's results back in the second.
@@ -149,6 +200,7 @@ async def run_all_in_order(learner: Learner, rng: random.Random, earlier: list[i
     if outcome.error is not None:
         raised_by_run_all(learner, recorder, jobs, outcome.error, start)
     checks.returned("run_all", outcome.value, list, tr("a list of results"))
+    returned_before_the_jobs_ended(recorder, jobs, start)
     old = [value for value in outcome.value if earlier and isinstance(value, int) and value in earlier]
     if old:
         fail(
@@ -174,12 +226,37 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
     elapsed = loop_clock() - start
     if outcome.error is not None:
         raised_by_run_all(learner, recorder, jobs, outcome.error, start)
+    returned_before_the_jobs_ended(recorder, jobs, start)
     checks.ran_concurrently(
         "run_all", recorder, elapsed, max(j.seconds for j in jobs),
         advice=tr("Create all the tasks first, then wait for them together with `await asyncio.wait(tasks)`. "
                   "Awaiting each task right after creating it runs them one by one."),
     )
     checks.earned("run_all", recorder, len(jobs))  # a wait as long as the longest job, and nothing run, looks the same
+
+
+async def call_first_finished(learner: Learner, recorder: Recorder, jobs: list[AsyncJob]) -> object:
+    """`await first_finished(jobs)`. A CancelledError out of it, from its own code, after it had cancelled some of
+    the jobs, came from awaiting (or gathering) the Tasks it cancelled: told so, without the other usual cause of a
+    CancelledError (a deadline made by hand), which a function with no deadline cannot have."""
+    __tracebackhide__ = True
+    try:
+        return await learner.call("first_finished", jobs)
+    except asyncio.CancelledError as error:
+        cancelled = [s.label for s in recorder.spans if s.state == "cancelled"]
+        if not cancelled or not learner._raised_by_learner(error):
+            raise
+        fail(
+            tr("`{name}` raised {kind}.", name="first_finished", kind="CancelledError"),
+            observed=tr("it cancelled {jobs}, then a CancelledError came out of its own code: the grader cancelled "
+                        "nothing.", jobs=", ".join(cancelled)),
+            expected=tr("the fastest job's result, the others cancelled."),
+            details=learner.format_error(error),
+            advice=tr("Awaiting a Task you cancelled raises CancelledError in the code that awaits it, and so does "
+                      "gathering it. After `task.cancel()`, wait for it without asking for its result: `await "
+                      "asyncio.wait(pending)`, or `await asyncio.gather(*pending, return_exceptions=True)`."),
+            cause="first_finished awaited the cancelled",
+        )
 
 
 async def test_first_finished_returns_the_fastest_result_at_once(learner: Learner, rng: random.Random) -> None:
@@ -190,7 +267,7 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
     # The call in a Task of its own, for the Watch to see: code that sleeps and looks at its tasks again (a loop of
     # `t.done()` checks) is found asleep in a sleep of its own, and a late return is then told as the poll it is.
     async with naps.Watch(learner.path, lambda: True) as watch:
-        got = await asyncio.create_task(learner.call("first_finished", jobs))
+        got = await asyncio.create_task(call_first_finished(learner, recorder, jobs))
     elapsed = loop_clock() - start
     for _ in range(3):  # the cancel() calls it made land at each task's next step: let them, before any chart
         await asyncio.sleep(0)
@@ -241,20 +318,33 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
     recorder = Recorder()
     # Jobs on both sides of the fastest: cancelling only those after it in the list (or only those before) leaves some.
     jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
-    await learner.call("first_finished", jobs)
+    await call_first_finished(learner, recorder, jobs)
     for _ in range(3):  # a cancel() lands at the task's next step
         await asyncio.sleep(0)
     running = recorder.still_running()
     if running:
         timeline = recorder.timeline()
+        names = learner.names_used("first_finished")
+        # asyncio.as_completed given the coroutines themselves wraps each in a Task of its own, which the code never
+        # sees: with no Task made by its own hand, it had nothing it could cancel.
+        if "as_completed" in names and not names & {"create_task", "ensure_future", "TaskGroup", "Task", "wait"}:
+            observed = tr("still running after it returned: {jobs}. It handed asyncio.as_completed the coroutines "
+                          "themselves, and made no Task of its own: as_completed wrapped each in a Task your code "
+                          "never sees, so it had none to cancel.", jobs=", ".join(s.label for s in running))
+            advice = tr("Make the Tasks yourself and keep them: `tasks = [asyncio.create_task(job()) for job in "
+                        "jobs]`, hand those to as_completed, and once the first result is in, `for task in tasks: "
+                        "task.cancel()` (cancelling a Task that is done does nothing).")
+        else:
+            observed = tr("still running after it returned: {jobs}.", jobs=", ".join(s.label for s in running))
+            advice = tr("`for task in pending: task.cancel()` with the pending set that asyncio.wait returns.")
         for task in asyncio.all_tasks():
             if task is not asyncio.current_task():
                 task.cancel()
         fail(
             tr("`first_finished` left {jobs} running in the background.",
                jobs=plural(len(running), "job"), count=len(running)),
-            observed=tr("still running after it returned: {jobs}.", jobs=", ".join(s.label for s in running)),
+            observed=observed,
             expected=tr("every other job cancelled before first_finished returns."),
             timeline=timeline,
-            advice=tr("`for task in pending: task.cancel()` with the pending set that asyncio.wait returns."),
+            advice=advice,
         )

@@ -128,6 +128,8 @@ def cancelled_at_deadline(name: str, recorder: Recorder, timeout: float, *, shar
     blanks = {"name": name, "work": noun(off), "count": len(off), "job": first.label, "ran": seconds(ran),
               "timeout": seconds(timeout)}
     early = ran < timeout
+    told = given_timeout_advice(ran, timeout, [(s.end or 0) - s.start for s in off]) \
+        if advice == GIVEN_TIMEOUT_ADVICE else tr(advice)
     fail(
         tr("`{name}` cancelled {work} before the {timeout} deadline.", **blanks) if early
         else tr("`{name}` cancelled {work} after the {timeout} deadline.", **blanks),
@@ -138,8 +140,23 @@ def cancelled_at_deadline(name: str, recorder: Recorder, timeout: float, *, shar
         else tr("work cancelled exactly when its {timeout} are up: the caller asked not to wait any longer than that.",
                 **blanks),
         timeline=recorder.timeline(),
-        advice=tr(advice),
+        advice=told,
     )
+
+
+def given_timeout_advice(ran: float, timeout: float, cut_after: list[float]) -> str:
+    """What to try, translated, when work given `timeout` seconds was cut after `ran` (each piece of it after
+    `cut_after`): a whole number of seconds for all is a number in place of the timeout (the tutorial's 1 s); a cut
+    a little after the timeout (at most half a second more, the same for all) is a margin added to it."""
+    same = max(cut_after) - min(cut_after) <= checks.TOLERANCE
+    if same and abs(ran - round(ran)) <= checks.TOLERANCE and round(ran) >= 1:
+        return tr(GIVEN_TIMEOUT_ADVICE)
+    if same and timeout < ran <= timeout + 0.5:
+        return tr("Use the `timeout` argument you were given, as it is: `asyncio.wait_for(job(), timeout)`, with "
+                  "nothing added. A margin on top of it lets the work run past the caller's deadline; asyncio needs "
+                  "none to stop it on time.")
+    return tr("Use the `timeout` argument you were given, as it is: `asyncio.wait_for(job(), timeout)`, with nothing "
+              "added or taken away.")
 
 
 def noun(spans: list[Span]) -> str:
@@ -580,16 +597,19 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     expected = [s.result for s in steps[:k]]
     if got != expected:
         more = isinstance(got, list) and len(got) > k
+        late = [s for s in recorder.spans if s.state == "done" and (s.end or 0) - start > timeout + checks.TOLERANCE]
         fail(
             tr("`steps_within` returned {results}; {steps} fit in the deadline.",
                results=plural(len(got), "result"), steps=plural(k, "step")),
-            observed=tr("{got}: the deadline did not stop the steps that came after it.", got=repr(got)) if more
+            observed=tr("{got}: {labels} ran past the {timeout} deadline, and their results are in the list too.",
+                        got=repr(got), labels=", ".join(s.label for s in late), timeout=seconds(timeout)) if more and late
             else repr(got),
             expected=tr("{expected}: the steps finished within {timeout} in all.",
                         expected=repr(expected), timeout=seconds(timeout)),
             timeline=timeline,
             advice=tr("One deadline for all the steps together: `async with asyncio.timeout(timeout):` around the "
-                      "whole loop. A wait_for per step gives each step the full timeout again.")
+                      "whole loop, entered once. A deadline per step (a wait_for, or an `asyncio.timeout` block inside "
+                      "the loop) gives each step the full timeout again.")
             if more else tr("Append each result to a list as its step finishes, inside the timeout block, and "
                             "return that list after `except TimeoutError:`: the steps done before the deadline "
                             "keep their results."),
@@ -657,15 +677,17 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
                         timeout=seconds(timeout)),
             timeline=timeline,
             advice=tr("`async with asyncio.timeout(timeout):` around the whole loop: one deadline for all steps. "
-                      "A wait_for per step gives each step the full timeout again."),
+                      "A deadline per step (a wait_for, or an `asyncio.timeout` block inside the loop) gives each step "
+                      "the full timeout again."),
         )
     late = [s for s in recorder.spans if s.state == "done" and (s.end or 0) - start > timeout + checks.TOLERANCE]
     if late:
         ran_past(
             "steps_within", late, timeout, timeline,
             "`async with asyncio.timeout(timeout):` around the whole loop: one deadline for all the steps, enforced "
-            "while they run. Comparing the clock afterwards cannot stop anything, and a wait_for per step gives "
-            "each step the full timeout again.",  # ran_past translates it
+            "while they run. Comparing the clock afterwards cannot stop anything, and a deadline per step (a "
+            "wait_for, or an `asyncio.timeout` block inside the loop) gives each step the full timeout again.",
+            # ran_past translates it
         )
 
 
