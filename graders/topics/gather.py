@@ -226,6 +226,12 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
     more = [again.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(rng.randint(limit + 1, limit + 3))]
     await learner.call("gather_limited", more, second)
     over_limit(again, more, second, first_limit=limit)
+    # And a call with more jobs than slots but fewer than twice as many: a shortcut for "few" jobs shows there.
+    few = Recorder()
+    third = limit + 1
+    some = [few.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(rng.randint(third + 1, 2 * third - 1))]
+    await learner.call("gather_limited", some, third)
+    over_limit(few, some, third)
 
 
 async def test_gather_limited_returns_results_in_argument_order(learner: Learner, rng: random.Random) -> None:
