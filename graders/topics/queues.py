@@ -745,10 +745,23 @@ def label(pipe: Pipeline, task: asyncio.Task[Any]) -> str:
         return f"`{NAME}`"
     if task in book.consumers:
         return tr("consumer {i}", i=book.consumers.index(task))
+    unworked = idle_consumers(pipe)
+    if task in unworked:
+        return tr("consumer {i}", i=len(book.consumers) + unworked.index(task))
     for index, producer in sorted(book.producers.items()):
         if producer is task:
             return tr("producer {i}", i=index)
     return tr("a Task running `{code}`", code=running(task))
+
+
+def idle_consumers(pipe: Pipeline) -> list[asyncio.Task[Any]]:
+    """The call's Tasks that ran the consumers' function but never processed an item (one that took a stop signal
+    first, say): consumers too, numbered after those that worked."""
+    book = pipe.book
+    codes = {running(t) for t in book.consumers}
+    producers = set(book.producers.values())
+    return [t for t in theirs_in_file(pipe)
+            if t not in book.consumers and t not in producers and t is not book.call and running(t) in codes]
 
 
 def running(task: asyncio.Task[Any]) -> str:
@@ -817,8 +830,9 @@ TOGETHER = {"{name} was cancelled at {at}": "{name} were cancelled at {at}"}  # 
 
 
 def stop_reason(pipe: Pipeline, task: asyncio.Task[Any], stop: Stop) -> Reason:
-    """What the records say about why `task` stopped: an error of its own, a failing item, a producer
-    that had just finished, an empty queue while every producer still had items, or nothing more."""
+    """What the records say about why `task` stopped: an error of its own, a failing item, a quiet moment with the
+    queue empty (it gave up waiting for an item), a stop signal taken before any item, a producer that had just
+    finished, an empty queue while every producer still had items, or nothing more."""
     book = pipe.book
     at = seconds(stop.at - book.origin)
     index = book.consumers.index(task) if task in book.consumers else None
@@ -844,6 +858,19 @@ def stop_reason(pipe: Pipeline, task: asyncio.Task[Any], stop: Stop) -> Reason:
         return reason("failure", "{name} returned right after item {item} failed, at {at}", item=last.item)
     finished = sorted(i for i, t in book.dry.items() if t <= stop.at + TOLERANCE)
     going = [s.index for s in pipe.sources if s.index not in finished]
+    if book.quiet_for(stop.at) > TOLERANCE and book.queued_at(stop.at) == 0:
+        # Nothing happened at that moment, no item made or done, no producer finished: it gave up waiting.
+        if last is not None and last.end is not None:
+            return reason("idle", "{name} returned at {at}, {idle} after its last item, with none in the queue",
+                          idle=seconds(stop.at - last.end))
+        return reason("idle", "{name} returned at {at} without taking an item, with none in the queue")
+    if not works and finished and task in idle_consumers(pipe):  # at a producer's end, or at a moment after
+        done = listed(tr("producer {i}", i=i) for i in finished)
+        if going:
+            return reason("producer", "{name} took a stop signal at {at}, before any item, once {done} had finished, "
+                                      "while {going} had not", done=done, going=listed(tr("producer {i}", i=i) for i in going))
+        return reason("returned", "{name} took a stop signal at {at}, before any item, once {done} had finished",
+                      done=done)
     if not finished and book.queued_at(stop.at) == 0:
         return reason("empty", "{name} returned at {at}, while the queue was empty and every producer still had "
                                "items to come")
@@ -925,6 +952,10 @@ def reasons_advice(pipe: Pipeline, reasons: list[Reason], otherwise: str) -> str
     if "failure" in kinds:
         return tr("Keep each consumer in its loop until it is told to stop: catch a failure around "
                   "`await process(item)`, note the item, and go on with the next.")
+    if "idle" in kinds:
+        return tr("A consumer that stops when no item has come for a while stops too early whenever a source "
+                  "pauses for longer: keep each consumer in `await queue.get()` until it is told to stop, once "
+                  "the producers are done and `await queue.join()` has returned.")
     if "producer" in kinds:
         return tr("A consumer goes on until all the work is done, not until one producer is: the others still have "
                   "items. Stop the consumers once every producer is done and `await queue.join()` has returned: cancel "
@@ -1042,6 +1073,14 @@ def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list
                 else tr("{left} were never processed, because no consumer was left to take them: {ends}.",
                         left=plural(left, "item"), count=left, ends=ends),
                 tr("The producers were waiting in `await queue.put(item)` for room in the full queue.") if putting else "")
+            idled = [t for t in gone if t in book.stops and stop_reason(pipe, t, book.stops[t]).kind == "idle"]
+            if idled:  # each returned at a quiet moment, none at a producer's end: it gave up waiting for an item
+                first = min(book.stops[t].at for t in idled)
+                paused = [s.index for s in pipe.sources if s.index not in book.dry or book.dry[s.index] > first]
+                observed = sentences(sentences(
+                    observed, tr("They waited for an idle timeout.") if len(idled) > 1 else tr("It waited for an idle timeout.")),
+                    tr("Producer {p} still had items to come: its source had paused, and the queue had run empty.",
+                       p=paused[0]) if paused else "")
         return lambda: fail(
             summary,
             observed=observed,
@@ -1434,6 +1473,8 @@ def lanes(pipe: Pipeline, origin: float) -> str | None:
                 cells[max(column(work.end) - 1, column(work.start))] = "!"
         ends = [w.end for w in works if w.end is not None]
         rows.append((tr("consumer {i}", i=index), cells, min((w.start for w in works), default=None), max(ends, default=None)))
+    for index in range(len(book.consumers), len(book.consumers) + len(idle_consumers(pipe))):  # never processed an item
+        rows.append((tr("consumer {i}", i=index), [" "] * WIDTH, None, None))
     counts = [0] * WIDTH
     for a, b in book.moments(origin, end):
         waiting = len(book.waiting(a, b))
@@ -1528,7 +1569,10 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
     cut = [w for w in book.works if w.state == "cancelled" and w.item not in pipe.failing]
     if lost or cut:
         cancelled = sorted(stop.at for stop in book.ends.values() if stop.how == "cancelled")
-        returned = sorted((stop.at, i) for i, stop in book.ends.items() if stop.how != "cancelled")
+        # Consumers that ended on their own, those that never processed an item (numbered after the others) too.
+        enders = [*book.consumers, *idle_consumers(pipe)]
+        returned = sorted((book.stops[t].at, i) for i, t in enumerate(enders)
+                          if t in book.stops and book.stops[t].how != "cancelled")
         if cancelled:
             at = seconds(cancelled[0] - ran.origin)
             if lost and cut:
@@ -1547,7 +1591,7 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
                 advice = tr(PRODUCERS_FIRST)
         elif returned:
             _, index = returned[0]
-            reason = stop_reason(pipe, book.consumers[index], book.ends[index])
+            reason = stop_reason(pipe, enders[index], book.stops[enders[index]])
             why = tr("{stopped}, with {lost} still to come.", stopped=reason.text, lost=plural(len(lost), "item"),
                      count=len(lost))
             advice = reasons_advice(pipe, [reason], tr(
