@@ -23,7 +23,7 @@ from graders.harness.http_server import Server, client_watch, closed_port_url
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner
 from graders.harness.probes import Recorder, loop_clock
-from graders.harness.schedule import uneven_durations
+from graders.harness.schedule import TOLERANCE, idle_slot, uneven_durations
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
@@ -445,6 +445,11 @@ async def test_fetch_statuses_releases_every_response(learner: Learner, rng: ran
 # fetch_limited
 
 
+REFILL_EVERY_SEAT = ("When several requests end at the same moment, fill every seat that freed, not just one: after "
+                     "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)`, start one new request per finished "
+                     "one (or let a shared `asyncio.Semaphore(limit)` decide, which does it for you).")
+
+
 def limited_delays(rng: random.Random) -> tuple[list[float], int]:
     """Delays where every way of sharing the URLs out in advance leaves a slot idle (see uneven_durations)."""
     limit = rng.randint(2, 3)
@@ -513,9 +518,11 @@ async def test_fetch_limited_uses_one_session(learner: Learner, rng: random.Rand
     await uses_one_session(learner, rng, "fetch_limited", 2)
 
 
-async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random.Random) -> None:
-    recorder = Recorder()
-    delays, limit = limited_delays(rng)
+async def limited_call(learner: Learner, recorder: Recorder, rng: random.Random, delays: list[float],
+                       limit: int) -> tuple[float, naps.Watch]:
+    """One call of fetch_limited on pages of `delays`: when it began on the loop's clock, and the Watch of its naps
+    while a URL waited; fails if it raised."""
+    __tracebackhide__ = True
     async with Server(recorder) as server:
         site = Site(server, delays, rng)
         origin = loop_clock()
@@ -523,23 +530,111 @@ async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random
             outcome, elapsed = await checks.timed_outcome(learner, "fetch_limited", site.urls, limit)
         if outcome.error is not None:
             raised(learner, "fetch_limited", outcome.error, elapsed, max(delays))
-    if watch.nap is not None and checks.idle_slot_of(recorder, origin, limit):
+    return origin, watch
+
+
+def slept(watch: naps.Watch, recorder: Recorder, origin: float, limit: int) -> None:
+    """Fails when a Task of the learner's slept while a URL waited and a slot stood idle."""
+    __tracebackhide__ = True
+    if watch.nap is None or not checks.idle_slot_of(recorder, origin, limit):
+        return
+    fail(
+        tr("`fetch_limited` let a slot stand idle while a Task of yours slept."),
+        observed=tr("at {at}, while URLs waited for a request, a Task of yours was asleep at line {line} "
+                    "(`{source}`), and a slot stood idle.", at=seconds(watch.nap.at - origin), line=watch.nap.line,
+                    source=watch.nap.source),
+        expected=tr("a new request the moment a running one finishes, so {limit} are busy while any are left.",
+                    limit=limit),
+        timeline=recorder.timeline(),
+        advice=tr("Hold a seat of the semaphore only while a request is in flight: a pause inside `async with "
+                  "semaphore:` keeps the seat from the next URL, and a loop that sleeps until a seat is free "
+                  "leaves it idle until the next look. Take the seat with `async with semaphore:` around the "
+                  "request and the reading of its body, and nothing else."),
+    )
+
+
+def one_short(recorder: Recorder, origin: float, limit: int) -> bool:
+    """Whether a call kept exactly `limit - 1` requests in flight while URLs waited, never more: a limit one too
+    small, not work shared out in advance (which leaves a changing number of slots idle)."""
+    return limit >= 2 and recorder.max_in_flight == limit - 1 and idle_slot(recorder.spans, limit - 1, origin) is None
+
+
+def refilled_fewer(recorder: Recorder, origin: float, limit: int) -> bool:
+    """Whether the first idle slot began when `limit` requests had been in flight and several ended together, but
+    fewer new ones started then: one new request per wake-up, however many ended."""
+    idle = idle_slot(recorder.spans, limit, origin)
+    if idle is None or recorder.max_in_flight != limit:
+        return False
+    ended = sum(1 for s in recorder.spans if s.end is not None and abs(s.end - origin - idle.start) <= TOLERANCE)
+    started = sum(1 for s in recorder.spans if abs(s.start - origin - idle.start) <= TOLERANCE)
+    return ended >= 2 and started < ended
+
+
+async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random.Random) -> None:
+    recorder = Recorder()
+    delays, limit = limited_delays(rng)
+    origin, watch = await limited_call(learner, recorder, rng, delays, limit)
+    slept(watch, recorder, origin, limit)
+    # A second call, with a higher limit and fewer than twice as many URLs as seats, all pages of one delay: the
+    # first `second` requests end at the same moment while URLs still wait, so every seat that frees must be filled
+    # at once (a loop that starts one request per wake-up of asyncio.wait leaves the others idle).
+    again = Recorder()
+    second = limit + 2
+    count = rng.randint(second + 2, 2 * second - 1)
+    length = 0.5 * rng.randint(1, 8)
+    again_origin, again_watch = await limited_call(learner, again, rng, [length] * count, second)
+    if one_short(recorder, origin, limit) and one_short(again, again_origin, second):
+        blanks = {"limit": limit, "most": plural(limit - 1, "request"), "second": second, "again": second - 1}
         fail(
-            tr("`fetch_limited` let a slot stand idle while a Task of yours slept."),
-            observed=tr("at {at}, while URLs waited for a request, a Task of yours was asleep at line {line} "
-                        "(`{source}`), and a slot stood idle.", at=seconds(watch.nap.at - origin), line=watch.nap.line,
-                        source=watch.nap.source),
-            expected=tr("a new request the moment a running one finishes, so {limit} are busy while any are left.",
-                        limit=limit),
-            timeline=recorder.timeline(),
-            advice=tr("Hold a seat of the semaphore only while a request is in flight: a pause inside `async with "
-                      "semaphore:` keeps the seat from the next URL, and a loop that sleeps until a seat is free "
-                      "leaves it idle until the next look. Take the seat with `async with semaphore:` around the "
-                      "request and the reading of its body, and nothing else."),
+            tr("`fetch_limited` kept one slot fewer busy than its limit, in both calls.", **blanks),
+            observed=tr("with a limit of {limit}, it had {most} in flight at a time, steadily, never {limit}; with a "
+                        "limit of {second}, {again} at a time, never {second}.", **blanks),
+            expected=tr("as many requests in flight as the limit allows while URLs wait: {limit} in the first call, "
+                        "{second} in the second.", **blanks),
+            timeline=again.timeline(),
+            advice=tr("Your limit is one too small: `asyncio.Semaphore(limit - 1)`, `limit - 1` workers or a range "
+                      "that ends one early. Give it `limit` itself: `asyncio.Semaphore(limit)`, or `limit` workers."),
         )
     checks.kept_slots_busy(
         "fetch_limited", recorder, origin, limit, units=tr("requests"),
-        advice=tr("Start a fetch for every URL at once with gather, and let the shared semaphore decide which may "
-                  "send its request. Sharing the URLs out in advance (fixed batches, a fixed list per worker) leaves "
-                  "slots idle."),
+        advice=tr(REFILL_EVERY_SEAT) if refilled_fewer(recorder, origin, limit)
+        else tr("Start a fetch for every URL at once with gather, and let the shared semaphore decide which may "
+                "send its request. Sharing the URLs out in advance (fixed batches, a fixed list per worker) leaves "
+                "slots idle."),
+    )
+    slept(again_watch, again, again_origin, second)
+    if again.most_at_once() > second:
+        return  # going over the limit is another grader's business
+    idle = idle_slot(again.spans, second, again_origin)
+    if idle is None:
+        return
+    ended = sum(1 for s in again.spans if s.end is not None and abs(s.end - again_origin - idle.start) <= TOLERANCE)
+    started = sum(1 for s in again.spans if abs(s.start - again_origin - idle.start) <= TOLERANCE)
+    most = again.max_in_flight
+    blanks = {"count": count, "length": seconds(length), "limit": second, "first": limit, "most": most,
+              "start": seconds(idle.start), "end": seconds(idle.end), "running": idle.running,
+              "waiting": idle.waiting, "ended": ended, "started": started, "units": tr("requests")}
+    if refilled_fewer(again, again_origin, second):
+        observed = tr("in a second call ({count} pages of {length} each, a limit of {limit}), {ended} requests ended "
+                      "at {start} but only {started} started then: from {start} to {end} some slots stood idle while "
+                      "URLs were waiting: slots busy, {running} of {limit}; URLs waiting, {waiting}.", **blanks)
+        advice = tr(REFILL_EVERY_SEAT)
+    elif most == limit:
+        observed = tr("in a second call ({count} pages of {length} each, a limit of {limit}), after a first call with "
+                      "a limit of {first}, at most {most} requests were in flight at once while URLs waited.", **blanks)
+        advice = tr("This call kept the first call's limit: make the `asyncio.Semaphore(limit)` inside "
+                    "`fetch_limited`, so that each call gets its own, with the limit it was given.")
+    else:
+        observed = tr("in a second call ({count} pages of {length} each, a limit of {limit}), from {start} to {end} "
+                      "some slots stood idle while URLs were waiting: slots busy, {running} of {limit}; URLs "
+                      "waiting, {waiting}.", **blanks)
+        advice = tr("Start a new request the moment a seat frees, as many as freed: a shared "
+                    "`asyncio.Semaphore(limit)` around each request does it for you.")
+    fail(
+        tr("`{name}` let a slot stand idle while {units} were waiting.", name="fetch_limited", units=tr("requests")),
+        observed=observed,
+        expected=tr("a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
+                    limit=second),
+        timeline=again.timeline(),
+        advice=advice,
     )
