@@ -123,3 +123,19 @@ def client_watch() -> Iterator[ClientWatch]:
         aiohttp.ClientSession.__init__ = session_init  # type: ignore[method-assign]
         aiohttp.ClientResponse.__init__ = response_init  # type: ignore[method-assign]
 
+
+@contextmanager
+def connectors_made() -> Iterator[list[aiohttp.BaseConnector]]:
+    """The aiohttp connectors created while active: their limits (limit, limit_per_host) outlive their sessions."""
+    made: list[aiohttp.BaseConnector] = []
+    init = aiohttp.BaseConnector.__init__
+
+    def new(self: aiohttp.BaseConnector, *args: Any, **kwargs: Any) -> None:
+        made.append(self)
+        init(self, *args, **kwargs)
+
+    aiohttp.BaseConnector.__init__ = new  # type: ignore[method-assign]
+    try:
+        yield made
+    finally:
+        aiohttp.BaseConnector.__init__ = init  # type: ignore[method-assign]

@@ -197,6 +197,39 @@ class Learner:
             return set(code.co_names).union(*(used(c) for c in code.co_consts if isinstance(c, types.CodeType)))
         return used(self.function(name, is_async=None).__code__)
 
+    def names_reached(self, name: str) -> set[str]:
+        """The names the learner's function `name` uses (attributes and keyword arguments included), with those of the
+        functions nested in it and of the file's own functions and classes (their methods) it names, and so on: the
+        code that a helper of the learner's runs for it counts as its own."""
+        module = self.module
+        seen: set[object] = set()
+
+        def walk(code: types.CodeType) -> set[str]:
+            if code in seen:
+                return set()
+            seen.add(code)
+            found = set(code.co_names)
+            for const in code.co_consts:
+                if isinstance(const, types.CodeType):
+                    found |= walk(const)
+                elif isinstance(const, tuple):  # the keyword arguments' names of a call
+                    found |= {word for word in const if isinstance(word, str)}
+            for used in code.co_names:
+                helper = getattr(module, used, None)
+                if getattr(helper, "__module__", None) != getattr(module, "__name__", None) or helper in seen:
+                    continue
+                if isinstance(helper, types.FunctionType):
+                    found |= walk(helper.__code__)
+                elif isinstance(helper, type):
+                    seen.add(helper)
+                    for member in vars(helper).values():
+                        member = getattr(member, "__func__", member)  # a staticmethod's or classmethod's function
+                        if isinstance(member, types.FunctionType):
+                            found |= walk(member.__code__)
+            return found
+
+        return walk(self.function(name, is_async=None).__code__)
+
     def function(self, name: str, *, is_async: bool | None = True) -> Callable[..., Any]:
         """The learner's function `name`; `is_async` True wants `async def`, False a plain `def`, None either."""
         try:

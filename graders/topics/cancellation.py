@@ -27,7 +27,6 @@ import asyncio
 import math
 import random
 import threading
-import types
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -881,41 +880,10 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool,
                    "Ask each Task once they have all ended."))
 
 
-def names_reached(learner: Learner, name: str) -> set[str]:
-    """The names function `name` of the learner's file uses, with those of the functions nested in it and of the
-    file's own functions and classes (their methods) it names, and so on."""
-    module = learner.module
-    seen: set[Any] = set()
-
-    def walk(code: types.CodeType) -> set[str]:
-        if code in seen:
-            return set()
-        seen.add(code)
-        found = set(code.co_names)
-        for const in code.co_consts:
-            if isinstance(const, types.CodeType):
-                found |= walk(const)
-        for used in code.co_names:
-            helper = getattr(module, used, None)
-            if getattr(helper, "__module__", None) != getattr(module, "__name__", None) or helper in seen:
-                continue
-            if isinstance(helper, types.FunctionType):
-                found |= walk(helper.__code__)
-            elif isinstance(helper, type):
-                seen.add(helper)
-                for member in vars(helper).values():
-                    member = getattr(member, "__func__", member)  # a staticmethod's or classmethod's function
-                    if isinstance(member, types.FunctionType):
-                        found |= walk(member.__code__)
-        return found
-
-    return walk(learner.function(name, is_async=None).__code__)
-
-
 def left_advice(learner: Learner) -> str:
     """What to try when workers ran on past the grace period and nothing cancelled them: about the call that waited
     with the deadline, when the code shows which one."""
-    names = names_reached(learner, "shut_down")
+    names = learner.names_reached("shut_down")
     if "as_completed" in names:
         return sentences(
             tr("`asyncio.as_completed(tasks, timeout=grace)` raises TimeoutError at the deadline; it cancels nothing. "

@@ -27,8 +27,7 @@ import os
 import random
 from asyncio import selector_events
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +37,7 @@ from aiohttp import web
 
 from graders.harness import timeline
 from graders.harness.feedback import fail, plural, seconds, shown
-from graders.harness.http_server import client_watch
+from graders.harness.http_server import client_watch, connectors_made
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import Recorder, Span, loop_clock
@@ -794,23 +793,6 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
 AT_THE_HEADERS = ("A request is in flight until its body has been read: call `await response.text()` inside the "
                   "semaphores (`async with` the host's slot and the overall one, then `async with session.get(url) as "
                   "response:`), not after them.")
-
-
-@contextmanager
-def connectors_made() -> Iterator[list[aiohttp.BaseConnector]]:
-    """The aiohttp connectors created while active (their limits outlive their sessions)."""
-    made: list[aiohttp.BaseConnector] = []
-    init = aiohttp.BaseConnector.__init__
-
-    def new(self: aiohttp.BaseConnector, *args: Any, **kwargs: Any) -> None:
-        made.append(self)
-        init(self, *args, **kwargs)
-
-    aiohttp.BaseConnector.__init__ = new  # type: ignore[method-assign]
-    try:
-        yield made
-    finally:
-        aiohttp.BaseConnector.__init__ = init  # type: ignore[method-assign]
 
 
 async def test_crawl_never_has_more_than_max_in_flight(learner: Learner, rng: random.Random) -> None:

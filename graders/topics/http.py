@@ -8,9 +8,7 @@ other network.
 from __future__ import annotations
 
 import random
-import types
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
@@ -19,7 +17,7 @@ import pytest
 
 from graders.harness import checks, naps
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown, without_ports
-from graders.harness.http_server import Server, client_watch, closed_port_url
+from graders.harness.http_server import Server, client_watch, closed_port_url, connectors_made
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner
 from graders.harness.probes import Recorder, loop_clock
@@ -89,23 +87,6 @@ def raised(learner: Learner, name: str, error: BaseException, elapsed: float, sl
                   "a request that would have answered."),
         cause="timeout",
     )
-
-
-@contextmanager
-def connectors_made() -> Iterator[list[aiohttp.BaseConnector]]:
-    """The aiohttp connectors created while active (a session's connector is gone once it closes)."""
-    made: list[aiohttp.BaseConnector] = []
-    init = aiohttp.BaseConnector.__init__
-
-    def new(self: aiohttp.BaseConnector, *args: Any, **kwargs: Any) -> None:
-        made.append(self)
-        init(self, *args, **kwargs)
-
-    aiohttp.BaseConnector.__init__ = new  # type: ignore[method-assign]
-    try:
-        yield made
-    finally:
-        aiohttp.BaseConnector.__init__ = init  # type: ignore[method-assign]
 
 
 def connector_advice(connectors: Sequence[aiohttp.BaseConnector], most: int) -> str | None:
@@ -324,8 +305,6 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
     fail(tr("`fetch_statuses` returned the wrong list."), observed=shown(got, width=400), expected=repr(expected))
 
 
-
-
 def gave_up(learner: Learner, got: list[Any], expected: list[int | None], dead: int, recorder: Recorder,
             delays: list[float], origin: float, elapsed: float) -> None:
     """Fails when fetch_statuses returned None for a URL whose status the server had not yet sent: it stopped
@@ -347,7 +326,7 @@ def gave_up(learner: Learner, got: list[Any], expected: list[int | None], dead: 
     blanks = {"elapsed": seconds(elapsed), "got": shown(got, width=400), "url": f"urls[{last}]",
               "due": seconds(due - origin), "expected": repr(expected), "dead": dead,
               "urls": listed(f"`urls[{i}]`" for i, _ in pending)}
-    timeout = any("timeout" in word.lower() or word == "wait_for" for word in names_in(learner, "fetch_statuses"))
+    timeout = any("timeout" in word.lower() or word == "wait_for" for word in learner.names_reached("fetch_statuses"))
     if not timeout and all(g is None for g in got):
         return  # every URL None at once, no timeout set: an except around the whole gather, told below
     fail(
@@ -368,34 +347,9 @@ def gave_up(learner: Learner, got: list[Any], expected: list[int | None], dead: 
     )
 
 
-def names_in(learner: Learner, name: str) -> set[str]:
-    """The names function `name` of the learner's file uses (attributes and keyword arguments included), with
-    those of the functions nested in it and of the file's functions it calls."""
-    module = learner.module
-    seen: set[types.CodeType] = set()
-
-    def walk(code: types.CodeType) -> set[str]:
-        if code in seen:
-            return set()
-        seen.add(code)
-        found = set(code.co_names)
-        for const in code.co_consts:
-            if isinstance(const, types.CodeType):
-                found |= walk(const)
-            elif isinstance(const, tuple):  # the keyword arguments' names of a call
-                found |= {word for word in const if isinstance(word, str)}
-        for used in code.co_names:
-            helper = getattr(module, used, None)
-            if isinstance(helper, types.FunctionType) and helper.__module__ == getattr(module, "__name__", None):
-                found |= walk(helper.__code__)
-        return found
-
-    return walk(learner.function(name, is_async=None).__code__)
-
-
 def hidden_status_advice(learner: Learner) -> str:
     """What to try when HTTP statuses came back as None, from what the learner's code uses to look at them."""
-    names = names_in(learner, "fetch_statuses")
+    names = learner.names_reached("fetch_statuses")
     if "raise_for_status" in names:
         return tr("Catch `aiohttp.ClientConnectionError` only, not `aiohttp.ClientError` (which includes the "
                   "error raise_for_status() raises), and return `response.status` for every answer.")

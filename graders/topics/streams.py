@@ -483,18 +483,24 @@ async def test_handle_answers_every_line(learner: Learner, rng: random.Random) -
          advice=advice, cause="wrong answers")
 
 
+async def answered_one_by_one(learner: Learner, handlers: Handlers, client: Client, lines: list[str]) -> None:
+    """The client sends each line and waits for its answer; fails for the first line handle leaves unanswered."""
+    __tracebackhide__ = True
+    for line in lines:
+        client.send(line.encode() + b"\n")
+        if await client.line(PATIENCE) is None:
+            judge_errors(learner, handlers, tr("its client sent lines"))
+            fail(tr("`handle` did not answer {line}.", line=repr(line)),
+                 expected=tr("{answer}, at once.", answer=repr(answer_to(line))))
+
+
 async def test_handle_ends_when_its_client_is_done(learner: Learner, rng: random.Random) -> None:
     lines = phrases(rng, rng.randint(2, 4))
     handlers = Handlers(learner)
     before = set(asyncio.all_tasks())
     async with Server(handlers) as server:
         client = await server.connect(tr("client {n}", n=1))
-        for line in lines:
-            client.send(line.encode() + b"\n")
-            if await client.line(PATIENCE) is None:
-                judge_errors(learner, handlers, tr("its client sent lines"))
-                fail(tr("`handle` did not answer {line}.", line=repr(line)),
-                     expected=tr("{answer}, at once.", answer=repr(answer_to(line))))
+        await answered_one_by_one(learner, handlers, client, lines)
         client.writer.write_eof()  # done: the client closes its side of the connection
         await client.rest(PATIENCE)
         connection = handlers.of(client)
@@ -627,20 +633,23 @@ def kib(size: int) -> str:
     return f"{size / 1024:.0f} KiB" if size < 2**20 else f"{size / 2**20:.1f} MiB"
 
 
-async def test_handle_does_not_answer_a_line_cut_off(learner: Learner, rng: random.Random) -> None:
+async def half_a_line_after_whole_ones(learner: Learner, handlers: Handlers, client: Client,
+                                      rng: random.Random) -> str:
+    """The client sends a few lines, each answered, then the beginning of one more (returned), and waits there."""
+    __tracebackhide__ = True
     lines = phrases(rng, rng.randint(1, 3) + 1)
     cut_line = lines.pop()
+    await answered_one_by_one(learner, handlers, client, lines)
     partial = cut_line[: rng.randint(3, len(cut_line) - 2)]
+    client.send(partial.encode())
+    return partial
+
+
+async def test_handle_does_not_answer_a_line_cut_off(learner: Learner, rng: random.Random) -> None:
     handlers = Handlers(learner)
     async with Server(handlers) as server:
         client = await server.connect(tr("client {n}", n=1))
-        for line in lines:
-            client.send(line.encode() + b"\n")
-            if await client.line(PATIENCE) is None:
-                judge_errors(learner, handlers, tr("its client sent lines"))
-                fail(tr("`handle` did not answer {line}.", line=repr(line)),
-                     expected=tr("{answer}, at once.", answer=repr(answer_to(line))))
-        client.send(partial.encode())
+        partial = await half_a_line_after_whole_ones(learner, handlers, client, rng)
         client.writer.write_eof()  # gone in the middle of a line
         after = await client.rest(PATIENCE)
         connection = handlers.of(client)
@@ -662,19 +671,10 @@ async def test_handle_does_not_answer_a_line_cut_off(learner: Learner, rng: rand
 
 
 async def test_handle_ends_quietly_when_its_client_vanishes(learner: Learner, rng: random.Random) -> None:
-    lines = phrases(rng, rng.randint(1, 3) + 1)
-    cut_line = lines.pop()
-    partial = cut_line[: rng.randint(3, len(cut_line) - 2)]
     handlers = Handlers(learner)
     async with Server(handlers) as server:
         client = await server.connect(tr("client {n}", n=1))
-        for line in lines:
-            client.send(line.encode() + b"\n")
-            if await client.line(PATIENCE) is None:
-                judge_errors(learner, handlers, tr("its client sent lines"))
-                fail(tr("`handle` did not answer {line}.", line=repr(line)),
-                     expected=tr("{answer}, at once.", answer=repr(answer_to(line))))
-        client.send(partial.encode())
+        await half_a_line_after_whole_ones(learner, handlers, client, rng)
         await asyncio.sleep(STEP)  # the half line reaches handle, which waits for the rest of it
         client.reset()  # gone: the connection reset in the middle of a line, as when a client's program dies
         connection = handlers.of(client)

@@ -19,7 +19,6 @@ import linecache
 import random
 import re
 import sys
-import types
 from collections import Counter
 from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
@@ -973,29 +972,6 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
 # run_groups
 
 
-def names_reached(learner: Learner, name: str) -> set[str]:
-    """The names the learner's function `name` uses, with those of the functions nested in it and of the file's own
-    functions it names (a helper that runs one group), and theirs."""
-    module = learner.module
-    seen: set[CodeType] = set()
-
-    def walk(code: CodeType) -> set[str]:
-        if code in seen:
-            return set()
-        seen.add(code)
-        found = set(code.co_names)
-        for const in code.co_consts:
-            if isinstance(const, CodeType):
-                found |= walk(const)
-        for used in code.co_names:
-            helper = getattr(module, used, None)
-            if isinstance(helper, types.FunctionType) and helper.__module__ == getattr(module, "__name__", None):
-                found |= walk(helper.__code__)
-        return found
-
-    return walk(learner.function(name, is_async=None).__code__)
-
-
 def one_call_of(learner: Learner, name: str, jobs: Sequence[Job]) -> bool:
     """Whether the first call of every job in `jobs` was made inside one and the same call of the learner's function
     `name` (that function on the way there, in one frame)."""
@@ -1013,7 +989,7 @@ def one_call_of(learner: Learner, name: str, jobs: Sequence[Job]) -> bool:
 def via_run_all(learner: Learner, name: str, advice: str) -> str:
     """`advice` in the learner's language, and, if the function `name` runs its jobs with the learner's run_all, a
     word on it: the jobs left running may be run_all's, and its own graders then say why."""
-    if "run_all" not in names_reached(learner, name):
+    if "run_all" not in learner.names_reached(name):
         return tr(advice)
     return sentences(tr(advice), tr("Your {name} runs its jobs with your run_all: if run_all's own graders fail too, "
                                     "fix it first. A run_all that starts its jobs outside a TaskGroup, or does not "
