@@ -236,7 +236,8 @@ def _probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
 
 
 class RefusedError(Exception):
-    """What the graders' coroutine raises, to see `run` close its loop however the coroutine ends."""
+    """What the graders' coroutine raises, to see `run` close its loop, and let the error through, however the
+    coroutine ends."""
 
 
 def _refusing_probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
@@ -259,6 +260,25 @@ def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random)
     if got != a * b:
         fail(tr("`run` returned the wrong value."), observed=shown(got),
              expected=tr("{value}, the coroutine's result", value=a * b))
+    # An exception of the coroutine's goes through run, as it goes through asyncio.run.
+    seen, refuse = _refusing_probe()
+    try:
+        got = learner.function("run", is_async=False)(refuse, 6)
+    except RefusedError:
+        return
+    except Exception as error:  # noqa: BLE001
+        learner._checked("run", Outcome(error=error))
+        learner.fail_raised("run", error)
+    if "loop" in seen:
+        fail(
+            tr("`run` swallowed the exception its coroutine raised."),
+            observed=tr("the coroutine raised RefusedError, and run returned {got} instead of letting it through.",
+                        got=shown(got)),
+            expected=tr("the coroutine's exception coming out of run, as it comes out of asyncio.run: the caller "
+                        "must learn that the work failed."),
+            advice=tr("Leave out the `try:`/`except` around the call, or end the except block with `raise`: "
+                      "`return asyncio.run(coro_fn(*args))` is all run needs."),
+        )
 
 
 def test_run_closes_its_event_loop(learner: Learner, rng: random.Random) -> None:
