@@ -24,14 +24,18 @@ TASK_ADVICE = ("A coroutine does not run until something awaits it; a Task runs 
 # Job lengths: 0.13 s past a half second, so that no code that looks at its tasks every 0.05, 0.1, 0.25, 0.3 or
 # 0.5 s (a loop of `t.done()` and `asyncio.sleep`) looks just as a job ends: it returns 0.02 s or more late.
 DURATIONS = [0.5 * k + 0.13 for k in range(1, 17)]
+LONG_JOBS = [0.5 * k + 0.13 for k in range(21, 25)]  # 10.63 to 12.13 s
 
 
 def make_jobs(rng: random.Random, recorder: Recorder, count: int, fastest_inside: bool = False,
-              avoid: frozenset[int] = frozenset()) -> tuple[list[AsyncJob], list[int]]:
-    """`count` jobs of different lengths, not shortest first; results in no order by value, none in `avoid`."""
+              avoid: frozenset[int] = frozenset(), long: bool = False) -> tuple[list[AsyncJob], list[int]]:
+    """`count` jobs of different lengths, not shortest first; results in no order by value, none in `avoid`.
+    `long`: the longest takes over 10 s, past a round `timeout=` a wait might be given "just in case"."""
     durations = rng.sample(DURATIONS, count)
     if durations == sorted(durations):
         durations.reverse()
+    if long:
+        durations[durations.index(max(durations))] = rng.choice(LONG_JOBS)
     fastest = durations.index(min(durations))
     if fastest_inside and fastest in (0, count - 1):
         # so returning jobs[0]'s (or jobs[-1]'s) result can never pass for the fastest one's
@@ -194,7 +198,8 @@ async def run_all_in_order(learner: Learner, rng: random.Random, earlier: list[i
     """One call of run_all, judged: its results, in job order, and none from an `earlier` call's jobs."""
     __tracebackhide__ = True
     recorder = Recorder()
-    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9), avoid=frozenset(earlier or ()))
+    # The second call's longest job takes over 10 s: a wait with a `timeout=` "just in case" cuts it.
+    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9), avoid=frozenset(earlier or ()), long=earlier is not None)
     start = loop_clock()
     outcome = await learner.outcome("run_all", jobs)
     if outcome.error is not None:
