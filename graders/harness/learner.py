@@ -191,12 +191,6 @@ class Learner:
 
     # Finding functions.
 
-    def names_used(self, name: str) -> set[str]:
-        """The global names the learner's function `name` uses, those of the functions nested in it included."""
-        def used(code: types.CodeType) -> set[str]:
-            return set(code.co_names).union(*(used(c) for c in code.co_consts if isinstance(c, types.CodeType)))
-        return used(self.function(name, is_async=None).__code__)
-
     def names_reached(self, name: str) -> set[str]:
         """The names the learner's function `name` uses (attributes and keyword arguments included), with those of the
         functions nested in it and of the file's own functions and classes (their methods) it names, and so on: the

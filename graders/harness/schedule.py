@@ -19,6 +19,8 @@ class IdleSlot:
     end: float
     running: int
     waiting: int
+    ended: int  # units that ended at its start
+    started: int  # units that started at its start: fewer than ended, a slot freed and not filled
 
 
 def idle_slot(spans: Sequence[Span], limit: int, origin: float) -> IdleSlot | None:
@@ -41,7 +43,9 @@ def idle_slot(spans: Sequence[Span], limit: int, origin: float) -> IdleSlot | No
         running = sum(1 for s in spans if s.start <= begin + TOLERANCE and (s.end is None or s.end >= end - TOLERANCE))
         waiting = sum(1 for s in spans if s.start >= end - TOLERANCE)
         if running < limit and waiting:
-            return IdleSlot(begin - origin, end - origin, running, waiting)
+            ended = sum(1 for s in spans if s.end is not None and abs(s.end - begin) <= TOLERANCE)
+            started = sum(1 for s in spans if abs(s.start - begin) <= TOLERANCE)
+            return IdleSlot(begin - origin, end - origin, running, waiting, ended, started)
     return None
 
 

@@ -393,7 +393,7 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     stream = await learner.stream("read_lines", source, take=take)
     await cancelled_mid_read(learner, stream, source.delay / 2)
     closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1),
-                cancelled=True, waits_for_exit="GeneratorExit" in learner.names_used("read_lines"))
+                cancelled=True, waits_for_exit="GeneratorExit" in learner.names_reached("read_lines"))
 
 
 async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> None:

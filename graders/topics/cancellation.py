@@ -1130,7 +1130,7 @@ async def each_on_its_own(learner: Learner, rng: random.Random, earlier: list[An
     assert outcome is not None
     if outcome.error is not None:
         escaped_step_timeout(learner, call, jobs, step_timeout, outcome.error)
-    on_their_own_clocks(call, jobs, step_timeout, shielded="shield" in learner.names_used("run_steps"))
+    on_their_own_clocks(call, jobs, step_timeout, shielded="shield" in learner.names_reached("run_steps"))
     left_behind(call, jobs, tr("returned"))
     expected = [j.result if j.seconds < step_timeout else None for j in jobs]
     value = outcome.value
@@ -1217,7 +1217,7 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
                 timeline=call.chart(),
                 advice=tr("`asyncio.shield` keeps a step running when the total deadline cancels run_steps: the step "
                           "outlives the deadline. Leave the shield out of run_steps.")
-                if "shield" in learner.names_used("run_steps")
+                if "shield" in learner.names_reached("run_steps")
                 else tr("Cancelling an await on a step's Task (`await asyncio.wait([task])`) stops only the waiting: "
                         "the Task runs on. Await the step itself inside the timeouts (`await step()`), or, when that "
                         "wait is cancelled, cancel the step's Task and await it before the CancelledError goes on."),
@@ -1238,7 +1238,7 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
             timeline=call.chart(),
             advice=tr("`asyncio.shield` keeps a step running when the total deadline cancels run_steps: the step "
                       "outlives the deadline. Leave the shield out of run_steps.")
-            if "shield" in learner.names_used("run_steps")
+            if "shield" in learner.names_reached("run_steps")
             else tr("The total deadline's cancellation was caught inside the loop, and the loop went on. Catch only "
                       "TimeoutError around a step, never CancelledError (nor BaseException): the CancelledError of "
                       "the outer timeout must get out of the loop, where that timeout turns it into TimeoutError.")
@@ -1248,7 +1248,7 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
                     "checked only between steps cannot stop the step that is running."),
         )
     if error is None and (call.row.end or 0) < deadline - TOLERANCE:  # over before the deadline: the steps went wrong
-        on_their_own_clocks(call, jobs[:len(done)], step_timeout, shielded="shield" in learner.names_used("run_steps"))
+        on_their_own_clocks(call, jobs[:len(done)], step_timeout, shielded="shield" in learner.names_reached("run_steps"))
     if error is None:
         cut_short = [s for s in spans if s.start >= deadline - TOLERANCE]
         fail(
@@ -1264,7 +1264,7 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
             timeline=call.chart(),
             advice=tr(TOTAL_ADVICE),
         )
-    on_their_own_clocks(call, jobs[:len(done)], step_timeout, shielded="shield" in learner.names_used("run_steps"))
+    on_their_own_clocks(call, jobs[:len(done)], step_timeout, shielded="shield" in learner.names_reached("run_steps"))
     if isinstance(error, TimeoutError) and call.cancelling:
         fail(
             tr("`run_steps` raised TimeoutError, but left its Task marked as cancelled.", **blanks),

@@ -277,19 +277,17 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
     if idle is None:
         checks.earned("gather_limited", again, count)
         return
-    ended = sum(1 for s in again.spans if s.end is not None and abs(s.end - origin - idle.start) <= TOLERANCE)
-    started = sum(1 for s in again.spans if abs(s.start - origin - idle.start) <= TOLERANCE)
     most = again.most_at_once()
     blanks = {"count": count, "length": seconds(length), "limit": second, "first": limit, "most": most,
               "start": seconds(idle.start), "end": seconds(idle.end), "running": idle.running, "waiting": idle.waiting,
-              "ended": ended, "started": started}
+              "ended": idle.ended, "started": idle.started}
     # Each count with its own words: "only 1 of 4 slots was busy", "1 more job was waiting".
     busy = tr("only 1 of {limit} slots was busy", limit=second) if idle.running == 1 \
         else tr("only {running} of {limit} slots were busy", running=idle.running, limit=second)
     waiting = tr("1 more job was waiting to start") if idle.waiting == 1 \
         else tr("{waiting} more jobs were waiting to start", waiting=idle.waiting)
     blanks["idle"] = tr("{busy} while {waiting}", busy=busy, waiting=waiting)
-    if most == second and ended >= 2 and started < ended:
+    if most == second and idle.ended >= 2 and idle.started < idle.ended:
         observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), {ended} jobs ended at "
                       "{start} but only {started} started then: from {start} to {end} {idle}.", **blanks)
         advice = tr("When several jobs end at the same moment, fill every seat that freed, not just one: after "

@@ -638,7 +638,7 @@ async def test_run_all_raises_an_exception_group_of_every_failure(learner: Learn
     if twice:
         # A child's error raised again in the group's own block (awaiting the child there, or a gather of the
         # children): the group adds the block's error to its children's, so that one failure is in it twice.
-        gathered = "gather" in learner.names_used("run_all")
+        gathered = "gather" in learner.names_reached("run_all")
         fail(
             tr("`run_all`'s ExceptionGroup held the error of {twice} more than once.",
                twice=listed(j.label for j in twice)),
@@ -1142,7 +1142,7 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
                         if len(late) == 1
                         else tr("{labels} went on after the {timeout} deadline, to the end: nothing cancelled them.",
                                 **blanks))
-        if not stopped and abs(elapsed - timeout) <= TOLERANCE and "shield" in learner.names_used("run_groups"):
+        if not stopped and abs(elapsed - timeout) <= TOLERANCE and "shield" in learner.names_reached("run_groups"):
             # The deadline fired on time, yet cancelled nothing: what it cancelled was a shield's outer future.
             advice = tr("Your run_groups calls asyncio.shield: the deadline fired, and TimeoutError came out on time, "
                         "but cancelling a shield does not cancel the task inside it, so the groups ran on with nobody "

@@ -329,7 +329,7 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
     running = recorder.still_running()
     if running:
         timeline = recorder.timeline()
-        names = learner.names_used("first_finished")
+        names = learner.names_reached("first_finished")
         # asyncio.as_completed given the coroutines themselves wraps each in a Task of its own, which the code never
         # sees: with no Task made by its own hand, it had nothing it could cancel.
         if "as_completed" in names and not names & {"create_task", "ensure_future", "TaskGroup", "Task", "wait"}:
