@@ -116,15 +116,10 @@ def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob]
     if isinstance(error, asyncio.InvalidStateError) and elapsed > checks.TOLERANCE and running:
         # It waited, but not until every job was done. Whether that moment was a job's end tells FIRST_COMPLETED (or
         # a wait for some of the tasks) from a timer: a `timeout=` given to asyncio.wait, or a sleep.
-        ended = [s for s in recorder.spans if s.end is not None and abs(s.end - loop_clock()) <= checks.TOLERANCE]
         blanks = {"elapsed": seconds(elapsed), "jobs": ", ".join(s.label for s in running)}
         fail(
             tr("`run_all` raised InvalidStateError: it read the results at {elapsed}, while {jobs} still ran.", **blanks),
-            observed=tr("what it waited on returned at {elapsed}, when {job} finished, before the others: asyncio.wait "
-                        "with `return_when=FIRST_COMPLETED`, or a wait for some of the tasks only, returns then.",
-                        job=ended[0].label, **blanks) if ended
-            else tr("what it waited on returned at {elapsed}, a moment when no job finished: a timer ran out (a "
-                    "`timeout=` given to asyncio.wait, or a sleep), not the jobs.", **blanks),
+            observed=what_the_wait_was(recorder, elapsed),
             expected=tr("every job done before run_all reads the results: it takes as long as the longest job, {last}.",
                         last=seconds(max(j.seconds for j in jobs))),
             timeline=recorder.timeline(origin=start),
@@ -147,30 +142,34 @@ def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob]
     learner.fail_raised("run_all", error)
 
 
+def what_the_wait_was(recorder: Recorder, elapsed: float) -> str:
+    """Why run_all stopped waiting `elapsed` seconds in, with jobs still running: whether that moment was a job's end
+    tells a wait for the first (or for some) of the tasks from a timer (a `timeout=` given to asyncio.wait, or a
+    sleep); at once, no wait at all."""
+    now = loop_clock()
+    ended = [s for s in recorder.spans if s.state == "done" and s.end is not None and abs(s.end - now) <= checks.TOLERANCE]
+    if elapsed <= checks.TOLERANCE:
+        return tr("it returned at once, without waiting for the tasks it had started.")
+    if ended:
+        return tr("what it waited on returned at {elapsed}, when {job} finished, before the others: asyncio.wait with "
+                  "`return_when=FIRST_COMPLETED`, or a wait for some of the tasks only, returns then.",
+                  job=ended[0].label, elapsed=seconds(elapsed))
+    return tr("what it waited on returned at {elapsed}, a moment when no job finished: a timer ran out (a `timeout=` "
+              "given to asyncio.wait, or a sleep), not the jobs.", elapsed=seconds(elapsed))
+
+
 def returned_before_the_jobs_ended(recorder: Recorder, jobs: list[AsyncJob], start: float) -> None:
     """Fail when run_all returned while some of its jobs still ran: whatever it returned for them (None, a
-    placeholder) is no result. Whether it returned at a job's end tells a wait for the first (or for some) of the
-    tasks from a timer (a `timeout=` given to asyncio.wait, or a sleep); at once, from no wait at all."""
+    placeholder) is no result."""
     __tracebackhide__ = True
     running = recorder.still_running()
     if not running:
         return
-    now = loop_clock()
-    elapsed = now - start
-    ended = [s for s in recorder.spans if s.state == "done" and s.end is not None and abs(s.end - now) <= checks.TOLERANCE]
+    elapsed = loop_clock() - start
     blanks = {"elapsed": seconds(elapsed), "jobs": ", ".join(s.label for s in running)}
-    if elapsed <= checks.TOLERANCE:
-        observed = tr("it returned at once, without waiting for the tasks it had started.")
-    elif ended:
-        observed = tr("what it waited on returned at {elapsed}, when {job} finished, before the others: asyncio.wait "
-                      "with `return_when=FIRST_COMPLETED`, or a wait for some of the tasks only, returns then.",
-                      job=ended[0].label, **blanks)
-    else:
-        observed = tr("what it waited on returned at {elapsed}, a moment when no job finished: a timer ran out (a "
-                      "`timeout=` given to asyncio.wait, or a sleep), not the jobs.", **blanks)
     fail(
         tr("`run_all` returned at {elapsed}, while {jobs} still ran.", **blanks),
-        observed=observed,
+        observed=what_the_wait_was(recorder, elapsed),
         expected=tr("every job done before run_all returns: it takes as long as the longest job, {last}.",
                     last=seconds(max(j.seconds for j in jobs))),
         timeline=recorder.timeline(origin=start),
