@@ -44,7 +44,7 @@ import time
 import tokenize
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType, FrameType
@@ -979,6 +979,17 @@ def stops_of(pipe: Pipeline, tasks: list[asyncio.Task[Any]]) -> list[Reason]:
     return [stop_reason(pipe, t, pipe.book.stops[t]) for _, _, t in stops]
 
 
+def why_join_waits(unfinished: int | None, failed: Sequence[Any]) -> str:
+    """Why join() still waited: the items without their task_done(), the failed ones when they are all of them."""
+    if unfinished and failed and unfinished == len(failed):
+        return tr("join() waits for a task_done() per item, and the items whose processing raised ({items}) never got "
+                  "theirs.", items=listed(failed))
+    if unfinished:
+        return tr("join() waits for a task_done() per item, and the queue still counted {count} without one.",
+                  count=unfinished)
+    return tr("join() waits for a task_done() per item, and the queue still counted some without one.")
+
+
 def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list[asyncio.Task[Any]],
           origin: float) -> Callable[[], None]:
     """What to say about a call still running after its budget, worked out before its Tasks are cancelled."""
@@ -1021,14 +1032,7 @@ def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list
                                                         "has returned, one per consumer, or cancel the consumers then.")),
                 cause=f"never returns: join() at line {place.line}, entries left in the queue: {kinds}",
             )
-        if unfinished and failed and unfinished == len(failed):
-            why = tr("join() waits for a task_done() per item, and the items whose processing raised ({items}) never "
-                     "got theirs.", items=listed(failed))
-        elif unfinished:
-            why = tr("join() waits for a task_done() per item, and the queue still counted {count} without one.",
-                     count=unfinished)
-        else:
-            why = tr("join() waits for a task_done() per item, and the queue still counted some without one.")
+        why = why_join_waits(unfinished, failed)
         return lambda: fail(
             summary,
             observed=tr("it was waiting in `await queue.join()` (line {line}) although every item had been processed. "
@@ -1877,14 +1881,7 @@ def returned_late(learner: Learner, pipe: Pipeline, ran: Ran) -> None:
         line = where.line or next((w.line for t, w in places if t is book.call), None)
         unfinished = getattr(where.queue, "_unfinished_tasks", None)  # as it was when the call returned
         failed = [w.item for w in book.works if w.state == "failed"]
-        if unfinished and failed and unfinished == len(failed):
-            why = tr("join() waits for a task_done() per item, and the items whose processing raised ({items}) never "
-                     "got theirs.", items=listed(failed))
-        elif unfinished:
-            why = tr("join() waits for a task_done() per item, and the queue still counted {count} without one.",
-                     count=unfinished)
-        else:
-            why = tr("join() waits for a task_done() per item, and the queue still counted some without one.")
+        why = why_join_waits(unfinished, failed)
         waiting = tr("every item was done at {last}, but it went on waiting in `await queue.join()` (line {line}).",
                      line=line, **blanks) if line else \
             tr("every item was done at {last}, but it went on waiting in `await queue.join()`.", **blanks)
