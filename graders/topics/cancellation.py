@@ -1011,6 +1011,8 @@ def escaped_step_timeout(learner: Learner, call: Call, jobs: Sequence[Step], ste
     learner.fail_raised("run_steps", error)
 
 
+SHIELD_PAST_DEADLINE_ADVICE = ("`asyncio.shield` keeps a step running when the total deadline cancels run_steps: the "
+                               "step outlives the deadline. Leave the shield out of run_steps.")
 SHIELDED_STEP_ADVICE = ("`asyncio.shield` keeps a step from being cancelled: at its timeout only the waiting stops, and "
                         "the step runs on. Leave the shield out of run_steps: a step must be cancelled at its timeout.")
 
@@ -1215,8 +1217,7 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
                         end=call.at(max(s.end or now for s in ran_on)), **blanks),
                 expected=tr("at {deadline}, {cut} cancelled, no other step run, and TimeoutError raised.", **blanks),
                 timeline=call.chart(),
-                advice=tr("`asyncio.shield` keeps a step running when the total deadline cancels run_steps: the step "
-                          "outlives the deadline. Leave the shield out of run_steps.")
+                advice=tr(SHIELD_PAST_DEADLINE_ADVICE)
                 if "shield" in learner.names_reached("run_steps")
                 else tr("Cancelling an await on a step's Task (`await asyncio.wait([task])`) stops only the waiting: "
                         "the Task runs on. Await the step itself inside the timeouts (`await step()`), or, when that "
@@ -1236,8 +1237,7 @@ async def total_deadline(learner: Learner, rng: random.Random, later: int) -> No
                            went),
             expected=tr("at {deadline}, {cut} cancelled, no other step run, and TimeoutError raised.", **blanks),
             timeline=call.chart(),
-            advice=tr("`asyncio.shield` keeps a step running when the total deadline cancels run_steps: the step "
-                      "outlives the deadline. Leave the shield out of run_steps.")
+            advice=tr(SHIELD_PAST_DEADLINE_ADVICE)
             if "shield" in learner.names_reached("run_steps")
             else tr("The total deadline's cancellation was caught inside the loop, and the loop went on. Catch only "
                       "TimeoutError around a step, never CancelledError (nor BaseException): the CancelledError of "
