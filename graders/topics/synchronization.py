@@ -904,8 +904,13 @@ async def call_burst(learner: Learner, rng: random.Random) -> Burst:
     slower than the limit, on every draw too: the second start is already late."""
     limit = rng.randint(2, 4)
     count = rng.randint(2 * limit + 1, 3 * limit)
-    durations = [rng.choice([0.25, 0.5, 0.75, 1.5, 2.5]) for _ in range(count)]
-    durations[rng.randrange(limit)] = rng.choice([1.5, 2.5])  # a slow call among the first ones
+    lengths = [0.25, 0.5, 0.75, 1.5, 2.5]
+    # The first `limit` calls (started together by any answer) all of different lengths, so they end apart: a slot
+    # given back after its own call then shows apart from a group of calls that waits for its slowest (batches).
+    first = rng.sample(lengths, limit)
+    if not {1.5, 2.5} & set(first):
+        first[rng.randrange(limit)] = rng.choice([1.5, 2.5])  # a slow call among the first ones
+    durations = first + [rng.choice(lengths) for _ in range(count - limit)]
     results = rng.sample(range(100, 1000), count)
     recorder = Recorder()
     calls = [recorder.job(tr("call {i}", i=i), d, r) for i, (d, r) in enumerate(zip(durations, results))]
