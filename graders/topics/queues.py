@@ -532,8 +532,9 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
 
     `one_done_first`: one source holds a single item, made first and alone (in the least time, the
     other sources' first items in more), so its producer is done before any other has put an item;
-    and another holds n + 3 more than it. Consumers stopped once the first producer is done
-    (a sentinel each then, or cancelled) leave most of the long source behind, on every draw.
+    and another holds n + 3 more than any other. Consumers stopped once the first producer is done
+    (a sentinel each then, or cancelled), or once all but the long one are (a sentinel per producer),
+    leave some of the long source behind, on every draw.
 
     `together`: at least two producers, and every source's first item made at the same moment, more
     of them than the queue has places: a producer that cannot put its item at once must wait in
@@ -560,6 +561,8 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
             counts[longest] += n + 3
         for _ in range(total - sum(counts)):
             counts[rng.choice([i for i in range(p) if counts[i] < MOST_PER_SOURCE and i != shortest])] += 1
+        if one_done_first:  # the long one longest by n + 3 still, whatever the others drew
+            counts[longest] = max(counts[longest], max(c for i, c in enumerate(counts) if i != longest) + n + 3)
     values = rng.sample(range(100, 1000), sum(counts))
     sources, start = [], 0
     for index, count in enumerate(counts):
