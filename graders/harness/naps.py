@@ -2,22 +2,21 @@
 
 A poller whose pauses happen to end just as a slot frees keeps every slot busy to the loop clock's
 last digit; only where its Tasks wait tells it apart from code that waits on a Semaphore or a Queue.
-Graders start a `Watch` beside the learner's call: every LOOK_EVERY seconds of loop time it looks at
-the Tasks the call created, and notes the first found asleep in an `asyncio.sleep` of the learner's own.
+Graders start a `Watch` beside the learner's call: it notes the first `asyncio.sleep` of the learner's
+own that a Task the call created begins while work waits for it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import linecache
+import sys
+from asyncio import futures
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
-
-LOOK_EVERY = 0.037  # seconds of loop time: often, and off the round times that jobs and pauses end at
-
 
 @dataclass(frozen=True)
 class Nap:
@@ -39,45 +38,49 @@ def awaiting(task: asyncio.Task[Any]) -> list[FrameType]:
     return frames
 
 
-def asleep(task: asyncio.Task[Any], path: Path) -> Nap | None:
-    """Where `task` sleeps, if it is suspended in an `asyncio.sleep` of positive length called from the file at `path`."""
-    frames = awaiting(task)
-    for caller, frame in zip(frames, frames[1:]):
-        if frame.f_code is asyncio.sleep.__code__ and Path(caller.f_code.co_filename) == path:
-            delay = frame.f_locals.get("delay")
-            if isinstance(delay, (int, float)) and delay > 0:
-                line = caller.f_lineno
-                return Nap(asyncio.get_running_loop().time(), line, linecache.getline(str(path), line).strip())
-    return None
-
-
 class Watch:
-    """`async with Watch(path, waiting):` around a call: the first Task the call created found asleep in a sleep of
-    the learner's own (`nap`) at a moment when `waiting()` says work was waiting for it."""
+    """`async with Watch(path, waiting):` around a call: the first Task the call created that began a sleep of the
+    learner's own (`nap`) at a moment when `waiting()` says work was waiting for it.
+
+    asyncio.sleep asks the running loop for its wake-up with `loop.call_later`, from its own frame, just called by
+    the learner's line; the Watch hears each such request as it is made. (Looking at the Tasks every few ms of loop
+    time instead moved the clock once more per look, half the CPU of the HTTP topic's graders, and missed a sleep
+    shorter than the gap between looks.)
+    """
 
     def __init__(self, path: Path, waiting: Callable[[], bool]) -> None:
         self.path, self.waiting = path, waiting
         self.nap: Nap | None = None
         self._before: set[asyncio.Task[Any]] = set()
-        self._looking: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._had: dict[str, Any] = {}
 
     async def __aenter__(self) -> Watch:
         self._before = asyncio.all_tasks()
-        self._looking = asyncio.create_task(self._look())
-        self._before.add(self._looking)
+        self._loop = loop = asyncio.get_running_loop()
+        self._had = {"call_later": vars(loop)["call_later"]} if "call_later" in vars(loop) else {}
+        ask = loop.call_later
+
+        def call_later(delay: float, callback: Callable[..., object], *args: Any, **options: Any) -> asyncio.TimerHandle:
+            if self.nap is None and callback is futures._set_result_unless_cancelled:
+                self._heard(sys._getframe(1))
+            return ask(delay, callback, *args, **options)
+
+        loop.call_later = call_later  # type: ignore[method-assign]
         return self
 
     async def __aexit__(self, *_: object) -> None:
-        assert self._looking is not None
-        self._looking.cancel()
-        await asyncio.gather(self._looking, return_exceptions=True)
+        assert self._loop is not None
+        vars(self._loop).pop("call_later", None)
+        vars(self._loop).update(self._had)
 
-    async def _look(self) -> None:
-        while self.nap is None:
-            await asyncio.sleep(LOOK_EVERY)
-            if not self.waiting():
-                continue
-            for task in asyncio.all_tasks() - self._before:
-                if not task.done() and (nap := asleep(task, self.path)) is not None:
-                    self.nap = nap
-                    return
+    def _heard(self, frame: FrameType) -> None:
+        caller = frame.f_back
+        if frame.f_code is not asyncio.sleep.__code__ or caller is None or Path(caller.f_code.co_filename) != self.path:
+            return
+        task = asyncio.current_task()
+        delay = frame.f_locals.get("delay")
+        if task is None or task in self._before or not isinstance(delay, (int, float)) or delay <= 0 or not self.waiting():
+            return
+        line = caller.f_lineno
+        self.nap = Nap(asyncio.get_running_loop().time(), line, linecache.getline(str(self.path), line).strip())
