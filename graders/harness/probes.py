@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures.thread
 import inspect
+import re
 import sys
 import threading
 import time
@@ -170,11 +171,34 @@ class Recorder:
         return self.settled().timeline(now=now)
 
 
+def posing_as(probe: Any, shape: Callable[..., Any], name: str) -> None:
+    """Make `probe`, a callable object, answer as a function of `shape`'s kind and parameters named `name` would, to
+    what code may ask of a function: `__name__`, `inspect.iscoroutinefunction`, `inspect.signature`. The stubs promise
+    functions ("jobs: async functions that take no arguments"), and a learner may name a Task after one or check that
+    it is one; the calls still go to `probe`, which keeps their record."""
+    vars(probe).update(__name__=name, __qualname__=name, __code__=shape.__code__, __defaults__=None,
+                       __kwdefaults__=None, __annotations__={})
+
+
+def function_name(label: str) -> str:
+    """A name a function could have, for a probe labelled `label` ("job 3" -> "job_3"): distinct labels, distinct names."""
+    return re.sub(r"\W+", "_", label).strip("_") or "job"
+
+
+async def _job() -> Any:
+    """The shape of a job: an async function of no arguments."""
+
+
+def _blocking_job() -> Any:
+    """The shape of a blocking job: a function of no arguments."""
+
+
 class AsyncJob:
     """`await job()` sleeps `seconds` on the loop's clock, then returns `result` or raises JobFailed."""
 
     def __init__(self, recorder: Recorder, label: str, seconds: float, result: Any, fails: bool) -> None:
         self.recorder, self.label, self.seconds, self.result, self.fails = recorder, label, seconds, result, fails
+        posing_as(self, _job, function_name(label))
 
     def __repr__(self) -> str:
         return f"<job {self.label!r}: {self.seconds:g} s>"
@@ -205,6 +229,7 @@ class BlockingJob:
 
     def __init__(self, recorder: Recorder, label: str, seconds: float, result: Any) -> None:
         self.recorder, self.label, self.seconds, self.result = recorder, label, seconds, result
+        posing_as(self, _blocking_job, function_name(label))
 
     def __repr__(self) -> str:
         return f"<blocking job {self.label!r}: {self.seconds:g} s>"

@@ -15,7 +15,7 @@ from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import tr
 from graders.harness.learner import Learner, Outcome
-from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock, posing_as
 
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
 # Never whole seconds, nor on a grid of 0.05 s: a delay rounded (to an int, or to tenths) or waited out in short
@@ -94,18 +94,34 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
     )
 
 
+async def _say(i: int) -> None:
+    """The shape of say: an async function of one number."""
+
+
+class Say:
+    """countdown's `say`: each call counted as it is made, and its coroutine kept, so one never awaited can be named."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.made: list[tuple[str, Coroutine[Any, Any, None]]] = []
+        posing_as(self, _say, "say")
+
+    def __repr__(self) -> str:
+        return "<async function say>"
+
+    def __call__(self, i: int) -> Coroutine[Any, Any, None]:
+        self.recorder.created[f"say({i})"] += 1
+        coroutine = _said(self.recorder, i)
+        self.made.append((f"say({i})", coroutine))
+        return coroutine
+
+
 async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, int, float, list[str], list[str]]:
     """countdown's calls of say, the calls it handed to a task that had not run when it returned, and the names of
     the coroutines it created and dropped without awaiting them (`asyncio.sleep(tick)` without `await`: 'sleep')."""
     recorder = Recorder()
     n, tick = rng.randint(3, 6), rng.choice(DELAYS)
-    made: list[tuple[str, Coroutine[Any, Any, None]]] = []
-
-    def say(i: int) -> Coroutine[Any, Any, None]:
-        recorder.created[f"say({i})"] += 1  # counted on creation, so one never awaited can be named
-        coroutine = _said(recorder, i)
-        made.append((f"say({i})", coroutine))
-        return coroutine
+    say = Say(recorder)
 
     # A coroutine dropped unawaited is finalized as its last reference goes, with Python's "coroutine 'sleep' was
     # never awaited" warning (which the plugin otherwise silences): recorded here, it names what was never awaited.
@@ -115,7 +131,7 @@ async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, in
     dropped = [str(w.message).split("'")[1] for w in caught
                if "was never awaited" in str(w.message) and str(w.message).count("'") >= 2]
     pending = {task.get_coro() for task in asyncio.all_tasks() if not task.done()}
-    return recorder, n, tick, [label for label, coroutine in made if coroutine in pending], dropped
+    return recorder, n, tick, [label for label, coroutine in say.made if coroutine in pending], dropped
 
 
 def _calls_over_time(recorder: Recorder, start: float) -> str:

@@ -56,7 +56,7 @@ from graders.harness import naps, schedule
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome, known_advice
-from graders.harness.probes import IN_LOOP_TIME, JobFailed, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, JobFailed, loop_clock, posing_as
 from graders.harness.timeline import WIDTH
 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
@@ -440,11 +440,16 @@ class Source:
         return value
 
 
+async def _process(item: Any) -> None:
+    """The shape of process: an async function of one item."""
+
+
 class Process:
     """`await process(item)` processes one item in loop time; it raises JobFailed for the failing ones."""
 
     def __init__(self, book: Book, seconds: dict[int, float], failing: set[int]) -> None:
         self.book, self.seconds, self.failing = book, seconds, failing
+        posing_as(self, _process, "process")
 
     def __repr__(self) -> str:
         return "<process: an async function>"

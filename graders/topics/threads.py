@@ -25,7 +25,7 @@ from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.harness.heartbeat import Heartbeat
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner
-from graders.harness.probes import BlockingJob, Recorder, Span
+from graders.harness.probes import BlockingJob, Recorder, Span, posing_as
 from graders.harness.settle import Settled
 
 pytestmark = pytest.mark.asyncio
@@ -524,11 +524,20 @@ async def test_run_all_blocking_keeps_the_loop_free(learner: Learner, rng: rando
 # process_all
 
 
+def _prepare(item: str) -> str:
+    """The shape of prepare: a function of one item."""
+
+
+async def _upload(prepared: str) -> str:
+    """The shape of upload: an async function of one prepared item."""
+
+
 class Prepare:
     """The blocking step: `prepare(item)` sleeps in the calling thread, then returns the prepared value."""
 
     def __init__(self, recorder: Recorder, durations: dict[str, float]) -> None:
         self.recorder, self.durations = recorder, durations
+        posing_as(self, _prepare, "prepare")
 
     def __repr__(self) -> str:
         return "<blocking function prepare>"
@@ -544,6 +553,7 @@ class Upload:
 
     def __init__(self, recorder: Recorder, durations: dict[str, float]) -> None:
         self.recorder, self.durations = recorder, durations
+        posing_as(self, _upload, "upload")
 
     def __repr__(self) -> str:
         return "<async function upload>"

@@ -15,7 +15,7 @@ from graders.harness import checks
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner, Outcome
-from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, Span, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, Span, loop_clock, posing_as
 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
@@ -694,12 +694,17 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
 # run_and_clean_up
 
 
+def _clean_up() -> None:
+    """The shape of clean_up: a function of no arguments."""
+
+
 class CleanUp:
     """The clean_up callback: counts its calls and notes whether the job had ended by then."""
 
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
         self.calls: list[str] = []
+        posing_as(self, _clean_up, "clean_up")
 
     def __call__(self) -> None:
         states = [s.state for s in self.recorder.spans]
