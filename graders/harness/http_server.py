@@ -63,13 +63,16 @@ class Server:
         # The headers go out halfway through the delay and the body trickles in over the rest,
         # so a request counts as in flight until its body has arrived: a client that lets the
         # next request go once the headers are in shows up as one request too many in flight.
-        body = route.body.encode()
-        label = f"GET /{name}"
+        # A HEAD request (the router answers it as GET's twin) gets the headers only, as from any server: a body
+        # after them would be read as the next response on the connection ("Bad status line").
+        body = route.body.encode() if request.method != "HEAD" else b""
+        label = f"{request.method} /{name}"
         with self.recorder.span(label):
             with self.heads.span(label):
                 await asyncio.sleep(route.delay / 2)
                 response = web.StreamResponse(status=route.status)
-                response.content_type, response.charset, response.content_length = "text/plain", "utf-8", len(body)
+                response.content_type, response.charset = "text/plain", "utf-8"
+                response.content_length = len(route.body.encode())
                 await response.prepare(request)
             await response.write(body[: len(body) // 2])
             await asyncio.sleep(route.delay / 2)
