@@ -24,6 +24,7 @@ WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel
 CLOSE_BUDGET = 60.0  # seconds of loop time for the learner's cleanup when the generator is closed
 AFTER_CLOSE = 3  # read intervals to wait after a close, for work that outlives it to show
 FINISH_OFF = 1000  # items read from a generator that ignored its closing, to run it to its end
+SLOW_LINE = [6.5, 8.5, 12.5]  # one line of every source takes this long to come: a slow line is not the end
 
 
 def arrivals(stream: Stream, start: float) -> str:
@@ -145,14 +146,33 @@ async def test_ticker_yields_the_numbers(learner: Learner, rng: random.Random) -
             failure.advice = tr("Keep the count inside ticker: `for i in range(n):` starts again from 0 at each call. "
                                 "A variable outside it keeps its value from the call before.")
         raise
+    # n = 0: no number at all, which a count tested only after each `yield` misses.
+    interval = rng.choice(INTERVALS)
+    counted(0, interval, await learner.stream("ticker", 0, interval))
 
 
 def counted(n: int, interval: float, stream: Stream) -> None:
     __tracebackhide__ = True
-    if stream.items != list(range(n)):
-        fail(tr("`ticker({n}, {interval})` yielded {items}.", n=n, interval=f"{interval:g}", items=shown(stream.items)),
-             expected=repr(list(range(n))),
-             advice=tr("`for i in range(n):` gives 0, 1, ..., n - 1: yield each i once, in that order."))
+    if stream.items == list(range(n)):
+        return
+    if not stream.items:
+        nothing_from_ticker(n, interval)
+    fail(tr("`ticker({n}, {interval})` yielded {items}.", n=n, interval=f"{interval:g}", items=shown(stream.items)),
+         expected=repr(list(range(n))),
+         advice=tr("With n = 0 there is no number to yield, but ticker yielded 0 before it looked at n. Test the count "
+                   "before each number, not after it: `for i in range(n):` runs no times for n = 0.")
+         if n == 0 and stream.items == [0]
+         else tr("`for i in range(n):` gives 0, 1, ..., n - 1: yield each i once, in that order."))
+
+
+def nothing_from_ticker(n: int, interval: float) -> None:
+    """Fails for a ticker that yielded no number, for every grader of it alike (one message for the cause)."""
+    __tracebackhide__ = True
+    fail(tr("`ticker({n}, {interval})` yielded nothing.", n=n, interval=f"{interval:g}"),
+         observed=tr("the consumer read it to its end and got no number."),
+         expected=repr(list(range(n))),
+         advice=tr("`for i in range(n):` gives 0, 1, ..., n - 1: yield each i once, in that order."),
+         cause="ticker yielded nothing")
 
 
 def second_call(name: str) -> str:
@@ -165,6 +185,8 @@ async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Ran
     n, interval = rng.randint(3, 8), rng.choice(INTERVALS)
     start = loop_clock()
     stream = await learner.stream("ticker", n, interval)
+    if not stream.items:
+        nothing_from_ticker(n, interval)
     got = [round(t - start, 2) for t in stream.arrivals]
     expected = [round((i + 1) * interval, 2) for i in range(n)]
     if got != expected:
@@ -198,6 +220,8 @@ async def test_ticker_hands_over_each_number_at_once(learner: Learner, rng: rand
     n, interval = rng.randint(4, 8), rng.choice(INTERVALS)
     start = loop_clock()
     stream = await learner.stream("ticker", n, interval)
+    if not stream.items:
+        nothing_from_ticker(n, interval)
     late_first(
         "ticker", stream, start, interval, tr("all {n} numbers were made before the first was handed over.", n=n),
         advice=tr("Yield inside the loop, right after each sleep. Collecting the numbers in a list and yielding them "
@@ -209,22 +233,35 @@ async def test_ticker_hands_over_each_number_at_once(learner: Learner, rng: rand
 
 
 class Source:
-    """The `source` read_lines receives: `await readline()` takes `delay` seconds; `await close()` counts."""
+    """The `source` read_lines receives: `await readline()` takes `delay` seconds, `slow[1]` for line `slow[0]`;
+    `await close()` counts."""
 
-    def __init__(self, lines: Sequence[str], delay: float) -> None:
+    def __init__(self, lines: Sequence[str], delay: float, slow: tuple[int, float] | None = None) -> None:
         # As in a file: every line ends with a newline but the last, which may not.
         self.lines = [f"{line}\n" for line in lines[:-1]] + [lines[-1]]
         self.delay = delay
+        self.delays = [delay] * len(self.lines)
+        if slow is not None:
+            self.delays[slow[0]] = slow[1]
         self.reads: list[tuple[float, float]] = []  # (asked, returned) on the loop clock, one per readline()
+        self.abandoned: list[tuple[int, float]] = []  # (line, seconds waited) for each readline() cancelled meanwhile
         self.closes = 0
         self.close_calls = 0  # awaited or not
         self.reads_after_close = 0
 
+    def delay_of(self, line: int) -> float:
+        """How long the readline() that returns line `line` (or, past the last, "") takes."""
+        return self.delays[line] if line < len(self.delays) else self.delay
+
     async def readline(self) -> str:
         if self.closes:
             self.reads_after_close += 1
-        asked = loop_clock()
-        await asyncio.sleep(self.delay)
+        asked, line = loop_clock(), len(self.reads)
+        try:
+            await asyncio.sleep(self.delay_of(line))
+        except asyncio.CancelledError:
+            self.abandoned.append((line, loop_clock() - asked))
+            raise
         self.reads.append((asked, loop_clock()))
         return self.lines[len(self.reads) - 1] if len(self.reads) <= len(self.lines) else ""
 
@@ -240,12 +277,14 @@ class Source:
 def make_source(rng: random.Random) -> tuple[Source, list[str]]:
     """Lines as a file has them, on every seed: a blank one among them ("\n", not the end), one
     indented and one with spaces before its newline (spaces that belong to the line: only the
-    newline goes), and a last one without a newline."""
+    newline goes), and a last one without a newline. One line, any of them, is slow to come
+    (SLOW_LINE): a reader that gives up on a slow line takes it for the end."""
     lines = rng.sample(WORDS, rng.randint(4, 7))
     indented, spaced = rng.sample(range(len(lines) - 1), 2)  # not the last: its end is the missing newline's case
     lines[indented], lines[spaced] = "    " + lines[indented], lines[spaced] + "  "
     lines.insert(rng.randint(1, len(lines) - 1), "")
-    return Source(lines, rng.choice(INTERVALS)), lines
+    delay, slow = rng.choice(INTERVALS), (rng.randrange(len(lines)), rng.choice(SLOW_LINE))
+    return Source(lines, delay, slow), lines
 
 
 def outlived_the_close(name: str, spawned: list[asyncio.Task[Any]], waited: float, reads_after: int = 0) -> None:
@@ -267,9 +306,11 @@ def outlived_the_close(name: str, spawned: list[asyncio.Task[Any]], waited: floa
     )
 
 
-def closed_once(source: Source, when: str, cancelled: bool = False, waits_for_exit: bool = False) -> None:
+def closed_once(source: Source, when: str, cancelled: bool = False, waits_for_exit: bool = False,
+                first_line: bool = False) -> None:
     """The source was closed exactly once, and not read from after that (`cancelled`: its consumer was cancelled,
-    in the second call of a grader whose first closed its source; `waits_for_exit`: read_lines names GeneratorExit)."""
+    in the second call of a grader whose first closed its source; `waits_for_exit`: read_lines names GeneratorExit;
+    `first_line`: cancelled while it waited for its first line, in the third call, the second having closed it)."""
     __tracebackhide__ = True
     if source.closes == 1 and not source.reads_after_close:
         return
@@ -297,11 +338,17 @@ def closed_once(source: Source, when: str, cancelled: bool = False, waits_for_ex
     if cancelled and source.closes == 0 and not waits_for_exit:
         observed = sentences(observed, tr("This was the second of two calls of read_lines; the first, closed by its "
                                           "consumer after a few lines, did close its source."))
+    if first_line and source.closes == 0:
+        observed = tr("cancelled while its first readline() was still waiting, read_lines ended without closing its "
+                      "source; cancelled while it waited for a later line, it did close it.")
     fail(
         summary,
         observed=observed,
         expected=tr("exactly one `await source.close()`, after the last readline(), however the reading ends."),
-        advice=tr("A cancellation raises CancelledError at the `await` where the generator waits, not GeneratorExit: "
+        advice=tr("Begin the `try:` before the first readline(), so that its `finally:` covers every read, the first "
+                  "one too: a cancellation at a read outside the `try:` skips the `finally:`.")
+        if first_line and source.closes == 0
+        else tr("A cancellation raises CancelledError at the `await` where the generator waits, not GeneratorExit: "
                   "`except GeneratorExit:` misses it. Call `await source.close()` in a `finally:` block around the "
                   "whole reading loop: it runs however the reading ends.")
         if cancelled and source.closes == 0 and waits_for_exit
@@ -313,15 +360,38 @@ def closed_once(source: Source, when: str, cancelled: bool = False, waits_for_ex
 async def test_read_lines_yields_every_line(learner: Learner, rng: random.Random) -> None:
     source, lines = make_source(rng)
     stream = await learner.stream("read_lines", source)
-    if stream.items == lines:
+    read_right(learner, source, lines, stream.items)
+
+
+def read_right(learner: Learner, source: Source, lines: list[str], items: list[Any]) -> None:
+    """Fails unless read_lines yielded `lines` from `source`, saying what the evidence shows went wrong."""
+    __tracebackhide__ = True
+    if items == lines:
         return
-    items = stream.items
     blank = lines.index("")
-    if any(isinstance(i, str) and i.endswith("\n") for i in items):
+    gave_up = source.abandoned[0] if source.abandoned else None  # nothing but read_lines cancels a read here
+    if gave_up is not None and items == lines[:gave_up[0]]:
+        line, waited = gave_up
+        advice = tr("Line {i} took {slow} to come, and read_lines stopped waiting for it after {waited}, then ended: "
+                    "a slow line is not the end of the source. Await readline() for as long as it takes; only \"\" "
+                    "means the end.", i=line, slow=seconds(source.delay_of(line)), waited=seconds(waited))
+    elif any(isinstance(i, str) and i.endswith("\n") for i in items):
         advice = tr("Strip the trailing newline: `yield line.rstrip(\"\\n\")`.")
     elif items == lines[:blank]:
-        advice = tr("Line {i} is blank: readline() returns \"\\n\" for it, and \"\" only at the end. Stop on "
-                    "`if not line:` alone; a blank line after `strip()` is still a line.", i=blank)
+        advice = tr("Line {i} is blank: readline() returns \"\\n\" for it, and \"\" only at the end. Test for the end "
+                    "on what readline() returned, before taking anything off it: a line left empty once its newline "
+                    "is gone is still a line.", i=blank)
+    elif items == [*lines, ""]:
+        advice = tr("After the last line, read_lines yielded one more item, \"\", from the `yield` in its `finally:` "
+                    "block. Put only cleanup in `finally:`: it also runs when the generator is closed, and a closed "
+                    "generator must not yield.") if yields_in_finally(learner, "read_lines") \
+            else tr("After the last line, read_lines yielded one more item, \"\": that is what readline() returns at "
+                    "the end of the source, not a line. Test for it before yielding, and stop there.")
+    elif not items and source.reads and source.lines[0]:
+        advice = tr("readline() returned line 0, {line}, and read_lines ended without yielding it. Every non-empty "
+                    "string from readline() is a line: keep reading while readline() returns one (`while line := "
+                    "await source.readline():`), and yield each; only \"\" means the end.",
+                    line=shown(source.lines[0]))
     elif items[:-1] == lines[:-1] and items[-1:] == [lines[-1][:-1]]:
         advice = tr("The last line has no newline at its end, so `line[:-1]` cut off its last letter. "
                     "`line.rstrip(\"\\n\")` removes a newline only where there is one.")
@@ -335,17 +405,38 @@ async def test_read_lines_yields_every_line(learner: Learner, rng: random.Random
                     "only the newline.", i=changed, line=lines[changed], item=items[changed])
     else:
         advice = None
+    if not items:
+        fail(tr("`read_lines` yielded nothing."), observed=tr("the consumer read it to its end and got no line."),
+             expected=repr(lines), advice=advice, cause="read_lines yielded nothing")
     fail(tr("`read_lines` yielded the wrong lines."), observed=shown(items, width=400), expected=repr(lines), advice=advice)
+
+
+def yields_in_finally(learner: Learner, name: str) -> bool:
+    """Whether function `name` of the learner's file has a `yield` inside a `finally:` block."""
+    try:
+        tree = syntax.parse(learner.path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    tries = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name == name:
+            for node in ast.walk(function):
+                if isinstance(node, tries) and any(isinstance(inner, (ast.Yield, ast.YieldFrom))
+                                                   for statement in node.finalbody for inner in ast.walk(statement)):
+                    return True
+    return False
 
 
 async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: random.Random) -> None:
     source, lines = make_source(rng)
     start = loop_clock()
     stream = await learner.stream("read_lines", source)
+    if not stream.items:
+        read_right(learner, source, lines, stream.items)
     read = ready_by(source.reads, stream)
     everything = read >= len(lines)
     late_first(
-        "read_lines", stream, start, source.delay,
+        "read_lines", stream, start, source.delay_of(0),
         tr("every line was read before the first was handed over.") if everything
         else tr("the first line was handed over only once {count} lines had been read.", count=read),
         advice=tr("Yield each line inside the reading loop, as soon as readline() returns it, instead of collecting "
@@ -383,7 +474,7 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     spawned = checks.tasks_started_since(before)
     await closed_early(learner, "read_lines", stream, "line")
     # Work that outlives the close shows only later: at its next read, or as a task still running.
-    await asyncio.sleep(AFTER_CLOSE * source.delay)
+    await asyncio.sleep(AFTER_CLOSE * source.delay)  # a task still running is caught whatever it reads
     outlived_the_close("read_lines", spawned, AFTER_CLOSE * source.delay, source.reads_after_close)
     closed_once(source, tr("when its consumer stopped after {taken} and closed it",
                            taken=plural(take, "line"), count=take))
@@ -391,9 +482,15 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     source, lines = make_source(rng)
     take = rng.randint(1, len(lines) - 2)
     stream = await learner.stream("read_lines", source, take=take)
-    await cancelled_mid_read(learner, stream, source.delay / 2)
+    await cancelled_mid_read(learner, stream, source.delay_of(take) / 2)
     closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1),
                 cancelled=True, waits_for_exit="GeneratorExit" in learner.names_reached("read_lines"))
+    # And cancelled while it waits for its first line, before it has yielded anything: a first readline() before
+    # the `try:` is outside its `finally:`.
+    source, lines = make_source(rng)
+    stream = Stream(learner.call_sync("read_lines", source, is_async=None))
+    await cancelled_mid_read(learner, stream, source.delay_of(0) / 2)
+    closed_once(source, tr("when its consumer was cancelled while it waited for the first line"), first_line=True)
 
 
 async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> None:
@@ -439,7 +536,9 @@ async def numbers(values: Sequence[int], interval: float, log: Produced) -> Asyn
 
 
 def make_numbers(rng: random.Random) -> tuple[AsyncGenerator[int, None], list[int], float, Produced]:
+    """Numbers, among them a 0 on every seed: an item like any other, which a loop that stops at a falsy item misses."""
     values = rng.sample(range(1, 100), rng.randint(4, 7))
+    values.insert(rng.randint(0, len(values) - 1), 0)
     interval, log = rng.choice(INTERVALS), Produced()
     return numbers(values, interval, log), values, interval, log
 
@@ -470,13 +569,14 @@ FUNCS = [square, str, abs, float]
 async def test_transform_yields_func_of_each_item(learner: Learner, rng: random.Random) -> None:
     # Two calls, one after the other in the same process, over the same items in another order and with another
     # func: results kept from one call to the next (a cache at module level) come back stale in the second.
-    source, values, interval, _ = make_numbers(rng)
+    source, values, interval, log = make_numbers(rng)
     func = rng.choice([square, str])  # never the item itself, as abs and float give (3.0 == 3)
-    await maps(learner, source, values, func)
+    await maps(learner, source, values, func, log)
     values = rng.sample(values, len(values))
     other = rng.choice([f for f in FUNCS if [f(v) for v in values] != [func(v) for v in values]])
     try:
-        await maps(learner, numbers(values, interval, Produced()), values, other)
+        log = Produced()
+        await maps(learner, numbers(values, interval, log), values, other, log)
     except GraderFailure as failure:
         if failure.observed == shown([func(v) for v in values], 200):  # the first call's results for these items
             failure.observed = tr("{items}: what the first call's func, {first}, gives for these items. This was the "
@@ -487,17 +587,39 @@ async def test_transform_yields_func_of_each_item(learner: Learner, rng: random.
         raise
 
 
-async def maps(learner: Learner, source: AsyncGenerator[int, None], values: list[int], func: Any) -> None:
+async def maps(learner: Learner, source: AsyncGenerator[int, None], values: list[int], func: Any,
+               log: Produced) -> None:
     __tracebackhide__ = True
     stream = await learner.stream("transform", source, func)
     await source.aclose()
+    mapped_right(values, func, stream.items, log)
+
+
+def mapped_right(values: list[int], func: Any, items: list[Any], log: Produced) -> None:
+    """Fails unless transform yielded func(item) for each of `values`, the items its source (`log`) produced."""
+    __tracebackhide__ = True
     expected = [func(v) for v in values]
-    if stream.items != expected:
+    if items == expected:
+        return
+    zero = values.index(0)
+    if items == expected[:zero] and len(log.made) == zero + 1:  # it took the 0 from its source and ended there
+        advice = tr("Item {i} of the source is 0, and transform stopped there: 0 is an item like any other. A loop "
+                    "that ends at a falsy item stops at 0 (or \"\", or None); `async for item in source:` reads every "
+                    "item, until the source ends.", i=zero)
+    elif not items and log.made:
+        advice = tr("Every item the source gives is one to pass on: `async for item in source: yield func(item)`.")
+    else:
+        advice = None
+    described = tr("{expected}: {func}(item) for each item, in order.", expected=repr(expected), func=func.__name__)
+    if not items:
         fail(
-            tr("`transform(source, {func})` yielded the wrong items.", func=func.__name__),
-            observed=shown(stream.items, 200),
-            expected=tr("{expected}: {func}(item) for each item, in order.", expected=repr(expected), func=func.__name__),
+            tr("`transform(source, {func})` yielded nothing.", func=func.__name__),
+            observed=tr("the consumer read it to its end and got no item; transform had taken {items} from its source.",
+                        items=plural(len(log.made), "item"), count=len(log.made)),
+            expected=described, advice=advice, cause="transform yielded nothing",
         )
+    fail(tr("`transform(source, {func})` yielded the wrong items.", func=func.__name__),
+         observed=shown(items, 200), expected=described, advice=advice)
 
 
 async def test_transform_streams_each_item_at_once(learner: Learner, rng: random.Random) -> None:
@@ -505,6 +627,8 @@ async def test_transform_streams_each_item_at_once(learner: Learner, rng: random
     start = loop_clock()
     stream = await learner.stream("transform", source, square)
     await source.aclose()
+    if not stream.items:
+        mapped_right(values, square, stream.items, log)
     made = ready_by(log.made, stream)
     everything = made >= len(values)
     late_first(
