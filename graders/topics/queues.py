@@ -44,7 +44,7 @@ import time
 import tokenize
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType, FrameType
@@ -523,7 +523,8 @@ class Pipeline:
 
 
 def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple[int, int], more_producers: bool,
-             failing: int = 0, one_done_first: bool = False, together: bool = False, pause: bool = False) -> Pipeline:
+             failing: int = 0, one_done_first: bool = False, together: bool = False, pause: bool = False,
+             unlike: Pipeline | None = None) -> Pipeline:
     """Producers much faster than consumers, and more items than a full queue, the producers' hands
     and the consumers can hold together: an unbounded queue (or one place too many) outgrows the
     bound, one consumer leaves items waiting, and a consumer that stops early leaves work behind, on
@@ -546,10 +547,15 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
     `await queue.put(item)`, which hands it on the moment a consumer takes one. A producer that
     sleeps and tries again instead holds its item while consumers are idle, on every draw.
 
+    `unlike`: an earlier call's pipeline, none of whose items this one's share: what a call reports is told apart
+    from what the earlier one did.
+
     `pause`: one source makes its last item only after a pause longer than the consumers need to process every
     other item, so the queue runs empty and the consumers idle while that producer still has an item to come. A
     join() that does not wait for the producers first returns in that pause, and consumers that stop when nothing
-    comes for a while stop in it, on every draw."""
+    comes for a while stop in it, on every draw. With three sources, the middle one pauses: the other two are done
+    long before it, so a call that waits for one producer only (the first, the last, or the first to end) joins in the
+    pause too."""
     book = Book()
     pairs = [(p, n) for p in range(max(producers[0], 2 if together else 1), producers[1] + 1)
              for n in range(max(consumers[0], 2), consumers[1] + 1) if (p > n if more_producers else p < n)]
@@ -568,7 +574,8 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
             counts[rng.choice([i for i in range(p) if counts[i] < MOST_PER_SOURCE and i != shortest])] += 1
         if one_done_first:  # the long one longest by n + 3 still, whatever the others drew
             counts[longest] = max(counts[longest], max(c for i, c in enumerate(counts) if i != longest) + n + 3)
-    values = rng.sample(range(100, 1000), sum(counts))
+    taken = set() if unlike is None else set(unlike.values)
+    values = rng.sample([v for v in range(100, 1000) if v not in taken], sum(counts))
     sources, start = [], 0
     for index, count in enumerate(counts):
         chunk = values[start:start + count]
@@ -587,8 +594,10 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
     if pause:
         # Every other item made and processed by then, however the consumers share them out: all the making, and
         # the processing shared by n consumers, one item each longer than the rest at most. Fractional, past a
-        # whole second, so that no round timeout of the learner's lines up with it.
-        paused = rng.choice(sources)
+        # whole second, so that no round timeout of the learner's lines up with it. The one in the middle pauses, so
+        # that a call that waits for the first producer only, the last only, or the first to end
+        # (`asyncio.wait(..., return_when=FIRST_COMPLETED)`) joins in the pause, on every draw.
+        paused = sources[len(sources) // 2]
         making = sum(sum(s.seconds) for s in sources)
         processing = sum(process.seconds.values())
         paused.seconds[-1] = round(making + processing / n + max(PROCESSING) + rng.choice((1.35, 1.65, 2.15)), 2)
@@ -1055,21 +1064,37 @@ def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list
         )
     if getting and all_done:
         stopped = len(able) - len(alive)
-        return lambda: fail(
-            summary,
-            observed=tr("every item had been processed, but {waiting} of its {count} consumers still waited in "
-                        "`await queue.get()` for an item that would never come, and {name} waited for them.",
-                        waiting=len(getting), count=len(able), name=NAME),
-            expected=tr("every consumer told to stop once the work is done, so that the call can return."),
-            timeline=chart,
-            details=where,
-            # Cancelled and waiting in get() again: their code caught the CancelledError (3.11+ counts it).
-            advice=tr("Your consumers were cancelled and went back to `await queue.get()`: an except that catches "
-                      "everything (a bare `except:`, or `except BaseException:`) catches the CancelledError too. Catch "
-                      "`Exception` only.") if getting and all(t in pipe.book.cancelled_by_them for t in getting)
-            else stop_advice(pipe, stopped),
-            cause="never returns: consumers left waiting in get()",
-        )
+
+        def left_getting() -> None:
+            # Read once stop_all() has noted which Tasks their own code had cancelled (3.11+ counts it): cancelled and
+            # waiting in get() again, their code caught the CancelledError.
+            if all(t in book.cancelled_by_them for t in getting):
+                observed = tr("every item had been processed and {name} had cancelled 1 of its {count} consumers, but "
+                              "it was still running, back in `await queue.get()` after the cancellation, and {name} "
+                              "waited for it.", count=len(able), name=NAME) \
+                    if len(getting) == 1 else \
+                    tr("every item had been processed and {name} had cancelled {waiting} of its {count} consumers, "
+                       "but they were still running, back in `await queue.get()` after the cancellation, and {name} "
+                       "waited for them.", waiting=len(getting), count=len(able), name=NAME)
+                advice = tr("Your consumers were cancelled and went back to `await queue.get()`: an except that "
+                            "catches everything (a bare `except:`, or `except BaseException:`) catches the "
+                            "CancelledError too. Catch `Exception` only.")
+            else:
+                observed = tr("every item had been processed, but {waiting} of its {count} consumers still waited in "
+                              "`await queue.get()` for an item that would never come, and {name} waited for them.",
+                              waiting=len(getting), count=len(able), name=NAME)
+                advice = stop_advice(pipe, stopped)
+            fail(
+                summary,
+                observed=observed,
+                expected=tr("every consumer told to stop once the work is done, so that the call can return."),
+                timeline=chart,
+                details=where,
+                advice=advice,
+                cause="never returns: consumers left waiting in get()",
+            )
+
+        return left_getting
     putting = [(t, p) for t, p in places.items() if p.call == "await queue.put(item)"]
     if gone and not alive and (putting or not all_done):
         left = len(pipe.values) - len(done)
@@ -1464,17 +1489,25 @@ def lanes(pipe: Pipeline, origin: float) -> str | None:
             if mark == "█" or cells[c] == " ":
                 cells[c] = mark
 
-    rows: list[tuple[str, list[str], float | None, float | None]] = []
+    # A row's span ends at its last recorded moment, or at "…" when it is still at work at the chart's end (an item
+    # being made, held, or processed), as its bar is: the chart is drawn when the call returned, or was stopped.
+    rows: list[tuple[str, list[str], float | None, float | str | None]] = []
     for index in range(len(pipe.sources)):
         cells = [" "] * WIDTH
         items = [i for i in book.items.values() if i.source == index]
+        producer = book.producers.get(index)
+        gone = book.stops[producer].at if producer in book.stops else None  # a producer that ended holds nothing
         for item in items:
             if item.made is not None:
-                paint(cells, item.made, item.handed, "░")
+                paint(cells, item.made, gone if item.handed is None else item.handed, "░")
         for item in items:
             paint(cells, item.asked, item.made, "█")
         stops = [t for i in items for t in (i.made, i.handed) if t is not None] + ([book.dry[index]] if index in book.dry else [])
-        rows.append((tr("producer {i}", i=index), cells, min((i.asked for i in items), default=None), max(stops, default=None)))
+        if gone is not None and any(i.made is not None and i.handed is None for i in items):
+            stops.append(gone)
+        going = any(i.made is None or (i.handed is None and gone is None) for i in items)
+        rows.append((tr("producer {i}", i=index), cells, min((i.asked for i in items), default=None),
+                     "…" if going else max(stops, default=None)))
     for index in range(len(book.consumers)):
         cells = [" "] * WIDTH
         works = [w for w in book.works if w.consumer == index]
@@ -1484,7 +1517,8 @@ def lanes(pipe: Pipeline, origin: float) -> str | None:
             if work.state == "failed" and work.end is not None:
                 cells[max(column(work.end) - 1, column(work.start))] = "!"
         ends = [w.end for w in works if w.end is not None]
-        rows.append((tr("consumer {i}", i=index), cells, min((w.start for w in works), default=None), max(ends, default=None)))
+        rows.append((tr("consumer {i}", i=index), cells, min((w.start for w in works), default=None),
+                     "…" if any(w.end is None for w in works) else max(ends, default=None)))
     for index in range(len(book.consumers), len(book.consumers) + len(idle_consumers(pipe))):  # never processed an item
         rows.append((tr("consumer {i}", i=index), [" "] * WIDTH, None, None))
     counts = [0] * WIDTH
@@ -1498,7 +1532,8 @@ def lanes(pipe: Pipeline, origin: float) -> str | None:
     lines = []
     for name, cells, first, last in rows:
         pad = " " * (width - display_width(name))
-        span = f" {first - origin:.2f} → {last - origin:.2f} s" if first is not None and last is not None else ""
+        until = last if isinstance(last, str) else None if last is None else f"{last - origin:.2f}"
+        span = f" {first - origin:.2f} → {until} s" if first is not None and until is not None else ""
         lines.append(f"{name}{pad} |{''.join(cells)}|{span}")
     lines.append(" " * (width + 2) + tr(LEGEND))
     lines.append(" " * (width + 2) + tr(LEGEND_WAITING))
@@ -2199,9 +2234,10 @@ async def test_every_consumer_is_busy_while_items_wait(learner: Learner, rng: ra
 
 async def test_shutdown_waits_for_the_work_and_leaves_no_task(learner: Learner, rng: random.Random) -> None:
     # Fewer producers than consumers: a sentinel per producer leaves consumers waiting, on every draw. And a source
-    # that pauses before its last item, long enough for the queue to run empty: a join() that does not wait for the
-    # producers returns in the pause, and consumers that stop when nothing comes for a while stop in it.
-    pipe = pipeline(rng, producers=(1, 2), consumers=(3, 4), more_producers=False, pause=True)
+    # that pauses before its last item, long enough for the queue to run empty: a join() that does not wait for
+    # every producer returns in the pause, and consumers that stop when nothing comes for a while stop in it. Three
+    # producers, the middle one paused: waiting for the first, the last or the first to end is not waiting for all.
+    pipe = pipeline(rng, producers=(3, 3), consumers=(4, 5), more_producers=False, pause=True)
     ran = await run(learner, pipe)
     finish(learner, ran)
     book = pipe.book
@@ -2275,8 +2311,10 @@ async def test_a_failing_item_is_reported_and_the_rest_go_on(learner: Learner, r
     # Two calls, one after the other in the same process, with fresh inputs: a tally kept from one call to the next
     # (counts or a list of failures at module level) shows in the second one's report.
     first = pipeline(rng, producers=(1, 2), consumers=(2, 3), more_producers=False, failing=rng.randint(1, 2))
-    await judge_failures(learner, first)
-    second = pipeline(rng, producers=(1, 2), consumers=(2, 3), more_producers=False, failing=rng.randint(1, 2))
+    returned = await judge_failures(learner, first)
+    kept = as_read(returned)
+    second = pipeline(rng, producers=(1, 2), consumers=(2, 3), more_producers=False, failing=rng.randint(1, 2),
+                      unlike=first)
     try:
         await judge_failures(learner, second)
     except GraderFailure as failure:
@@ -2300,6 +2338,32 @@ async def test_a_failing_item_is_reported_and_the_rest_go_on(learner: Learner, r
             observed = tr("it returned {value}.", value=observed)
         failure.observed = sentences(observed, note)
         raise
+    # What the first call returned is its own: a second call that empties or refills it (one list at module level,
+    # cleared at each call's start and returned itself) leaves the first caller a report that is no longer true.
+    if kept is not None and as_read(returned) != kept:
+        fail(
+            tr("The second call of `{name}` changed what the first call had returned.", name=NAME),
+            observed=tr("the first call returned {before}; once the second call was over, that same value read {after}.",
+                        before=shown(kept), after=shown(as_read(returned))),
+            expected=tr("each call's report its own, unchanged by the calls after it."),
+            advice=tr("Make the list of failed items afresh in each call: `failed = []` inside `{name}` (or in an "
+                      "object it creates), not one list at module level that each call clears and fills again: every "
+                      "report returned would share that one list.", name=NAME),
+        )
+
+
+def as_read(value: Any) -> tuple[Any, list[Any]] | None:
+    """A pair (processed, failed) as it reads now, to be compared with a later reading; None when its failed items are
+    not a collection that can be read twice (an iterator, say)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        return None
+    count, items = value
+    if not isinstance(items, Collection) or isinstance(items, Iterator):
+        return None
+    try:
+        return count, sorted(items)
+    except TypeError:
+        return None
 
 
 async def judge_failures(learner: Learner, pipe: Pipeline) -> Any:
