@@ -4,9 +4,9 @@ The graders score what they observe; some code deserves a person's eyes whatever
 `scan` reads one submitted topic file with `ast`, in the instructor's process (the file is
 parsed, never imported or run), and flags, with line numbers:
 
-- code that reaches into the interpreter or the grading: gc, inspect, sys.modules, frames
-  (sys._getframe, f_back, f_locals, ...), ctypes, _posixsubprocess, signal, os.kill, threads,
-  processes, the `graders` package or its instruments (probes, plugin, learner), pytest,
+- code that reaches into the interpreter or the grading: gc, sys.modules, frames
+  (sys._getframe, inspect.currentframe or inspect.stack, f_back, f_locals, ...), ctypes,
+  _posixsubprocess, signal, os.kill, threads, processes, the `graders` package or its instruments (probes, plugin, learner), pytest,
   code the scan cannot read (exec, eval, __import__, importlib), the grading's own names
   (--aiolings-report, AIOLINGS_*, /proc/), and the machine around the run (os.listdir, os.walk,
   os.environ, os.uname, glob, Path.iterdir);
@@ -34,17 +34,23 @@ from pathlib import Path
 from .. import course, syntax
 
 REFERENCE = "the reference solution"
-IMPORTS = ("gc", "inspect", "ctypes", "_ctypes", "_posixsubprocess", "signal", "_signal", "threading", "_thread",
+IMPORTS = ("gc", "ctypes", "_ctypes", "_posixsubprocess", "signal", "_signal", "threading", "_thread",
            "subprocess", "multiprocessing", "graders", "pytest", "_pytest", "importlib", "builtins", "runpy", "marshal",
            "posix", "nt")  # os's own C halves
 USES = ("sys.modules", "sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile", "sys.addaudithook",
         "os.kill", "os.killpg", "os.fork", "os.forkpty", "os._exit", "os.system", "os.popen", "os.exec", "os.spawn",
         "os.posix_spawn", "os.register_at_fork",
+        # inspect's ways to the frames and source around the call; not the module itself: honest code asks it
+        # whether a job is an async function (inspect.iscoroutinefunction) or what it takes (inspect.signature).
+        "inspect.currentframe", "inspect.stack", "inspect.trace", "inspect.getouterframes", "inspect.getinnerframes",
+        "inspect.getframeinfo", "inspect.getmembers", "inspect.getmembers_static", "inspect.getclosurevars",
+        "inspect.getattr_static", "inspect.getsource", "inspect.getsourcelines", "inspect.getsourcefile",
+        "inspect.getfile", "inspect.getmodule", "inspect.findsource",
         # The machine around the run: its folders, names and environment, which no topic needs (infoleak's way in).
         "os.listdir", "os.scandir", "os.walk", "os.uname", "os.environ", "os.environb", "os.getenv", "os.getenvb", "glob",
         "socket.gethostname", "platform")
 # Modules whose `import *` would hide a use of the above behind a bare name (`listdir(...)`).
-STARRED = ("os", "glob", "platform", "socket", "sys")
+STARRED = ("os", "glob", "platform", "socket", "sys", "inspect")
 FRAMES = ("f_back", "f_locals", "f_globals", "f_builtins", "tb_frame", "gi_frame", "cr_frame", "ag_frame",
           "__globals__", "__subclasses__", "__builtins__", "__code__", "co_filename", "co_code", "pluginmanager")
 HIDDEN_CODE = ("exec", "eval", "compile", "__import__")
