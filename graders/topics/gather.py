@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -38,6 +39,56 @@ async def timed(learner: Learner, name: str, *args: object) -> tuple[object, flo
     return result, loop_clock() - start
 
 
+def second_jobs(rng: random.Random, recorder: Recorder, first: int) -> tuple[list[AsyncJob], list[Any], int]:
+    """Jobs for a second call: another count than the first call's `first`, with one job object in the list
+    twice (returned as (jobs, results, the duplicate's later position))."""
+    count = rng.choice([n for n in range(3, 7) if n + 1 != first])
+    jobs, results = make_jobs(rng, recorder, count)
+    twice = rng.randrange(count)
+    at = rng.randint(twice + 1, count)  # after the first place: finding a job by `jobs.index(job)` misses this one
+    jobs.insert(at, jobs[twice])
+    results.insert(at, results[twice])
+    return jobs, results, at
+
+
+def second_results(name: str, got: Any, expected: list[Any], first: list[Any], jobs: list[AsyncJob], at: int,
+                   recorder: Recorder) -> None:
+    """A second call's results: only its own (nothing kept from the first call), one per entry of the list, the
+    job that is in it twice included; compared by repr, so that exceptions compare by what they say."""
+    __tracebackhide__ = True
+    checks.returned(name, got, list, tr("a list of results"))
+    if list(map(repr, got)) == list(map(repr, expected)):
+        checks.earned(name, recorder, len({job.label for job in jobs}))
+        return
+    mine = set(map(repr, expected))
+    stale = [g for g in got if repr(g) not in mine and repr(g) in set(map(repr, first))]
+    if stale:
+        fail(
+            tr("`{name}` returned the first call's results again in a second call.", name=name),
+            observed=tr("a second call, with {count} jobs, returned {got}: {stale} came from the first call.",
+                        count=len(jobs), got=shown(list(got), width=400), stale=shown(stale, width=200)),
+            expected=tr("{expected}: this call's own results, in the order of its jobs.",
+                        expected=shown(expected, width=400)),
+            advice=tr("Something outlived the first call and kept its results: a list at module level, or a mutable "
+                      "default argument (`results=[]` is made once, when the function is defined, and shared by every "
+                      "call). Make the list inside the function, so that each call starts with an empty one."),
+        )
+    first_place = jobs.index(jobs[at])
+    wrong = {i for i, (g, e) in enumerate(zip(got, expected)) if repr(g) != repr(e)}
+    if len(got) == len(expected) and wrong and wrong <= {first_place, at}:
+        fail(
+            tr("`{name}` returned the wrong results for a job that was in the list twice.", name=name),
+            observed=tr("{label} was entry {a} and entry {b} of the list; the call returned {got}.",
+                        label=jobs[at].label, a=first_place, b=at, got=shown(list(got), width=400)),
+            expected=tr("{expected}: one result for each entry of the list, in its order, also when the same job is "
+                        "there twice.", expected=shown(expected, width=400)),
+            advice=tr("Keep each result with its place in the list (gather does that for you), not with the job: "
+                      "`jobs.index(job)` finds only a job's first place, and a dict keyed by the job holds one entry "
+                      "per job."),
+        )
+    checks.same_results(name, got, expected, recorder)
+
+
 async def test_gather_all_returns_results_in_argument_order(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, results = make_jobs(rng, recorder)
@@ -45,6 +96,11 @@ async def test_gather_all_returns_results_in_argument_order(learner: Learner, rn
     checks.returned("gather_all", got, list, tr("a list of results"))
     checks.on_loop_thread("gather_all", learner, recorder)
     checks.same_results("gather_all", got, results, recorder)
+    # A second call with other jobs, one of them twice in the list: nothing of the first call's may show.
+    again = Recorder()
+    more, wanted, at = second_jobs(rng, again, len(jobs))
+    got_again = await learner.call("gather_all", more)
+    second_results("gather_all", got_again, wanted, results, more, at, again)
 
 
 async def test_gather_all_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
@@ -87,6 +143,9 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
     broken = set(rng.sample(range(len(jobs)), rng.randint(1, len(jobs) - 1)))
     for i in broken:
         jobs[i].fails = True
+    # A falsy result is a result too: one job that does not fail returns 0, "" or False.
+    falsy = rng.choice([i for i in range(len(jobs)) if i not in broken])
+    jobs[falsy].result = results[falsy] = rng.choice([0, "", False])
     outcome = await learner.outcome("gather_settled", jobs)
     if outcome.error is not None:
         fail(
@@ -114,6 +173,14 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
         checks.same_results("gather_settled", got, wanted, recorder)
     wrong = [i for i, (entry, want) in enumerate(zip(got, wanted)) if repr(entry) != repr(want)]
     if not wrong:
+        # A second call with other jobs, one of them twice in the list: nothing of the first call's may show.
+        again = Recorder()
+        more, expected_again, at = second_jobs(rng, again, len(jobs))
+        failing = rng.choice([i for i in range(len(more)) if more[i] is not more[at]])
+        more[failing].fails = True
+        expected_again[failing] = more[failing].failure()
+        got_again = await learner.call("gather_settled", more)
+        second_results("gather_settled", got_again, expected_again, wanted, more, at, again)
         return
     observed = tr("it returned {got}.", got=shown(list(got), width=400))
     expected = tr("{wanted}: each job's result, or the exception it raised, in its place.",
@@ -125,9 +192,21 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
         if i not in broken and isinstance(got[i], BaseException):
             fail(
                 tr("`gather_settled` put {entry} where job {i}'s result should be.", entry=shown(got[i]), i=i),
-                observed=sentences(observed, tr("job {i} did not fail: it returned {result}.", i=i, result=results[i])),
+                observed=sentences(observed, tr("job {i} did not fail: it returned {result}.", i=i,
+                                                result=repr(results[i]))),
                 expected=expected,
                 advice=advice,
+            )
+    for i in wrong:
+        if i not in broken and not results[i] and got[i] is None:
+            fail(
+                tr("`gather_settled` put None where job {i}'s result {result} should be.", i=i, result=repr(results[i])),
+                observed=sentences(observed, tr("job {i} did not fail: it returned {result}.", i=i,
+                                                result=repr(results[i]))),
+                expected=expected,
+                advice=tr("A falsy result (0, '', False) is a result too: keep each entry as gather returns it. To "
+                          "tell a failure from a result, test `isinstance(entry, BaseException)`, not whether the "
+                          "entry is true."),
             )
     for i in wrong:
         if i in broken and not isinstance(got[i], JobFailed):
@@ -242,6 +321,12 @@ async def test_gather_limited_returns_results_in_argument_order(learner: Learner
     checks.returned("gather_limited", got, list, tr("a list of results"))
     checks.same_results("gather_limited", got, results, recorder)
     checks.earned("gather_limited", recorder, len(jobs))
+    # A second call with another limit and other jobs, one of them twice in the list: nothing of the first call's
+    # may show.
+    again = Recorder()
+    more, wanted, at = second_jobs(rng, again, len(jobs))
+    got_again = await learner.call("gather_limited", more, limit + 1)
+    second_results("gather_limited", got_again, wanted, results, more, at, again)
 
 
 async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: random.Random) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import math
 import random
 import traceback
 from pathlib import Path
@@ -88,7 +89,9 @@ def ran_the_work(name: str, recorder: Recorder, value: Any, what: str, advice: s
             observed=tr("it handed {calls} to asyncio, which cancelled it before its first step: the deadline had "
                         "passed by the time it was to start.", calls=", ".join(cancelled)),
             expected=tr("the {what} running until done or until the deadline, whichever comes first.", what=tr(what)),
-            advice=tr(GIVEN_TIMEOUT_ADVICE),
+            advice=tr("asyncio was given a deadline that had already passed: a timeout of 0 or less (rounding a "
+                      "timeout under 1 second down to whole seconds, with `int()`, gives 0). Use the `timeout` "
+                      "argument you were given, as it is: `asyncio.wait_for(job(), timeout)`."),
         )
     if len(unawaited) == 1:
         observed = tr("it called {calls} but never awaited the coroutine, so nothing ran.", calls=unawaited[0])
@@ -146,10 +149,27 @@ def cancelled_at_deadline(name: str, recorder: Recorder, timeout: float, *, shar
 
 def given_timeout_advice(ran: float, timeout: float, cut_after: list[float]) -> str:
     """What to try, translated, when work given `timeout` seconds was cut after `ran` (each piece of it after
-    `cut_after`): a whole number of seconds for all is a number in place of the timeout (the tutorial's 1 s); a cut
-    a little after the timeout (at most half a second more, the same for all) is a margin added to it."""
+    `cut_after`): a whole number of seconds for all is the timeout rounded to whole seconds when that gives it, else
+    a number in place of the timeout (the tutorial's 1 s); a cut a little after the timeout (at most half a second
+    more, the same for all) is a margin added to it."""
     same = max(cut_after) - min(cut_after) <= checks.TOLERANCE
     if same and abs(ran - round(ran)) <= checks.TOLERANCE and round(ran) >= 1:
+        # A whole number of seconds: the timeout rounded (int() or round()), or a fixed number; where both would
+        # give this cut (1 s for a timeout of 1.25 s), the advice names both.
+        rounded = round(ran) in (math.floor(timeout), round(timeout))
+        if rounded and round(ran) == 1:
+            return tr("The work was cut after exactly {ran}, where the timeout was {timeout}: a fixed number (the "
+                      "tutorial's 1 second) or the timeout rounded to a whole second (`int()`, `round()`) would do that. "
+                      "Use the `timeout` argument you were given, as it is: `asyncio.wait_for(job(), timeout)`.",
+                      ran=seconds(ran), timeout=seconds(timeout))
+        if round(ran) == math.floor(timeout):
+            return tr("The work was cut after {ran}, the {timeout} timeout rounded down to whole seconds (as "
+                      "`int(timeout)` does). Use the `timeout` argument you were given, as it is, fractions included: "
+                      "`asyncio.wait_for(job(), timeout)`.", ran=seconds(ran), timeout=seconds(timeout))
+        if rounded:
+            return tr("The work was cut after {ran}, the {timeout} timeout rounded to the nearest whole second (as "
+                      "`round(timeout)` does). Use the `timeout` argument you were given, as it is, fractions "
+                      "included: `asyncio.wait_for(job(), timeout)`.", ran=seconds(ran), timeout=seconds(timeout))
         return tr(GIVEN_TIMEOUT_ADVICE)
     if same and timeout < ran <= timeout + 0.5:
         return tr("Use the `timeout` argument you were given, as it is: `asyncio.wait_for(job(), timeout)`, with "
@@ -230,7 +250,7 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
             expected=tr("a return as soon as the job's result is there."),
             timeline=recorder.timeline(),
         )
-    # A falsy result is a result too: 0 must not turn into the fallback.
+    # A falsy result is a result too: 0 must not turn into the fallback, nor may None.
     again = Recorder()
     job = again.job("job", seconds_needed, 0)
     got = await learner.call("with_deadline", job, timeout, "timeout!")
@@ -243,6 +263,20 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
             timeline=again.timeline(),
             advice=tr("Return the fallback only when the deadline passed (in `except TimeoutError:`), not when the "
                       "result looks empty: `result or fallback` turns 0, '' and [] into the fallback."),
+        )
+    again = Recorder()
+    job = again.job("job", seconds_needed, None)
+    got = await learner.call("with_deadline", job, timeout, "timeout!")
+    if got is not None:
+        fail(
+            tr("`with_deadline` returned {value} for a job that returned None in time.", value=shown(got)),
+            observed=tr("the job needed {needed}, the timeout was {timeout}, and the job returned None.",
+                        needed=seconds(seconds_needed), timeout=seconds(timeout)),
+            expected=tr("None, the job's own result: a job may return None in time, and that is its result."),
+            timeline=again.timeline(),
+            advice=tr("Return the fallback only when the deadline passed (in `except TimeoutError:`): a job may "
+                      "return None in time, so None cannot mark a timeout, and a test such as `if result is None: "
+                      "return fallback` turns the job's own None into the fallback."),
         )
 
 
@@ -336,7 +370,7 @@ async def test_with_deadline_lets_a_cancellation_through(learner: Learner, rng: 
             advice=tr(CANCEL_ADVICE),
         )
     timeline = recorder.timeline()
-    await strays(recorder)  # whether the job outlives a cancelled with_deadline is not graded: the README promises nothing
+    running = await strays(recorder)
     blanks = {"at": seconds(at), "timeout": seconds(timeout)}
     if not task.cancelled():
         error = task.exception()
@@ -354,19 +388,32 @@ async def test_with_deadline_lets_a_cancellation_through(learner: Learner, rng: 
                       "that you did and turn only that cancellation into the fallback.") if value == fallback
             else tr(CANCEL_ADVICE),
         )
+    if running:
+        fail(
+            tr("`with_deadline` was cancelled, but its job kept running."),
+            observed=tr("it was cancelled from outside at {at}, before its {timeout} deadline, and ended cancelled, "
+                        "but the job was still running after that: nobody will use its result.", **blanks),
+            expected=tr("the job cancelled along with with_deadline, so that nothing is left running."),
+            timeline=timeline,
+            advice=tr("A Task of the job's own goes on when the code awaiting it is cancelled: `asyncio.wait(...)` "
+                      "and `asyncio.shield(...)` do not pass the cancellation on. Let `asyncio.wait_for(job(), "
+                      "timeout)` run the job, which cancels it either way, or cancel the job's Task in a `finally:` "
+                      "block."),
+        )
 
 
 # each_within
 
 
-def mixed_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob], float]:
+def mixed_jobs(rng: random.Random, recorder: Recorder, count: int | None = None,
+               timeout: float | None = None) -> tuple[list[AsyncJob], float]:
     """Some jobs finish before the timeout and some after, in shuffled order.
 
     At least two finish in time, and not in argument order, so results collected in finishing
     order never pass for results in job order.
     """
-    count = rng.randint(4, 6)
-    timeout = rng.choice([1.75, 2.25, 2.75, 3.25])
+    count = count or rng.randint(4, 6)
+    timeout = timeout or rng.choice([1.75, 2.25, 2.75, 3.25])
     fast = [d for d in DURATIONS if d < timeout]
     slow = [d for d in DURATIONS if d > timeout]
     n_fast = rng.randint(2, min(count - 1, len(fast)))
@@ -427,6 +474,7 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
     cancelled_at_deadline("each_within", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     checks.returned("each_within", got, list, tr("a list of results and Nones"))
     if got == expected:
+        await each_within_again(learner, rng, jobs, timeout, expected)
         return
     if sorted(map(repr, got)) == sorted(map(repr, expected)):
         checks.same_results("each_within", got, expected, recorder)  # the right results, in finishing order
@@ -452,6 +500,34 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
             timeline=timeline,
             advice=tr("One timeout around the whole gather cancels the fast jobs' results along with the slow "
                       "jobs. Wrap each job in its own `asyncio.wait_for(job(), timeout)`, then gather those."),
+        )
+    checks.same_results("each_within", got, expected, recorder)
+
+
+async def each_within_again(learner: Learner, rng: random.Random, first: list[AsyncJob], timeout: float,
+                            before: list[Any]) -> None:
+    """A second call with fewer jobs than the first: its list holds this call's entries only."""
+    __tracebackhide__ = True
+    recorder = Recorder()
+    jobs, _ = mixed_jobs(rng, recorder, rng.randint(3, len(first) - 1), timeout)
+    expected = [j.result if j.seconds < timeout else None for j in jobs]
+    got = await learner.call("each_within", jobs, timeout)
+    await strays(recorder)
+    if got == expected:
+        return
+    checks.returned("each_within", got, list, tr("a list of results and Nones"))
+    old = [g for g in got if g is not None and g not in expected and g in before]
+    if len(got) > len(expected) or old:
+        fail(
+            tr("`each_within` kept entries of its first call in a second call."),
+            observed=tr("a second call, with {count} jobs after a first call with {first}, returned {got}: entries "
+                        "of the first call outlived it.", count=len(jobs), first=len(first), got=repr(got)),
+            expected=tr("{expected}: one entry per job of this call, each job's own result, or None where that job "
+                        "missed its deadline.", expected=repr(expected)),
+            timeline=recorder.timeline(),
+            advice=tr("Make the results inside each_within, afresh for each call: a list or dict at module level, or "
+                      "a mutable default argument, outlives the call and keeps the entries of earlier calls. "
+                      "`asyncio.gather` returns a new list each time."),
         )
     checks.same_results("each_within", got, expected, recorder)
 
@@ -552,9 +628,14 @@ def went_on_after_the_cut(recorder: Recorder, start: float, timeout: float, k: i
     cut = [s for s in recorder.spans if s.state == "cancelled" and abs((s.end or 0) - start - timeout) <= checks.TOLERANCE]
     if not cut:
         return
-    after = [s.label for s in recorder.spans if s.start >= (cut[0].end or 0) - checks.TOLERANCE and s is not cut[0]]
+    later = [s for s in recorder.spans if s.start >= (cut[0].end or 0) - checks.TOLERANCE and s is not cut[0]]
+    after = [s.label for s in later]
     if not after:
         return
+    # Each later step cancelled the moment it started: a deadline that had already passed met each of them (a
+    # timeout block, or a wait_for, per step, with the TimeoutError caught inside the loop); later steps that ran
+    # on show that the CancelledError was caught inside the one block.
+    each_cut_at_once = all(s.state == "cancelled" and (s.end or 0) - s.start <= checks.TOLERANCE for s in later)
     fail(
         tr("`steps_within` went on with the steps after the deadline had stopped one."),
         observed=tr("{cut} was cancelled at the {timeout} deadline, yet {after} started after it: the error that "
@@ -563,9 +644,13 @@ def went_on_after_the_cut(recorder: Recorder, start: float, timeout: float, k: i
         expected=tr("no step started after {timeout}: the deadline is for all the steps together.",
                     timeout=seconds(timeout)),
         timeline=timeline,
-        advice=tr("Do not catch CancelledError inside `async with asyncio.timeout(timeout):`: it is how the deadline "
-                  "stops the running step, and the block turns it into TimeoutError only if it travels out. Catch "
-                  "TimeoutError outside the block, around the whole loop."),
+        advice=tr("Each later step was cancelled the moment it started: the deadline had passed, the TimeoutError "
+                  "was caught inside the loop, and the loop went on to the next step. Stop at the first TimeoutError: "
+                  "`try:` / `async with asyncio.timeout(timeout):` / the loop / `except TimeoutError: pass`, one "
+                  "deadline around all the steps, and the except block outside the loop.") if each_cut_at_once
+        else tr("Do not catch CancelledError inside `async with asyncio.timeout(timeout):`: it is how the deadline "
+                "stops the running step, and the block turns it into TimeoutError only if it travels out. Catch "
+                "TimeoutError outside the block, around the whole loop."),
         cause="steps went on after the cut",
     )
 
@@ -617,8 +702,19 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     all_in_time = sum(s.seconds for s in steps) + rng.choice([0.25, 0.75])
     for step in steps:
         step.recorder = Recorder()  # a fresh record for the second call
+    first = got
     got = await learner.call("steps_within", steps, all_in_time)
     if got != [s.result for s in steps]:
+        if isinstance(got, list) and len(got) > len(steps) and got[:len(got) - len(steps)] == first:
+            fail(
+                tr("`steps_within` returned {got} when every step had time to finish.", got=shown(got)),
+                observed=tr("this was a second call; {old}, the results of the first call, were still in the list it "
+                            "returned.", old=repr(first)),
+                expected=tr("{results}: every step's result, in order.", results=repr([s.result for s in steps])),
+                advice=tr("Make the results list inside the function, fresh for each call. A list at module level, "
+                          "or a mutable default argument (`results=[]`), is shared by every call and grows with each "
+                          "one."),
+            )
         fail(
             tr("`steps_within` returned {got} when every step had time to finish.", got=shown(got)),
             expected=tr("{results}: every step's result, in order.", results=repr([s.result for s in steps])),
