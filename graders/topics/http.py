@@ -7,6 +7,7 @@ other network.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -19,13 +20,14 @@ from graders.harness import checks, naps
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown, without_ports
 from graders.harness.http_server import Server, client_watch, closed_port_url, connectors_made
 from graders.i18n import listed, sentences, tr
-from graders.harness.learner import Learner
+from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import Recorder, loop_clock
 from graders.harness.schedule import idle_slot, uneven_durations
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
 
 WORDS = ["apple", "birch", "cedar", "daisy", "elder", "fern", "ginkgo", "hazel", "iris", "juniper", "kale", "lotus"]
+MORE_WORDS = ["maple", "nettle", "olive", "poppy"]  # for the graders that send more requests than a connector's cap
 LEAK_BODY = "x" * 2_000_000  # too big to arrive unread: an unreleased response keeps its connection busy
 
 
@@ -34,7 +36,8 @@ class Site:
 
     def __init__(self, server: Server, delays: list[float], rng: random.Random) -> None:
         names = [f"page{n}" for n in rng.sample(range(10, 99), len(delays))]
-        self.bodies = [f"{word} {rng.randint(100, 999)}" for word in rng.sample(WORDS, len(delays))]
+        words = WORDS if len(delays) <= len(WORDS) else WORDS + MORE_WORDS
+        self.bodies = [f"{word} {rng.randint(100, 999)}" for word in rng.sample(words, len(delays))]
         self.delays = delays
         self.urls = [server.url(n, delay=d, body=b) for n, d, b in zip(names, delays, self.bodies)]
 
@@ -50,9 +53,10 @@ def with_a_slow_page(rng: random.Random, delays: list[float]) -> list[float]:
     return slow
 
 
-def shuffled_delays(rng: random.Random, count: int) -> list[float]:
-    """Distinct delays out of order, so that responses finish in another order than the URLs."""
-    delays = rng.sample([0.5 * k for k in range(1, 13)], count)
+def shuffled_delays(rng: random.Random, count: int, steps: int = 12) -> list[float]:
+    """Distinct delays (multiples of 0.5 s up to `steps` of them) out of order, so that responses finish in another
+    order than the URLs."""
+    delays = rng.sample([0.5 * k for k in range(1, steps + 1)], count)
     if delays == sorted(delays):
         delays.reverse()
     return delays
@@ -62,10 +66,33 @@ async def fetched(learner: Learner, name: str, slowest: float, *args: object) ->
     """`name(*args)`'s value and how long it took on the loop's clock; fails if it raised (`slowest`: the delay
     of the slowest page it was given)."""
     __tracebackhide__ = True
-    outcome, elapsed = await checks.timed_outcome(learner, name, *args)
+    outcome, elapsed = await outcome_of(learner, name, *args)
     if outcome.error is not None:
         raised(learner, name, outcome.error, elapsed, slowest)
     return outcome.value, elapsed
+
+
+async def outcome_of(learner: Learner, name: str, *args: object) -> tuple[Outcome, float]:
+    """`checks.timed_outcome(learner, name, *args)`; fails first if the call sent anything but GET requests."""
+    __tracebackhide__ = True
+    with client_watch() as watch:
+        outcome, elapsed = await checks.timed_outcome(learner, name, *args)
+    others = [r for r in watch.responses if r.method != "GET"]
+    if others:
+        for response in watch.unreleased():
+            response.close()
+        methods = sorted({r.method for r in others})
+        fail(
+            tr("`{name}` sent {method} requests, not GET.", name=name, method=listed(methods)),
+            observed=tr("{requests} went out with the method {method}; the task asks for GET.",
+                        requests=plural(len(others), "request"), method=listed(methods)),
+            expected=tr("a GET request for each URL (`session.get(url)`), as the task asks: a server may answer a HEAD "
+                        "otherwise than a GET, or refuse it."),
+            advice=tr("Use `async with session.get(url) as response:` and return `response.status` without reading "
+                      "the body: leaving the block releases the response unread."),
+            cause="method",
+        )
+    return outcome, elapsed
 
 
 def raised(learner: Learner, name: str, error: BaseException, elapsed: float, slowest: float) -> None:
@@ -102,13 +129,85 @@ def connector_advice(connectors: Sequence[aiohttp.BaseConnector], most: int) -> 
     return None
 
 
-def requests_together(name: str, recorder: Recorder, elapsed: float, expected: float, count: int,
-                      connectors: Sequence[aiohttp.BaseConnector] = ()) -> None:
+TOGETHER = (11, 14)  # URLs in a grader of requests sent together: more than a connector's usual caps (5, 10)
+
+
+async def sent_at_once(learner: Learner, name: str, rng: random.Random) -> tuple[Server, float, float,
+                                                                                 list[aiohttp.BaseConnector],
+                                                                                 naps.Nap | None]:
+    """One call of `name` on more URLs than a connector's usual caps: the server (closed), the slowest page's delay,
+    how long the call took, the connectors it made, and a sleep of the learner's while some request was unsent."""
     __tracebackhide__ = True
-    if abs(elapsed - expected) <= checks.TOLERANCE and recorder.max_in_flight == count:
+    recorder = Recorder()
+    async with Server(recorder) as server:
+        site = Site(server, shuffled_delays(rng, rng.randint(*TOGETHER), steps=16), rng)
+        with connectors_made() as connectors:
+            # In a Task of its own, so that a pause in the learner's function itself is heard too.
+            async with naps.Watch(learner.path, lambda: len(recorder.spans) < len(site.urls)) as watch:
+                origin = loop_clock()
+                _, elapsed = await asyncio.create_task(fetched(learner, name, max(site.delays), site.urls))
+    nap = watch.nap and naps.Nap(watch.nap.at - origin, watch.nap.line, watch.nap.source)
+    return server, max(site.delays), elapsed, connectors, nap
+
+
+def spread_out(name: str, server: Server, count: int, nap: naps.Nap | None, shown_as: Recorder) -> None:
+    """Fails when the requests reached the server at different moments, some of them not as another request ended
+    or was answered: no connection limit and no awaited response held those back (`shown_as`: the timeline's
+    record)."""
+    __tracebackhide__ = True
+    starts = sorted(span.start for span in server.recorder.spans)
+    if len(starts) < 2 or starts[-1] - starts[0] <= checks.TOLERANCE:
         return
+    ends = [span.end for spans in (server.recorder.spans, server.heads.spans) for span in spans if span.end is not None]
+    unprompted = [t for t in starts if t > starts[0] + checks.TOLERANCE
+                  and all(abs(t - end) > checks.TOLERANCE for end in ends)]
+    if not unprompted:
+        return  # each late one came as another ended: a cap or awaits in a loop, told by the caller
+    blanks = {"name": name, "count": count, "spread": seconds(starts[-1] - starts[0]),
+              "gap": seconds(max(b - a for a, b in zip(starts, starts[1:]))),
+              "late": plural(len(unprompted), "request")}
+    if nap is not None:
+        advice = tr("At {at}, before every request had been sent, your code paused at line {line} (`{source}`): the "
+                    "requests started after that pause went out late. Start them all at the same moment: "
+                    "`await asyncio.gather(*(fetch(url) for url in urls))`, with no pause between one request and "
+                    "the next.", at=seconds(nap.at), line=nap.line, source=nap.source)
+    else:
+        advice = tr("Start every request at the same moment, awaiting nothing between one and the next: "
+                    "`await asyncio.gather(*(fetch(url) for url in urls))`, or create every Task in a loop with no "
+                    "`await` in it and await them afterwards.")
+    fail(
+        tr("`{name}` did not send the requests all at once: they reached the server over {spread}.", **blanks),
+        observed=tr("the server received the {count} requests at different moments, up to {gap} apart; {late} "
+                    "arrived when no other request had just ended or been answered, so no connection limit and no "
+                    "awaited response held them back.", **blanks),
+        expected=tr("all {count} requests reaching the server at the same moment, before any answer comes back.",
+                    **blanks),
+        timeline=shown_as.timeline(),
+        advice=advice,
+    )
+
+
+def requests_together(name: str, server: Server, elapsed: float, expected: float, count: int,
+                      connectors: Sequence[aiohttp.BaseConnector], nap: naps.Nap | None) -> None:
+    """All `count` requests in flight together, the call as long as the slowest page."""
+    __tracebackhide__ = True
+    recorder = server.recorder
+    spread_out(name, server, count, nap, recorder)
     blanks = {"name": name, "elapsed": seconds(elapsed), "expected": seconds(expected), "count": count,
-              "most": recorder.max_in_flight, "requests": plural(len(recorder.spans), "request")}
+              "most": recorder.max_in_flight, "requests": plural(len(recorder.spans), "request"),
+              "extra": seconds(elapsed - expected)}
+    if recorder.max_in_flight == count:
+        if elapsed <= expected + checks.TOLERANCE:
+            return  # sooner than the slowest page is the bodies' grader's business
+        fail(
+            tr("`{name}` took {elapsed} instead of {expected}, the time of its slowest page.", **blanks),
+            observed=tr("all {count} requests reached the server at the same moment, and the last page was sent at "
+                        "{expected}; the call returned {extra} after that.", **blanks),
+            expected=tr("the call returning as soon as the slowest page is read: {expected}.", **blanks),
+            timeline=recorder.timeline(),
+            advice=tr("Return the bodies as soon as every response is read: nothing is left to wait for once the "
+                      "gather is done."),
+        )
     one_by_one = recorder.max_in_flight <= 1
     fail(
         tr("`{name}` sent the requests one after another: it took {elapsed} instead of {expected}.", **blanks)
@@ -131,9 +230,13 @@ def together_advice() -> str:
               "each response before sending the next request.")
 
 
-def answered_together(name: str, heads: Recorder, count: int) -> None:
-    """All `count` requests were sent before the server answered any (`heads`: each request until its headers)."""
+def answered_together(name: str, server: Server, count: int, connectors: Sequence[aiohttp.BaseConnector],
+                      nap: naps.Nap | None) -> None:
+    """All `count` requests reached the server at one moment, before it answered any (`server.heads`: each request
+    until its headers)."""
     __tracebackhide__ = True
+    spread_out(name, server, count, nap, server.heads)
+    heads = server.heads
     most = heads.max_in_flight
     if most == count:
         return
@@ -147,7 +250,7 @@ def answered_together(name: str, heads: Recorder, count: int) -> None:
                 "moment.", **blanks),
         expected=tr("all {count} requests sent before any answer comes back.", **blanks),
         timeline=heads.timeline(),
-        advice=together_advice(),
+        advice=connector_advice(connectors, most) or together_advice(),
     )
 
 
@@ -223,12 +326,8 @@ async def uses_one_session(learner: Learner, rng: random.Random, name: str, *arg
 
 
 async def test_fetch_all_sends_requests_together(learner: Learner, rng: random.Random) -> None:
-    recorder = Recorder()
-    async with Server(recorder) as server:
-        site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
-        with connectors_made() as connectors:
-            _, elapsed = await fetched(learner, "fetch_all", max(site.delays), site.urls)
-    requests_together("fetch_all", recorder, elapsed, max(site.delays), len(site.urls), connectors)
+    server, slowest, elapsed, connectors, nap = await sent_at_once(learner, "fetch_all", rng)
+    requests_together("fetch_all", server, elapsed, slowest, len(server.routes), connectors, nap)
 
 
 # fetch_statuses
@@ -255,7 +354,7 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
                 for i, (s, d) in enumerate(zip(statuses, delays))]
         urls.insert(dead, closed_port_url(f"page{len(urls)}"))
         origin = loop_clock()
-        outcome, elapsed = await checks.timed_outcome(learner, "fetch_statuses", urls)
+        outcome, elapsed = await outcome_of(learner, "fetch_statuses", urls)
     if outcome.error is not None and not isinstance(outcome.error, aiohttp.ClientConnectionError):
         raised(learner, "fetch_statuses", outcome.error, elapsed, max(delays))
     if outcome.error is not None:
@@ -365,12 +464,9 @@ async def test_fetch_statuses_uses_one_session(learner: Learner, rng: random.Ran
 
 
 async def test_fetch_statuses_sends_requests_together(learner: Learner, rng: random.Random) -> None:
-    recorder = Recorder()
-    async with Server(recorder) as server:
-        site = Site(server, shuffled_delays(rng, rng.randint(3, 6)), rng)
-        await fetched(learner, "fetch_statuses", max(site.delays), site.urls)
+    server, _, _, connectors, nap = await sent_at_once(learner, "fetch_statuses", rng)
     # Only until the headers: a status needs no body, and a response released unread ends before its page does.
-    answered_together("fetch_statuses", server.heads, len(site.urls))
+    answered_together("fetch_statuses", server, len(server.routes), connectors, nap)
 
 
 async def test_fetch_statuses_releases_every_response(learner: Learner, rng: random.Random) -> None:
@@ -481,7 +577,7 @@ async def limited_call(learner: Learner, recorder: Recorder, rng: random.Random,
         site = Site(server, delays, rng)
         origin = loop_clock()
         async with naps.Watch(learner.path, lambda: len(recorder.spans) < len(delays)) as watch:  # a URL still waits
-            outcome, elapsed = await checks.timed_outcome(learner, "fetch_limited", site.urls, limit)
+            outcome, elapsed = await outcome_of(learner, "fetch_limited", site.urls, limit)
         if outcome.error is not None:
             raised(learner, "fetch_limited", outcome.error, elapsed, max(delays))
     return origin, watch
