@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import aiohttp
 import pytest
 
-from graders.harness.http_server import Server, client_watch, closed_port_url
+from graders.harness.http_server import Server, client_watch
 from graders.harness.probes import Recorder, loop_clock
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.looptime]
@@ -37,10 +38,15 @@ async def test_routes_answer_with_their_status() -> None:
             assert response.status == 404
 
 
-async def test_a_closed_port_refuses_the_connection() -> None:
-    async with aiohttp.ClientSession() as session:
+async def test_an_unreachable_url_refuses_the_connection_and_keeps_its_port() -> None:
+    async with Server(Recorder()) as server, aiohttp.ClientSession() as session:
+        url = server.unreachable_url("nothing")
         with pytest.raises(aiohttp.ClientConnectionError):
-            await session.get(closed_port_url())
+            await session.get(url)
+        port = int(url.split(":")[2].split("/")[0])
+        with socket.socket() as other, pytest.raises(OSError):  # no other server can start listening there meanwhile
+            other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            other.bind(("127.0.0.1", port))
 
 
 async def test_the_watch_counts_sessions_and_unreleased_responses() -> None:

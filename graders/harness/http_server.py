@@ -36,6 +36,7 @@ class Server:
         self.heads = Recorder()  # each request until its headers were sent
         self.routes: dict[str, Route] = {}
         self.port = 0
+        self._held: list[socket.socket] = []  # the ports of unreachable URLs
         app = web.Application()
         app.router.add_get("/{name}", self._handle)
         # Leaky clients may leave connections open; closing must not wait for them.
@@ -44,6 +45,15 @@ class Server:
     def url(self, name: str, *, delay: float, body: str, status: int = 200) -> str:
         self.routes[name] = Route(delay, body, status)
         return f"http://127.0.0.1:{self.port}/{name}"
+
+    def unreachable_url(self, name: str) -> str:
+        """A URL on 127.0.0.1 where nobody listens while the server runs: connecting is refused at once. Its port is
+        held by a socket that never listens. A port merely found free and let go was once taken meanwhile by another
+        grading process's server (a reversing line server of the streams topic), and the request met it."""
+        holder = socket.socket()  # without SO_REUSEADDR: nobody else may bind the port while it is held
+        holder.bind(("127.0.0.1", 0))
+        self._held.append(holder)
+        return f"http://127.0.0.1:{holder.getsockname()[1]}/{name}"
 
     async def __aenter__(self) -> Server:
         await self._runner.setup()
@@ -54,6 +64,8 @@ class Server:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._runner.cleanup()
+        for holder in self._held:
+            holder.close()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
@@ -82,14 +94,6 @@ class Server:
         except ConnectionResetError:
             pass  # the client released the response unread (its right): no server error to log under the learner's failure
         return response
-
-
-def closed_port_url(name: str = "nothing") -> str:
-    """A URL on 127.0.0.1 where nobody listens: connecting to it is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/{name}"
 
 
 @dataclass

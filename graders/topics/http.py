@@ -18,7 +18,7 @@ import pytest
 
 from graders.harness import checks, naps
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown, without_ports
-from graders.harness.http_server import Server, client_watch, closed_port_url, connectors_made
+from graders.harness.http_server import Server, client_watch, connectors_made
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import Recorder, loop_clock
@@ -352,7 +352,7 @@ async def test_fetch_statuses_reports_each_status_or_none(learner: Learner, rng:
         delays = with_a_slow_page(rng, delays)
         urls = [server.url(f"page{i}", delay=d, body=f"status {s}", status=s)
                 for i, (s, d) in enumerate(zip(statuses, delays))]
-        urls.insert(dead, closed_port_url(f"page{len(urls)}"))
+        urls.insert(dead, server.unreachable_url(f"page{len(urls)}"))
         origin = loop_clock()
         outcome, elapsed = await outcome_of(learner, "fetch_statuses", urls)
     if outcome.error is not None and not isinstance(outcome.error, aiohttp.ClientConnectionError):
