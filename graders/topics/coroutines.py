@@ -18,6 +18,7 @@ from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock, posing_as
 
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
+CASED_NAMES = ["McIntyre", "van Rossum", "DeMarco", "da Silva"]  # each changed by .title() and by .capitalize()
 # Never whole seconds, nor on a grid of 0.05 s: a delay rounded (to an int, or to tenths) or waited out in short
 # steps (sleep 0.1 until the clock passes the end) misses each of them by 0.02 s or more, more than
 # checks.TOLERANCE, on every seed. Short, for greet: a busy wait for `delay` seconds of real time costs the grading
@@ -29,11 +30,16 @@ LONGER_GREET_DELAYS = [1.23, 1.37, 1.62, 1.78]
 @pytest.mark.asyncio
 @IN_LOOP_TIME
 async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) -> None:
-    name = rng.choice(NAMES)
-    got = await learner.call("greet", name, rng.choice(GREET_DELAYS))
-    checks.returned("greet", got, str, tr("a string"))
-    if got != f"Hello, {name}!":
-        fail(tr("`greet` returned the wrong text."), observed=shown(got), expected=repr(f"Hello, {name}!"))
+    # A second name that .title() or .capitalize() would change: the name goes into the greeting as it is given.
+    for name in (rng.choice(NAMES), rng.choice(CASED_NAMES)):
+        got = await learner.call("greet", name, rng.choice(GREET_DELAYS))
+        checks.returned("greet", got, str, tr("a string"))
+        if got != f"Hello, {name}!":
+            recased = any(got == f"Hello, {other}!" for other in (name.title(), name.capitalize(), name.lower(),
+                                                                   name.upper()))
+            fail(tr("`greet` returned the wrong text."), observed=shown(got), expected=repr(f"Hello, {name}!"),
+                 advice=tr("Put the name into the greeting as it is given, without changing its capitals: "
+                           "`f\"Hello, {{name}}!\"`.") if recased else None)
 
 
 @pytest.mark.asyncio
@@ -101,8 +107,8 @@ async def _say(i: int) -> None:
 class Say:
     """countdown's `say`: each call counted as it is made, and its coroutine kept, so one never awaited can be named."""
 
-    def __init__(self, recorder: Recorder) -> None:
-        self.recorder = recorder
+    def __init__(self, recorder: Recorder, seconds: float = 0.0) -> None:
+        self.recorder, self.seconds = recorder, seconds  # how long each say(i) takes, in loop time
         self.made: list[tuple[str, Coroutine[Any, Any, None]]] = []
         posing_as(self, _say, "say")
 
@@ -111,17 +117,20 @@ class Say:
 
     def __call__(self, i: int) -> Coroutine[Any, Any, None]:
         self.recorder.created[f"say({i})"] += 1
-        coroutine = _said(self.recorder, i)
+        coroutine = _said(self.recorder, i, self.seconds)
         self.made.append((f"say({i})", coroutine))
         return coroutine
 
 
-async def _countdown(learner: Learner, rng: random.Random) -> tuple[Recorder, int, float, list[str], list[str]]:
+async def _countdown(learner: Learner, rng: random.Random, n: int | None = None, tick: float | None = None,
+                     say_takes: float = 0.0) -> tuple[Recorder, int, float, list[str], list[str]]:
     """countdown's calls of say, the calls it handed to a task that had not run when it returned, and the names of
-    the coroutines it created and dropped without awaiting them (`asyncio.sleep(tick)` without `await`: 'sleep')."""
+    the coroutines it created and dropped without awaiting them (`asyncio.sleep(tick)` without `await`: 'sleep').
+    `n` and `tick` are drawn unless given; each say(i) takes `say_takes` seconds of loop time."""
     recorder = Recorder()
-    n, tick = rng.randint(3, 6), rng.choice(DELAYS)
-    say = Say(recorder)
+    n = rng.randint(3, 6) if n is None else n
+    tick = rng.choice(DELAYS) if tick is None else tick
+    say = Say(recorder, say_takes)
 
     # A coroutine dropped unawaited is finalized as its last reference goes, with Python's "coroutine 'sleep' was
     # never awaited" warning (which the plugin otherwise silences): recorded here, it names what was never awaited.
@@ -167,6 +176,41 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
     wanted = [f"say({i})" for i in range(n, 0, -1)]
     if said != wanted:
         fail(tr("`countdown` said the wrong numbers."), observed=", ".join(said) or tr("nothing"), expected=", ".join(wanted))
+    # The shortest countdowns, on every seed: countdown(1, ...) says 1 and countdown(0, ...) says nothing (a loop
+    # that says a number before it checks one, do-while style, says 0).
+    for few in (1, 0):
+        recorder, _, tick, _, _ = await _countdown(learner, rng, n=few)
+        said = [s.label for s in recorder.spans]
+        wanted = [f"say({i})" for i in range(few, 0, -1)]
+        if said != wanted:
+            fail(tr("`countdown` said the wrong numbers for n = {n}.", n=few),
+                 observed=tr("countdown({n}, {tick}, say) said {said}.", n=few, tick=tick,
+                             said=", ".join(said) or tr("nothing")),
+                 expected=", ".join(wanted) if wanted else tr("nothing: there is no number from 0 down to 1."),
+                 advice=tr("Check n before the first call: `for i in range(n, 0, -1):` says nothing when n is 0, "
+                           "and only say(1) when n is 1."))
+    # A say that takes longer than a tick: `await say(i)` lets say(i) finish before the loop goes on, while a say
+    # started as a Task (or gathered with the others) is still running when the next one starts.
+    n, tick = rng.randint(3, 5), rng.choice(DELAYS)
+    takes = round(1.5 * tick, 2)
+    start = loop_clock()
+    recorder, _, _, _, _ = await _countdown(learner, rng, n=n, tick=tick, say_takes=takes)
+    for before, after in zip(recorder.spans, recorder.spans[1:]):
+        if before.end is None or after.start < before.end - checks.TOLERANCE:
+            fail(
+                tr("`countdown` started {next} while {previous} was still running.", next=after.label,
+                   previous=before.label),
+                observed=tr("with a say that takes {takes} of loop time, {previous} ran from {start} to {end}, but "
+                            "{next} started at {next_start}: the calls overlapped.", takes=seconds(takes),
+                            previous=before.label, next=after.label, start=seconds(before.start - start),
+                            end=seconds(before.end - start) if before.end is not None else tr("after countdown returned"),
+                            next_start=seconds(after.start - start)),
+                expected=tr("each say(i) finished before the next one starts."),
+                timeline=_calls_over_time(recorder, start),
+                advice=tr("`await say(i)` waits for say(i) to finish before the loop goes on. A say(i) handed to "
+                          "asyncio.create_task, or gathered with the others, keeps running while the next one starts."),
+                cause="say calls overlap",
+            )
 
 
 @pytest.mark.asyncio
@@ -235,9 +279,10 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
         )
 
 
-async def _said(recorder: Recorder, i: int) -> None:
+async def _said(recorder: Recorder, i: int, seconds: float = 0.0) -> None:
     with recorder.span(f"say({i})"):
-        pass
+        if seconds:
+            await asyncio.sleep(seconds)
 
 
 def _probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
@@ -267,6 +312,19 @@ def _refusing_probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
     return seen, refuse
 
 
+def _wraps_refused(error: BaseException) -> str:
+    """The words of the RefusedError that `error` was raised from (its __cause__ or __context__, however deep), or
+    "" when it was not: run caught the coroutine's exception and raised another in its place."""
+    seen: set[int] = set()
+    inner = error.__cause__ or error.__context__
+    while inner is not None and id(inner) not in seen:
+        if isinstance(inner, RefusedError):
+            return str(inner) or "RefusedError"
+        seen.add(id(inner))
+        inner = inner.__cause__ or inner.__context__
+    return ""
+
+
 def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random) -> None:
     seen, compute = _probe()
     a, b = rng.randint(2, 99), rng.randint(2, 99)
@@ -284,6 +342,19 @@ def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random)
         return
     except Exception as error:  # noqa: BLE001
         learner._checked("run", Outcome(error=error))
+        if _wraps_refused(error):
+            fail(
+                tr("`run` replaced the exception its coroutine raised with {kind}.", kind=type(error).__name__),
+                observed=tr("the coroutine raised RefusedError: {message}; run raised {kind}: {error} in its place, "
+                            "with the RefusedError only as its cause.", message=_wraps_refused(error),
+                            kind=type(error).__name__, error=error),
+                expected=tr("the coroutine's own exception, RefusedError, coming out of run unchanged, as it comes "
+                            "out of asyncio.run: the caller may be waiting for that very exception."),
+                details=learner.format_error(error),
+                advice=tr("Let the exception propagate: leave out the `try:`/`except` around the call, or end the "
+                          "except block with a bare `raise`. `return asyncio.run(coro_fn(*args))` is all run needs."),
+                cause="run wraps the error",
+            )
         learner.fail_raised("run", error)
     if "loop" in seen:
         fail(
@@ -322,7 +393,8 @@ def test_run_closes_its_event_loop(learner: Learner, rng: random.Random) -> None
         pass
     except Exception as error:  # noqa: BLE001
         learner._checked("run", Outcome(error=error))
-        learner.fail_raised("run", error)
+        if not _wraps_refused(error):  # wrapped, it still went through run: how the loop was left is this grader's
+            learner.fail_raised("run", error)
     learner.check_not_blocked("run")
     loop = seen.get("loop")
     if loop is not None and not loop.is_closed():

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import random
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 import pytest
 
@@ -11,7 +15,7 @@ from graders.harness import checks, naps
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner
-from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, loop_clock
 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
@@ -96,9 +100,26 @@ async def test_start_in_background_task_runs_and_gives_the_result(learner: Learn
     returned_the_task(task)
     await asyncio.sleep(0)
     if not recorder.spans:
+        turns = 0
+        while not recorder.spans and turns < 5:  # how much later it starts, if it does: said as it was seen
+            await asyncio.sleep(0)
+            turns += 1
         task.cancel()
+        if recorder.spans:
+            fail(
+                tr("The task from `start_in_background` started the job late: not when the caller first awaited."),
+                observed=tr("when the caller first awaited, job() had not started; it started {turns} later: the Task "
+                            "ran something else first, which started the job only then.",
+                            turns=plural(turns, "loop turn")),
+                expected=tr("job() running as soon as the caller awaits anything."),
+                advice=tr("Hand asyncio.create_task the job's coroutine itself, `asyncio.create_task(job())`, with "
+                          "nothing wrapped around it that puts it in a Task of its own (as asyncio.wait_for does on "
+                          "Python 3.11): a wrapper adds its own rules, a timeout that cuts a long job short, say."),
+            )
         fail(
             tr("The task from `start_in_background` did not start the job."),
+            observed=tr("job() had not started {turns} after the caller first awaited.",
+                        turns=plural(turns + 1, "loop turn")),
             expected=tr("job() running as soon as the caller awaits anything."),
             advice=tr("Pass the coroutine `job()` to asyncio.create_task."),
         )
@@ -181,11 +202,14 @@ def returned_before_the_jobs_ended(recorder: Recorder, jobs: list[AsyncJob], sta
 
 
 async def test_run_all_returns_results_in_job_order(learner: Learner, rng: random.Random) -> None:
-    # Two calls, one after the other in the same process, with fresh jobs: tasks kept from one call to the next (a
-    # list made once, outside the function) bring the first call's results back in the second.
-    first = await run_all_in_order(learner, rng)
+    # Two calls, one after the other in the same process: tasks kept from one call to the next (a list made once,
+    # outside the function) bring the first call's results back in the second. The second call's jobs are new but
+    # one, a job of the first call that now gives another result (as an async function may when called again): a
+    # result kept by job (the job itself, its id or its name) comes back stale. The first call's jobs live on
+    # through the second, so no new job gets the id of a freed one: what is caught does not depend on memory.
+    first_jobs, first = await run_all_in_order(learner, rng)
     try:
-        await run_all_in_order(learner, rng, earlier=first)
+        await run_all_in_order(learner, rng, earlier=(first_jobs, first))
     except GraderFailure as failure:
         if failure.cause is None:
             failure.observed = sentences(failure.observed or "", tr(
@@ -193,19 +217,53 @@ async def test_run_all_returns_results_in_job_order(learner: Learner, rng: rando
         raise
 
 
-async def run_all_in_order(learner: Learner, rng: random.Random, earlier: list[int] | None = None) -> list[int]:
-    """One call of run_all, judged: its results, in job order, and none from an `earlier` call's jobs."""
+async def run_all_in_order(learner: Learner, rng: random.Random,
+                           earlier: tuple[list[AsyncJob], list[int]] | None = None) -> tuple[list[AsyncJob], list[int]]:
+    """One call of run_all, judged: its results, in job order, and none from an `earlier` call's jobs (and results)."""
     __tracebackhide__ = True
     recorder = Recorder()
+    earlier_jobs, earlier_results = earlier or ([], [])
     # The second call's longest job takes over 10 s: a wait with a `timeout=` "just in case" cuts it.
-    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9), avoid=frozenset(earlier or ()), long=earlier is not None)
+    jobs, results = make_jobs(rng, recorder, rng.randint(6, 9), avoid=frozenset(earlier_results),
+                              long=earlier is not None)
+    again = None
+    if earlier_jobs:
+        # The first call's job at one place comes back at the same place (same label, same name), with this call's
+        # length and a new result.
+        again = rng.randrange(min(len(jobs), len(earlier_jobs)))
+        job = earlier_jobs[again]
+        job.recorder, job.seconds, job.result = recorder, jobs[again].seconds, results[again]
+        jobs[again] = job
     start = loop_clock()
-    outcome = await learner.outcome("run_all", jobs)
+    with default_task_names(len(jobs)) as first_task:
+        outcome = await learner.outcome("run_all", jobs)
     if outcome.error is not None:
         raised_by_run_all(learner, recorder, jobs, outcome.error, start)
     checks.returned("run_all", outcome.value, list, tr("a list of results"))
     returned_before_the_jobs_ended(recorder, jobs, start)
-    old = [value for value in outcome.value if earlier and isinstance(value, int) and value in earlier]
+    old = [value for value in outcome.value if earlier and isinstance(value, int) and value in earlier_results]
+    stale = [i for i, value in enumerate(outcome.value) if i < len(earlier_results) and value == earlier_results[i]]
+    if old and len(outcome.value) == len(jobs) and len(stale) == len(old):
+        # As long as the list, with the first call's results at their places: kept by job, not as a list of tasks.
+        labels = [jobs[i].label for i in stale]
+        rerun = [label for label in labels if recorder.created[label]]
+        fail(
+            tr("`run_all` returned results its jobs gave in the first call, not what they give now."),
+            observed=sentences(
+                tr("called a second time, with {jobs}, it returned {got}: at the places of {labels}, what the jobs at "
+                   "those places gave in the first call, {old}.", jobs=plural(len(jobs), "job"), count=len(jobs),
+                   got=shown(outcome.value), labels=", ".join(labels), old=", ".join(map(repr, old))),
+                sentences(tr("{label} was the very same job in both calls; run now, it gives {new}.", label=jobs[again].label,
+                   new=repr(results[again])) if again in stale else "",
+                tr("It ran them, but handed back the results kept from the first call.") if rerun
+                else tr("It did not run them again.")),
+            ),
+            expected=tr("{expected}: the results of this call's jobs only.", expected=repr(results)),
+            advice=tr("Run every job in every call, and return what this call's tasks give: a job may give another "
+                      "result each time it runs, and a new job may have the name (or, once the old one is gone, the "
+                      "id) of an old one. Keep nothing from one call to the next: no results stored by job outside "
+                      "the function."),
+        )
     if old:
         fail(
             tr("`run_all` returned results of its earlier call along with this one's."),
@@ -218,13 +276,116 @@ async def run_all_in_order(learner: Learner, rng: random.Random, earlier: list[i
                       "for job in jobs]` there. A list kept outside the function (at module level) still holds the "
                       "tasks of every earlier call."),
         )
+    misordered(outcome.value, results, recorder, first_task)
     checks.same_results("run_all", outcome.value, results, recorder)
-    return results
+    return jobs, results
+
+
+class _NumberedTask(asyncio.Task):  # type: ignore[type-arg]
+    """A Task whose default name a grader chose. Python 3.13's loop.create_task calls `set_name(name)` on what a task
+    factory made even when no name was given (None): that keeps the chosen name, as a name given still replaces it."""
+
+    def set_name(self, value: object) -> None:
+        if value is not None:
+            super().set_name(value)
+
+
+@contextlib.contextmanager
+def default_task_names(count: int) -> Iterator[int]:
+    """While active, tasks made without a name get asyncio's kind of default name ("Task-98"), numbered on from a
+    number chosen so that `count` tasks cross a power of ten about halfway: sorted as text ("Task-100" < "Task-99")
+    their names are then not in the order the tasks were made, on every seed and whatever ran before (asyncio's own
+    counter only grows). Yields the number the first of them gets."""
+    loop = asyncio.get_running_loop()
+    first = 100 - count // 2
+    numbers = itertools.count(first)
+    before = loop.get_task_factory()
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
+        if before is not None:
+            return before(loop, coro, **kwargs)
+        if kwargs.get("name") is None:
+            kwargs["name"] = f"Task-{next(numbers)}"
+        return _NumberedTask(coro, loop=loop, **kwargs)
+
+    loop.set_task_factory(factory)
+    try:
+        yield first
+    finally:
+        loop.set_task_factory(before)
+
+
+def misordered(got: object, results: list[int], recorder: Recorder, first_task: int | None) -> None:
+    """Fail with words of their own when the right results came back sorted: by value, or by their tasks' default
+    names compared as text. Whatever else the order is, checks.same_results tells it."""
+    __tracebackhide__ = True
+    if not isinstance(got, list) or got == results or sorted(map(repr, got)) != sorted(map(repr, results)):
+        return
+    advice = tr("Results must follow the order of the jobs, whatever their values or their tasks' names: read them "
+                "from your own list of tasks, `[task.result() for task in tasks]`, not from the `done` set that "
+                "asyncio.wait returns, which has no order at all.")
+    if got == sorted(results):
+        fail(
+            tr("`run_all` returned the right results in the wrong order: sorted by value."),
+            observed=tr("{got}: smallest first.", got=shown(got)),
+            expected=tr("{expected}: the same order as {given}.", expected=repr(results),
+                        given=tr("the jobs you were given")),
+            timeline=recorder.timeline(),
+            advice=advice,
+        )
+    if first_task is not None:  # the names the tasks had, unless they were named by hand
+        for first in range(first_task - 2, first_task + 3):  # a task or two of its own made before, or after
+            order = sorted(range(len(results)), key=lambda i: f"Task-{first + i}")
+            if got == [results[i] for i in order]:
+                names = [f"Task-{first + i}" for i in range(len(results))]  # as made, in job order
+                shorter = [n for n in names if len(n) == len(names[0])]
+                fail(
+                    tr("`run_all` returned the right results in the wrong order: sorted by their tasks' names."),
+                    observed=tr("{got}: the order of the tasks' names, {names}, sorted as text, where \"{later}\" "
+                                "comes before \"{earlier}\".", got=shown(got), names=", ".join(names),
+                                later=names[len(shorter)], earlier=shorter[-1]),
+                    expected=tr("{expected}: the same order as {given}.", expected=repr(results),
+                                given=tr("the jobs you were given")),
+                    advice=advice,
+                )
+
+
+def both(first: object, second: object) -> str:
+    return tr("{first} and {second}", first=first, second=second)
+
+
+class ChangingJob(AsyncJob):
+    """A job that gives the next of `results` each time it is called, as an async function may (the last one again
+    once they run out)."""
+
+    def __init__(self, recorder: Recorder, label: str, seconds: float, results: list[Any]) -> None:
+        super().__init__(recorder, label, seconds, results[0], False)
+        self.results = results
+
+    def __call__(self) -> Coroutine[Any, Any, Any]:
+        made = self.recorder.created[self.label]
+        self.recorder.created[self.label] += 1
+        coroutine = self._giving(self.results[min(made, len(self.results) - 1)])
+        self.recorder.coroutines.append((self.label, coroutine))
+        return coroutine
+
+    async def _giving(self, result: Any) -> Any:
+        with self.recorder.span(self.label):
+            await asyncio.sleep(self.seconds)
+            return result
 
 
 async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
-    jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6))
+    distinct, results = make_jobs(rng, recorder, rng.randint(3, 6))
+    # One job listed twice, apart, that gives another result the second time it is called: one task per entry of the
+    # list runs it twice and returns both results; a dict keyed by the job keeps one of its tasks, and one result.
+    twice = rng.randrange(len(distinct))
+    other = rng.choice([v for v in range(100, 1000) if v not in results])
+    repeated = ChangingJob(recorder, distinct[twice].label, distinct[twice].seconds, [results[twice], other])
+    distinct[twice] = repeated
+    jobs = list(distinct)
+    jobs.insert(rng.choice([i for i in range(len(jobs) + 1) if abs(i - twice) > 1] or [len(jobs)]), repeated)
     start = loop_clock()
     outcome = await learner.outcome("run_all", jobs)
     elapsed = loop_clock() - start
@@ -236,7 +397,36 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
         advice=tr("Create all the tasks first, then wait for them together with `await asyncio.wait(tasks)`. "
                   "Awaiting each task right after creating it runs them one by one."),
     )
-    checks.earned("run_all", recorder, len(jobs))  # a wait as long as the longest job, and nothing run, looks the same
+    checks.earned("run_all", recorder, len(distinct))  # a wait as long as the longest job, and nothing run, looks the same
+    # The job listed twice: run twice, and each of its places given one of its two results (which run's goes where
+    # depends on the order the tasks were made in, the learner's own business).
+    places = [i for i, job in enumerate(jobs) if job is repeated]
+    ran = len(recorder.started(repeated.label))
+    got = outcome.value
+    # One of its results at both places (the order of the others is test_run_all_returns_results_in_job_order's).
+    one_for_both = isinstance(got, list) and len(got) == len(jobs) and got[places[0]] == got[places[1]] \
+        and got[places[0]] in repeated.results
+    if ran < 2 or one_for_both:
+        blanks = {"job": repeated.label, "count": len(jobs), "places": both(*places)}
+        fail(
+            tr("`run_all` ran {job} once, though it is listed twice in the jobs it was given.", **blanks) if ran < 2
+            else tr("`run_all` returned one result of {job} for both of its places in the list.", **blanks),
+            observed=sentences(
+                tr("the list held {count} entries, {job} at places {places} (counting from 0).", **blanks),
+                tr("{job} ran {times}, and run_all returned {got}.", job=repeated.label, times=plural(ran, "time"),
+                   count=ran, got=shown(got)) if ran < 2
+                else tr("{job} ran twice and gave {results}, but run_all returned {got}: {given} at its places.",
+                        job=repeated.label, results=both(*map(repr, repeated.results)), got=shown(got),
+                        given=both(*(repr(got[i]) for i in places))),
+            ),
+            expected=tr("one task per entry of the list: a job listed twice runs twice, and each of its places gets "
+                        "the result of one of its runs ({results}).",
+                        results=both(*map(repr, repeated.results))),
+            timeline=recorder.timeline(origin=start),
+            advice=tr("Make one task per entry, `tasks = [asyncio.create_task(job()) for job in jobs]`, and read the "
+                      "results from that list. A dict keyed by the job (or a set of jobs) keeps one entry for a job "
+                      "listed twice, and one of its results."),
+        )
 
 
 async def call_first_finished(learner: Learner, recorder: Recorder, jobs: list[AsyncJob]) -> object:
@@ -318,6 +508,13 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
              expected=tr("{value}, from {job}, the fastest job", value=repr(results[fastest]), job=jobs[fastest].label))
 
 
+def failed_job(error: BaseException) -> bool:
+    """Whether `error` is a job's JobFailed, or an ExceptionGroup (a TaskGroup's) holding one."""
+    if isinstance(error, BaseExceptionGroup):
+        return any(failed_job(inner) for inner in error.exceptions)
+    return isinstance(error, JobFailed)
+
+
 async def test_first_finished_cancels_the_others(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     # Jobs on both sides of the fastest: cancelling only those after it in the list (or only those before) leaves some.
@@ -349,6 +546,44 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
                jobs=plural(len(running), "job"), count=len(running)),
             observed=observed,
             expected=tr("every other job cancelled before first_finished returns."),
+            timeline=timeline,
+            advice=advice,
+        )
+    # Now the first job to finish fails. Whether first_finished then raises its error (as task.result() does) or
+    # waits for a job that succeeds, it leaves no job running: the others are cancelled however it ends.
+    recorder = Recorder()
+    jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
+    winner = jobs[min(range(len(jobs)), key=lambda i: jobs[i].seconds)]
+    winner.fails = True
+    outcome = await learner.outcome("first_finished", jobs)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    running = recorder.still_running()
+    if outcome.error is not None and not failed_job(outcome.error):
+        learner.fail_raised("first_finished", outcome.error)
+    if running:
+        timeline = recorder.timeline()
+        for task in asyncio.all_tasks():
+            if task is not asyncio.current_task():
+                task.cancel()
+        still = ", ".join(s.label for s in running)
+        if outcome.error is not None:
+            observed = tr("{winner}, the first job to finish, raised JobFailed, and first_finished raised {kind}; {jobs} "
+                          "still ran after it.", winner=winner.label, kind=type(outcome.error).__name__, jobs=still)
+            advice = tr("Cancel the others before you read the winner's result: `task.result()` raises the job's "
+                        "exception, and the lines after it never run. `for task in pending: task.cancel()` first, "
+                        "then `return done.pop().result()` (or cancel them in a `finally:` block).")
+        else:
+            observed = tr("{winner}, the first job to finish, raised JobFailed; first_finished returned {got}, and "
+                          "{jobs} still ran after it.", winner=winner.label, got=shown(outcome.value), jobs=still)
+            advice = tr("`for task in pending: task.cancel()` with the pending set that asyncio.wait returns, "
+                        "however the first task ended.")
+        fail(
+            tr("`first_finished` left {jobs} running in the background when the first job to finish failed.",
+               jobs=plural(len(running), "job"), count=len(running)),
+            observed=observed,
+            expected=tr("every other job cancelled before first_finished returns or raises, whether the first job to "
+                        "finish succeeded or failed."),
             timeline=timeline,
             advice=advice,
         )
