@@ -27,6 +27,7 @@ import asyncio
 import math
 import random
 import threading
+from pathlib import Path
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -579,6 +580,7 @@ class Service:
     ends: dict[int, float] = field(default_factory=dict)  # when each worker's Task ended
     origin: float = 0.0
     began: float = 0.0  # when shut_down was called
+    naps: list[float] = field(default_factory=list)  # when the learner's code, seen asleep in asyncio.sleep, was to wake
 
     @property
     def deadline(self) -> float:
@@ -637,16 +639,40 @@ class WorkerTask(asyncio.Task):  # type: ignore[type-arg]
         return self is other
 
 
+def asleep(learner: Learner, svc: Service) -> None:
+    """Note when each Task of the learner's code now asleep in `asyncio.sleep` is to wake (`svc.naps`): code that
+    sleeps and looks again wakes before the deadline, at moments no worker explains; `asyncio.sleep(grace)` at it."""
+    now = loop_clock()
+    for task in asyncio.all_tasks():
+        if any(task is t for t in svc.tasks):
+            continue
+        frames, coro = [], task.get_coro()  # the chain of coroutines it awaits, outermost first
+        while coro is not None and getattr(coro, "cr_frame", None) is not None and len(frames) < 40:
+            frames.append(coro.cr_frame)
+            coro = coro.cr_await
+        innermost = frames[-1].f_code if frames else None
+        if innermost is None or innermost.co_name != "sleep" or Path(innermost.co_filename).name != "tasks.py":
+            continue
+        if not any(Path(f.f_code.co_filename) == learner.path for f in frames):
+            continue
+        handle = frames[-1].f_locals.get("h")  # asyncio.sleep's timer
+        if isinstance(handle, asyncio.TimerHandle) and handle.when() > now + TOLERANCE:
+            svc.naps.append(handle.when())
+
+
 async def shutting_down(learner: Learner, svc: Service) -> tuple[Call, bool]:
-    """Start the workers, call shut_down `lead` seconds later, and wait for it (within a budget)."""
+    """Start the workers, call shut_down `lead` seconds later, and wait for it (within a budget). Whenever a worker
+    ends, and a moment after the call begins, note how the learner's code waits (`asleep`)."""
     svc.origin = loop_clock()
     assert len(svc.workers) <= 7
     for i, worker in enumerate(svc.workers):
         task = WorkerTask(worker.run(svc.stop), name=worker.label, rank=7 - i)
         task.add_done_callback(lambda _, i=i: svc.ends.setdefault(i, loop_clock()))
+        task.add_done_callback(lambda _: asleep(learner, svc))
         svc.tasks.append(task)
     await asyncio.sleep(svc.lead)
     svc.began = loop_clock()
+    asyncio.get_running_loop().call_at(svc.began + 1 / 16, asleep, learner, svc)
     call = start(learner, svc.recorder, "shut_down", list(svc.tasks), svc.stop, svc.grace, origin=svc.origin,
                  look=lambda: [task.done() for task in svc.tasks])
     call.order = lambda s: natural(s.label)  # each worker above its cleanup
@@ -844,7 +870,10 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool,
             timeline=call.chart(),
             advice=tr("`asyncio.wait(tasks, timeout=grace)` returns as soon as every Task is done, or at the "
                       "deadline, whichever comes first; `asyncio.sleep(grace)` always waits the whole grace period.")
+            # At the deadline, and never seen asleep to wake before it: one sleep of the whole grace period. Seen to
+            # wake sooner, the code was looking again and again, and its last look fell on the deadline.
             if abs((call.row.end or 0) - svc.deadline) <= TOLERANCE
+            and not any(svc.began < nap < svc.deadline - TOLERANCE for nap in svc.naps)
             else tr("Wait on the Tasks themselves, not on the clock: `asyncio.wait(tasks, timeout=grace)` returns "
                     "the moment the last of them ends. Code that sleeps and looks again (`while ...: await "
                     "asyncio.sleep(...)`) sees the end only at its next look."),

@@ -37,8 +37,11 @@ from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
 TOLERANCE = checks.TOLERANCE
-DURATIONS = [0.5 * k for k in range(1, 17)]  # 0.5 s to 8 s
-MOMENTS = DURATIONS[2:10]  # when jobs fail: 1.5 s to 5 s, so that some jobs end before and some after
+# Job lengths: 0.13 s past a half second, so that the moment a job fails (or ends) falls on no round grid: code that
+# looks at its tasks every 0.05, 0.1, 0.2, 0.25, 0.3, 0.5 or 1 s (a loop of `t.done()` and `asyncio.sleep`), or
+# checks a deadline so, sees a failure 0.02 s or more late, and the siblings it cancels then outlive it.
+DURATIONS = [0.5 * k + 0.13 for k in range(1, 17)]  # 0.63 s to 8.13 s
+MOMENTS = DURATIONS[2:10]  # when jobs fail: 1.63 s to 5.13 s, so that some jobs end before and some after
 
 
 _CALLS = itertools.count()  # stamps the calls of every Job, in the order they were made
@@ -218,10 +221,11 @@ def outlived(spans: Sequence[Span], moment: float) -> list[Span]:
 
 
 def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, timeline: str, advice: str,
-                              cause: str | None = None) -> None:
+                              cause: str | None = None, note: str = "") -> None:
     """Whenever a job failed, the jobs running beside it (among `spans`) ended at that moment (`advice`, in the
     learner's language; `cause`: for a grader of the same file that sees the same jobs run on, and says so in its own
-    terms)."""
+    terms). Jobs that were all cancelled, but late, get advice on what woke the code then, with `note` (a word on
+    the learner's run_all, from `run_all_note`) after it."""
     __tracebackhide__ = True
     for moment in sorted({s.end for s in spans if s.state == "failed" and s.end is not None}):
         late = outlived(spans, moment)
@@ -229,9 +233,42 @@ def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, t
             continue
         failed = [s for s in spans if s.state == "failed" and s.end is not None and abs(s.end - moment) <= TOLERANCE]
         running = [s for s in late if s.end is None]
-        finished = [s for s in late if s.end is not None]
+        cut = [s for s in late if s.end is not None and s.state == "cancelled"]  # cancelled, but only later
+        finished = [s for s in late if s.end is not None and s.state != "cancelled"]  # ran to their own end
         blanks = {"name": name, "jobs": plural(len(late), "job"), "count": len(late), "failed": labels(failed),
-                  "at": seconds(moment - origin), "labels": labels(running or late), "finished": labels(finished)}
+                  "at": seconds(moment - origin), "labels": labels(running or finished or cut),
+                  "finished": labels(finished)}
+        if cut:
+            when = max(s.end or 0 for s in cut)
+            told = {"labels": labels(cut), "cut": seconds(when - origin), "after": seconds(when - moment), **{
+                k: blanks[k] for k in ("failed", "at")}}
+            cut_text = (tr("{labels} was cancelled only at {cut}, {after} after {failed} failed at {at}.", **told)
+                        if len(cut) == 1
+                        else tr("{labels} were cancelled only at {cut}, {after} after {failed} failed at {at}.", **told))
+            if not running and not finished:
+                # Every one of them was cancelled, but late: what woke the code then is what the advice is about.
+                ended = [s for s in spans if s.state != "cancelled" and s.end is not None and abs(s.end - when) <= TOLERANCE]
+                late_advice = (
+                    tr("Your code noticed the failure only when {label} ended, at {cut}: awaiting the tasks one by "
+                       "one sees a failure only when its turn comes. A TaskGroup cancels the others the moment a "
+                       "child fails; so does `asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)`, followed by "
+                       "cancelling what is pending.", label=ended[0].label, cut=told["cut"]) if ended
+                    else tr("Your code noticed the failure only {after} after it, at a moment when nothing happened: "
+                            "code that looks at its tasks every so often (`while ...: await asyncio.sleep(...)`) sees "
+                            "a failure only at its next look. Wait on the tasks themselves: a TaskGroup cancels the "
+                            "others the moment a child fails; so does `asyncio.wait(tasks, return_when="
+                            "asyncio.FIRST_EXCEPTION)`, followed by cancelling what is pending.", after=told["after"]))
+                fail(
+                    tr("`{name}` cancelled {jobs} only after {failed} had failed.", **blanks),
+                    observed=cut_text,
+                    expected=tr("every job still running when one fails cancelled at that moment (x at {at} on the "
+                                "timeline), so that none outlives the call.", **blanks),
+                    timeline=timeline,
+                    advice=sentences(late_advice, note),
+                    cause=cause,
+                )
+        else:
+            cut_text = ""
         if running and finished:  # every one of them named: some ran to their end, some were still running
             observed = (tr("{finished} went on after {failed} failed at {at}, to the end, and {labels} was still "
                            "running after the call to `{name}` was over: nothing cancelled them.", **blanks)
@@ -245,12 +282,12 @@ def cancelled_at_each_failure(name: str, spans: Sequence[Span], origin: float, t
                                 "when {failed} failed at {at}.", **blanks))
         else:
             observed = (tr("{labels} went on after {failed} failed at {at}, to the end: nothing cancelled it.", **blanks)
-                        if len(late) == 1
+                        if len(finished) == 1
                         else tr("{labels} went on after {failed} failed at {at}, to the end: nothing cancelled them.",
                                 **blanks))
         fail(
             tr("`{name}` let {jobs} run on after {failed} failed.", **blanks),
-            observed=observed,
+            observed=sentences(observed, cut_text),
             expected=tr("every job still running when one fails cancelled at that moment (x at {at} on the "
                         "timeline), so that none outlives the call.", **blanks),
             timeline=timeline,
@@ -540,6 +577,22 @@ async def test_run_all_returns_the_results_in_order(learner: Learner, rng: rando
     checks.returned("run_all", outcome.value, list, tr("a list of results"))
     checks.same_results("run_all", outcome.value, results, recorder)
     checks.on_loop_thread("run_all", learner, recorder)
+    spans = recorder.spans
+    if (len(spans) == count and recorder.max_in_flight == count and all(s.state == "done" for s in spans)
+            and elapsed > max(durations) + TOLERANCE):
+        # Every job ran at once and to its end, and the call went on after the last: it looked at them late.
+        first = min(s.start for s in spans)
+        last = max(s.end or 0 for s in spans) - first
+        fail(
+            tr("`run_all` returned {after} after its last job had ended.", after=seconds(elapsed - last)),
+            observed=tr("every job ran at once, and the last of them ended at {end}; run_all returned only at "
+                        "{returned}, when nothing happened.", end=seconds(last), returned=seconds(elapsed)),
+            expected=tr("the results returned the moment the last job ends, at {end}.", end=seconds(last)),
+            timeline=after.timeline,
+            advice=tr("Wait on the tasks themselves, not on the clock: the `async with asyncio.TaskGroup()` block ends "
+                      "the moment its last task does. Code that sleeps and looks again (`while ...: await "
+                      "asyncio.sleep(...)`) sees the end only at its next look."),
+        )
     checks.ran_concurrently("run_all", recorder, elapsed, max(durations), advice=tr(
         "Create every task first and only then wait: inside `async with asyncio.TaskGroup() as tg:`, "
         "`tasks = [tg.create_task(job()) for job in jobs]`; the block waits for all of them as it ends. "
@@ -771,7 +824,8 @@ async def test_run_retrying_runs_the_batch_again_after_value_errors(learner: Lea
             cause=GAVE_UP,
         )
     cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline,
-                              via_run_all(learner, "run_retrying", RETRY_ADVICE))
+                              via_run_all(learner, "run_retrying", RETRY_ADVICE),
+                              note=run_all_note(learner, "run_retrying"))
     checks.all_finished("run_retrying", recorder)
     ended_by_then("run_retrying", outcome, after)
     checks.returned("run_retrying", outcome.value, list, tr("a list of results"))
@@ -838,7 +892,8 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
                       "last attempt re-raises them in their ExceptionGroup."),
         )
     cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline,
-                              via_run_all(learner, "run_retrying", RETRY_ADVICE))
+                              via_run_all(learner, "run_retrying", RETRY_ADVICE),
+                              note=run_all_note(learner, "run_retrying"))
     if not isinstance(error, BaseExceptionGroup):
         fail(
             tr("`run_retrying` raised {kind} on its own, not the ExceptionGroup of the last batch.",
@@ -852,7 +907,9 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
             details=learner.format_error(error),
         )
     inside = leaves(error)
-    missing = [j.label for j in jobs if j.calls == batches and j.raised and not any(j.raised[-1] is leaf for leaf in inside)]
+    # Jobs that raised in the last batch (by its records: one cancelled there raised nothing in it).
+    missing = [j.label for j in jobs if j.calls == batches and batches in j.runs and j.runs[batches].state == "failed"
+               and j.raised and not any(j.raised[-1] is leaf for leaf in inside)]
     if missing:
         fail(
             tr("`run_retrying`'s ExceptionGroup left out the ValueError of {missing} in the last batch.",
@@ -868,10 +925,37 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
     ended_by_then("run_retrying", outcome, after)
 
 
+def first_batch(value_error: Job, broken: Job, origin: float, jf_batch: int | None) -> str:
+    """What the records show of the first batch of run_retrying, for `value_error` (ValueError on its first call) and
+    `broken` (JobFailed on every call), and of the batch in which `broken` first raised (`jf_batch`, None if never),
+    where that was not simply both raising in the first batch."""
+
+    def fate(job: Job, kind: str) -> str:
+        run = job.runs.get(1)
+        if run is None:
+            return tr("{job} never started", job=job.label)
+        at = seconds((run.end or 0) - origin)
+        if run.state == "failed":
+            return tr("{job} raised {kind} at {at}", job=job.label, kind=kind, at=at)
+        if run.state == "cancelled":
+            return tr("{job} was cancelled at {at}, before it raised {kind}", job=job.label, kind=kind, at=at)
+        return tr("{job} was still running", job=job.label)
+
+    seen = tr("in the first batch, {first}, and {second}.", first=fate(value_error, "ValueError"),
+              second=fate(broken, "JobFailed"))
+    if jf_batch is None:
+        return sentences(seen, tr("{jf} raised JobFailed in no batch.", jf=broken.label))
+    if jf_batch > 1:
+        return sentences(seen, tr("{jf} raised JobFailed only in batch {n}.", jf=broken.label, n=jf_batch))
+    return seen
+
+
 async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, moment = failing_batch(rng, recorder, [(ValueError, None), (JobFailed,)])
-    attempts = rng.randint(2, 4)
+    # 3 or more: code that cancels the failing job at the very moment its work ends, before it raises, retries that
+    # batch rightly, and still has an attempt left after the batch in which the JobFailed is raised.
+    attempts = rng.randint(3, 4)
     start = loop_clock()
     outcome = await called(learner, "run_retrying", jobs, attempts)
     after = await settle(recorder)
@@ -887,14 +971,25 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
     bare = error is not None and not isinstance(error, BaseExceptionGroup)
     blanks = {"ve": value_error.label, "jf": broken.label, "at": seconds(moment), "count": broken.calls,
               "labels": labels(ran_on), "value": show(outcome.value)}
+    # The batch in which the JobFailed was first raised, by the records: a job cancelled at the very moment its work
+    # ended raised nothing, and a batch run again after that one retried no JobFailed. Where both errors were raised
+    # in the first batch (as a task group, or any code that waits on the tasks, lets them be), the messages say so;
+    # otherwise they tell what the records show, batch by batch.
+    jf_batch = next((n for n in sorted(broken.runs) if broken.runs[n].state == "failed"), None)
+    plain = jf_batch == 1 and 1 in value_error.runs and value_error.runs[1].state == "failed"
+    seen = "" if plain else first_batch(value_error, broken, start, jf_batch)
     expected = tr("no second batch: only ValueErrors are worth another try, so the JobFailed of {jf} reaches the "
-                  "caller at once, in an ExceptionGroup.", **blanks)
-    if broken.calls > 1:
+                  "caller at once, in an ExceptionGroup.", **blanks) if jf_batch in (1, None) \
+        else tr("no batch after batch {n}, in which {jf} raised JobFailed: only ValueErrors are worth another try, so "
+                "the JobFailed reaches the caller at once, in an ExceptionGroup.", n=jf_batch, **blanks)
+    if jf_batch is not None and broken.calls > jf_batch:
         times = plural(broken.calls, "time")
         if error is None:
             observed = tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; your code "
                           "ran the batch {times}, and in the end returned {value}: the JobFailed of every batch was "
-                          "caught, and no error reached the caller.", times=times, **blanks)
+                          "caught, and no error reached the caller.", times=times, **blanks) if plain \
+                else sentences(seen, tr("Your code ran the batch {times}, and in the end returned {value}: no error "
+                                        "reached the caller.", times=times, **blanks))
             advice = tr("Something caught the JobFailed along with the ValueErrors, and the loop went on: "
                         "`except Exception:` around the group catches the whole ExceptionGroup, and an "
                         "`except* Exception:` (or any `except*` that matches JobFailed) that does not raise again "
@@ -902,7 +997,8 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
                         "of the group travel on.")
         elif ran_on:
             observed = tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; {labels} "
-                          "ran on after them, and your code ran the batch {times}.", times=times, **blanks)
+                          "ran on after them, and your code ran the batch {times}.", times=times, **blanks) if plain \
+                else sentences(seen, tr("Your code ran the batch {times}.", times=times))
             advice = tr("Jobs that run on after a failure are not a task group's children: a batch run with "
                         "asyncio.gather, or with tasks from asyncio.create_task awaited one by one, cancels nothing "
                         "and raises only its first error (on its own, or alone in a group when awaited inside the "
@@ -912,17 +1008,31 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
                         "takes the ValueErrors and lets the JobFailed through.")
         else:
             observed = tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; your code "
-                          "ran the batch {times}.", times=times, **blanks)
+                          "ran the batch {times}.", times=times, **blanks) if plain \
+                else sentences(seen, tr("Your code ran the batch {times}.", times=times))
             advice = tr("`except* ValueError:` handles the ValueErrors alone and lets the rest of the group travel on. "
                         "`except Exception:`, or checking only whether the group holds a ValueError, retries every "
                         "error.")
         fail(tr("`run_retrying` ran the batch again after a JobFailed."), observed=observed, expected=expected,
              timeline=timeline, advice=advice)
+    if jf_batch is None:
+        # No JobFailed was ever raised, so nothing here tells how the code handles one: what the records show.
+        cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline,
+                                  via_run_all(learner, "run_retrying", RETRY_ADVICE),
+                                  note=run_all_note(learner, "run_retrying"))
+        fail(
+            tr("`run_retrying` ran no batch in which {jf} raised its JobFailed.", **blanks),
+            observed=sentences(seen, tr("What reached the caller was {error}.", error=repr(error)) if error is not None
+                               else tr("In the end it returned {value}.", **blanks)),
+            expected=expected,
+            timeline=timeline,
+        )
     if error is None:
         fail(
             tr("`run_retrying` swallowed the JobFailed of {jf}: it returned {value}.", **blanks),
             observed=tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; no error "
-                        "reached the caller.", **blanks),
+                        "reached the caller.", **blanks) if plain
+            else sentences(seen, tr("No error reached the caller.")),
             expected=expected,
             timeline=timeline,
             advice=tr("Handle only the errors you were asked to: `except* ValueError:`. Any `except* Exception:` or "
@@ -934,7 +1044,8 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
         fail(
             tr("`run_retrying` raised {kind}, without the JobFailed of {jf}.", kind=type(error).__name__, **blanks),
             observed=tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; what "
-                        "reached the caller was {error}.", error=repr(error), **blanks),
+                        "reached the caller was {error}.", error=repr(error), **blanks) if plain
+            else sentences(seen, tr("What reached the caller was {error}.", error=repr(error))),
             expected=expected,
             timeline=timeline,
             advice=tr("`except* ValueError:` takes the ValueErrors out of the group and re-raises the rest for you."),
@@ -943,7 +1054,8 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
         fail(
             tr("`run_retrying` raised JobFailed on its own, not inside an ExceptionGroup."),
             observed=tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; {labels} "
-                        "ran on after them, and the JobFailed came out bare.", **blanks),
+                        "ran on after them, and the JobFailed came out bare.", **blanks) if plain
+            else sentences(seen, tr("The JobFailed came out bare.")),
             expected=expected,
             timeline=timeline,
             advice=tr("A batch run with asyncio.gather, or with tasks from asyncio.create_task awaited one by one, "
@@ -957,14 +1069,16 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
         fail(
             tr("`run_retrying` raised JobFailed on its own, not inside an ExceptionGroup."),
             observed=tr("in the first batch {ve} raised ValueError and {jf} raised JobFailed, both at {at}; the "
-                        "JobFailed came out bare.", **blanks),
+                        "JobFailed came out bare.", **blanks) if plain
+            else sentences(seen, tr("The JobFailed came out bare.")),
             expected=expected,
             timeline=timeline,
             advice=tr("Let the task group's ExceptionGroup travel on: `except* ValueError:` re-raises what it does "
                       "not handle in an ExceptionGroup."),
         )
     cancelled_at_each_failure("run_retrying", recorder.spans, start, timeline,
-                              via_run_all(learner, "run_retrying", RETRY_ADVICE))
+                              via_run_all(learner, "run_retrying", RETRY_ADVICE),
+                              note=run_all_note(learner, "run_retrying"))
     checks.all_finished("run_retrying", recorder)
     ended_by_then("run_retrying", outcome, after)
 
@@ -989,11 +1103,17 @@ def one_call_of(learner: Learner, name: str, jobs: Sequence[Job]) -> bool:
 def via_run_all(learner: Learner, name: str, advice: str) -> str:
     """`advice` in the learner's language, and, if the function `name` runs its jobs with the learner's run_all, a
     word on it: the jobs left running may be run_all's, and its own graders then say why."""
+    return sentences(tr(advice), run_all_note(learner, name))
+
+
+def run_all_note(learner: Learner, name: str) -> str:
+    """If the function `name` runs its jobs with the learner's run_all, a word on it (else ""): the jobs left running
+    may be run_all's, and its own graders then say why."""
     if "run_all" not in learner.names_reached(name):
-        return tr(advice)
-    return sentences(tr(advice), tr("Your {name} runs its jobs with your run_all: if run_all's own graders fail too, "
-                                    "fix it first. A run_all that starts its jobs outside a TaskGroup, or does not "
-                                    "wait for the tasks it cancels, leaves them running here as well.", name=name))
+        return ""
+    return tr("Your {name} runs its jobs with your run_all: if run_all's own graders fail too, fix it first. A run_all "
+              "that starts its jobs outside a TaskGroup, or does not wait for the tasks it cancels, leaves them "
+              "running here as well.", name=name)
 
 
 def make_groups(rng: random.Random, recorder: Recorder, sizes: Sequence[int]) -> list[list[Job]]:
@@ -1058,7 +1178,8 @@ async def test_run_groups_keeps_a_failure_inside_its_group(learner: Learner, rng
         tr("Your run_groups runs group {g} with one call of your run_all, and that call let its jobs run on after "
            "{failed} failed: fix run_all first (its own graders say more).", **blanks), tr(GROUP_ADVICE)) \
         if one_call_of(learner, "run_all", groups[broken]) else via_run_all(learner, "run_groups", NESTED_ADVICE)
-    cancelled_at_each_failure("run_groups", mine, start, timeline, group_advice)
+    cancelled_at_each_failure("run_groups", mine, start, timeline, group_advice,
+                              note=run_all_note(learner, "run_groups"))
     if cancelled:
         fail(
             tr("`run_groups` cancelled {jobs} of other groups when {failed} failed.",
