@@ -65,6 +65,8 @@ class Spec:
 
     `plan[n]` is what attempt n + 1 answers: a status, or None for an attempt that would answer
     only after SLOW seconds (one the client must give up on); the last entry holds for later attempts.
+    With `stall_body`, such an attempt sends its headers and half its body in time, and the rest only after SLOW
+    seconds: a request is in flight until its body has been read, and its timeout covers that too.
     """
 
     host: str
@@ -72,6 +74,7 @@ class Spec:
     delay: float
     plan: list[int | None] = field(default_factory=lambda: [200])
     links: list[Spec] = field(default_factory=list)
+    stall_body: bool = False
 
     @property
     def label(self) -> str:
@@ -143,12 +146,13 @@ class Host:
         status = 200 if answer is None else answer
         body = (self.web.body(spec) if spec is not None and status == 200 else error_page(status)).encode()
         delay = spec.delay if spec is not None else DELAYS[0]
+        stall = answer is None and spec is not None and spec.stall_body  # headers in time, then the body stalls
         # As in topic 06: the headers go out halfway through the delay and the body trickles in over
         # the rest, so a request is in flight until its body has been read.
         with self.web.recorder.span(label) as span:
             hit = Hit(spec, self.name, path, answer, span)
             self.web.hits.append(hit)
-            if answer is None:
+            if answer is None and not stall:
                 await asyncio.sleep(SLOW)
             await asyncio.sleep(delay / 2)
             response = web.StreamResponse(status=status)
@@ -156,6 +160,8 @@ class Host:
             await response.prepare(request)
             hit.headers = loop_clock()
             await response.write(body[: len(body) // 2])
+            if stall:
+                await asyncio.sleep(SLOW)
             await asyncio.sleep(delay / 2)
         await response.write(body[len(body) // 2 :])  # after the span: the client moves on once this is read
         await response.write_eof()
@@ -982,15 +988,16 @@ def idle_slot_left(web_: Web, idle: IdleSlot, limit: int, per_host: int) -> None
 
 def troubled_web(rng: random.Random, retries: int) -> list[Spec]:
     """A start page linking to one page of each kind: one that answers a 5xx a few times and then 200,
-    one that always answers a 5xx, one that times out once and then answers, one that times out,
-    answers a 5xx and times out again, one that answers 404, and one that is fine."""
+    one that always answers a 5xx, one that times out once (its headers come in time, then its body
+    stalls) and then answers, one that times out (sending nothing), answers a 5xx and times out again,
+    one that answers 404, and one that is fine."""
     names = iter(paths(rng, 7))
     quick = [0.5, 0.75, 1.0]
     start = Spec("A", next(names), rng.choice(quick))
     pages = [
         Spec("A", next(names), rng.choice(quick), plan=[rng.choice([500, 502, 503])] * rng.randint(1, retries) + [200]),
         Spec("B", next(names), rng.choice(quick), plan=[rng.choice([500, 503])]),
-        Spec("A", next(names), rng.choice(quick), plan=[None, 200]),
+        Spec("A", next(names), rng.choice(quick), plan=[None, 200], stall_body=True),
         Spec("B", next(names), rng.choice(quick), plan=[None, rng.choice([502, 503]), None]),
         Spec(rng.choice("AB"), next(names), rng.choice(quick), plan=[404]),
         Spec(rng.choice("AB"), next(names), rng.choice(quick)),
@@ -1167,18 +1174,27 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
     troubled = [spec for spec in web_.specs if spec.plan != [200]]
     drawn = web_.timeline([h.span for spec in troubled for h in web_.hits_of(spec)])
     base = {"retries": retries, "backoff": f"{backoff:g}", "timeout": seconds(timeout), "tries": retries + 1}
-    for hit in web_.hits:
+    # An attempt that sent nothing told first: with no timeout at all, that is the plainer case.
+    for hit in sorted(web_.hits, key=lambda h: h.spec is not None and h.spec.stall_body):
         waited = (hit.span.end or loop_clock()) - hit.span.start
         if hit.answer is None and waited > timeout + TOLERANCE:
+            headers = hit.headers is not None and hit.headers - hit.span.start <= timeout + TOLERANCE
             fail(
                 tr("`crawl` waited {waited} for an answer from {label}; timeout was {timeout}.",
                    waited=seconds(waited), label=hit.span.label, **base),
-                observed=tr("the server sent nothing for {waited}, and your code went on waiting.",
-                            waited=seconds(waited)),
+                observed=tr("the server sent the headers of {label} after {headers} and half its body, then nothing "
+                            "more for {stalled}; your code went on waiting for the rest of the body.",
+                            label=hit.span.label, headers=seconds(hit.headers - hit.span.start),
+                            stalled=seconds(SLOW)) if headers and hit.headers is not None
+                else tr("the server sent nothing for {waited}, and your code went on waiting.",
+                        waited=seconds(waited)),
                 expected=tr("each attempt given up after {timeout} without an answer, and tried again like a 5xx.", **base),
                 timeline=drawn,
-                advice=tr("Put `async with asyncio.timeout(timeout):` around each attempt (the request and the reading "
-                          "of its body), inside the semaphores, and treat TimeoutError as a failed attempt."),
+                advice=tr("The timeout is for the whole attempt: the request is in flight until its body has been "
+                          "read. Put `await response.text()` inside `async with asyncio.timeout(timeout):` too, not "
+                          "just `session.get(url)`, whose await ends once the headers are in.") if headers
+                else tr("Put `async with asyncio.timeout(timeout):` around each attempt (the request and the reading "
+                        "of its body), inside the semaphores, and treat TimeoutError as a failed attempt."),
             )
     for spec in troubled:
         hits = web_.hits_of(spec)
@@ -1492,32 +1508,49 @@ async def test_crawl_stops_at_the_deadline(learner: Learner, rng: random.Random)
     tried_again("deadline", moment, web_, record, origin)
     everything = len(web_.reachable())
     if ended > deadline + TOLERANCE:
-        # Ended, or cancelled its requests, late and exactly `deadline` after a page was handed over: a deadline that
-        # starts again with each page.
-        stops = [ended, *((s.end or 0.0) - origin for s in web_.spans() if s.state == "cancelled")]
-        restarted = next((a - origin for a in record.arrivals for stop in stops
-                          if stop > deadline + TOLERANCE and abs(stop - (a - origin + deadline)) <= TOLERANCE), None)
+        # Ended, or cancelled its requests, late and exactly `deadline` after a page was handed over: a deadline
+        # counted from that page rather than from the call. All moments here are counted from the call.
+        stops = [ended, *((s.end or 0.0) - record.start for s in web_.spans() if s.state == "cancelled")]
+        handed = [a - record.start for a in record.arrivals]
+        restarted = next((i for i, a in enumerate(handed) for stop in stops
+                          if stop > deadline + TOLERANCE and abs(stop - (a + deadline)) <= TOLERANCE), None)
+        # The page it was counted from was the last handed over before the stop, and others came before it: it
+        # started again with each page. Otherwise (the first page, or pages handed over after it) all the records
+        # tell is that it was counted from that page.
+        each_page = restarted is not None and restarted > 0 and not any(
+            handed[restarted] + TOLERANCE < a < handed[restarted] + deadline - TOLERANCE for a in handed)
+        between = any(s.end is not None and s.end > origin and s.state == "done"
+                      and abs(s.end - (record.ended or 0.0)) <= TOLERANCE for s in web_.spans())
+        arrived = {"arrived": seconds(handed[restarted]) if restarted is not None else ""}
         fail(
             tr("`crawl` ended at {ended}; the deadline was {deadline}.", **blanks),
             observed=tr("it crawled the whole web: the deadline never stopped it.", **blanks)
             if len(record.pages) >= everything
             else tr("it stopped waiting {deadline} after the page handed over at {arrived}, not {deadline} after the "
-                    "crawl began: the deadline started again with each page.", arrived=seconds(restarted), **blanks)
+                    "crawl began: the deadline started again with each page.", **arrived, **blanks)
+            if each_page
+            else tr("it stopped {deadline} after the page handed over at {arrived}, not {deadline} after the crawl "
+                    "began: the deadline was counted from that later moment, not from the call.", **arrived, **blanks)
             if restarted is not None
             else tr("it ended only as the next page arrived: the deadline was looked at between pages, not while "
                     "waiting for one.", **blanks)
-            if any(s.end is not None and s.end > origin and s.state == "done"
-                   and abs(s.end - (record.ended or 0.0)) <= TOLERANCE for s in web_.spans())
+            if between
             else tr("it went on past the deadline.", **blanks),
             expected=tr("the iteration ending at {deadline}, with the requests still in flight then cancelled.",
                         **blanks),
             timeline=web_.timeline(),
             advice=tr("Note when the crawl must end once, as it begins (`end = loop.time() + deadline`), and wait for "
                       "each page inside `async with asyncio.timeout_at(end):`. `asyncio.timeout(deadline)` around each "
-                      "wait gives every wait the whole deadline again.") if restarted is not None
+                      "wait gives every wait the whole deadline again.") if each_page
+            else tr("Note when the crawl must end at the very start of crawl, before waiting for anything: "
+                    "`end = loop.time() + deadline`, once; then wait for each page inside "
+                    "`async with asyncio.timeout_at(end):`, and set any timer for that same `end`.")
+            if restarted is not None
             else tr("Note when the crawl must end (`end = loop.time() + deadline`) and put each wait for the next "
                     "page inside `async with asyncio.timeout_at(end):`; on TimeoutError, `return`. Checking the "
-                    "clock between pages notices the deadline only when the next page arrives."),
+                    "clock between pages notices the deadline only when the next page arrives.") if between
+            else tr("Note when the crawl must end once, as it begins (`end = loop.time() + deadline`), and put each "
+                    "wait for the next page inside `async with asyncio.timeout_at(end):`; on TimeoutError, `return`."),
         )
     if ended < deadline - TOLERANCE:
         fail(

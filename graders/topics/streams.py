@@ -23,6 +23,7 @@ import random
 import socket
 import struct
 import sys
+import traceback
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -997,9 +998,10 @@ async def test_serve_ends_every_connection_when_cancelled(learner: Learner, rng:
                              "when serve ended: nothing waited for them.", **blanks),
                  expected=tr("serve ending only once every handler has ended."),
                  timeline=timeline,
-                 advice=tr("Closing a connection ends its handler a moment later. Keep each handler's task, and "
-                           "after closing (or cancelling) them all, wait for them: `await asyncio.gather(*tasks, "
-                           "return_exceptions=True)`. A TaskGroup does all of it for you."))
+                 advice=tr("A handler ends a moment after its connection is closed or its task cancelled: its "
+                           "`finally:` still has to run. Keep each handler's task, and after closing (or cancelling) "
+                           "them all, wait for them: `await asyncio.gather(*tasks, return_exceptions=True)`. A "
+                           "TaskGroup does all of it for you."))
         # Handlers cancelled that went on all the same: their code caught the CancelledError (3.11+ counts it).
         defied = [c for c in running if c.task is not None and not c.task.done() and c.task.cancelling()]
         if defied and len(defied) == len(running):
@@ -1044,13 +1046,87 @@ async def test_serve_ends_every_connection_when_cancelled(learner: Learner, rng:
         try:
             late = await connect(serving.port, "")
         except OSError:
-            return
-        late.leave()
-        fail(tr("`serve` left its server listening when it ended."),
-             observed=tr("after serve had ended, a new client could still connect to port {port}.", port=serving.port),
-             expected=tr("the server closed when serve ends: no new clients."),
-             advice=tr("Call `server.close()` when the cancel comes (in a `finally:`): it stops the server "
-                       "accepting clients."))
+            late = None
+        if late is not None:
+            late.leave()
+            fail(tr("`serve` left its server listening when it ended."),
+                 observed=tr("after serve had ended, a new client could still connect to port {port}.",
+                             port=serving.port),
+                 expected=tr("the server closed when serve ends: no new clients."),
+                 advice=tr("Call `server.close()` when the cancel comes (in a `finally:`): it stops the server "
+                           "accepting clients."))
+        judge_cancel_let_through(serving, tr("with {clients} connected", clients=plural(len(kinds), "client"),
+                                             count=len(kinds)))
+    # The same shutdown with no client at all: no handler to end is a case of its own (an empty set).
+    await cancelled_with_no_client(learner)
+
+
+def judge_cancel_let_through(serving: Serving, situation: str) -> None:
+    """Fail for serve having caught the cancel and returned: its task ended, but not cancelled."""
+    __tracebackhide__ = True
+    assert serving.task is not None
+    if not serving.task.done() or serving.task.cancelled():
+        return
+    outcome = serving.task.result()
+    if outcome.error is not None:
+        return  # told by whoever called this, as an error
+    value = outcome.value
+    plain = value is None or isinstance(value, (bool, int, float, str))
+    fail(tr("`serve` returned when it was cancelled, instead of letting the CancelledError go on."),
+         observed=tr("cancelled {situation}, serve caught the CancelledError and returned {value}: its task ended as "
+                     "if serve had finished its work, not as cancelled.", situation=situation,
+                     value=shown(value) if plain else f"<{type(value).__name__}>"),
+         expected=tr("the CancelledError coming out of serve once it has shut down: that is how whoever cancelled "
+                     "it (a TaskGroup, `asyncio.timeout()`, `asyncio.run()` at Ctrl-C) knows the cancel took "
+                     "effect."),
+         advice=tr("Do the shutting down in a `finally:`, which lets the CancelledError go on by itself; in an "
+                   "`except asyncio.CancelledError:`, end with a bare `raise`."),
+         cause="serve swallows the cancel")
+
+
+def waits_on_no_task(error: BaseException) -> bool:
+    """A ValueError from asyncio.wait() given an empty set."""
+    return isinstance(error, ValueError) and any(
+        frame.name == "wait" and Path(frame.filename).parent.name == "asyncio"
+        for frame in traceback.extract_tb(error.__traceback__))
+
+
+async def cancelled_with_no_client(learner: Learner) -> None:
+    """Serve, with no client ever connected, is cancelled: it must end at once, cancelled."""
+    __tracebackhide__ = True
+    handlers = Handlers(learner, reraise=True)
+    async with Serving(learner, handlers) as serving:
+        assert serving.task is not None
+        await asyncio.sleep(STEP)
+        serving.failed()
+        if serving.task.done():
+            serving.returned()
+        serving.task.cancel()
+        await asyncio.wait([serving.task], timeout=PATIENCE)
+        learner.check_not_blocked("serve")
+        situation = tr("with no client connected")
+        if not serving.task.done():
+            spot = waiting_at(learner, serving.task)
+            fail(tr("`serve` was still running {patience} after it was cancelled {situation}.",
+                    patience=seconds(PATIENCE), situation=situation),
+                 observed=tr("it was waiting at line {line}: `{source}`.", line=spot[0], source=spot[1])
+                 if spot else None,
+                 expected=tr("serve ending at the cancel: with no client, there is no handler to wait for."),
+                 advice=tr("Let the cancel end serve: do the shutting down in a `finally:`, and let the "
+                           "CancelledError go on."))
+        error = None if serving.task.cancelled() else serving.task.result().error
+        if error is not None:
+            kind = type(error).__name__
+            fail(tr("`serve` raised {kind} when it was cancelled {situation}.", kind=kind, situation=situation),
+                 observed=tr("the error came out of serve instead of the CancelledError."),
+                 expected=tr("serve ending cancelled, as it does with clients connected: the shutting down must "
+                             "work for any number of handlers, none included."),
+                 details=learner.format_error(error),
+                 advice=tr("`asyncio.wait()` raises ValueError when it is given no task at all, as when no client "
+                           "is connected. Wait only `if tasks:`, or use `await asyncio.gather(*tasks, "
+                           "return_exceptions=True)`, which takes none as well.") if waits_on_no_task(error)
+                 else known_advice(error))
+        judge_cancel_let_through(serving, situation)
 
 
 # request
