@@ -99,12 +99,13 @@ async def call(learner: Learner, name: str, *args: Any, recorder: Recorder, dura
     `recorder` records the blocking functions handed to `name`; `durations` are their lengths.
     """
     __tracebackhide__ = True
+    handed = len(learner.threads.submitted)
     with blocking_calls(learner) as calls:
         try:
             result = await learner.call(name, *args)
         except GraderFailure:
             if calls:
-                explain_blocking(name, calls, recorder, durations)
+                explain_blocking(name, calls, recorder, durations, len(learner.threads.submitted) - handed)
             raise
     if isinstance(result, (asyncio.Future, futures.Future)):
         # Not awaited: the threads it stands for may not have started yet, so every later check (how many
@@ -116,14 +117,24 @@ async def call(learner: Learner, name: str, *args: Any, recorder: Recorder, dura
     return result
 
 
-def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, durations: Sequence[float]) -> None:
+def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, durations: Sequence[float],
+                     handed: int = 0) -> None:
+    """`handed`: how many pieces of work the call had handed to threads by the time it was stopped."""
     __tracebackhide__ = True
     on_loop = [s for s in recorder.spans if s.thread == recorder.loop_thread]
     if on_loop:
         # The probe blocks in time.sleep; the guard names the learner's line that called it.
         call = next((c for c in calls if c.function == "time.sleep"), calls[0])
         where = where_in(call)
-        if len(durations) == 1:
+        # Others handed to threads before it: this one alone ran on the loop, and only it is known to freeze it.
+        alone = on_loop[0] if handed and len(on_loop) == 1 else None
+        only = ""
+        if alone is not None:
+            length = recorder.nominal.get(alone.label, max(durations))
+            frozen = tr("it would freeze the loop for {seconds}", seconds=seconds(length))
+            only = tr("Only {label} ran there: {handed} had been handed to worker threads before it.", label=alone.label,
+                      handed=plural(handed, "`prepare` call" if name == "process_all" else "function"))
+        elif len(durations) == 1:
             frozen = tr("it would freeze the loop for {seconds}", seconds=seconds(durations[0]))
         else:
             frozen = tr("the {count} blocking calls would freeze the loop one after another: {total} in all",
@@ -138,9 +149,9 @@ def explain_blocking(name: str, calls: list[BlockingCall], recorder: Recorder, d
         )
         fail(
             tr("`{name}` ran a blocking function on the event loop's own thread.", name=name),
-            observed=tr("{observed} It blocks (it waits in time.sleep), so while it runs the whole loop is frozen and "
-                        "no other task can run. Called like this, {frozen}. (The grader stopped the first call at once.)",
-                        observed=observed, frozen=frozen),
+            observed=sentences(tr("{observed} It blocks (it waits in time.sleep), so while it runs the whole loop is "
+                                  "frozen and no other task can run. Called like this, {frozen}. (The grader stopped the "
+                                  "first call at once.)", observed=observed, frozen=frozen), only),
             expected=tr("every blocking function running in a worker thread while the loop stays free."),
             advice=tr(
                 "Pass the function itself, without calling it: `asyncio.to_thread(func)`, or `asyncio.to_thread(func, arg)` "
@@ -212,25 +223,61 @@ def returned_result(name: str, got: Any, expected: Any) -> None:
             name=name, got=shown(got), expected=repr(expected)))
 
 
+def numbered(places: Sequence[int]) -> str:
+    """Places counted from 1, runs of them as ranges: [0, 1, 2, 5] -> "1-3, 6"."""
+    runs: list[list[int]] = []
+    for place in sorted(places):
+        if runs and place == runs[-1][-1] + 1:
+            runs[-1].append(place)
+        else:
+            runs.append([place])
+    return ", ".join(f"{run[0] + 1}-{run[-1] + 1}" if len(run) > 1 else f"{run[0] + 1}" for run in runs)
+
+
 @contextmanager
-def second_call(name: str, first: Sequence[Any], expected: Sequence[Any], given: str) -> Iterator[list[Any]]:
+def second_call(name: str, first: Sequence[Any], expected: Sequence[Any], given: str,
+                reused: dict[int, tuple[str, str, Any]] | None = None) -> Iterator[list[Any]]:
     """The second of two calls of `name` (the first was right), with a new `given` argument: a failure in it is told
     as such, and results kept from the first call by name. `first` and `expected` are the two calls' right results;
-    the block appends what the call returned to the list it is given."""
+    `reused` the places of the second call's items that were in the first call too, with each one's name, what the
+    second call's `prepare` makes of it and the first call's result for it. The block appends what the call returned
+    to the list it is given."""
     __tracebackhide__ = True
     returned: list[Any] = []
     try:
         yield returned
     except GraderFailure as failure:
         got = returned[0] if returned else None
+        if isinstance(got, list) and reused and len(got) == len(expected):
+            wrong = [i for i, (value, right) in enumerate(zip(got, expected)) if value != right]
+            if wrong and all(i in reused and got[i] == reused[i][2] for i in wrong):
+                item, right, before = reused[wrong[0]]
+                fail(
+                    tr("`{name}`, called a second time, returned the first call's result for {item}.", name=name,
+                       item=item),
+                    observed=tr("{item} was in both calls. The second call's `prepare` makes {right} of it, yet the "
+                                "result for it was {before}, as in the first call: what the first call's `prepare` "
+                                "made was kept and used again.", item=item, right=repr(right), before=repr(before)),
+                    expected=tr("{expected}: the second call's results alone.", expected=shown(list(expected))),
+                    advice=tr("Call `prepare` for every item on every call, and keep nothing from one call to the next: "
+                              "a cache at module level keyed by the item hands back what an earlier call's `prepare` "
+                              "made, and a new `prepare` may make something else."),
+                )
         if isinstance(got, list):
             extra = Counter(map(repr, got)) - Counter(map(repr, expected))
             if extra and set(extra) <= set(map(repr, first)):
+                kept = []  # the places of the extra results
+                for i, value in enumerate(got):
+                    if extra[repr(value)] > 0:
+                        extra[repr(value)] -= 1
+                        kept.append(i)
                 fail(
                     tr("`{name}`, called a second time, returned results from its first call too.", name=name),
-                    observed=tr("the first call returned {first}, which was right; the second, with a new `{given}`, "
-                                "returned {got}: something was kept from one call to the next.", first=shown(list(first)),
-                                given=given, got=shown(got)),
+                    observed=tr("the first call was right. The second, with a new `{given}`, returned {count} results "
+                                "where {wanted} were expected; results {places} were the first call's: {kept}. "
+                                "Something was kept from one call to the next.", given=given, count=len(got),
+                                wanted=len(expected), places=numbered(kept),
+                                kept=shown([got[i] for i in kept], width=160)),
                     expected=tr("{expected}: the second call's results alone.", expected=shown(list(expected))),
                     advice=tr("Make the results list inside the function, fresh for each call. A list at module level, "
                               "or a mutable default argument (`results=[]`), is shared by every call and grows with "
@@ -265,9 +312,69 @@ def ran_in_threads(name: str, recorder: Recorder, expected: int, what: str) -> N
         )
 
 
+@contextmanager
+def one_entry(name: str, given: str, before: int) -> Iterator[None]:
+    """A call of `name` with one entry in `given`, after a right call with `before` entries: a failure in it is told as
+    such (code that takes a shortcut for one entry, calling it on the loop's thread, shows only here)."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except GraderFailure as failure:
+        failure.observed = sentences(failure.observed or "", tr(
+            "This was a call of `{name}` with a single entry in `{given}`; the call before it, with {count} entries, "
+            "ran every one in a worker thread.", name=name, given=given, count=before))
+        raise
+
+
+def late_bound(ran: Sequence[str], listed: Sequence[str]) -> str | None:
+    """The last entry's label, when every call went to it, once per entry, though the list holds others: what a
+    `lambda: f()` made in a loop does, which looks `f` up only when the thread calls it, after the loop has ended."""
+    if len(set(listed)) > 1 and len(ran) == len(listed) and set(ran) == {listed[-1]}:
+        return listed[-1]
+    return None
+
+
+def late_binding(name: str, ran: Sequence[str], listed: Sequence[str]) -> None:
+    """Fails when every call went to the last entry (late_bound), for `run_all_blocking` (`listed`: the functions'
+    labels) or `process_all` (`listed`: its prepares' labels, "prepare img123"); told once for every grader."""
+    __tracebackhide__ = True
+    last = late_bound(ran, listed)
+    if last is None:
+        return
+    blanks = {"name": name, "count": len(listed), "calls": ", ".join(ran), "label": last,
+              "item": last.split()[-1]}
+    if name == "process_all":
+        fail(
+            tr("`process_all` called `prepare` with the last item only, once for each item.", **blanks),
+            observed=sentences(
+                tr("`items` lists {count} items, {item} last; the prepares were {calls}, so every result was {item}'s.",
+                   **blanks),
+                tr("That is what a `lambda: prepare(item)` made in a loop or a comprehension does: it looks `item` up "
+                   "when the thread calls it, after the loop has ended, and finds the last item.")),
+            expected=tr("each of the {count} items prepared once, in a worker thread.", **blanks),
+            advice=tr("Hand the item over with the function: `asyncio.to_thread(prepare, item)` calls `prepare(item)` "
+                      "with the item of that turn of the loop. A lambda needs the item bound when it is made: "
+                      "`lambda item=item: prepare(item)`."),
+            cause=f"late binding {name}",
+        )
+    fail(
+        tr("`{name}` called only the last function of `funcs`, once for each entry.", **blanks),
+        observed=sentences(
+            tr("`funcs` lists {count} entries, {label} last; the calls were {calls}, so every result was {label}'s.",
+               **blanks),
+            tr("That is what a `lambda: f()` made in a loop or a comprehension does: it looks `f` up when the thread "
+               "calls it, after the loop has ended, and finds the last function.")),
+        expected=tr("each of the {expected} entries called once, in a worker thread.", expected=len(listed)),
+        advice=tr("Pass the function itself: `asyncio.to_thread(f)`. A lambda needs the function bound when it is "
+                  "made: `lambda f=f: f()`."),
+        cause=f"late binding {name}",
+    )
+
+
 def each_entry_ran(name: str, recorder: Recorder, jobs: Sequence[BlockingJob]) -> None:
     """A function listed more than once ran once per entry (code that keys its work by the function runs it once)."""
     __tracebackhide__ = True
+    late_binding(name, [s.label for s in recorder.spans], [job.label for job in jobs])
     listed = Counter(job.label for job in jobs)
     ran = Counter(s.label for s in recorder.spans)
     fewer = [label for label, n in listed.items() if n > 1 and ran[label] < n]
@@ -425,6 +532,8 @@ async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: 
     jobs, results = make_jobs(rng, recorder, durations)
     got = await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     checks.returned("run_all_blocking", got, list, tr("a list of results"))
+    if got != results:
+        late_binding("run_all_blocking", [s.label for s in recorder.spans], [job.label for job in jobs])
     checks.same_results("run_all_blocking", got, results, recorder)
     # Once more, with other functions: results kept from one call to the next show only now.
     again = Recorder(clock=time.perf_counter)
@@ -448,6 +557,12 @@ async def test_run_all_blocking_runs_every_function_in_a_thread(learner: Learner
     await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     each_entry_ran("run_all_blocking", recorder, jobs)
     ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
+    # Then one function alone, on every draw: it too runs in a worker thread (no shortcut that calls it directly).
+    alone = Recorder(clock=time.perf_counter)
+    job = alone.blocking_job("job", rng.uniform(0.02, 0.04), rng.randrange(100, 1000))
+    with one_entry("run_all_blocking", "funcs", len(jobs)):
+        await call(learner, "run_all_blocking", [job], recorder=alone, durations=[job.seconds])
+        ran_in_threads("run_all_blocking", alone, 1, "blocking function")
 
 
 async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Learner, rng: random.Random) -> None:
@@ -535,8 +650,8 @@ async def _upload(prepared: str) -> str:
 class Prepare:
     """The blocking step: `prepare(item)` sleeps in the calling thread, then returns the prepared value."""
 
-    def __init__(self, recorder: Recorder, durations: dict[str, float]) -> None:
-        self.recorder, self.durations = recorder, durations
+    def __init__(self, recorder: Recorder, durations: dict[str, float], suffix: str = ".small") -> None:
+        self.recorder, self.durations, self.suffix = recorder, durations, suffix
         posing_as(self, _prepare, "prepare")
 
     def __repr__(self) -> str:
@@ -545,21 +660,23 @@ class Prepare:
     def __call__(self, item: str) -> str:
         with blocking_work(), self.recorder.span(f"prepare {item}"):
             time.sleep(self.durations[item])
-            return f"{item}.small"
+            return f"{item}{self.suffix}"
 
 
 class Upload:
     """The async step: `await upload(prepared)` sleeps on the running loop, then returns where it went."""
 
-    def __init__(self, recorder: Recorder, durations: dict[str, float]) -> None:
-        self.recorder, self.durations = recorder, durations
+    def __init__(self, recorder: Recorder, durations: dict[str, float], suffix: str = ".small") -> None:
+        self.recorder, self.durations, self.suffix = recorder, durations, suffix
+        self.given: list[Any] = []  # what each call was given, in order
         posing_as(self, _upload, "upload")
 
     def __repr__(self) -> str:
         return "<async function upload>"
 
     async def __call__(self, prepared: str) -> str:
-        item = str(prepared).removesuffix(".small")
+        self.given.append(prepared)
+        item = str(prepared).removesuffix(self.suffix)
         with self.recorder.span(f"upload {item}"):
             await asyncio.sleep(self.durations.get(item, 0.01))
             return f"https://cdn.example/{prepared}"
@@ -576,10 +693,16 @@ class Pipeline:
     """Items, their two steps and the records each step leaves."""
 
     def __init__(self, rng: random.Random, prepare_durations: list[float], upload_low: float, upload_high: float, *,
-                 long_uploads: Sequence[int] = (), avoid: Sequence[str] = ()) -> None:
-        """`long_uploads`: the places of items whose upload takes LONG_UPLOAD; `avoid`: item names not to draw."""
-        names = sorted(set(range(100, 1000)) - {int(item.removeprefix("img")) for item in avoid})
-        self.items = [f"img{n}" for n in rng.sample(names, len(prepare_durations))]
+                 long_uploads: Sequence[int] = (), avoid: Sequence[str] = (), reuse: str | None = None,
+                 suffix: str = ".small") -> None:
+        """`long_uploads`: the places of items whose upload takes LONG_UPLOAD; `avoid`: item names not to draw;
+        `reuse`: an item to have among the others all the same, at a random place; `suffix`: what prepare adds."""
+        taken = [*avoid, reuse] if reuse is not None else avoid
+        names = sorted(set(range(100, 1000)) - {int(item.removeprefix("img")) for item in taken})
+        self.items = [f"img{n}" for n in rng.sample(names, len(prepare_durations) - (reuse is not None))]
+        if reuse is not None:
+            self.items.insert(rng.randrange(len(self.items) + 1), reuse)
+        self.suffix = suffix
         self.prepares = Recorder(clock=time.perf_counter)
         self.uploads = Recorder(clock=time.perf_counter)
         self.prepare_durations = dict(zip(self.items, prepare_durations))
@@ -589,17 +712,17 @@ class Pipeline:
         self.prepares.nominal.update(self.nominal)
         self.uploads.nominal.update(self.nominal)
         self.uploads.beside = self.prepares.spans
-        self.prepare = Prepare(self.prepares, self.prepare_durations)
-        self.upload = Upload(self.uploads, self.upload_durations)
+        self.prepare = Prepare(self.prepares, self.prepare_durations, suffix)
+        self.upload = Upload(self.uploads, self.upload_durations, suffix)
 
     @property
     def expected(self) -> list[str]:
-        return [f"https://cdn.example/{item}.small" for item in self.items]
+        return [f"https://cdn.example/{item}{self.suffix}" for item in self.items]
 
     async def run(self, learner: Learner) -> tuple[Any, float, float]:
         return await timed(
             learner, "process_all", list(self.items), self.prepare, self.upload,
-            recorder=self.prepares, durations=list(self.prepare_durations.values()),
+            recorder=self.prepares, durations=[self.prepare_durations[item] for item in self.items],
         )
 
     @property
@@ -619,24 +742,92 @@ class Pipeline:
         return self.settled(origin).timeline(ordered=False)
 
 
+def explain_results(pipeline: Pipeline, got: list[Any]) -> None:
+    """When `got` is wrong: the mistakes the records show (upload given the item itself, every prepare given the last
+    item); checks.same_results says the rest."""
+    __tracebackhide__ = True
+    if got == pipeline.expected:
+        return
+    given = pipeline.upload.given
+    if given and all(value in pipeline.items for value in given):
+        fail(
+            tr("`process_all` gave `upload` the items themselves, not what `prepare` made of them."),
+            observed=tr("`upload` was awaited with {given}; `prepare` returned {prepared}.",
+                        given=shown(sorted(given, key=pipeline.items.index)),
+                        prepared=shown([f"{item}{pipeline.suffix}" for item in pipeline.items])),
+            expected=tr("{expected}: each item's upload of the value its prepare returned.",
+                        expected=shown(pipeline.expected)),
+            advice=tr("Keep the value `prepare` returns and upload that: `prepared = await asyncio.to_thread(prepare, "
+                      "item)`, then `return await upload(prepared)`."),
+        )
+    late_binding("process_all", [s.label for s in pipeline.prepares.spans],
+                 [f"prepare {item}" for item in pipeline.items])
+
+
+def each_item_ran(pipeline: Pipeline) -> None:
+    """An item listed more than once went through both steps once per entry (code that keys its work by the item
+    does it once)."""
+    __tracebackhide__ = True
+    prepares, uploads = pipeline.prepares, pipeline.uploads
+    late_binding("process_all", [s.label for s in prepares.spans], [f"prepare {item}" for item in pipeline.items])
+    if any(s.thread == prepares.loop_thread for s in prepares.spans):
+        return  # told by ran_in_threads
+    listed = Counter(pipeline.items)
+    prepared = Counter(s.label.split()[-1] for s in prepares.spans)
+    uploaded = Counter(s.label.split()[-1] for s in uploads.spans)
+    for ran in (prepared, uploaded):
+        fewer = [item for item, n in listed.items() if n > 1 and ran[item] < n]
+        if fewer:
+            item = fewer[0]
+            blanks = {"item": item, "ran": plural(ran[item], "time"), "listed": plural(listed[item], "time")}
+            fail(
+                tr("`process_all` prepared {item} {ran}, but `items` lists it {listed}.", **blanks) if ran is prepared
+                else tr("`process_all` uploaded {item} {ran}, but `items` lists it {listed}.", **blanks),
+                observed=tr("the same item is in `items` {listed}, and each entry is an item to put through both "
+                            "steps. Prepares: {prepares}. Uploads: {uploads}.", listed=plural(listed[item], "time"),
+                            prepares=", ".join(s.label for s in prepares.spans) or tr("none"),
+                            uploads=", ".join(s.label for s in uploads.spans) or tr("none")),
+                expected=tr("each of the {count} entries prepared in a worker thread and uploaded, one result per "
+                            "entry.", count=len(pipeline.items)),
+                advice=tr("Put every entry of `items` through both steps, in the order of `items` (`asyncio.gather` "
+                          "of one coroutine per entry does), not once per distinct item: a dict or a set keyed by the "
+                          "item keeps one of each."),
+            )
+
+
 async def test_process_all_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
     pipeline = Pipeline(rng, slowest_first(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01)
     got, _, _ = await pipeline.run(learner)
     checks.returned("process_all", got, list, tr("a list of upload results"))
+    explain_results(pipeline, got)
     checks.same_results("process_all", got, pipeline.expected, pipeline.uploads)
-    # Once more, with other items: results kept from one call to the next show only now.
-    again = Pipeline(rng, slowest_first(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01, avoid=pipeline.items)
-    with second_call("process_all", pipeline.expected, again.expected, "items") as returned:
+    # Once more, with other items but one, which a new `prepare` makes something else of: results, or prepared
+    # values, kept from one call to the next show only now.
+    kept = rng.choice(pipeline.items)
+    again = Pipeline(rng, slowest_first(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01, avoid=pipeline.items,
+                     reuse=kept, suffix=".thumb")
+    reused = {again.items.index(kept): (kept, f"{kept}{again.suffix}", pipeline.expected[pipeline.items.index(kept)])}
+    with second_call("process_all", pipeline.expected, again.expected, "items", reused) as returned:
         got, _, _ = await again.run(learner)
         returned.append(got)
         checks.returned("process_all", got, list, tr("a list of upload results"))
+        explain_results(again, got)
         checks.same_results("process_all", got, again.expected, again.uploads)
 
 
 async def test_process_all_runs_prepare_in_threads(learner: Learner, rng: random.Random) -> None:
     pipeline = Pipeline(rng, spread(rng, rng.randint(3, 4), 0.02, 0.04), 0.005, 0.01)
+    # One item listed twice, on every draw: each entry goes through both steps.
+    twice = rng.choice(pipeline.items)
+    pipeline.items.insert(rng.randrange(pipeline.items.index(twice) + 1, len(pipeline.items) + 1), twice)
     await pipeline.run(learner)
+    each_item_ran(pipeline)
     ran_in_threads("process_all", pipeline.prepares, len(pipeline.items), "`prepare` call")
+    # Then one item alone, on every draw: its prepare too runs in a worker thread.
+    alone = Pipeline(rng, [rng.uniform(0.02, 0.04)], 0.005, 0.01)
+    with one_entry("process_all", "items", len(pipeline.items)):
+        await alone.run(learner)
+        ran_in_threads("process_all", alone.prepares, 1, "`prepare` call")
 
 
 async def test_process_all_runs_upload_on_the_loop(learner: Learner, rng: random.Random) -> None:
