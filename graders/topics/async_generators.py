@@ -482,20 +482,44 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     source, lines = make_source(rng)
     take = rng.randint(1, len(lines) - 2)
     stream = await learner.stream("read_lines", source, take=take)
-    await cancelled_mid_read(learner, stream, source.delay_of(take) / 2)
+    asking = await cancelled_mid_read(learner, stream, source.delay_of(take) / 2)
     closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1),
                 cancelled=True, waits_for_exit="GeneratorExit" in learner.names_reached("read_lines"))
+    cancellation_went_through(asking, tr("while it waited for line {n}", n=take + 1))
     # And cancelled while it waits for its first line, before it has yielded anything: a first readline() before
     # the `try:` is outside its `finally:`.
     source, lines = make_source(rng)
     stream = Stream(learner.call_sync("read_lines", source, is_async=None))
-    await cancelled_mid_read(learner, stream, source.delay_of(0) / 2)
+    asking = await cancelled_mid_read(learner, stream, source.delay_of(0) / 2)
     closed_once(source, tr("when its consumer was cancelled while it waited for the first line"), first_line=True)
+    cancellation_went_through(asking, tr("while it waited for the first line"))
 
 
-async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> None:
+def cancellation_went_through(asking: asyncio.Task[Any], when: str) -> None:
+    """The consumer's task, cancelled while read_lines waited for a line, ended cancelled."""
+    __tracebackhide__ = True
+    if asking.cancelled():
+        return
+    ended = asking.exception()  # only StopAsyncIteration gets here: cancelled_mid_read reports any other error
+    fail(
+        tr("`read_lines` swallowed the cancellation of its consumer."),
+        observed=tr("the consumer's task was cancelled {when}; read_lines caught the CancelledError and ended, so the "
+                    "consumer saw the end of the lines and its task finished normally, not cancelled.", when=when)
+        if isinstance(ended, StopAsyncIteration)
+        else tr("the consumer's task was cancelled {when}; read_lines caught the CancelledError and yielded {item}, "
+                "so the consumer's task finished normally, not cancelled.", when=when, item=shown(asking.result())),
+        expected=tr("the consumer's task ending cancelled: the source closed in `finally:`, then the CancelledError "
+                    "travelling on out of read_lines. Whoever cancelled it depends on that: a timeout around the "
+                    "consumer raises TimeoutError only when the CancelledError reaches it."),
+        advice=tr("Close the source in `finally:` and do not catch CancelledError: if you must, end the except block "
+                  "with a bare `raise`. Returning from read_lines instead turns the cancellation into an ordinary end "
+                  "of the lines."),
+    )
+
+
+async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> asyncio.Task[Any]:
     """Asks for the next item, cancels the asking task `after` seconds later, then closes the iterator,
-    as a consumer in `async with contextlib.aclosing(...)` does on its way out."""
+    as a consumer in `async with contextlib.aclosing(...)` does on its way out. Returns the asking task."""
     __tracebackhide__ = True
 
     async def next_item() -> object:
@@ -511,6 +535,7 @@ async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> 
     except Exception as error:  # noqa: BLE001 - the learner's code raised on its way out
         learner.fail_raised("read_lines", error)
     await closed_early(learner, "read_lines", stream, "line")
+    return asking
 
 
 # transform

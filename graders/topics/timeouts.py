@@ -16,7 +16,7 @@ from graders.harness import checks
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner, Outcome
-from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, Span, loop_clock, posing_as
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, Span, loop_clock, posing_as
 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
@@ -850,7 +850,12 @@ def returns_in_finally(learner: Learner, name: str) -> bool:
 
 def raised_in_place_of_cancel(learner: Learner, error: BaseException) -> str | None:
     """The learner's own `raise ...` line that replaced a CancelledError, if the traceback shows one."""
-    if not isinstance(error.__context__, asyncio.CancelledError):
+    return raised_in_place_of(learner, error, asyncio.CancelledError)
+
+
+def raised_in_place_of(learner: Learner, error: BaseException, replaced: type[BaseException]) -> str | None:
+    """The learner's own `raise ...` line that replaced an exception of type `replaced`, if the traceback shows one."""
+    if not isinstance(error.__context__, replaced):
         return None
     frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == learner.path.resolve()]
     line = frames[-1].line or "" if frames else ""
@@ -885,9 +890,27 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
         )
 
 
+class FailingJob(AsyncJob):
+    """A job that raises JobFailed and keeps each exception it made, to tell the one it raised from a copy."""
+
+    def __init__(self, recorder: Recorder, seconds: float) -> None:
+        super().__init__(recorder, "job", seconds, None, True)
+        self.made: list[BaseException] = []
+
+    def failure(self) -> JobFailed:
+        error = super().failure()
+        self.made.append(error)
+        return error
+
+
+def raised_by_the_job(job: FailingJob, error: BaseException) -> bool:
+    """Whether `error` is the very exception object the job raised (not a copy, not another one in its place)."""
+    return any(error is made for made in job.made)
+
+
 async def test_run_and_clean_up_cleans_up_when_the_job_fails(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
-    job = recorder.job("job", rng.choice(DURATIONS[:8]), fails=True)
+    job = FailingJob(recorder, rng.choice(DURATIONS[:8]))
     cleanup = CleanUp(recorder)
     outcome = await learner.outcome("run_and_clean_up", job, cleanup)
     if outcome.error is not None:
@@ -903,6 +926,24 @@ async def test_run_and_clean_up_cleans_up_when_the_job_fails(learner: Learner, r
             advice=tr(RETURN_IN_FINALLY_ADVICE) if returns_in_finally(learner, "run_and_clean_up")
             else tr("Let the job's exception through: `try: return await job()` with `finally: clean_up()`, and no "
                     "except block that ends the error."),
+        )
+    if not raised_by_the_job(job, outcome.error):
+        error = outcome.error
+        line = raised_in_place_of(learner, error, JobFailed)
+        fail(
+            tr("`run_and_clean_up` replaced the job's exception with {kind}.", kind=type(error).__name__)
+            if not isinstance(error, JobFailed)
+            else tr("`run_and_clean_up` raised a new JobFailed in place of the one its job raised."),
+            observed=tr("the job raised {error}; the caller got {got} in its place.",
+                        error=repr(job.failure()), got=shown(error)),
+            expected=tr("the job's own exception travelling on to the caller once clean_up() has run: the same "
+                        "object, with its type, its message and the traceback that shows where it came from."),
+            details=learner.format_error(error),
+            advice=sentences(
+                tr("Your `{line}` made a new exception in place of the job's.", line=line) if line is not None
+                else tr("Your code raised a new exception in place of the job's."),
+                tr("Let the job's error propagate as it is: clean up in `finally:` with no except block, or end the "
+                   "except block with a bare `raise`.")),
         )
 
 
