@@ -26,6 +26,9 @@ async def run_all(jobs):
 
 
 async def first_finished(jobs):
-    """Return the result of whichever job finishes first, after cancelling all the others."""
+    """Return the result of whichever job finishes first, after cancelling all the others.
+
+    If that first job failed, cancel the others all the same and raise its exception.
+    """
     # TODO: asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED), then cancel what is pending.
     raise NotImplementedError("first_finished")

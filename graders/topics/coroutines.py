@@ -50,7 +50,10 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
     # for both calls: greet waits its delay every time, and a greeting kept from the first call must not skip it.
     took: list[tuple[float, float]] = []  # (delay, loop time greet took)
     name = rng.choice(NAMES)
-    for delay in (rng.choice(GREET_DELAYS), rng.choice(LONGER_GREET_DELAYS)):
+    # One of the two with a fraction under a half and one over, so that a delay rounded down (int) and one rounded
+    # to the nearest (round) both show, and are told apart, on every seed.
+    first = rng.choice(GREET_DELAYS)
+    for delay in (first, rng.choice([d for d in LONGER_GREET_DELAYS if (d % 1 > 0.5) != (first % 1 > 0.5)])):
         start, real_start = loop_clock(), time.perf_counter()
         await learner.call("greet", name, delay)
         elapsed, real = loop_clock() - start, time.perf_counter() - real_start
@@ -67,6 +70,20 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
         took.append((delay, elapsed))
     wrong = [(delay, elapsed) for delay, elapsed in took if abs(elapsed - delay) > checks.TOLERANCE]
     if not wrong:
+        # And a delay of 0, on every seed: no pause at all (a default put in its place, `delay or 1`, waits).
+        start = loop_clock()
+        await learner.call("greet", name, 0)
+        elapsed = loop_clock() - start
+        if elapsed > checks.TOLERANCE:
+            fail(
+                tr("`greet` waited {elapsed} when `delay` was 0; it should return at once.", elapsed=seconds(elapsed)),
+                observed=tr("greet({name}, 0) returned after {elapsed} of loop time, though greet(name, {first}) and "
+                            "greet(name, {again}) each waited their delay.", name=repr(name), elapsed=seconds(elapsed),
+                            first=took[0][0], again=took[1][0]),
+                expected=tr("no pause: `delay` = 0 means no wait."),
+                advice=tr("Sleep for `delay` as it is given, 0 included: `delay or 1`, or `if not delay:`, puts "
+                          "another pause in place of 0. `await asyncio.sleep(0)` returns at once."),
+            )
         return
     delay, elapsed = wrong[0]
     (first, first_took), (again, again_took) = took
@@ -85,13 +102,24 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
     # The delay rounded to whole seconds each time, and some pause made (no pause at all is the other advice's case).
     rounded = all(any(abs(e - whole) <= checks.TOLERANCE for whole in {int(d), round(d)}) for d, e in took) \
         and any(e > checks.TOLERANCE for _, e in took)
+    # Which way, where the records tell: a delay that int() and round() take to different whole numbers.
+    up = [(d, e) for d, e in took if int(d) != round(d) and abs(e - round(d)) <= checks.TOLERANCE]
+    down = [(d, e) for d, e in took if int(d) != round(d) and abs(e - int(d)) <= checks.TOLERANCE]
+    if up and not down:
+        whole_advice = tr("It waited a whole number of seconds, rounded up: sleep for `delay` itself, as it is given, "
+                          "not rounded (`round({delay})` is {whole}).", delay=f"{up[0][0]:g}", whole=round(up[0][0]))
+    elif down and not up:
+        whole_advice = tr("It waited a whole number of seconds: sleep for `delay` itself, as it is given, not rounded "
+                          "(`int({delay})` is {whole}).", delay=f"{down[0][0]:g}", whole=int(down[0][0]))
+    else:
+        whole_advice = tr("It waited a whole number of seconds: sleep for `delay` itself, as it is given, not rounded "
+                          "(it waited {elapsed} for a delay of {delay}).", elapsed=seconds(elapsed), delay=seconds(delay))
     fail(
         tr("`greet` took {elapsed}; it should wait exactly `delay` = {delay}.",
            elapsed=seconds(elapsed), delay=seconds(delay)),
         observed=tr("greet(name, {delay}) returned after {elapsed} of loop time.", delay=delay, elapsed=seconds(elapsed)),
         expected=tr("a pause of {delay} before the greeting.", delay=seconds(delay)),
-        advice=tr("It waited a whole number of seconds: sleep for `delay` itself, as it is given, not rounded "
-                  "(`int({delay})` is {whole}).", delay=f"{delay:g}", whole=int(delay)) if rounded
+        advice=whole_advice if rounded
         else tr("It waited longer than `delay` each time: one `await asyncio.sleep(delay)` ends exactly on time, "
                 "while pauses of some other length (short sleeps until the clock passes the end, say) overshoot it.")
         if all(e > d + checks.TOLERANCE for d, e in took)
@@ -210,6 +238,25 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
                 advice=tr("`await say(i)` waits for say(i) to finish before the loop goes on. A say(i) handed to "
                           "asyncio.create_task, or gathered with the others, keeps running while the next one starts."),
                 cause="say calls overlap",
+            )
+    # And each of those says ran to its end: one cut short at a tick (a timeout around it) did not overlap either.
+    for span in recorder.spans:
+        if span.state != "done":
+            fail(
+                tr("`countdown` cancelled {call} before it finished.", call=span.label) if span.state == "cancelled"
+                else tr("`countdown` returned before {call} finished.", call=span.label),
+                observed=tr("with a say that takes {takes} of loop time (the tick was {tick}), {call} started at "
+                            "{start} and was cancelled at {end}.", takes=seconds(takes), tick=seconds(tick),
+                            call=span.label, start=seconds(span.start - start), end=seconds(span.end - start))
+                if span.state == "cancelled" and span.end is not None
+                else tr("with a say that takes {takes} of loop time (the tick was {tick}), {call} started at {start} "
+                        "and had not ended when countdown returned.", takes=seconds(takes), tick=seconds(tick),
+                        call=span.label, start=seconds(span.start - start)),
+                expected=tr("each say(i) running to its end, however long it takes, before the next one starts."),
+                timeline=_calls_over_time(recorder, start),
+                advice=tr("`await say(i)` with nothing around it waits for say(i) as long as it takes. A timeout "
+                          "around it (asyncio.wait_for, asyncio.timeout) cancels a say that takes longer than the "
+                          "timeout."),
             )
 
 

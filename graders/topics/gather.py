@@ -126,6 +126,20 @@ async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random
     checks.on_loop_thread("gather_all", learner, recorder)  # whether threads ran the jobs must not decide the verdict
     if not isinstance(outcome.error, JobFailed):
         if outcome.error is not None:
+            wrapped = raised_from_job(outcome.error)
+            if wrapped is not None:
+                kind = type(outcome.error).__name__
+                fail(
+                    tr("`gather_all` replaced the exception a job raised with {kind}.", kind=kind),
+                    observed=tr("job {broken} raised JobFailed: {message}; gather_all raised {kind}: {error} in its "
+                                "place, with the JobFailed only as its cause.", broken=broken, message=wrapped,
+                                kind=kind, error=outcome.error),
+                    expected=tr("the job's own exception, JobFailed, coming out of gather_all unchanged, as it comes "
+                                "out of asyncio.gather: the caller may be waiting for that very exception."),
+                    details=learner.format_error(outcome.error),
+                    advice=tr("Let the exception propagate: leave out the `try:`/`except` around the gather, or end "
+                              "the except block with a bare `raise`."),
+                )
             learner.fail_raised("gather_all", outcome.error)
         checks.returned("gather_all", outcome.value, list, tr("a list of results"))
         fail(
@@ -137,13 +151,49 @@ async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random
         )
 
 
+def raised_from_job(error: BaseException) -> str | None:
+    """The words of the JobFailed that `error` was raised from (its __cause__ or __context__, however deep), or None
+    when it was not: the learner caught the job's exception and raised another in its place. An ExceptionGroup is
+    not counted: it holds the job's exception, and is told as such."""
+    if isinstance(error, BaseExceptionGroup):
+        return None
+    seen: set[int] = set()
+    inner = error.__cause__ or error.__context__
+    while inner is not None and id(inner) not in seen:
+        if isinstance(inner, JobFailed):
+            return str(inner) or "JobFailed"
+        seen.add(id(inner))
+        inner = inner.__cause__ or inner.__context__
+    return None
+
+
+class Named:
+    """A class in a message, shown by its plain name (JobFailed), not by the repr that names the grader's module."""
+
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return self.kind.__name__
+
+
+def plain(values: list[Any]) -> list[Any]:
+    return [Named(v) if isinstance(v, type) else v for v in values]
+
+
 async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, results = make_jobs(rng, recorder)
     broken = set(rng.sample(range(len(jobs)), rng.randint(1, len(jobs) - 1)))
+    raised = {}
     for i in broken:
         jobs[i].fails = True
-    # A falsy result is a result too: one job that does not fail returns 0, "" or False.
+        # Each failing job raises one exception object made here, so that the list can be checked to hold that very
+        # object, not a copy of it.
+        raised[i] = jobs[i].failure()
+        jobs[i].failure = lambda error=raised[i]: error  # type: ignore[method-assign]
+    # A falsy result is a result too: one job that does not fail returns 0, "" or False (None comes in the second
+    # call, on every seed: here it would hide a falsy result turned into None).
     falsy = rng.choice([i for i in range(len(jobs)) if i not in broken])
     jobs[falsy].result = results[falsy] = rng.choice([0, "", False])
     outcome = await learner.outcome("gather_settled", jobs)
@@ -173,16 +223,45 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
         checks.same_results("gather_settled", got, wanted, recorder)
     wrong = [i for i, (entry, want) in enumerate(zip(got, wanted)) if repr(entry) != repr(want)]
     if not wrong:
-        # A second call with other jobs, one of them twice in the list: nothing of the first call's may show.
+        copied = [i for i in sorted(broken) if got[i] is not raised[i]]
+        if copied:
+            i = copied[0]
+            fail(
+                tr("`gather_settled` put a copy of job {i}'s exception in its place, not the exception it raised.", i=i),
+                observed=tr("entry {i} is {entry}: the same type and words as the exception job {i} raised, but "
+                            "another object.", i=i, entry=shown(got[i])),
+                expected=tr("the exception object job {i} raised itself, with its traceback, its cause and anything "
+                            "it carries: the caller may test for that very object.", i=i),
+                advice=tr("Put the exception you caught in the list as it is (`return error`), or let "
+                          "`asyncio.gather(..., return_exceptions=True)` do it: a new one built from it "
+                          "(`type(error)(*error.args)`) is another object, without its traceback."),
+            )
+        # A second call with other jobs, one of them twice in the list and one returning None: nothing of the first
+        # call's may show, and None is a result like any other.
         again = Recorder()
         more, expected_again, at = second_jobs(rng, again, len(jobs))
         failing = rng.choice([i for i in range(len(more)) if more[i] is not more[at]])
         more[failing].fails = True
         expected_again[failing] = more[failing].failure()
-        got_again = await learner.call("gather_settled", more)
-        second_results("gather_settled", got_again, expected_again, wanted, more, at, again)
+        nothing = rng.choice([i for i in range(len(more)) if more[i] is not more[at] and i != failing])
+        more[nothing].result = expected_again[nothing] = None
+        second = await learner.outcome("gather_settled", more)
+        if second.error is not None:
+            fail(
+                tr("`gather_settled` raised {kind} in a second call, where job {none} returned None.",
+                   kind=type(second.error).__name__, none=nothing),
+                observed=tr("job {failing} failed and job {none} returned None; gather_settled raised {error}.",
+                            failing=failing, none=nothing, error=shown(second.error)),
+                expected=tr("{wanted}: each job's result, or the exception it raised, in its place.",
+                            wanted=shown(expected_again, width=400)),
+                details=learner.format_error(second.error),
+                advice=tr("None is a result too: a job may return it. Keep each entry as gather returns it, and tell "
+                          "a failure from a result with `isinstance(entry, BaseException)`, not with a marker value "
+                          "such as None."),
+            )
+        second_results("gather_settled", second.value, expected_again, wanted, more, at, again)
         return
-    observed = tr("it returned {got}.", got=shown(list(got), width=400))
+    observed = tr("it returned {got}.", got=shown(plain(list(got)), width=400))
     expected = tr("{wanted}: each job's result, or the exception it raised, in its place.",
                   wanted=shown(wanted, width=400))
     one_for_all = len(got) > 1 and isinstance(got[0], BaseException) and all(e is got[0] for e in got)
@@ -209,9 +288,21 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
                           "entry is true."),
             )
     for i in wrong:
+        if i in broken and isinstance(got[i], type) and issubclass(got[i], BaseException):
+            fail(
+                tr("`gather_settled` put the class {entry} where job {i}'s exception should be.",
+                   entry=got[i].__name__, i=i),
+                observed=observed,
+                expected=sentences(tr("job {i} failed, so entry {i} should be the JobFailed exception it raised (the "
+                                      "object itself).", i=i), expected),
+                advice=tr("Put the exception object in the list, not its class: `type(error)` is the class, and "
+                          "loses the words and the traceback. `asyncio.gather(..., return_exceptions=True)` puts each "
+                          "job's own exception object in its place."),
+            )
+    for i in wrong:
         if i in broken and not isinstance(got[i], JobFailed):
             fail(
-                tr("`gather_settled` put {entry} where job {i}'s exception should be.", entry=shown(got[i]), i=i),
+                tr("`gather_settled` put {entry} where job {i}'s exception should be.", entry=shown(plain([got[i]])[0]), i=i),
                 observed=observed,
                 expected=sentences(tr("job {i} failed, so entry {i} should be the JobFailed exception it raised (the "
                                       "object itself).", i=i), expected),
@@ -292,12 +383,31 @@ KEPT_STATE_ADVICE = (
 )
 
 
+def one_per_job(got: Any, jobs: list[AsyncJob], recorder: Recorder) -> None:
+    """Fails when gather_limited returned a list with fewer or more results than it was given jobs."""
+    __tracebackhide__ = True
+    if not isinstance(got, list) or len(got) == len(jobs):
+        return
+    ran = len({s.label for s in recorder.spans if s.end is not None})
+    fail(
+        tr("`gather_limited` returned {got} results for {count} jobs.", got=len(got), count=len(jobs)),
+        observed=tr("it returned {results}; {ran} of the {count} jobs ran to their end.",
+                    results=shown(got, width=400), ran=ran, count=len(jobs)),
+        expected=tr("one result per job, {count} in all, in the order of the jobs.", count=len(jobs)),
+        timeline=recorder.timeline(),
+        advice=tr("Run every job and keep every result: `asyncio.gather` over all the jobs, each inside "
+                  "`async with semaphore:`, returns one result per job, in their order."),
+        cause="gather_limited result count",
+    )
+
+
 async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, _, limit = limited_jobs(rng, recorder)
-    await learner.call("gather_limited", jobs, limit)
+    got = await learner.call("gather_limited", jobs, limit)
     checks.on_loop_thread("gather_limited", learner, recorder)
     over_limit(recorder, jobs, limit)
+    one_per_job(got, jobs, recorder)
     checks.earned("gather_limited", recorder, len(jobs))
     # A second call with a smaller limit: nothing of the first call (a Semaphore kept at module level) may count.
     again = Recorder()
@@ -319,6 +429,7 @@ async def test_gather_limited_returns_results_in_argument_order(learner: Learner
     got = await learner.call("gather_limited", jobs, limit)
     checks.on_loop_thread("gather_limited", learner, recorder)
     checks.returned("gather_limited", got, list, tr("a list of results"))
+    one_per_job(got, jobs, recorder)
     checks.same_results("gather_limited", got, results, recorder)
     checks.earned("gather_limited", recorder, len(jobs))
     # A second call with another limit and other jobs, one of them twice in the list: nothing of the first call's

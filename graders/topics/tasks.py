@@ -549,10 +549,11 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
             timeline=timeline,
             advice=advice,
         )
-    # Now the first job to finish fails. Whether first_finished then raises its error (as task.result() does) or
-    # waits for a job that succeeds, it leaves no job running: the others are cancelled however it ends.
+    # Now the first job to finish fails: first_finished raises its error (as task.result() does; inside an
+    # ExceptionGroup too, when a TaskGroup ran the jobs), and leaves no job running: the others are cancelled however
+    # it ends.
     recorder = Recorder()
-    jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
+    jobs, results = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
     winner = jobs[min(range(len(jobs)), key=lambda i: jobs[i].seconds)]
     winner.fails = True
     outcome = await learner.outcome("first_finished", jobs)
@@ -587,3 +588,32 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
             timeline=timeline,
             advice=advice,
         )
+    if outcome.error is None:
+        got = outcome.value
+        blanks = {"winner": winner.label, "got": shown(got)}
+        if isinstance(got, BaseException):
+            summary = tr("`first_finished` returned the exception of the first job to finish instead of raising it.")
+            observed = tr("{winner}, the first job to finish, raised JobFailed; first_finished returned {got}, the "
+                          "exception object, as if it were a result.", **blanks)
+            advice = tr("Read the winner with `task.result()`: it returns the job's result, or raises the exception "
+                        "the job raised. `task.exception()` hands the exception over as a value, and the caller "
+                        "takes it for a result.")
+        elif any(got == r for j, r in zip(jobs, results) if j is not winner):
+            later = next(j.label for j, r in zip(jobs, results) if j is not winner and got == r)
+            summary = tr("`first_finished` skipped the failure of the first job to finish and returned a later job's "
+                         "result.")
+            observed = tr("{winner}, the first job to finish, raised JobFailed; first_finished returned {got}, the "
+                          "result of {later}, which finished after it.", later=later, **blanks)
+            advice = tr("Return what the first job to finish gave, whatever it was: `done.pop().result()` after "
+                        "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)` raises its exception when it failed. "
+                        "Catching that exception and waiting for the next job hides the failure.")
+        else:
+            summary = tr("`first_finished` returned a value when the first job to finish failed.")
+            observed = tr("{winner}, the first job to finish, raised JobFailed; first_finished returned {got}.",
+                          **blanks)
+            advice = tr("Read the winner with `task.result()`, after cancelling the others: it raises the job's "
+                        "exception when the job failed.")
+        fail(summary, observed=observed,
+             expected=tr("the JobFailed that {winner} raised, coming out of first_finished, after the other jobs are "
+                         "cancelled.", winner=winner.label),
+             advice=advice)
