@@ -351,8 +351,9 @@ class Account:
     deposit, and an update is lost, whatever order their steps take within a moment.
     """
 
-    def __init__(self, balance: int, seconds: float, path: Path, watched: Watched) -> None:
+    def __init__(self, balance: int, seconds: float, path: Path, watched: Watched, first_write: float) -> None:
         self.balance, self.seconds, self.path, self.watched = balance, seconds, path, watched
+        self.first_write = first_write  # how long the first write takes: the others wait that long for the lock
         self.operations: list[Operation] = []
         self.tasks: dict[int, int] = {}  # id(task) -> its number
         self.deposit_of: dict[int, int] = {}  # a Task's number -> the deposit it verified
@@ -390,7 +391,8 @@ class Account:
         operation.read = self._last_read.get()
         if operation.deposit is None and operation.read is not None:
             operation.deposit = operation.read.deposit
-        await asyncio.sleep(self.seconds)
+        first = sum(o.kind == "write" for o in self.operations) == 1
+        await asyncio.sleep(self.first_write if first else self.seconds)
         self.balance = value  # the write lands as it ends
         operation.end, operation.order = loop_clock(), next(self._moments)
 
@@ -438,7 +440,9 @@ async def pay_deposits(learner: Learner, rng: random.Random) -> DepositRun:
     """Deposits whose verifications take distinct times, but two of them the same time.
 
     Those two finish verifying at the same moment and reach the account together: without a
-    lock they both read the same balance, on every draw.
+    lock they both read the same balance, on every draw. The account's first write takes half a
+    minute or more, so every other deposit waits that long for the lock: one that gives up
+    waiting after a few seconds (`wait_for(lock.acquire(), 5)`) loses its update.
     """
     count = rng.randint(4, 6)
     distinct = rng.sample([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0], count - 1)
@@ -447,7 +451,7 @@ async def pay_deposits(learner: Learner, rng: random.Random) -> DepositRun:
     amounts = rng.sample(range(10, 100), count)
     opening = rng.randint(100, 900)
     watched = Watched(LoopTurns(asyncio.current_task()), HeldLocks())  # type: ignore[arg-type]
-    account = Account(opening, rng.choice([0.1, 0.2, 0.25]), learner.path, watched)
+    account = Account(opening, rng.choice([0.1, 0.2, 0.25]), learner.path, watched, rng.choice([30.0, 40.0, 45.0]))
     recorder = Recorder()
     deposits = [Deposit(i, a, d, account, recorder) for i, (a, d) in enumerate(zip(amounts, durations))]
     origin = loop_clock()
@@ -487,7 +491,11 @@ def lost_update_chart(run: DepositRun, lost: LostUpdate) -> str:
 def returned_early(run: DepositRun) -> None:
     """Fails when deposit_all returned before its deposits were paid in."""
     __tracebackhide__ = True
-    checks.all_finished("deposit_all", run.recorder)
+    try:
+        checks.all_finished("deposit_all", run.recorder)
+    except GraderFailure as failure:
+        failure.cause = "returned before the deposits were paid in"  # as below: every grader of deposit_all sees it
+        raise
     unfinished = [o for o in run.account.operations if o.end is None]
     if unfinished:
         fail(
@@ -517,6 +525,22 @@ async def test_deposit_all_loses_no_update(learner: Learner, rng: random.Random)
     if account.balance == expected:
         return
     lost = lost_update(account.operations)
+    unpaid = [d for d in run.deposits if d.span is not None and d.span.end is not None
+              and not any(o.deposit == d.index for o in account.operations)]
+    if lost is None and unpaid:
+        fail(
+            tr("`deposit_all` left the balance at {got} instead of {expected}.", got=account.balance, expected=expected),
+            observed=tr("{count} deposits were verified but never read or wrote the account: {deposits}.",
+                        count=len(unpaid), deposits=listed(tr("deposit {i}", i=d.index) for d in unpaid))
+            if len(unpaid) > 1 else tr("deposit {i} was verified but never read or wrote the account.",
+                                       i=unpaid[0].index),
+            expected=tr("{opening} plus the {count} deposits: {expected}.", opening=run.opening,
+                        count=len(run.deposits), expected=expected),
+            timeline=deposits_chart(run),
+            advice=tr("Pay in every deposit, however long it waits for the lock: `async with lock:` waits as long as "
+                      "it takes. A deposit that gives up waiting (a `wait_for` with a timeout) or returns early is "
+                      "never paid in."),
+        )
     if lost is None:
         fail(
             tr("`deposit_all` left the balance at {got} instead of {expected}.", got=account.balance, expected=expected),
@@ -709,8 +733,9 @@ class Race:
         return rows
 
 
-async def run_race(learner: Learner, rng: random.Random) -> Race:
-    """Runners that get ready at distinct times, all before the start, which comes 1.2-2.1 s after the last.
+async def run_race(learner: Learner, rng: random.Random, *, late: bool = False) -> Race:
+    """Runners that get ready at distinct times, all before the start, which comes 1.2-2.1 s after the last
+    (30-45 s after it when `late`: longer than any time limit put on waiting for the start).
 
     The start never falls on a multiple of 0.05 s after anything, so code that checks a flag
     every 0.1 s or 0.05 s notices it late; code that checks more often wakes up in between.
@@ -722,7 +747,8 @@ async def run_race(learner: Learner, rng: random.Random) -> Race:
     results = rng.sample(range(100, 1000), count)
     if running == sorted(running):  # they would finish in their own order, where results in finishing order pass
         running.reverse()
-    signal = max(ready) + rng.randint(12, 20) / 10 + rng.choice([0.03, 0.07, 0.013, 0.037])
+    signal = (max(ready) + (rng.randint(300, 450) if late else rng.randint(12, 20)) / 10
+              + rng.choice([0.03, 0.07, 0.013, 0.037]))
     recorder = Recorder()
     runners = [Runner(i, r, d, v, recorder) for i, (r, d, v) in enumerate(zip(ready, running, results))]
     race = Race(runners, recorder, signal, loop_clock(), LoopTurns(asyncio.current_task()))  # type: ignore[arg-type]
@@ -766,17 +792,34 @@ def starter_never_called(race: Race) -> None:
 
 async def test_start_together_starts_every_runner_at_the_signal(learner: Learner, rng: random.Random) -> None:
     # Two races, one after the other in the same process: a start signal kept from one call to the next (an Event
-    # made once, outside the function) is still set in the second, and lets its runners go at once.
+    # made once, outside the function) is still set in the second, and lets its runners go the moment they are
+    # ready. The second start comes half a minute or more after the runners are ready: a runner that waits for it
+    # only so long (`wait_for(start.wait(), 5)`) runs early.
     await judge_start(learner, await run_race(learner, rng))
+    race = await run_race(learner, rng, late=True)
     try:
-        await judge_start(learner, await run_race(learner, rng))
+        await judge_start(learner, race)
     except GraderFailure as failure:
+        if gave_up_waiting(race):
+            raise  # told as such by judge_start: nothing kept from the first call
         failure.advice = tr("Make what start_together uses to give the start (an Event, say) inside it, once per call: "
                             "`start = asyncio.Event()` there. One made outside it is still set from the first call.")
         failure.observed = sentences(failure.observed or "", tr(
             "This was the second of two calls of start_together, one after the other; the first was right. Whatever "
             "it keeps from one call to the next (an Event created outside it, say) must start afresh with each call."))
         raise
+
+
+def gave_up_waiting(race: Race) -> float | None:
+    """How long each runner that ran before the start had waited after getting ready, where they all waited the
+    same time, and some time: a wait for the start with a time limit. None otherwise."""
+    if race.given is None:
+        return None
+    waits = [r.ran.start - r.ready.end for r in race.runners if r.ran is not None and r.ready is not None
+             and r.ready.end is not None and r.ran.start < race.given - TOLERANCE]
+    if waits and min(waits) > TOLERANCE and max(waits) - min(waits) <= TOLERANCE:
+        return waits[0]
+    return None
 
 
 async def judge_start(learner: Learner, race: Race) -> None:
@@ -801,14 +844,22 @@ async def judge_start(learner: Learner, race: Race) -> None:
     early = [(runner, ran) for runner, _, ran in rows if ran.start < race.given - TOLERANCE]
     if early:
         runner, ran = early[0]
+        observed = tr("runner {i} started running at {start}; the start was given at {given}.", i=runner.index,
+                      start=seconds(ran.start - race.origin), given=seconds(given))
+        advice = tr("Make each runner wait for the start: `await start.wait()` on one asyncio.Event, between "
+                    "get_ready() and run(); `start.set()` once `await starter()` returns.")
+        if waited := gave_up_waiting(race):
+            observed = sentences(observed, tr("Each runner that ran early did so {waited} after it was ready: it "
+                                              "stopped waiting for the start after a fixed time.",
+                                              waited=seconds(waited)))
+            advice = tr("Wait for the start as long as it takes: `await start.wait()`, with no time limit around it "
+                        "(no `asyncio.wait_for(start.wait(), ...)`). A runner that gives up waiting runs early.")
         fail(
             tr("`{name}` let runner {i} start before the start was given.", name=name, i=runner.index),
-            observed=tr("runner {i} started running at {start}; the start was given at {given}.", i=runner.index,
-                        start=seconds(ran.start - race.origin), given=seconds(given)),
+            observed=observed,
             expected=tr("every runner waiting, once ready, until the start is given."),
             timeline=race.recorder.timeline(),
-            advice=tr("Make each runner wait for the start: `await start.wait()` on one asyncio.Event, between "
-                      "get_ready() and run(); `start.set()` once `await starter()` returns."),
+            advice=advice,
         )
     starts = [ran.start - race.origin for _, _, ran in rows]
     if max(starts) > given + TOLERANCE:
@@ -898,8 +949,8 @@ class Burst:
 
 
 async def call_burst(learner: Learner, rng: random.Random) -> Burst:
-    """More than two seconds' worth of calls, some slower than a second, handed over at a loop time
-    that is never a whole second: counting per whole second of the clock lets twice the limit
+    """More than two seconds' worth of calls, some slower than a second, and `limit` + 1 short ones in a
+    row, handed over at a loop time that is never a whole second: counting per whole second of the clock lets twice the limit
     through across the next whole second, on every draw. Calling them one after another is
     slower than the limit, on every draw too: the second start is already late."""
     limit = rng.randint(2, 4)
@@ -910,14 +961,19 @@ async def call_burst(learner: Learner, rng: random.Random) -> Burst:
     first = rng.sample(lengths, limit)
     if not {1.5, 2.5} & set(first):
         first[rng.randrange(limit)] = rng.choice([1.5, 2.5])  # a slow call among the first ones
-    durations = first + [rng.choice(lengths) for _ in range(count - limit)]
+    # Then `limit` + 1 short calls in a row, each ending well within a second: a slot given back when its call
+    # ends (or a group let in once the group before has ended) lets more than `limit` start within one second.
+    short = [0.25, 0.5, 0.75]
+    durations = (first + [rng.choice(short) for _ in range(limit + 1)]
+                 + [rng.choice(lengths) for _ in range(count - 2 * limit - 1)])
     results = rng.sample(range(100, 1000), count)
     recorder = Recorder()
     calls = [recorder.job(tr("call {i}", i=i), d, r) for i, (d, r) in enumerate(zip(durations, results))]
     # k/64 s is exact in binary floating point, as are the durations: sums and differences of these
     # times come out exact, so code that sleeps until "oldest start + 1 s" lands on that moment and
     # does not spin on a remainder of 1e-16 s (which virtual time, unlike a real clock, never covers).
-    await asyncio.sleep(rng.randint(10, 54) / 64)
+    # Never a multiple of 1/4 s either, so no call (all multiples of 1/4 s long) ends on a whole second.
+    await asyncio.sleep(rng.choice([k for k in range(10, 55) if k % 16]) / 64)
     burst = Burst(calls, results, limit, recorder, loop_clock())
     watched = Watched(LoopTurns(asyncio.current_task()), HeldLocks())  # type: ignore[arg-type]
     burst.got = await watched_call(learner, "call_all_limited", calls, limit, watched=watched)
@@ -967,7 +1023,22 @@ async def test_call_all_limited_never_exceeds_the_rate(learner: Learner, rng: ra
         counted = {"name": name, "count": worst_count, "limit": limit, "first": seconds(inside[0]),
                    "last": seconds(inside[-1])}
         boundary = fixed_window(starts, inside, limit)
-        if boundary is not None:
+        # A call that started within the counted second and ended less than a second later, as another call started:
+        # its slot came back when it ended. (No call ends on a whole second or a second after another's start.)
+        freed = next(((span, s) for s in inside if s > inside[0] + TOLERANCE for span in burst.recorder.spans
+                      if span.end is not None and span.start >= inside[0] - TOLERANCE
+                      and span.end - span.start < 1 - TOLERANCE and abs(span.end - s) <= TOLERANCE), None)
+        if freed is not None:
+            ended, at = freed
+            observed = tr("{count} calls started between {first} and {last}. {other} started at {began} and ended at "
+                          "{end}, and another call started at that very moment: the slot came back when {other} "
+                          "ended, less than a second after it started.", other=ended.label, began=seconds(ended.start),
+                          end=seconds(at), **counted)
+            advice = tr("A limit per second counts starts over the last second, not calls in flight: a slot comes back "
+                        "one second after its call started, however soon the call ends. Take an "
+                        "`asyncio.Semaphore(per_second)` before each call and give it back with `loop.call_later(1, "
+                        "semaphore.release)` right after taking it, not when the call ends.")
+        elif boundary is not None:
             # Every window of one second from `boundary` on (and back from it) kept the limit, and the calls
             # that waited started together as one began: a count per fixed window, reset at each of them.
             split = {"before": sum(1 for s in inside if s < boundary - TOLERANCE),
