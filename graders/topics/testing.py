@@ -1,7 +1,7 @@
 """Graders for topic 13: the learner writes the tests, for a finished HTTP client (client.py).
 
 The graders run the learner's tests: against the client as given (each must pass), and against
-six broken copies of it (each must fail at least one test that passes against the real one). A
+broken copies of it (each must fail at least one test that passes against the real one). A
 test runs here, on the grader's own event loop and virtual clock, with `client` (for
 `import client`) being the copy under test; it gets no fixtures (only its @pytest.mark.parametrize
 values, and the mocks of its @patch decorators, as pytest reads them). While it runs, every request
@@ -25,6 +25,7 @@ import textwrap
 import time
 import traceback
 import types
+import unittest
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -121,6 +122,18 @@ TIMEOUT_NOT_RETRIED = Mutant(
     "made them all: FetchError's `attempts`, or the loop's time when it gave up (timeout, pause, timeout).",
     r"timeout|sleep\(",
 )
+CONNECTION_NOT_RETRIED = Mutant(
+    (("            except (aiohttp.ClientError, TimeoutError) as error:\n",
+      "            except aiohttp.ClientConnectionError as error:\n                failure, status = error, None\n"
+      "                break\n            except (aiohttp.ClientError, TimeoutError) as error:\n"),),
+    "None of your tests checks that the client tries again after an attempt that could not connect.",
+    "tries again after a status of 500 or more and after a timeout, but gives up at once when an attempt could not "
+    "connect",
+    "Answer a URL with a connection error first and a good answer after it: `mocked.get(URL, "
+    "exception=aiohttp.ClientConnectionError())`, then `mocked.get(URL, payload=...)`; check that get_json returns "
+    "the good answer. A connection error that only ever comes last proves nothing about what follows it.",
+    r"Connection|Disconnected|exception=",
+)
 REFUSAL_RETRIED = Mutant(
     (("if status < 500:", "if status < 400:"),),
     "None of your tests checks that a status from 400 to 499 is not tried again.",
@@ -149,6 +162,15 @@ NO_DOUBLING = Mutant(
     "first pause alone, passes against a client whose pause never grows.",
     r"backoff|time\(\)|sleep",
 )
+FIRST_PAUSE_DOUBLED = Mutant(
+    (("await asyncio.sleep(self.backoff * 2 ** (attempt - 2))", "await asyncio.sleep(self.backoff * 2 ** (attempt - 1))"),),
+    "None of your tests checks that the first pause is `backoff` itself.",
+    "waits twice `backoff` before its first retry, then doubles that (2 × backoff, 4 × backoff, ...)",
+    "Note the loop's time as each request arrives and check the gaps themselves, `backoff` first, then twice that: "
+    "a test that only checks that each pause doubles the one before passes against a client whose pauses start "
+    "too long.",
+    r"backoff|time\(\)|sleep",
+)
 WRONG_ERROR = Mutant(
     (("raise FetchError(url, status, attempt) from failure", "raise failure"),),
     "None of your tests checks which exception get_json raises when it gives up.",
@@ -166,6 +188,24 @@ ERROR_SAYS_NOTHING = Mutant(
     "`with pytest.raises(client.FetchError) as caught:` around the call, then check what it carries: "
     "`caught.value.status` (the last answer's status, None when it got none) and `caught.value.attempts`.",
     r"\.status|\.attempts",
+)
+WRONG_STATUS = Mutant(
+    (("raise FetchError(url, status, attempt) from failure",
+      "raise FetchError(url, None if status is None else 500, attempt) from failure"),),
+    "None of your tests checks the status that FetchError carries.",
+    "raises FetchError with a status of 500 whatever status the last answer had",
+    "Give up on an answer whose status is not 500 (a 404, or a 503 after the others), then check "
+    "`caught.value.status` against that very status.",
+    r"\.status",
+)
+WRONG_ATTEMPTS = Mutant(
+    (("raise FetchError(url, status, attempt) from failure",
+      "raise FetchError(url, status, attempt - 1) from failure"),),
+    "None of your tests checks the number of attempts that FetchError carries.",
+    "raises FetchError with one attempt fewer than it made (it counts the retries, not the attempts)",
+    "Make the client give up, then check `caught.value.attempts` against the number of requests it sent: "
+    "`attempts` after every attempt failed, 1 after a status from 400 to 499.",
+    r"\.attempts|\d attempt",
 )
 NO_TIMEOUT = Mutant(
     (("async with asyncio.timeout(self.timeout):", "async with asyncio.timeout(None):"),),
@@ -206,9 +246,11 @@ RESPONSE_KEPT = Mutant(
     r"release",
 )
 MUTANTS = {"no retry": NO_RETRY, "no retry without an answer": NO_RETRY_WITHOUT_ANSWER,
-           "timeout not retried": TIMEOUT_NOT_RETRIED, "refusal retried": REFUSAL_RETRIED,
-           "no backoff": NO_BACKOFF, "no doubling": NO_DOUBLING, "wrong error": WRONG_ERROR,
-           "error says nothing": ERROR_SAYS_NOTHING, "no timeout": NO_TIMEOUT, "timeout doubled": TIMEOUT_DOUBLED,
+           "timeout not retried": TIMEOUT_NOT_RETRIED, "connection not retried": CONNECTION_NOT_RETRIED,
+           "refusal retried": REFUSAL_RETRIED, "no backoff": NO_BACKOFF, "no doubling": NO_DOUBLING,
+           "first pause doubled": FIRST_PAUSE_DOUBLED, "wrong error": WRONG_ERROR,
+           "error says nothing": ERROR_SAYS_NOTHING, "wrong status": WRONG_STATUS, "wrong attempts": WRONG_ATTEMPTS,
+           "no timeout": NO_TIMEOUT, "timeout doubled": TIMEOUT_DOUBLED,
            "session left open": SESSION_LEFT_OPEN, "response kept": RESPONSE_KEPT}
 REAL = "real"
 
@@ -479,6 +521,8 @@ class Copy:
     client: types.ModuleType
     module: types.ModuleType | None  # None: the file does not load with this copy
     cases: dict[str, Case]
+    load_error: str | None = None  # why it does not load, when it does not
+    load_problem: str = ""
     runs: dict[str, Run] = field(default_factory=dict)
 
 
@@ -492,11 +536,24 @@ def _copy(learner: Learner, variant: str) -> Copy:
     if key not in _COPIES:
         client = _client(variant)
         subject = Learner(learner.path, learner.shown, learner.guard, learner.threads)
-        with _as_client(client):
+        with _as_client(client), _no_running_loop():
             subject.load()
         cases = {c.name: c for c in _cases(subject.module)} if subject.module is not None else {}
-        _COPIES[key] = Copy(client, subject.module, cases)
+        _COPIES[key] = Copy(client, subject.module, cases, subject.load_error, subject.load_problem)
     return _COPIES[key]
+
+
+@contextlib.contextmanager
+def _no_running_loop() -> Iterator[None]:
+    """While the block runs, no event loop is running in this thread: the file is imported again here, from a
+    grader running on the loop, and its top level must run as it did the first time, as pytest imports a file,
+    outside any loop (where reading a file at import is no blocking call of a coroutine). Nothing awaits inside."""
+    loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(loop)
 
 
 async def outcome(learner: Learner, variant: str, test: str) -> Run | None:
@@ -627,9 +684,25 @@ def _loaded(learner: Learner, found: list[Run] | None) -> list[Run]:
     """The runs against the real client; fails when the file cannot load, or holds no test."""
     __tracebackhide__ = True
     if learner.load_error or found is None:
+        copy = _copy(learner, REAL)  # the file as the tests run it, loaded again with `client` in place
         fail(tr("Your file could not be loaded, so none of its functions could be checked."),
-             details=learner.load_error, cause=f"load {learner.load_problem}".strip())
+             details=learner.load_error or copy.load_error,
+             cause=f"load {learner.load_problem or copy.load_problem}".strip())
     if not found:
+        module = _copy(learner, REAL).module
+        cases = [name for name, value in vars(module).items()
+                 if isinstance(value, type) and issubclass(value, unittest.TestCase)
+                 and any(a.startswith("test") for a in dir(value))] if module is not None else []
+        if cases:
+            fail(tr("{file} holds its tests in a unittest class ({names}), which the graders do not run.",
+                    file=learner.shown, names=listed(f"`{name}`" for name in cases)),
+                 observed=tr("a unittest.TestCase (IsolatedAsyncioTestCase too) runs its tests on an event loop of its "
+                             "own: the graders run each test on theirs, with the virtual clock that lets the client's "
+                             "pauses and timeouts pass in no real time, and only plain test functions can run there."),
+                 advice=tr("Write each test as a plain `async def test_...():` function at the top level of the file "
+                           "(or in a class named `Test...` that inherits from nothing), with `assert` in place of "
+                           "`self.assert...`."),
+                 cause="unittest")
         fail(tr("{file} holds no tests: no function named `test_...`.", file=learner.shown),
              advice=tr("Write each test as `async def test_...():` at the top level of the file (or as a method of a "
                        "class named `Test...`), as pytest collects them."),
@@ -719,9 +792,10 @@ def judge_the_real_client(learner: Learner, found: list[Run]) -> None:
             "running event loop" in first.message or "already running" in first.message)
         setups = sorted(XUNIT_SETUPS & set(_function_texts(tree))) if (tree := _syntax(learner)) is not None else []
         if starts_a_loop:
-            advice = tr("`{test}` is a plain `def` that starts an event loop of its own, and one is running already: "
-                        "the graders run tests on their event loop, as pytest-asyncio does. Write "
-                        "`async def {test}():` and await the client in it.", test=_bare(first.test))
+            advice = tr("`{test}` is a plain `def` that starts an event loop of its own (`asyncio.run(...)`), but the "
+                        "graders call a plain test on their own event loop, where one is running already. Write "
+                        "`async def {test}():` and `await` the client in it: the graders await it on their loop, "
+                        "with the virtual clock.", test=_bare(first.test))
         elif setups:  # what they set up is missing: the graders run no setup, as they run no fixture
             advice = tr("The graders run each test on its own: they do not run {names} (no setup or teardown of a "
                         "class or module, and no fixture). Set up what a test needs inside the test itself.",
@@ -852,17 +926,21 @@ async def test_your_tests_check_the_retries(learner: Learner) -> None:
     await caught(learner, "no retry")
     await caught(learner, "no retry without an answer")
     await caught(learner, "timeout not retried")
+    await caught(learner, "connection not retried")
     await caught(learner, "refusal retried")
 
 
 async def test_your_tests_check_the_backoff(learner: Learner) -> None:
     await caught(learner, "no backoff")
     await caught(learner, "no doubling")
+    await caught(learner, "first pause doubled")
 
 
 async def test_your_tests_check_the_error_raised(learner: Learner) -> None:
     await caught(learner, "wrong error")
     await caught(learner, "error says nothing")
+    await caught(learner, "wrong status")
+    await caught(learner, "wrong attempts")
 
 
 async def test_your_tests_check_the_timeout(learner: Learner) -> None:

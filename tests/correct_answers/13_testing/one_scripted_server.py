@@ -59,9 +59,17 @@ async def test_a_client_error_is_not_retried():
     with aioresponses() as mocked:
         mocked.get(URL, callback=server.answer, repeat=True)
         async with client.Client() as api:
-            with pytest.raises(client.FetchError, match="403"):
+            with pytest.raises(client.FetchError, match="status 403 after 1 attempt"):
                 await api.get_json(URL)
     assert len(server.times) == 1
+
+
+async def test_a_refused_connection_is_retried():
+    with aioresponses() as mocked:
+        mocked.get(URL, exception=aiohttp.ClientConnectionError("refused"))
+        mocked.get(URL, payload={"in_stock": 1})
+        async with client.Client(attempts=2) as api:
+            assert await api.get_json(URL) == {"in_stock": 1}
 
 
 async def test_stalls_are_cut_short():
