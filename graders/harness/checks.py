@@ -18,6 +18,19 @@ from .schedule import TOLERANCE, idle_slot, in_fixed_batches
 NO_RETURN_ADVICE = "Check that every way out of the function ends in a `return` of the result, except blocks included."
 
 
+def raised_from(error: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The exception of type `kind` that `error` was raised from (its __cause__ or __context__, however deep), or
+    None: the learner's code caught it and raised another in its place."""
+    seen: set[int] = set()
+    inner = error.__cause__ or error.__context__
+    while inner is not None and id(inner) not in seen:
+        if isinstance(inner, kind):
+            return inner
+        seen.add(id(inner))
+        inner = inner.__cause__ or inner.__context__
+    return None
+
+
 def returned(name: str, value: Any, kind: type, what: str) -> None:
     """The learner returned something of type `kind` (described as `what`)."""
     __tracebackhide__ = True

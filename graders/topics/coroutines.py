@@ -360,16 +360,10 @@ def _refusing_probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
 
 
 def _wraps_refused(error: BaseException) -> str:
-    """The words of the RefusedError that `error` was raised from (its __cause__ or __context__, however deep), or
-    "" when it was not: run caught the coroutine's exception and raised another in its place."""
-    seen: set[int] = set()
-    inner = error.__cause__ or error.__context__
-    while inner is not None and id(inner) not in seen:
-        if isinstance(inner, RefusedError):
-            return str(inner) or "RefusedError"
-        seen.add(id(inner))
-        inner = inner.__cause__ or inner.__context__
-    return ""
+    """The words of the RefusedError that `error` was raised from, or "" when it was not: run caught the coroutine's
+    exception and raised another in its place."""
+    inner = checks.raised_from(error, RefusedError)
+    return "" if inner is None else str(inner) or "RefusedError"
 
 
 def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random) -> None:

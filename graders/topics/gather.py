@@ -152,19 +152,11 @@ async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random
 
 
 def raised_from_job(error: BaseException) -> str | None:
-    """The words of the JobFailed that `error` was raised from (its __cause__ or __context__, however deep), or None
-    when it was not: the learner caught the job's exception and raised another in its place. An ExceptionGroup is
-    not counted: it holds the job's exception, and is told as such."""
-    if isinstance(error, BaseExceptionGroup):
-        return None
-    seen: set[int] = set()
-    inner = error.__cause__ or error.__context__
-    while inner is not None and id(inner) not in seen:
-        if isinstance(inner, JobFailed):
-            return str(inner) or "JobFailed"
-        seen.add(id(inner))
-        inner = inner.__cause__ or inner.__context__
-    return None
+    """The words of the JobFailed that `error` was raised from, or None when it was not: the learner caught the job's
+    exception and raised another in its place. An ExceptionGroup is not counted: it holds the job's exception, and is
+    told as such."""
+    inner = None if isinstance(error, BaseExceptionGroup) else checks.raised_from(error, JobFailed)
+    return None if inner is None else str(inner) or "JobFailed"
 
 
 class Named:
