@@ -9,6 +9,7 @@ margins and by a heartbeat task on the loop; never by a tight wall-clock bound.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import time
 from collections import Counter
@@ -93,6 +94,72 @@ def blocking_calls(learner: Learner) -> Iterator[list[BlockingCall]]:
         del learner.guard.take  # the class's own method again
 
 
+# Ranks count down from here: a set's slot is the hash modulo its size, so the objects made last sit first.
+RANKS = 1 << 20
+
+
+class _RankedTask(asyncio.Task):  # type: ignore[type-arg]
+    """A Task the learner's code made while one of this topic's functions ran, hashed by the order it was made in.
+
+    asyncio.wait's `done` is a set: read in its order, results follow the Tasks' hashes, which are their addresses,
+    so code that returns them so was right on some runs and wrong on others, for the same file and seed. Hashed by
+    rank, made later first, the order is the same on every run (and backwards on every seed)."""
+
+    def __init__(self, coro: Any, *, loop: asyncio.AbstractEventLoop, rank: int, **options: Any) -> None:
+        self.rank = rank  # first: the new Task is hashed as it is registered
+        super().__init__(coro, loop=loop, **options)
+
+    def __hash__(self) -> int:
+        return self.rank
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def set_name(self, value: object) -> None:
+        if value is not None:  # 3.13's create_task calls set_name(None) on what a task factory made
+            super().set_name(value)
+
+
+class _RankedFuture(asyncio.Future):  # type: ignore[type-arg]
+    """A Future the running loop made while one of this topic's functions ran (run_in_executor's and to_thread's,
+    through loop.create_future), hashed by rank as `_RankedTask` is."""
+
+    def __init__(self, *, loop: asyncio.AbstractEventLoop, rank: int) -> None:
+        self.rank = rank
+        super().__init__(loop=loop)
+
+    def __hash__(self) -> int:
+        return self.rank
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+
+@contextmanager
+def ranked(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """While active, the Tasks and Futures made on `loop` are ranked (see `_RankedTask`)."""
+    counter = itertools.count(1)
+    factory_before = loop.get_task_factory()
+    had = {"create_future": vars(loop)["create_future"]} if "create_future" in vars(loop) else {}
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Future[Any]:
+        if factory_before is not None:
+            return factory_before(loop, coro, **options)
+        return _RankedTask(coro, loop=loop, rank=RANKS - next(counter), **options)
+
+    def create_future() -> asyncio.Future[Any]:
+        return _RankedFuture(loop=loop, rank=RANKS - next(counter))
+
+    loop.set_task_factory(factory)
+    loop.create_future = create_future  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        loop.set_task_factory(factory_before)
+        vars(loop).pop("create_future", None)
+        vars(loop).update(had)
+
+
 async def call(learner: Learner, name: str, *args: Any, recorder: Recorder, durations: Sequence[float]) -> Any:
     """learner.call, failing in this topic's words when a blocking job ran on the loop or a thread was waited for there.
 
@@ -100,7 +167,7 @@ async def call(learner: Learner, name: str, *args: Any, recorder: Recorder, dura
     """
     __tracebackhide__ = True
     handed = len(learner.threads.submitted)
-    with blocking_calls(learner) as calls:
+    with blocking_calls(learner) as calls, ranked(asyncio.get_running_loop()):
         try:
             result = await learner.call(name, *args)
         except GraderFailure:
