@@ -1,1 +1,1 @@
-"""What grader tests use: the learner's module, probe jobs and recorders, the blocking-call guard, the heartbeat, settled charts and timelines, schedule invariants, the loopback HTTP server, shared checks and the failure message."""
+"""What grader tests use: the learner's module, probe jobs and recorders, the blocking-call guard, the heartbeat, settled charts and timelines, schedule invariants, the loopback HTTP server, Tasks made in the learner's place, shared checks and the failure message."""

@@ -37,6 +37,7 @@ import pytest
 from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
+from graders.harness.made_tasks import RankedTask
 from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, Recorder, Span, loop_clock
 from graders.harness.settle import natural
@@ -623,22 +624,6 @@ def plural_workers(spans: Sequence[Span]) -> str:
     return plural(len(spans), "worker")
 
 
-class WorkerTask(asyncio.Task):  # type: ignore[type-arg]
-    """A worker's Task, hashed so that a set of workers (asyncio.wait's `done` and `pending`) lists them from the
-    last position to the first, whatever their addresses: a report read off such a set is out of order on every
-    run, not on some. Small distinct hashes below 8 sit in a set's slots in the order of their values."""
-
-    def __init__(self, coro: Coroutine[Any, Any, None], *, name: str, rank: int) -> None:
-        self.rank = rank  # first: the new Task is hashed as it is registered
-        super().__init__(coro, loop=asyncio.get_running_loop(), name=name)
-
-    def __hash__(self) -> int:
-        return self.rank
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-
 def asleep(learner: Learner, svc: Service) -> None:
     """Note when each Task of the learner's code now asleep in `asyncio.sleep` is to wake (`svc.naps`): code that
     sleeps and looks again wakes before the deadline, at moments no worker explains; `asyncio.sleep(grace)` at it."""
@@ -666,7 +651,9 @@ async def shutting_down(learner: Learner, svc: Service) -> tuple[Call, bool]:
     svc.origin = loop_clock()
     assert len(svc.workers) <= 7
     for i, worker in enumerate(svc.workers):
-        task = WorkerTask(worker.run(svc.stop), name=worker.label, rank=7 - i)
+        # Hashed by position, last first: a set of workers (asyncio.wait's `done` and `pending`) lists them from the
+        # last to the first, whatever their addresses, so a report read off such a set is out of order on every run.
+        task = RankedTask(worker.run(svc.stop), loop=asyncio.get_running_loop(), name=worker.label, rank=7 - i)
         task.add_done_callback(lambda _, i=i: svc.ends.setdefault(i, loop_clock()))
         task.add_done_callback(lambda _: asleep(learner, svc))
         svc.tasks.append(task)

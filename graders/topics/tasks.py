@@ -14,6 +14,7 @@ import pytest
 from graders.harness import checks, naps
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import sentences, tr
+from graders.harness.made_tasks import GraderTask, task_factory
 from graders.harness.learner import Learner
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, loop_clock
 
@@ -281,38 +282,22 @@ async def run_all_in_order(learner: Learner, rng: random.Random,
     return jobs, results
 
 
-class _NumberedTask(asyncio.Task):  # type: ignore[type-arg]
-    """A Task whose default name a grader chose. Python 3.13's loop.create_task calls `set_name(name)` on what a task
-    factory made even when no name was given (None): that keeps the chosen name, as a name given still replaces it."""
-
-    def set_name(self, value: object) -> None:
-        if value is not None:
-            super().set_name(value)
-
-
 @contextlib.contextmanager
 def default_task_names(count: int) -> Iterator[int]:
     """While active, tasks made without a name get asyncio's kind of default name ("Task-98"), numbered on from a
     number chosen so that `count` tasks cross a power of ten about halfway: sorted as text ("Task-100" < "Task-99")
     their names are then not in the order the tasks were made, on every seed and whatever ran before (asyncio's own
     counter only grows). Yields the number the first of them gets."""
-    loop = asyncio.get_running_loop()
     first = 100 - count // 2
     numbers = itertools.count(first)
-    before = loop.get_task_factory()
 
-    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
-        if before is not None:
-            return before(loop, coro, **kwargs)
-        if kwargs.get("name") is None:
-            kwargs["name"] = f"Task-{next(numbers)}"
-        return _NumberedTask(coro, loop=loop, **kwargs)
+    def make(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Task[Any]:
+        if options.get("name") is None:
+            options["name"] = f"Task-{next(numbers)}"
+        return GraderTask(coro, loop=loop, **options)
 
-    loop.set_task_factory(factory)
-    try:
+    with task_factory(asyncio.get_running_loop(), make):
         yield first
-    finally:
-        loop.set_task_factory(before)
 
 
 def misordered(got: object, results: list[int], recorder: Recorder, first_task: int | None) -> None:

@@ -26,6 +26,7 @@ from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.harness.heartbeat import Heartbeat
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner
+from graders.harness.made_tasks import RankedFuture, RankedTask, task_factory
 from graders.harness.probes import BlockingJob, Recorder, Span, posing_as
 from graders.harness.settle import Settled
 
@@ -98,64 +99,25 @@ def blocking_calls(learner: Learner) -> Iterator[list[BlockingCall]]:
 RANKS = 1 << 20
 
 
-class _RankedTask(asyncio.Task):  # type: ignore[type-arg]
-    """A Task the learner's code made while one of this topic's functions ran, hashed by the order it was made in.
-
-    asyncio.wait's `done` is a set: read in its order, results follow the Tasks' hashes, which are their addresses,
-    so code that returns them so was right on some runs and wrong on others, for the same file and seed. Hashed by
-    rank, made later first, the order is the same on every run (and backwards on every seed)."""
-
-    def __init__(self, coro: Any, *, loop: asyncio.AbstractEventLoop, rank: int, **options: Any) -> None:
-        self.rank = rank  # first: the new Task is hashed as it is registered
-        super().__init__(coro, loop=loop, **options)
-
-    def __hash__(self) -> int:
-        return self.rank
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def set_name(self, value: object) -> None:
-        if value is not None:  # 3.13's create_task calls set_name(None) on what a task factory made
-            super().set_name(value)
-
-
-class _RankedFuture(asyncio.Future):  # type: ignore[type-arg]
-    """A Future the running loop made while one of this topic's functions ran (run_in_executor's and to_thread's,
-    through loop.create_future), hashed by rank as `_RankedTask` is."""
-
-    def __init__(self, *, loop: asyncio.AbstractEventLoop, rank: int) -> None:
-        self.rank = rank
-        super().__init__(loop=loop)
-
-    def __hash__(self) -> int:
-        return self.rank
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-
 @contextmanager
 def ranked(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """While active, the Tasks and Futures made on `loop` are ranked (see `_RankedTask`)."""
+    """While active, the Tasks and Futures made on `loop` (run_in_executor's and to_thread's, through
+    loop.create_future) are hashed by the order they were made in, later first: results read in the order of
+    asyncio.wait's `done` come out the same on every run, and backwards on every seed (see made_tasks)."""
     counter = itertools.count(1)
-    factory_before = loop.get_task_factory()
     had = {"create_future": vars(loop)["create_future"]} if "create_future" in vars(loop) else {}
 
-    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Future[Any]:
-        if factory_before is not None:
-            return factory_before(loop, coro, **options)
-        return _RankedTask(coro, loop=loop, rank=RANKS - next(counter), **options)
+    def make(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Task[Any]:
+        return RankedTask(coro, loop=loop, rank=RANKS - next(counter), **options)
 
     def create_future() -> asyncio.Future[Any]:
-        return _RankedFuture(loop=loop, rank=RANKS - next(counter))
+        return RankedFuture(loop=loop, rank=RANKS - next(counter))
 
-    loop.set_task_factory(factory)
     loop.create_future = create_future  # type: ignore[method-assign]
     try:
-        yield
+        with task_factory(loop, make):
+            yield
     finally:
-        loop.set_task_factory(factory_before)
         vars(loop).pop("create_future", None)
         vars(loop).update(had)
 
