@@ -78,6 +78,8 @@ class Recorder:
     beside: list[Span] = field(default_factory=list)  # records of related work, for settling charts of this
     after_blocking: Callable[[], None] | None = None  # called in a blocking job's thread as it ends (see Heartbeat)
     coroutines: list[tuple[str, Coroutine[Any, Any, Any]]] = field(default_factory=list)  # each job() call's, by label
+    handed: list[tuple[Span, int]] = field(default_factory=list)  # each blocking job handed to a pool: ends heard by then
+    first_heard: int | None = None  # the count of ends heard (ThreadWatch.heard) once the first of these jobs' was
 
     def job(self, label: str, seconds: float, result: Any = None, *, fails: bool = False) -> AsyncJob:
         return AsyncJob(self, label, seconds, result, fails)
@@ -141,6 +143,15 @@ class Recorder:
             sum(self.created.values()) > len(self.spans) or any(s.end is None for s in self.off_loop_thread())
         ):
             time.sleep(0.002)
+
+    def held_back(self) -> list[Span]:
+        """Blocking jobs handed to a thread pool only after the loop had heard that another of them had ended:
+        the code waited for one to finish before handing the next over (a Semaphore, batches, a job at a time).
+        No busy machine does that: whatever the learner's code had already asked for runs on the loop before it
+        hears of an end, which comes behind it (call_soon_threadsafe), however late the threads start."""
+        if self.first_heard is None:
+            return []
+        return [span for span, heard in self.handed if heard >= self.first_heard]
 
     def most_at_once(self) -> int:
         """The most spans running at one moment, worked out from the spans (a counter can be written to)."""
@@ -236,11 +247,38 @@ class BlockingJob:
 
     def __call__(self) -> Any:
         self.recorder.created[self.label] += 1
-        with blocking_work(), self.recorder.span(self.label):
+        with blocking_span(self.recorder, self.label):
             time.sleep(self.seconds)
             if self.recorder.after_blocking is not None:
                 self.recorder.after_blocking()
             return self.result
+
+
+@contextmanager
+def blocking_span(recorder: Recorder, label: str) -> Iterator[Span]:
+    """A probe's blocking work in the calling thread: marked as such (blocking.blocking_work), recorded as a span
+    and, when a thread pool runs it, told to the loop as it ends (see Recorder.held_back)."""
+    handover: Handover | None = getattr(_HANDOVER, "current", None)
+    try:
+        with blocking_work(), recorder.span(label) as span:
+            if handover is not None:
+                recorder.handed.append((span, handover.heard))
+            yield span
+    finally:
+        if handover is not None and handover.tell is not None:
+            handover.tell(recorder)  # before the pool sets the result: the loop hears it before the code does
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Work handed to a thread pool: how many probe jobs' ends the loop had heard of by then, and how to tell
+    the loop of one more (None: handed over where no loop runs)."""
+
+    heard: int
+    tell: Callable[[Recorder], None] | None
+
+
+_HANDOVER = threading.local()  # .current: the Handover of the work this pool thread is running
 
 
 @dataclass
@@ -252,6 +290,7 @@ class ThreadWatch:
     started: list[str] = field(default_factory=list)
     submitted: list[float] = field(default_factory=list)
     pool_sizes: list[int] = field(default_factory=list)  # the max_workers of each pool work was handed to
+    heard: int = 0  # ends of probe blocking jobs the loop has run a callback for (see Recorder.held_back)
 
     @contextmanager
     def active(self) -> Iterator[ThreadWatch]:
@@ -279,7 +318,16 @@ class ThreadWatch:
         def submit(executor: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
             watch.submitted.append(time.perf_counter())
             watch.pool_sizes.append(getattr(executor, "_max_workers", 0))  # what a pool can run at once
-            return original_submit(executor, fn, *args, **kwargs)
+            handover = Handover(watch.heard, watch._teller(asyncio.events._get_running_loop()))
+
+            def handed(*args: Any, **kwargs: Any) -> Any:
+                _HANDOVER.current = handover
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    _HANDOVER.current = None
+
+            return original_submit(executor, handed, *args, **kwargs)
 
         threading.Thread.start = start  # type: ignore[method-assign]
         ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
@@ -288,3 +336,23 @@ class ThreadWatch:
         finally:
             threading.Thread.start = original  # type: ignore[method-assign]
             ThreadPoolExecutor.submit = original_submit  # type: ignore[method-assign]
+
+    def _teller(self, loop: asyncio.AbstractEventLoop | None) -> Callable[[Recorder], None] | None:
+        """How a pool thread tells `loop` that a probe job it ran has ended; for work handed over from a pool
+        thread (no loop runs there), as the work that thread runs was told."""
+        if loop is None:
+            outer: Handover | None = getattr(_HANDOVER, "current", None)
+            return outer.tell if outer is not None else None
+
+        def hear(recorder: Recorder) -> None:
+            self.heard += 1
+            if recorder.first_heard is None:
+                recorder.first_heard = self.heard
+
+        def tell(recorder: Recorder) -> None:
+            try:
+                loop.call_soon_threadsafe(hear, recorder)
+            except RuntimeError:  # the loop has closed: no one is left to hear it
+                pass
+
+        return tell

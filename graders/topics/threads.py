@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 
 from graders.harness import checks
-from graders.harness.blocking import BlockingCall, blocking_work
+from graders.harness.blocking import BlockingCall
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.harness.heartbeat import Heartbeat
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner
 from graders.harness.made_tasks import RankedFuture, RankedTask, task_factory
-from graders.harness.probes import BlockingJob, Recorder, Span, posing_as
+from graders.harness.probes import BlockingJob, Recorder, Span, blocking_span, posing_as
 from graders.harness.settle import Settled
 
 pytestmark = pytest.mark.asyncio
@@ -37,6 +37,11 @@ THREAD_ADVICE = "Hand blocking work to a thread: `await asyncio.to_thread(func)`
 OVERLAP_ADVICE = (
     "Start every thread before you wait for any of them: `await asyncio.gather(*(asyncio.to_thread(f) for f in funcs))`. "
     "`await asyncio.to_thread(f)` inside a for loop waits for each thread to finish before starting the next."
+)
+HELD_ADVICE = (
+    "Hand every function to a thread before waiting for any: `await asyncio.gather(*(asyncio.to_thread(f) for f in "
+    "funcs))`, with nothing that holds some back until others finish (a Semaphore, batches, waiting for one before "
+    "starting the next)."
 )
 POOL_ADVICE = (
     "Give every function a thread of its own: `asyncio.to_thread(f)` uses the loop's own pool, which has enough "
@@ -613,6 +618,9 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     # Queued behind another's thread, in a pool with fewer threads than functions: the code's doing.
     # (In a pool large enough, a busy machine may hand a function to a thread just come free.)
     waited = queued(recorder.spans) if pool_too_small(learner, len(jobs)) else []
+    # Handed to a thread only once the code had heard another function end (a Semaphore, batches): whatever the
+    # elapsed time, they were not started together, which the README promises. No busy machine does that.
+    held = recorder.held_back()
     # Every function handed to a pool large enough before the first one finished: the code started
     # them all at once, and a late start is the machine's (an overloaded OS runs a new thread late).
     if late and handed_in_time(learner, first_end, len(jobs)) and recorder.max_in_flight > 1:
@@ -620,7 +628,7 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     # Closer to all-at-once than to one-by-one: wide enough for a busy machine, far from the sum.
     # A late start alone is no verdict when threads did overlap: on a busy machine the pool's
     # threads start one by one, each holding the loop until the OS runs it.
-    if (not late or (recorder.max_in_flight > 1 and not waited)) and elapsed < (ideal + one_by_one) / 2:
+    if (not late or (recorder.max_in_flight > 1 and not waited and not held)) and elapsed < (ideal + one_by_one) / 2:
         return
     settled = recorder.settled(start)
     threads = len({s.thread for s in recorder.spans})
@@ -628,6 +636,17 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
               "most": recorder.max_in_flight, "late": plural(len(late), "function"), "count": len(jobs),
               "threads": plural(threads, "thread")}
     small_pool = bool(waited)
+    if held and not small_pool and recorder.max_in_flight > 1:
+        fail(
+            tr("`run_all_blocking` did not start every function at once: it took {took}; all at once takes about "
+               "{ideal}.", **blanks),
+            observed=tr("{held} went to a thread only after your code had seen another function finish, so at most "
+                        "{most} ran at a time; the call took {took}.", held=plural(len(held), "function"), **blanks),
+            expected=tr("all {count} threads running at once, so the call takes about as long as the slowest ({ideal}).",
+                        **blanks),
+            timeline=settled.timeline(),
+            advice=tr(HELD_ADVICE),
+        )
     if small_pool and recorder.max_in_flight <= 1:
         summary = tr("`run_all_blocking` handed every function to a pool of one thread: they ran one after another "
                      "and took {took}; all at once takes about {ideal}.", **blanks)
@@ -687,7 +706,7 @@ class Prepare:
         return "<blocking function prepare>"
 
     def __call__(self, item: str) -> str:
-        with blocking_work(), self.recorder.span(f"prepare {item}"):
+        with blocking_span(self.recorder, f"prepare {item}"):
             time.sleep(self.durations[item])
             return f"{item}{self.suffix}"
 
@@ -912,6 +931,7 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
     first_ready = min(s.end or 0.0 for s in prepares.spans)
     late = [s for s in prepares.spans if s.start >= first_ready]
     waited = queued(prepares.spans) if pool_too_small(learner, len(pipeline.items)) else []  # as above
+    held = prepares.held_back()  # as above
     if late and handed_in_time(learner, first_ready, len(pipeline.items)) and prepares.max_in_flight > 1:
         late = []  # as in run_all_blocking: every prepare was handed over at once, a late start is the machine's
     blanks = {"took": took, "ideal": seconds(ideal), "one_by_one": seconds(one_by_one),
@@ -929,6 +949,19 @@ async def test_process_all_runs_items_at_the_same_time(learner: Learner, rng: ra
             advice=tr("Give every item's prepare a thread of its own: `asyncio.to_thread(prepare, item)` uses the "
                       "loop's own pool, which has enough threads for these; a ThreadPoolExecutor of your own needs "
                       "`max_workers` of at least `len(items)`."),
+        )
+    if held and prepares.max_in_flight > 1:  # as in run_all_blocking
+        fail(
+            tr("`process_all` did not start every item at once: it took {took}; all at once takes about {ideal}.",
+               **blanks),
+            observed=sentences(tr("the prepare of {held} went to a thread only after your code had seen another "
+                                    "item's prepare finish, so at most {most} prepares ran at a time; the call took "
+                                    "{took}.", held=plural(len(held), "item"), **blanks), stuck),
+            expected=tr("all {count} items going through their steps at the same time.", **blanks),
+            timeline=settled.timeline(ordered=False),
+            advice=tr("Write the two steps for one item in a coroutine and start that coroutine for every item at "
+                      "once with `asyncio.gather`, with nothing that holds some items back until others finish (a "
+                      "Semaphore, batches, waiting for one item before starting the next)."),
         )
     if late and (prepares.max_in_flight <= 1 or elapsed >= (ideal + one_by_one) / 2):  # as in run_all_blocking
         fail(
