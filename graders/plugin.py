@@ -440,11 +440,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     )
 
 
-def pytest_runtest_teardown(item: pytest.Item) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    # The limit rang while the harness set the grader up (SETUP bounds that), before the learner's code loaded:
+    # a machine stalled that long. Nothing of the learner's to stop, and the harness's traceback tells them nothing.
+    try:
+        return (yield)
+    except TookTooLong as error:
+        if _target(item) is None:
+            raise
+        raise Verdict(tr("The grader could not get ready within {seconds:g} s of real time, before any of your code "
+                         "ran: the machine was too busy to grade. Run it again.", seconds=error.seconds),
+                      pytrace=False) from None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     note = item.stash.get(NOTE, "")
     if note:  # no message of the grader's told it: the report and the end of pytest's output do
         item.user_properties.append(("note", note))
         item.config.stash.setdefault(UNTOLD, []).append(note)
+    try:
+        return (yield)
+    except TookTooLong as error:  # as in setup: rung while the harness cleaned up after the learner's code
+        if _target(item) is None:
+            raise
+        raise Verdict(tr("The time limit of {seconds:g} s of real time passed while the grader was cleaning up after "
+                         "your code. Run it again; if it happens every time, look for work your code leaves running "
+                         "after it returns.", seconds=error.seconds), pytrace=False) from None
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
+from types import SimpleNamespace
 
-from graders.harness.feedback import CLOSING, fill
+import pytest
+
+from graders import plugin
+from graders.harness.feedback import CLOSING, TookTooLong, fill
 
 CHINESE = (
     "时间一到，`asyncio.wait_for` 会替你取消工作。`asyncio.wait(..., timeout=...)` 和 `asyncio.shield` 不会："
@@ -66,3 +70,19 @@ def test_spaces_in_a_row_are_kept_and_a_line_break_is_a_space() -> None:
     observed = "['    delta', 'india  ', '']"
     assert fill(observed, width=60, indent="    ") == "    " + observed
     assert fill("one\ntwo", width=60, indent="") == "one two"
+
+
+@pytest.mark.parametrize(("hook", "words"), [
+    (plugin.pytest_runtest_setup, "could not get ready within 5 s of real time, before any of your code ran"),
+    (plugin.pytest_runtest_teardown, "passed while the grader was cleaning up after your code"),
+])
+def test_a_limit_rung_while_the_harness_sets_up_or_cleans_up_is_told_in_words(hook, words: str) -> None:  # type: ignore[no-untyped-def]
+    """A machine stalled for the whole limit outside the learner's code: words, not the harness's traceback.
+    Outside a grader (a test of the project's own) the error goes on as it is."""
+    for target, outcome in ((object(), plugin.Verdict), (None, TookTooLong)):
+        steps = hook(SimpleNamespace(getparent=lambda kind, target=target: target, stash=pytest.Stash()))
+        next(steps)
+        with pytest.raises(outcome) as raised:
+            steps.throw(TookTooLong(5.0, "in the harness"))
+        if outcome is plugin.Verdict:
+            assert words in " ".join(str(raised.value).split()) and "harness" not in str(raised.value)
