@@ -613,7 +613,9 @@ async def kernel_holds() -> int:
     accepted: list[asyncio.StreamWriter] = []
 
     def still(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.transport.pause_reading()
+        # Paused once the transport has begun reading, just after this callback: on some 3.11 releases (Debian 12's
+        # 3.11.2) a pause made here was undone as the transport then added its reader, and the server read it all.
+        asyncio.get_running_loop().call_soon(writer.transport.pause_reading)
         accepted.append(writer)
 
     probe = await asyncio.start_server(still, sock=listener(small=True))
