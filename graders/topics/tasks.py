@@ -417,10 +417,12 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
 async def call_first_finished(learner: Learner, recorder: Recorder, jobs: list[AsyncJob]) -> object:
     """`await first_finished(jobs)`. A CancelledError out of it, from its own code, after it had cancelled some of
     the jobs, came from awaiting (or gathering) the Tasks it cancelled: told so, without the other usual cause of a
-    CancelledError (a deadline made by hand), which a function with no deadline cannot have."""
+    CancelledError (a deadline made by hand), which a function with no deadline cannot have. An error of its own
+    raised before any job had finished followed a wait that returned with nothing done: told so too."""
     __tracebackhide__ = True
+    start = loop_clock()
     try:
-        return await learner.call("first_finished", jobs)
+        outcome = await learner.outcome("first_finished", jobs)
     except asyncio.CancelledError as error:
         cancelled = [s.label for s in recorder.spans if s.state == "cancelled"]
         if not cancelled or not learner._raised_by_learner(error):
@@ -436,6 +438,35 @@ async def call_first_finished(learner: Learner, recorder: Recorder, jobs: list[A
                       "asyncio.wait(pending)`, or `await asyncio.gather(*pending, return_exceptions=True)`."),
             cause="first_finished awaited the cancelled",
         )
+    error = outcome.error
+    # `next(iter(done))` on an empty set: a RuntimeError of the coroutine's, with the StopIteration of the learner's line
+    # as its cause.
+    own = error if error is None or learner._raised_by_learner(error) else error.__cause__
+    if error is not None and own is not None and learner._raised_by_learner(own) and not failed_job(error) \
+            and recorder.spans and not any(s.state == "done" for s in recorder.spans):
+        elapsed = loop_clock() - start
+        blanks = {"kind": type(error).__name__, "elapsed": seconds(elapsed),
+                  "first": seconds(min(job.seconds for job in jobs))}
+        fail(
+            tr("`first_finished` raised {kind} at {elapsed}, before any job had finished.", **blanks),
+            observed=sentences(tr("it did not wait for the jobs at all.") if elapsed <= checks.TOLERANCE
+                               else tr("what it waited on returned at {elapsed}, a moment when no job finished (the "
+                                       "fastest takes {first}): a timer ran out (a `timeout=` given to asyncio.wait, "
+                                       "or a sleep), not the jobs.", **blanks),
+                               tr("Then its own code raised {kind}, with nothing done to take a result from.",
+                                  **blanks)),
+            expected=tr("a wait that returns when the fastest job finishes, at {first}, and that job's result.",
+                        **blanks),
+            details=learner.format_error(own),
+            timeline=recorder.timeline(origin=start),
+            advice=tr("`done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)`, with no "
+                      "`timeout=`, returns only once a task is done, so `done` is never empty; a timeout can end the "
+                      "wait with nothing done."),
+            cause="first_finished stopped waiting before any job was done",
+        )
+    if outcome.error is not None:
+        learner.fail_raised("first_finished", outcome.error)
+    return outcome.value
 
 
 async def test_first_finished_returns_the_fastest_result_at_once(learner: Learner, rng: random.Random) -> None:
@@ -488,6 +519,30 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
              expected=tr("{value}, from {job}, the fastest job", value=repr(results[fastest]), job=jobs[fastest].label),
              advice=tr("A Task that is done holds its job's result: return `task.result()` (or `await task`), not the "
                        "Task itself."))
+    if got != results[fastest]:
+        fail(tr("`first_finished` returned the wrong result."), observed=shown(got),
+             expected=tr("{value}, from {job}, the fastest job", value=repr(results[fastest]), job=jobs[fastest].label))
+    # Again with every job over half a minute long: a `timeout=` put on the wait "just in case" (5 s, 10 s, 30 s) ends
+    # it before any job is done, whatever the first call's jobs took.
+    recorder = Recorder()
+    jobs, results = make_jobs(rng, recorder, rng.randint(3, 4), fastest_inside=True, avoid=frozenset(results))
+    for job in jobs:
+        job.seconds += 30
+    fastest = min(range(len(jobs)), key=lambda i: jobs[i].seconds)
+    start = loop_clock()
+    got = await call_first_finished(learner, recorder, jobs)
+    elapsed = loop_clock() - start
+    if abs(elapsed - jobs[fastest].seconds) > checks.TOLERANCE and elapsed < jobs[fastest].seconds:
+        fail(
+            tr("`first_finished` returned after {elapsed} when every job took over 30 s; the first job was done at "
+               "{first}.", elapsed=seconds(elapsed), first=seconds(jobs[fastest].seconds)),
+            observed=sentences(what_the_wait_was(recorder, elapsed), tr("It returned {got}.", got=shown(got))),
+            expected=tr("a return as soon as the first job finishes, with its result, {value}, however long that "
+                        "takes.", value=repr(results[fastest])),
+            timeline=recorder.timeline(origin=start),
+            advice=tr("`asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)` with no `timeout=` waits for the "
+                      "first task to finish, however long it takes; a timeout ends the wait with nothing done."),
+        )
     if got != results[fastest]:
         fail(tr("`first_finished` returned the wrong result."), observed=shown(got),
              expected=tr("{value}, from {job}, the fastest job", value=repr(results[fastest]), job=jobs[fastest].label))
