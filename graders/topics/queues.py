@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import _thread
 import asyncio
+import math
 import dis
 import io
 import linecache
@@ -1634,7 +1635,12 @@ def lost_or_repeated(pipe: Pipeline, ran: Ran) -> None:
                          at=at, lost=plural(len(lost), "item"), count=len(lost))
             advice = tr("Wait for the work before stopping the consumers: `await queue.join()` returns once every item "
                         "put has had its `task_done()`; cancel the consumers after that.")
-            if producers_cancelled(pipe, cancelled[0]):
+            # Producing until the consumers went: whatever ended the wait for the work (a join() while the queue was
+            # empty for a moment, say) came before the producers were done, and nothing waited for the rest.
+            producing = sorted(i for i in book.producers if book.dry.get(i, math.inf) >= cancelled[0] - TOLERANCE)
+            if producing:
+                why = sentences(why, tr("The producer of source {i} was at work until then.", i=producing[0]))
+            if producers_cancelled(pipe, cancelled[0]) or producing:
                 advice = tr(PRODUCERS_FIRST)
         elif returned:
             _, index = returned[0]
