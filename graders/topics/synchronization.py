@@ -17,23 +17,22 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import dis
 import itertools
 import linecache
 import random
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import CodeType, FrameType, ModuleType
+from types import FrameType, ModuleType
 from typing import Any
 
 import pytest
 
 from graders.harness import checks, timeline
+from graders.harness.clocks import wall_clock
 from graders.harness.feedback import GraderFailure, fail, plural, seconds
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner
@@ -228,50 +227,6 @@ async def watched_call(learner: Learner, name: str, *args: Any, watched: Watched
 
 
 TIME_LIMIT = 600.0  # seconds of loop time a call may take (learner.call's budget)
-CLOCKS = ("monotonic", "perf_counter", "time", "monotonic_ns", "perf_counter_ns", "time_ns")  # time's wall clocks
-
-
-@dataclass(frozen=True)
-class ClockUse:
-    call: str  # as the learner wrote it: "time.monotonic()"
-    line: int
-    source: str
-
-
-def wall_clock(learner: Learner, name: str) -> ClockUse | None:
-    """Where the learner's function `name` (or a function nested in it) reads one of the time module's clocks:
-    `time.monotonic()`, or `monotonic()` imported from time. The loop's own clock (`loop.time()`) is no such read."""
-    fn = learner.function(name, is_async=None)
-    names = getattr(fn, "__globals__", {})
-    clocks = [getattr(time, c) for c in CLOCKS]
-
-    def codes(code: CodeType) -> Iterator[CodeType]:
-        yield code
-        for const in code.co_consts:
-            if isinstance(const, CodeType):
-                yield from codes(const)
-
-    for code in codes(fn.__code__):
-        module: str | None = None  # the name of the time module, loaded by the instruction before
-        for instruction in dis.get_instructions(code):
-            call = None
-            if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
-                value = names.get(instruction.argval)
-                if value is time:
-                    module = instruction.argval
-                    continue
-                if any(value is clock for clock in clocks):
-                    call = f"{instruction.argval}()"
-            elif module is not None and instruction.argval in CLOCKS and (
-                    "ATTR" in instruction.opname or "METHOD" in instruction.opname):
-                call = f"{module}.{instruction.argval}()"
-            module = None
-            line = instruction.positions.lineno if instruction.positions is not None else None
-            if call is not None and line:
-                return ClockUse(call, line, linecache.getline(code.co_filename, line).strip())
-    return None
-
-
 def wall_clock_hang(learner: Learner, name: str) -> None:
     """Fail, in place of the plain time limit, where the function that ran until it reads the time module's clock."""
     __tracebackhide__ = True
