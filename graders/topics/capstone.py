@@ -757,11 +757,15 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
     missing = [spec for spec in expected if not counts[web_.url(spec)]]
     if missing:
         fetched = [spec for spec in missing if web_.hits_of(spec)]
-        where = {"labels": listed(spec.label for spec in missing),
+        unasked = [spec for spec in missing if not web_.hits_of(spec)]
+        where = {"labels": listed(spec.label for spec in missing), "lost": listed(spec.label for spec in fetched),
                  "linkers": listed(page.label for page in linkers(web_, missing[0])), "label": missing[0].label}
         fail(
             tr("`crawl` never yielded {labels}.", **where),
-            observed=tr("they were fetched, and then lost: no Page for them reached the caller.", **where) if fetched
+            observed=sentences(tr("{lost} were fetched, and then lost: no Page for them reached the caller.", **where)
+                               if len(fetched) > 1
+                               else tr("{lost} was fetched, and then lost: no Page for it reached the caller.", **where),
+                               tr("The others were never requested.") if unasked else "") if fetched
             else tr("{label} was never requested, though {linkers} link to it.", **where),
             expected=tr("one Page for each of the {count} URLs reachable from the start: {expected}.", **blanks),
             timeline=drawn,
@@ -1212,6 +1216,16 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
                 timeline=drawn,
                 advice=tr("Count the attempts: `for k in range(retries + 1):`, leaving the loop at the first answer "
                           "below 500."),
+            )
+        if not hits:  # nothing of its retries to judge: why it was never asked for is the visits' grader's to tell
+            fail(
+                tr("`crawl` never requested {label}, so its retries could not be checked.", **blanks),
+                observed=tr("no request for {label} reached its server.", **blanks),
+                expected=tr("{label} requested and, after a 5xx or a timeout, tried again, up to {retries} retries: "
+                            "{should} here.", **blanks),
+                timeline=drawn,
+                advice=tr("Visit every URL reachable from the start: follow the links of every page that answered "
+                          "200, and hand each page to the caller."),
             )
         if len(hits) < should:
             timed_out = hits and hits[-1].answer is None
