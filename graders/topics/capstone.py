@@ -52,6 +52,7 @@ DELAYS = [0.5, 0.75, 1.0, 1.25, 1.5, 2.0]  # quarters of a second: every request
 SLOW = 90.0  # seconds an attempt that "times out" would take to answer: far past any timeout
 BUDGET = 600.0  # seconds of loop time a crawl may take before the grader stops it
 STOP_WITHIN = 60.0  # seconds of loop time a cancelled crawl may take to stop
+LINGER_AFTER = 1.0  # seconds of loop time a crawl may take to end once it has yielded its last page (closing up)
 # The servers' own tasks: aiohttp's request handlers, and asyncio's accepting of a connection.
 SERVERS_FILES = (os.path.join(os.path.dirname(aiohttp.__file__), "web_"), selector_events.__file__)
 
@@ -684,7 +685,7 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
     web_ = Web(rng, diamond_web(rng))
     async with web_:
         with client_watch() as watch:
-            record = await crawled(learner, web_, params(rng, max_in_flight=8, per_host=4))
+            record = await crawled(learner, web_, given := params(rng, max_in_flight=8, per_host=4))
         await close_leaks(watch.sessions)
     succeeded(learner, record)
     items = yielded(web_, record)
@@ -771,6 +772,21 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
             timeline=drawn,
             advice=tr("Yield a Page for every URL you visit, whatever its status.") if fetched
             else tr("Follow the links of every page that answered 200, on every level: each new link is a URL to visit."),
+        )
+    # The crawl is over once every URL seen has been yielded: iteration ends then, not when the deadline comes.
+    last = max(record.arrivals, default=record.start)
+    if record.error is None and record.ended is not None and record.ended - last > LINGER_AFTER:
+        blanks = {"idle": seconds(record.ended - last), "at": seconds(last - record.start),
+                  "ended": seconds(record.ended - record.start), "deadline": seconds(given.deadline)}
+        at_deadline = abs(record.ended - record.start - given.deadline) <= TOLERANCE
+        fail(
+            tr("`crawl` went on for {idle} after it had yielded every page.", **blanks),
+            observed=tr("the last page came at {at}; the iteration ended only at {ended}, its deadline.", **blanks)
+            if at_deadline else tr("the last page came at {at}; the iteration ended only at {ended}.", **blanks),
+            expected=tr("the iteration over as soon as every URL in `seen` has been yielded: no visit is left then."),
+            timeline=drawn,
+            advice=tr("Count the pages you yield and leave the loop once that count reaches `len(seen)`: waiting for "
+                      "another page when no visit is left waits until the deadline."),
         )
     found = first_by_url(items)
     one_session(web_, len(watch.sessions))
