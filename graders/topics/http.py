@@ -472,9 +472,14 @@ async def test_fetch_statuses_sends_requests_together(learner: Learner, rng: ran
 async def test_fetch_statuses_releases_every_response(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     async with Server(recorder) as server:
-        count = rng.randint(2, 4)
+        count = rng.randint(3, 4)
         delays = [rng.choice([0.5, 1.0]) for _ in range(count)]
-        urls = [server.url(f"big{i}", delay=d, body=LEAK_BODY) for i, d in enumerate(delays)]
+        # Every response, whatever its status: one 404 and one 500 among them, each with a body too big to be
+        # taken in with the headers (code that releases only the 200s, or only the others, leaves some held).
+        statuses = [200] * (count - 2) + [404, 500]
+        rng.shuffle(statuses)
+        urls = [server.url(f"big{i}", delay=d, body=LEAK_BODY, status=status)
+                for i, (d, status) in enumerate(zip(delays, statuses))]
         with client_watch() as watch:
             await fetched(learner, "fetch_statuses", max(delays), urls)
         leaked = watch.unreleased()
