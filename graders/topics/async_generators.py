@@ -482,24 +482,36 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     source, lines = make_source(rng)
     take = rng.randint(1, len(lines) - 2)
     stream = await learner.stream("read_lines", source, take=take)
-    asking = await cancelled_mid_read(learner, stream, source.delay_of(take) / 2)
+    asking, early = await cancelled_mid_read(learner, stream, source.delay_of(take) / 2)
     closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1),
                 cancelled=True, waits_for_exit="GeneratorExit" in learner.names_reached("read_lines"))
-    cancellation_went_through(asking, tr("while it waited for line {n}", n=take + 1))
+    cancellation_went_through(asking, tr("while it waited for line {n}", n=take + 1), early, take + 1)
     # And cancelled while it waits for its first line, before it has yielded anything: a first readline() before
     # the `try:` is outside its `finally:`.
     source, lines = make_source(rng)
     stream = Stream(learner.call_sync("read_lines", source, is_async=None))
-    asking = await cancelled_mid_read(learner, stream, source.delay_of(0) / 2)
+    asking, early = await cancelled_mid_read(learner, stream, source.delay_of(0) / 2)
     closed_once(source, tr("when its consumer was cancelled while it waited for the first line"), first_line=True)
-    cancellation_went_through(asking, tr("while it waited for the first line"))
+    cancellation_went_through(asking, tr("while it waited for the first line"), early, 1)
 
 
-def cancellation_went_through(asking: asyncio.Task[Any], when: str) -> None:
-    """The consumer's task, cancelled while read_lines waited for a line, ended cancelled."""
+def cancellation_went_through(asking: asyncio.Task[Any], when: str, early: bool, line: int) -> None:
+    """The consumer's task, cancelled while read_lines waited for a line, ended cancelled. `early`: the line came
+    before the cancel, sooner than the source gives it: read before it was asked for, nothing was left to cancel."""
     __tracebackhide__ = True
     if asking.cancelled():
         return
+    if early and not isinstance(asking.exception(), StopAsyncIteration):
+        fail(
+            tr("`read_lines` handed over line {n} before the source could have given it.", n=line),
+            observed=tr("the consumer asked for line {n} and got {item} sooner than the source gives a line: "
+                        "read_lines had read it before it was asked for, so the cancellation meant for the wait found "
+                        "nothing to cancel.", n=line, item=shown(asking.result())),
+            expected=tr("each line read from the source only when the consumer asks for it, and a consumer cancelled "
+                        "while it waits for one ending cancelled, the source closed."),
+            advice=tr("Read one line per item: `line = await source.readline()`, then `yield` it, and only then read "
+                      "the next. A line read ahead is a read the consumer may never have wanted."),
+        )
     ended = asking.exception()  # only StopAsyncIteration gets here: cancelled_mid_read reports any other error
     fail(
         tr("`read_lines` swallowed the cancellation of its consumer."),
@@ -517,9 +529,10 @@ def cancellation_went_through(asking: asyncio.Task[Any], when: str) -> None:
     )
 
 
-async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> asyncio.Task[Any]:
+async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> tuple[asyncio.Task[Any], bool]:
     """Asks for the next item, cancels the asking task `after` seconds later, then closes the iterator,
-    as a consumer in `async with contextlib.aclosing(...)` does on its way out. Returns the asking task."""
+    as a consumer in `async with contextlib.aclosing(...)` does on its way out. Returns the asking task, and
+    whether it was over before the cancel (an item already there)."""
     __tracebackhide__ = True
 
     async def next_item() -> object:
@@ -527,6 +540,7 @@ async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> 
 
     asking = asyncio.create_task(next_item())
     await asyncio.sleep(after)
+    early = asking.done()
     asking.cancel()
     try:
         await asking
@@ -535,7 +549,7 @@ async def cancelled_mid_read(learner: Learner, stream: Stream, after: float) -> 
     except Exception as error:  # noqa: BLE001 - the learner's code raised on its way out
         learner.fail_raised("read_lines", error)
     await closed_early(learner, "read_lines", stream, "line")
-    return asking
+    return asking, early
 
 
 # transform
