@@ -182,7 +182,26 @@ def second_call(name: str) -> str:
 
 
 async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Random) -> None:
-    n, interval = rng.randint(3, 8), rng.choice(INTERVALS)
+    await keeps_its_pace(learner, rng.randint(3, 8), rng.choice(INTERVALS))
+    # Again, started at an odd moment of loop time: a pace kept from the loop's time 0, or from the first call's
+    # start, shows then.
+    await asyncio.sleep(rng.choice([3.3, 5.7, 7.1]))
+    began = loop_clock()
+    try:
+        await keeps_its_pace(learner, rng.randint(3, 8), rng.choice(INTERVALS))
+    except GraderFailure as failure:
+        failure.observed = sentences(failure.observed or "", tr(
+            "This was a second call, started {at} into the loop's time; the first call kept its pace.",
+            at=seconds(began)))
+        failure.advice = tr("Time each call from its own start: sleep `interval` before each number (or wait until "
+                            "`start + (i + 1) * interval`, with `start = loop.time()` read as this call begins), not "
+                            "from the loop's time 0 or from an earlier call.")
+        raise
+
+
+async def keeps_its_pace(learner: Learner, n: int, interval: float) -> None:
+    """One call of ticker: number i at (i + 1) × interval from the call's start."""
+    __tracebackhide__ = True
     start = loop_clock()
     stream = await learner.stream("ticker", n, interval)
     if not stream.items:
