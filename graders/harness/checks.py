@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -73,6 +74,42 @@ def earned(name: str, recorder: Recorder, count: int) -> None:
              expected=tr("each result coming from running its job."),
              advice=tr("Await every job: its result is what running it gives."),
              cause=f"earned {name}")
+
+
+def ran_as_listed(name: str, recorder: Recorder, jobs: Sequence[Any]) -> None:
+    """Each job ran as many times as the list holds it: once, or twice for a job that is in it twice. Workers that
+    take the same job (an index moved on only after the await) keep every slot busy and return the right results,
+    one job at a time; a dict keyed by the job runs a job listed twice only once."""
+    __tracebackhide__ = True
+    wanted = Counter(job.label for job in jobs)
+    ran = Counter(s.label for s in recorder.spans)
+    more = [label for label in wanted if ran[label] > wanted[label]]
+    if more:
+        label = more[0]
+        fail(
+            tr("`{name}` ran {label} {times}; the list holds it {held}.", name=name, label=label,
+               times=plural(ran[label], "time"), held=plural(wanted[label], "time")),
+            observed=tr("{count} runs started for a list of {jobs}.", count=sum(ran.values()),
+                        jobs=plural(len(jobs), "job")),
+            expected=tr("each job run once for each time it is in the list."),
+            timeline=recorder.timeline(),
+            advice=tr("Start each job once. Workers sharing the list must take their next job before they await "
+                      "(`i = next_index; next_index += 1`, then `await jobs[i]()`), or take it from an asyncio.Queue, "
+                      "so that no two of them take the same one."),
+            cause=f"ran as listed {name}",
+        )
+    fewer = [label for label in wanted if 0 < ran[label] < wanted[label]]
+    if fewer:
+        label = fewer[0]
+        fail(
+            tr("`{name}` ran {label} once, though the list holds it twice.", name=name, label=label),
+            observed=tr("the same job is two entries of the list; it ran once, and that one run gave both results."),
+            expected=tr("each entry of the list run: a job that is in it twice runs twice."),
+            timeline=recorder.timeline(),
+            advice=tr("Run one task per entry of the list, not one per job: a dict keyed by the job, or a set of jobs, "
+                      "holds a job listed twice only once."),
+            cause=f"ran as listed {name}",
+        )
 
 
 def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorder: Recorder, *,

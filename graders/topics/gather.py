@@ -59,6 +59,7 @@ def second_results(name: str, got: Any, expected: list[Any], first: list[Any], j
     checks.returned(name, got, list, tr("a list of results"))
     if list(map(repr, got)) == list(map(repr, expected)):
         checks.earned(name, recorder, len({job.label for job in jobs}))
+        checks.ran_as_listed(name, recorder, jobs)
         return
     mine = set(map(repr, expected))
     stale = [g for g in got if repr(g) not in mine and repr(g) in set(map(repr, first))]
@@ -401,6 +402,7 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
     over_limit(recorder, jobs, limit)
     one_per_job(got, jobs, recorder)
     checks.earned("gather_limited", recorder, len(jobs))
+    checks.ran_as_listed("gather_limited", recorder, jobs)
     # A second call with a smaller limit: nothing of the first call (a Semaphore kept at module level) may count.
     again = Recorder()
     second = limit - 1
@@ -424,6 +426,7 @@ async def test_gather_limited_returns_results_in_argument_order(learner: Learner
     one_per_job(got, jobs, recorder)
     checks.same_results("gather_limited", got, results, recorder)
     checks.earned("gather_limited", recorder, len(jobs))
+    checks.ran_as_listed("gather_limited", recorder, jobs)
     # A second call with another limit and other jobs, one of them twice in the list: nothing of the first call's
     # may show.
     again = Recorder()

@@ -606,6 +606,11 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     # shows. No more than five: the loop's own pool has min(32, CPUs + 4) threads, five on one CPU.
     durations = spread(rng, 5, 0.06, 0.1)
     jobs, _ = make_jobs(rng, recorder, durations)
+    # One of them in the list twice, in place of another: it runs twice, at the same time as itself too (a lock or a
+    # slot per function would hold its second run back).
+    twice = rng.randrange(4)
+    jobs[rng.randrange(twice + 1, 5)] = jobs[twice]
+    durations = [job.seconds for job in jobs]
     _, start, end = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
     # Judged from the first function's start: a busy machine may take a while to start the
