@@ -454,6 +454,8 @@ def deadline_escaped(name: str, learner: Learner, outcome: Outcome, expected: li
 async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, timeout = mixed_jobs(rng, recorder)
+    # A falsy result is a result too, on every draw: `result or None` must not turn it into a missed deadline.
+    rng.choice([j for j in jobs if j.seconds < timeout]).result = rng.choice([0, "", False])
     expected = [j.result if j.seconds < timeout else None for j in jobs]
     outcome = await learner.outcome("each_within", jobs, timeout)
     timeline = recorder.timeline()
@@ -492,6 +494,20 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
                       "job's `asyncio.wait_for(job(), timeout)` and return None there."),
         )
     lost = [i for i, (g, e) in enumerate(zip(got, expected)) if e is not None and g is None]
+    if lost and len(got) == len(expected) and all(not expected[i] for i in lost):
+        # Only falsy results became None, and each of those jobs ran to its end in time: the code read the result as
+        # a truth value.
+        fail(
+            tr("`each_within` turned a falsy result into None: job {i} returned {value} in time.", i=lost[0],
+               value=repr(expected[lost[0]])),
+            observed=tr("{got}: None for {lost}, which finished before {timeout} with a result that is false as a "
+                        "truth value.", got=repr(got), lost=", ".join(f"job {i}" for i in lost), timeout=seconds(timeout)),
+            expected=tr("{expected}: None only where a job missed its own deadline.", expected=repr(expected)),
+            timeline=timeline,
+            advice=tr("A result of 0, \"\" or False is a result: keep it as the job gave it. `result or None`, or "
+                      "`if result:`, turns it into None; mark only the jobs that ran out of time (where TimeoutError "
+                      "was caught)."),
+        )
     if lost and len(got) == len(expected):
         fail(
             tr("`each_within` threw away the results of {jobs} that finished in time.",
