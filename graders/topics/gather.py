@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from graders.harness import checks, naps
-from graders.harness.feedback import fail, seconds, shown
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, loop_clock
@@ -73,6 +73,17 @@ def second_results(name: str, got: Any, expected: list[Any], first: list[Any], j
             advice=tr("Something outlived the first call and kept its results: a list at module level, or a mutable "
                       "default argument (`results=[]` is made once, when the function is defined, and shared by every "
                       "call). Make the list inside the function, so that each call starts with an empty one."),
+        )
+    nones = [i for i, e in enumerate(expected) if e is None]
+    if nones and list(map(repr, got)) == [repr(e) for e in expected if e is not None]:
+        fail(
+            tr("`{name}` left out job {i}'s result, None.", name=name, i=nones[0]),
+            observed=tr("it returned {got}: {missing} fewer than the list has entries.", got=shown(list(got), width=400),
+                        missing=plural(len(nones), "result")),
+            expected=tr("{expected}: one result for each entry of the list, in its order.",
+                        expected=shown(expected, width=400)),
+            advice=tr("None is a result too: keep one entry per job, as gather gives them, whatever a job returned. "
+                      "Leaving out entries (`if result is not None`, or `if result`) shifts every result after them."),
         )
     first_place = jobs.index(jobs[at])
     wrong = {i for i, (g, e) in enumerate(zip(got, expected)) if repr(g) != repr(e)}
@@ -262,12 +273,18 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
                                                             "job's own result or exception in its place.")
     for i in wrong:
         if i not in broken and isinstance(got[i], BaseException):
+            cut = [s for s in recorder.started(jobs[i].label) if s.state == "cancelled"]
             fail(
                 tr("`gather_settled` put {entry} where job {i}'s result should be.", entry=shown(got[i]), i=i),
-                observed=sentences(observed, tr("job {i} did not fail: it returned {result}.", i=i,
-                                                result=repr(results[i]))),
+                observed=sentences(observed, tr("job {i} did not fail: your code cancelled it before it finished "
+                                                "(it would have returned {result}).", i=i, result=repr(results[i]))
+                                   if cut else tr("job {i} did not fail: it returned {result}.", i=i,
+                                                  result=repr(results[i]))),
                 expected=expected,
-                advice=advice,
+                timeline=recorder.timeline() if cut else None,
+                advice=tr("Let every job run to its end, the others too when one fails: cancelling what is still "
+                          "running after the first failure loses their results. `asyncio.gather(..., "
+                          "return_exceptions=True)` waits for every job.") if cut else advice,
             )
     for i in wrong:
         if i not in broken and not results[i] and got[i] is None:
