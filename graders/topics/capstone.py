@@ -1027,6 +1027,13 @@ def troubled_web(rng: random.Random, retries: int) -> list[Spec]:
     return [start, *pages]
 
 
+def retry_due(hits: Sequence[Hit], backoff: float) -> tuple[float, float]:
+    """When the retry after `hits` was due: after the last one ended, past the least pause allowed and within the most."""
+    least = backoff * 2 ** (len(hits) - 1)
+    end = hits[-1].span.end if hits[-1].span.end is not None else hits[-1].span.start
+    return end + least, end + 2 * least
+
+
 def answers(hits: Sequence[Hit]) -> str:
     """ "503, 503, 200" or "nothing in time, 502" in the learner's language (it "answered" them)."""
     return listed(str(h.answer) if h.answer is not None else tr("nothing in time") for h in hits)
@@ -1248,6 +1255,30 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
             )
         if len(hits) < should:
             timed_out = hits and hits[-1].answer is None
+            # A URL retried after a 5xx, then given up on, and every URL given up on could have had its next retry
+            # (after the longest pause allowed) only past `timeout` from its first request: a timeout around all of a
+            # URL's attempts together, rather than around each, ended them there. (A URL given up on that had room for
+            # a retry tells another mistake; so does a lone attempt, or one that timed out, which no retry can follow
+            # within the timeout of its first request anyway.)
+            given_up = [cut for other in troubled if 0 < len(cut := web_.hits_of(other)) < other.attempts(retries)]
+            if any(len(cut) > 1 and cut[-1].answer is not None for cut in given_up) and all(
+                    retry_due(cut, backoff)[1] > cut[0].span.start + timeout + TOLERANCE for cut in given_up):
+                limit = hits[0].span.start + timeout
+                due = retry_due(hits, backoff)[0]
+                fail(
+                    tr("`crawl` gave up on {label} after {got}.", **blanks),
+                    observed=tr("it answered {answers}; its next retry was due no sooner than {due}, and no later than "
+                                "{latest}, while {limit} was {timeout} after its first request: none of the URLs it "
+                                "gave up on had room for another attempt within the timeout of their first request.",
+                                due=seconds(due - record.start), latest=seconds(retry_due(hits, backoff)[1] - record.start),
+                                limit=seconds(limit - record.start), **blanks),
+                    expected=tr("another try after a 5xx or a timeout, up to {retries} retries: {should} here.",
+                                **blanks),
+                    timeline=drawn,
+                    advice=tr("The timeout is for each attempt, not for all of a URL's attempts together: put `async "
+                              "with asyncio.timeout(timeout):` around one attempt, inside the retry loop, so that the "
+                              "pauses and the other attempts are outside it."),
+                )
             fail(
                 tr("`crawl` gave up on {label} after {got}.", **blanks),
                 observed=tr("it answered {answers}, and was not tried again.", **blanks),
