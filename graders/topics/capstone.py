@@ -713,10 +713,14 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
                     "{answered}; {linkers} link to it.", **blanks),
             expected=tr("each URL fetched once, however many pages link to it."),
             timeline=drawn,
-            advice=tr("Two pages linked to it, and both times it was missing from `seen`: between `if url not "
-                      "in seen:` and `seen.add(url)` your code awaited (the fetch), and the other link was "
-                      "checked meanwhile. Add the URL to `seen` in the same step as the check, before any "
-                      "`await`.") if meanwhile
+            # The start URL, fetched first, then again when a page linking back to it was read: it was never in `seen`.
+            advice=tr("The start URL is a URL seen too: put it in `seen` before the crawl begins (`seen = "
+                      "{{start_url}}`), so that the pages linking back to it find it there.")
+            if spec is web_.start and first.start <= record.start + TOLERANCE and not during
+            else tr("Two pages linked to it, and both times it was missing from `seen`: between `if url not "
+                    "in seen:` and `seen.add(url)` your code awaited (the fetch), and the other link was "
+                    "checked meanwhile. Add the URL to `seen` in the same step as the check, before any "
+                    "`await`.") if meanwhile
             else tr("Add each URL to `seen` as you find it, and check every link against `seen` before you "
                     "fetch it, in the form links_in gives it: absolute, without a #fragment."),
         )
