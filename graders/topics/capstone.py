@@ -1082,9 +1082,10 @@ JAM_TIMEOUTS = [2.5, 3.0, 3.5]
 
 
 def cut_short(web_: Web, timeout: float) -> Hit | None:
-    """The first request the client gave up on before it had had `timeout` seconds."""
+    """The first request the client gave up on before it had had `timeout` seconds. A response let go once its headers
+    told a status other than 200 is not one: its body holds no links, and releasing it unread is no giving up."""
     cut = [h for h in web_.hits if h.span.state == "cancelled" and h.span.end is not None
-           and h.span.end - h.span.start < timeout - TOLERANCE]
+           and h.span.end - h.span.start < timeout - TOLERANCE and not (h.headers is not None and h.answer != 200)]
     return min(cut, key=lambda h: h.span.start) if cut else None
 
 
