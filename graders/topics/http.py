@@ -277,6 +277,20 @@ def bodies_in_order(name: str, got: object, site: Site, recorder: Recorder) -> N
             advice=tr("`await response.read()` gives the body's raw bytes; `await response.text()` decodes them "
                       "into a str."),
         )
+    cut = [i for i, (body, whole) in enumerate(zip(got, site.bodies))
+           if isinstance(body, str) and body != whole and whole.startswith(body)]
+    if len(got) == len(site.bodies) and cut and all(i in cut or got[i] == site.bodies[i] for i in range(len(got))):
+        fail(
+            tr("`{name}` returned bodies cut short.", name=name),
+            observed=tr("{got}: {first} is the beginning of {whole}, and {count} of the {total} bodies are cut short "
+                        "like it.", got=shown(got, width=400), first=repr(got[cut[0]]), whole=repr(site.bodies[cut[0]]),
+                        count=len(cut), total=len(got)),
+            expected=tr("{expected}: each whole body, in the order of the URLs.", expected=repr(site.bodies)),
+            timeline=recorder.timeline(),
+            advice=tr("Read the whole body: `await response.text()` reads it to its end. A single "
+                      "`response.content.read(n)` (or `readany()`) gives what has arrived so far, and the test server "
+                      "sends its bodies in parts."),
+        )
     checks.same_results(name, got, site.bodies, recorder, given=tr("the URLs you were given"))
 
 
@@ -429,8 +443,10 @@ def gave_up(learner: Learner, got: list[Any], expected: list[int | None], dead: 
     if not timeout and all(g is None for g in got):
         return  # every URL None at once, no timeout set: an except around the whole gather, told below
     fail(
-        tr("`fetch_statuses` returned None for {urls} before the server had sent their status: it stopped waiting "
-           "for them.", **blanks),
+        tr("`fetch_statuses` returned None for {urls} before the server had sent its status: it stopped waiting "
+           "for it.", **blanks) if len(pending) == 1
+        else tr("`fetch_statuses` returned None for {urls} before the server had sent their status: it stopped waiting "
+                "for them.", **blanks),
         observed=tr("it returned {got} after {elapsed} of loop time; the server sent the status of `{url}` only at "
                     "{due} (its pages answer slowly on purpose, on a virtual clock: it costs no real time).", **blanks),
         expected=tr("{expected}: every status, however long its server takes to answer; None only for the unreachable "
