@@ -894,6 +894,13 @@ async def caught(learner: Learner, variant: str) -> None:
         observed = tr("{first} {second}", first=observed, second=tr(
             "Your tests have the mock raise TimeoutError (line {lines}): both copies get that error at once, so "
             "neither has to time out.", lines=", ".join(map(str, lines))))
+    failing = [r.test for r in real if not r.passed]
+    if failing:  # one of those may check this very thing: they count once they pass against the real client
+        observed = tr("{first} {second}", first=observed, second=tr(
+            "{tests} failed against the real client, so it could not count here; it may be the test that checks "
+            "this.", tests=f"`{failing[0]}`") if len(failing) == 1 else tr(
+            "{tests} failed against the real client, so they could not count here; one of them may be the test "
+            "that checks this.", tests=listed(f"`{test}`" for test in failing)))
     fail(
         tr(mutant.untested),
         observed=observed,
