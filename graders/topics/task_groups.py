@@ -136,7 +136,10 @@ def failing_batch(rng: random.Random, recorder: Recorder, plans: Sequence[Sequen
     durations: list[float] = around(rng, moment, rng.randint(2, 4))
     kinds: list[Sequence[type[Exception] | None]] = [(None,)] * len(durations)
     for plan in plans:
-        at = rng.randint(0, len(durations))
+        # After a job that is still running at the moment of the failure, on every draw: code that awaits the tasks
+        # in list order is then waiting on that one when the failure comes, and does not see it in time.
+        running = [i for i, d in enumerate(durations) if d > moment]
+        at = rng.randint(running[0] + 1, len(durations)) if running else rng.randint(0, len(durations))
         durations.insert(at, moment)
         kinds.insert(at, plan)
     results = rng.sample(range(100, 1000), len(durations))
