@@ -472,12 +472,21 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
                   "advance (fixed batches, a fixed list per worker) leaves slots idle."),
     )
     checks.earned("gather_limited", recorder, len(jobs))  # no job run leaves no slot idle either
-    # A second call, with a higher limit and fewer than twice as many jobs as seats, all of one length: the
-    # first `second` end at the same moment while jobs still wait, so every seat that frees must be filled at
-    # once, and no fewer workers than the limit, nor a limit kept from the first call, can keep them all busy.
-    again = Recorder()
+    # More calls, with a higher limit and jobs all of one length: the first `second` end at the same moment while jobs
+    # still wait, so every seat that frees must be filled at once, and no fewer workers than the limit, nor a limit
+    # kept from the first call, can keep them all busy. Fewer than twice as many jobs as seats (a pool sized by the
+    # number of jobs shows there), and more than twice as many (a refill of one seat fewer than freed shows there).
     second = limit + 2
-    count = rng.choice([n for n in range(second + 2, 2 * second) if n // 2 != limit])
+    await refilled_at_once(learner, rng, limit, second,
+                           rng.choice([n for n in range(second + 2, 2 * second) if n // 2 != limit]))
+    await refilled_at_once(learner, rng, limit, second, rng.randint(2 * second + 1, 3 * second - 1))
+
+
+async def refilled_at_once(learner: Learner, rng: random.Random, limit: int, second: int, count: int) -> None:
+    """A call of gather_limited with `count` jobs of one length and a limit of `second`, after a first call with
+    `limit`: no seat idle while a job waits."""
+    __tracebackhide__ = True
+    again = Recorder()
     length = 0.5 * rng.randint(1, 8)
     more = [again.job(f"job {i}", length, rng.randint(100, 999)) for i in range(count)]
     origin = loop_clock()
@@ -501,22 +510,22 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
         else tr("{waiting} more jobs were waiting to start", waiting=idle.waiting)
     blanks["idle"] = tr("{busy} while {waiting}", busy=busy, waiting=waiting)
     if most == second and idle.ended >= 2 and idle.started < idle.ended:
-        observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), {ended} jobs ended at "
+        observed = tr("in a later call ({count} jobs of {length} each, a limit of {limit}), {ended} jobs ended at "
                       "{start} but only {started} started then: from {start} to {end} {idle}.", **blanks)
         advice = tr("When several jobs end at the same moment, fill every seat that freed, not just one: after "
                     "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)`, start one new job per finished one "
                     "(or let a shared `asyncio.Semaphore(limit)` decide, which does it for you).")
     elif most == limit:
-        observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), after a first call with a "
+        observed = tr("in a later call ({count} jobs of {length} each, a limit of {limit}), after a first call with a "
                       "limit of {first}, at most {most} jobs ran at once, while more were waiting to start.", **blanks)
         advice = tr(KEPT_STATE_ADVICE)
     elif idle.start <= TOLERANCE and most < second:
-        observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), at most {most} jobs ran "
+        observed = tr("in a later call ({count} jobs of {length} each, a limit of {limit}), at most {most} jobs ran "
                       "at once, from the start, while more were waiting to start.", **blanks)
         advice = tr("Run as many at once as the limit allows, however many jobs there are: `limit` workers (not "
                     "fewer), or one `asyncio.Semaphore(limit)` shared by all the jobs.")
     else:
-        observed = tr("in a second call ({count} jobs of {length} each, a limit of {limit}), from {start} to {end} "
+        observed = tr("in a later call ({count} jobs of {length} each, a limit of {limit}), from {start} to {end} "
                       "{idle}.", **blanks)
         advice = tr("Start a new job the moment a seat frees, as many as freed: a shared `asyncio.Semaphore(limit)` "
                     "around each `await job()` does it for you.")
@@ -528,6 +537,8 @@ async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: rando
         timeline=again.timeline(),
         advice=advice,
     )
+
+
 
 
 def slept(watch: naps.Watch, origin: float, recorder: Recorder, limit: int) -> None:
