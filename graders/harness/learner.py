@@ -280,7 +280,7 @@ class Learner:
         except TimeoutError as error:
             self._check_budget(name, error, budget)
             return self._checked(name, Outcome(error=error))
-        except Exception as error:  # noqa: BLE001
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - a group of CancelledErrors too: see known_advice
             return self._checked(name, Outcome(error=error))
         return self._checked(name, Outcome(value=value), coroutine_advice)
 
@@ -623,10 +623,22 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
 
 def known_advice(error: BaseException) -> str | None:
     """What to try for an error whose cause its type and words make plain; None when they do not."""
+    if isinstance(error, BaseExceptionGroup) and error.subgroup(asyncio.CancelledError) is not None:
+        return tr(CANCELLED_IN_A_GROUP)
     for kind, pattern, advice in KNOWN_ERRORS:
         if isinstance(error, kind) and re.search(pattern, str(error)):
             return tr(advice)
     return None
+
+
+# A CancelledError caught with `except*` and raised again comes out wrapped in a BaseExceptionGroup: asyncio.timeout and
+# whoever cancelled the task no longer see a cancellation (a timeout then never becomes TimeoutError).
+CANCELLED_IN_A_GROUP = (
+    "A CancelledError travelled inside a BaseExceptionGroup: an `except* BaseException` (or `except* "
+    "asyncio.CancelledError`) that raises again wraps the cancellation in a group, and then neither asyncio.timeout nor "
+    "whoever cancelled the task recognises it (a deadline never turns into TimeoutError). Catch only your jobs' errors, "
+    "`except* Exception:`, and let a cancellation go on untouched."
+)
 
 
 def describe_syntax_error(error: SyntaxError, shown: str) -> str:

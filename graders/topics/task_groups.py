@@ -31,7 +31,7 @@ import pytest
 from graders.harness import checks
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
-from graders.harness.learner import Learner, Outcome, known_advice
+from graders.harness.learner import CANCELLED_IN_A_GROUP, Learner, Outcome, known_advice
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, Span, loop_clock
 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
@@ -440,7 +440,9 @@ def escaped(learner: Learner, name: str, error: BaseException, jobs: Sequence[Jo
         expected=expected,
         timeline=timeline if any(j.runs for j in jobs) else None,
         details=learner.format_error(error),
-        advice=next((a for a in map(known_advice, own) if a), None),
+        # A cancellation wrapped in the group (re-raised by an `except*`) first: its own advice would name another cause.
+        advice=tr(CANCELLED_IN_A_GROUP) if error.subgroup(asyncio.CancelledError) is not None
+        else next((a for a in map(known_advice, own) if a), None),
         cause=f"group {name} " + re.sub(r"[0-9]+", "N", " | ".join(sorted(counted))),
     )
 
