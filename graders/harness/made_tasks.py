@@ -1,4 +1,4 @@
-"""Tasks made in the learner's place: a task factory a grader installs for one call, and Tasks hashed by rank.
+"""Tasks made in the learner's place: a task factory a grader installs for one call, Tasks and Futures hashed by rank.
 
 A set of Tasks or Futures (asyncio.wait's `done` and `pending`) lists them by their hashes, which are their
 addresses: code that reads results in a set's order was right on some runs and wrong on others, for the same file
@@ -8,6 +8,7 @@ and seed. Objects hashed by a rank the grader gives them sit in the same order o
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -70,3 +71,30 @@ def task_factory(loop: asyncio.AbstractEventLoop, make: TaskMaker) -> Iterator[N
         yield
     finally:
         loop.set_task_factory(before)
+
+
+# Ranks count down from here: a set's slot is the hash modulo its size, so the objects made last sit first.
+RANKS = 1 << 20
+
+
+@contextmanager
+def ranked(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """While active, the Tasks and Futures made on `loop` (run_in_executor's and to_thread's, through
+    loop.create_future) are hashed by the order they were made in, later first: results read in the order of
+    asyncio.wait's `done` come out the same on every run, and backwards on every seed."""
+    counter = itertools.count(1)
+    had = {"create_future": vars(loop)["create_future"]} if "create_future" in vars(loop) else {}
+
+    def make(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Task[Any]:
+        return RankedTask(coro, loop=loop, rank=RANKS - next(counter), **options)
+
+    def create_future() -> asyncio.Future[Any]:
+        return RankedFuture(loop=loop, rank=RANKS - next(counter))
+
+    loop.create_future = create_future  # type: ignore[method-assign]
+    try:
+        with task_factory(loop, make):
+            yield
+    finally:
+        vars(loop).pop("create_future", None)
+        vars(loop).update(had)

@@ -20,6 +20,7 @@ from graders.harness import checks, naps
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown, without_ports
 from graders.harness.http_server import Server, client_watch, connectors_made
 from graders.i18n import listed, sentences, tr
+from graders.harness.made_tasks import ranked
 from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import Recorder, loop_clock
 from graders.harness.schedule import idle_slot, uneven_durations
@@ -75,7 +76,9 @@ async def fetched(learner: Learner, name: str, slowest: float, *args: object) ->
 async def outcome_of(learner: Learner, name: str, *args: object) -> tuple[Outcome, float]:
     """`checks.timed_outcome(learner, name, *args)`; fails first if the call sent anything but GET requests."""
     __tracebackhide__ = True
-    with client_watch() as watch:
+    # Tasks and Futures hashed by the order they were made: bodies read in the order of asyncio.wait's `done` come out
+    # the same on every run of a file and seed (by memory addresses, a wrong order sometimes passed).
+    with client_watch() as watch, ranked(asyncio.get_running_loop()):
         outcome, elapsed = await checks.timed_outcome(learner, name, *args)
     others = [r for r in watch.responses if r.method != "GET"]
     if others:

@@ -9,7 +9,6 @@ margins and by a heartbeat task on the loop; never by a tight wall-clock bound.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import random
 import time
 from collections import Counter
@@ -26,7 +25,7 @@ from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.harness.heartbeat import Heartbeat
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner
-from graders.harness.made_tasks import RankedFuture, RankedTask, task_factory
+from graders.harness.made_tasks import ranked
 from graders.harness.probes import BlockingJob, Recorder, Span, blocking_span, posing_as
 from graders.harness.settle import Settled
 
@@ -98,33 +97,6 @@ def blocking_calls(learner: Learner) -> Iterator[list[BlockingCall]]:
         yield seen
     finally:
         del learner.guard.take  # the class's own method again
-
-
-# Ranks count down from here: a set's slot is the hash modulo its size, so the objects made last sit first.
-RANKS = 1 << 20
-
-
-@contextmanager
-def ranked(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """While active, the Tasks and Futures made on `loop` (run_in_executor's and to_thread's, through
-    loop.create_future) are hashed by the order they were made in, later first: results read in the order of
-    asyncio.wait's `done` come out the same on every run, and backwards on every seed (see made_tasks)."""
-    counter = itertools.count(1)
-    had = {"create_future": vars(loop)["create_future"]} if "create_future" in vars(loop) else {}
-
-    def make(loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Task[Any]:
-        return RankedTask(coro, loop=loop, rank=RANKS - next(counter), **options)
-
-    def create_future() -> asyncio.Future[Any]:
-        return RankedFuture(loop=loop, rank=RANKS - next(counter))
-
-    loop.create_future = create_future  # type: ignore[method-assign]
-    try:
-        with task_factory(loop, make):
-            yield
-    finally:
-        vars(loop).pop("create_future", None)
-        vars(loop).update(had)
 
 
 async def call(learner: Learner, name: str, *args: Any, recorder: Recorder, durations: Sequence[float]) -> Any:
