@@ -616,6 +616,19 @@ async def test_run_all_cancels_the_others_when_a_job_fails(learner: Learner, rng
     cancelled_at_each_failure("run_all", recorder.spans, start, after.timeline, tr(GROUP_ADVICE), cause=ran_on("run_all"))
     checks.all_finished("run_all", recorder)
     ended_by_then("run_all", outcome, after)
+    # One job failed: the caller still gets an ExceptionGroup (holding that one failure), as a TaskGroup raises it.
+    failing = next((j for j in jobs if any(outcome.error is e for e in j.raised)), None)
+    if failing is not None:  # the very exception of a job, bare
+        fail(
+            tr("`run_all` raised the {kind} of {job} bare, not in an ExceptionGroup.", kind=type(outcome.error).__name__,
+               job=failing.label),
+            observed=tr("{job} failed alone; what reached the caller was its own exception.", job=failing.label),
+            expected=tr("an ExceptionGroup holding every failure, one or several, as `async with asyncio.TaskGroup()` "
+                        "raises it: the caller handles it with `except*`."),
+            timeline=after.timeline,
+            advice=tr("Let the TaskGroup's ExceptionGroup go on as it is. Taking a lone failure out of it (`raise "
+                      "eg.exceptions[0]`) changes what the caller must catch with the number of failures."),
+        )
 
 
 async def test_run_all_raises_an_exception_group_of_every_failure(learner: Learner, rng: random.Random) -> None:
