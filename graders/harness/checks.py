@@ -135,6 +135,17 @@ def same_results(name: str, got: Sequence[Any], expected: Sequence[Any], recorde
             details=tr("finishing order was: {order}", order=", ".join(s.label for s in finishing)) if one_span_each
             else None,
         )
+    lost = [i for i, (g, e) in enumerate(zip(got, expected)) if repr(g) != repr(e)]
+    if len(got) == len(expected) and lost and all(got[i] is None and expected[i] is not None and not expected[i]
+                                                   for i in lost):
+        fail(
+            tr("`{name}` turned a falsy result into None: entry {i} should be {value}.", name=name, i=lost[0],
+               value=repr(expected[lost[0]])),
+            observed=f"{list(got)!r}",
+            expected=f"{list(expected)!r}",
+            advice=tr("A result of 0, \"\" or False is a result too: keep each result as its job gave it. `result or "
+                      "None`, or `if result:`, turns it into None."),
+        )
     fail(tr("`{name}` returned the wrong results.", name=name), observed=f"{list(got)!r}", expected=f"{list(expected)!r}")
 
 

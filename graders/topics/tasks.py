@@ -235,6 +235,11 @@ async def run_all_in_order(learner: Learner, rng: random.Random,
         job = earlier_jobs[again]
         job.recorder, job.seconds, job.result = recorder, jobs[again].seconds, results[again]
         jobs[again] = job
+    else:
+        # A falsy result is a result too, on every draw: `task.result() or None` must not turn it into None. (0, an
+        # int among ints: results sorted by value still tell that mistake.)
+        falsy = rng.randrange(len(jobs))
+        jobs[falsy].result = results[falsy] = 0
     start = loop_clock()
     with default_task_names(len(jobs)) as first_task:
         outcome = await learner.outcome("run_all", jobs)

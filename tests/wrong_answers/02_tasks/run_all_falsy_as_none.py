@@ -1,0 +1,23 @@
+"""run_all returns `task.result() or None`: a job that returned 0 is reported as None."""
+import asyncio
+
+
+async def start_in_background(job):
+    """Start job() as a task and return the task at once, without waiting for it."""
+    return asyncio.create_task(job())
+
+
+async def run_all(jobs):
+    """Run all jobs as tasks, wait for them with asyncio.wait, return their results in the order of `jobs`."""
+    tasks = [asyncio.create_task(job()) for job in jobs]
+    await asyncio.wait(tasks)
+    return [t.result() or None for t in tasks]
+
+
+async def first_finished(jobs):
+    """Return the result of whichever job finishes first, after cancelling all the others."""
+    tasks = [asyncio.create_task(job()) for job in jobs]
+    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    for t in pending:
+        t.cancel()
+    return done.pop().result()
