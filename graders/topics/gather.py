@@ -189,7 +189,8 @@ def plain(values: list[Any]) -> list[Any]:
 async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     jobs, results = make_jobs(rng, recorder)
-    broken = set(rng.sample(range(len(jobs)), rng.randint(1, len(jobs) - 1)))
+    # Two failures at least, on every draw: code that puts one exception in every failed place shows.
+    broken = set(rng.sample(range(len(jobs)), rng.randint(2, len(jobs) - 1)))
     # A job fails while another is still running, on every draw: code that stops at the first failure (and cancels
     # the rest) then loses a result.
     fine = [i for i in range(len(jobs)) if i not in broken]
@@ -323,6 +324,19 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
                 expected=sentences(tr("job {i} failed, so entry {i} should be the JobFailed exception it raised (the "
                                       "object itself).", i=i), expected),
                 advice=advice,
+            )
+    for i in wrong:
+        other = next((k for k in broken if k != i and got[i] is raised[k]), None) if i in broken else None
+        if other is not None:
+            fail(
+                tr("`gather_settled` put the exception of job {other} where job {i}'s exception should be.", other=other,
+                   i=i),
+                observed=observed,
+                expected=sentences(tr("each failed job's own exception in its place: entry {i} the JobFailed that job "
+                                      "{i} raised.", i=i), expected),
+                advice=tr("Keep each job's own exception with its place: one variable for \"the error\", overwritten by "
+                          "each failure, puts the last one everywhere. `asyncio.gather(..., return_exceptions=True)` "
+                          "puts each job's own exception in its place."),
             )
     fail(tr("`{name}` returned the wrong results.", name="gather_settled"), observed=observed, expected=expected,
          advice=advice)
