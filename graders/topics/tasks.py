@@ -605,6 +605,20 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
     for _ in range(3):
         await asyncio.sleep(0)
     running = recorder.still_running()
+    winner_failed = any(s.state == "failed" for s in recorder.started(winner.label))
+    if outcome.error is not None and not failed_job(outcome.error) and learner._raised_by_learner(outcome.error) \
+            and winner_failed and not isinstance(outcome.error, asyncio.CancelledError):
+        kind = type(outcome.error).__name__
+        fail(
+            tr("`first_finished` replaced the job's exception with {kind}.", kind=kind),
+            observed=tr("{job}, the first to finish, raised JobFailed; first_finished raised {kind}: {error} in its "
+                        "place.", job=winner.label, kind=kind, error=outcome.error),
+            expected=tr("the winning job's own exception, JobFailed, coming out of first_finished unchanged: the "
+                        "caller may be waiting for that very exception."),
+            details=learner.format_error(outcome.error),
+            advice=tr("Let the winner's exception go on as it is: `return done.pop().result()` raises it by itself; "
+                      "an `except` that raises another error in its place hides it."),
+        )
     if outcome.error is not None and not failed_job(outcome.error):
         learner.fail_raised("first_finished", outcome.error)
     if running:
