@@ -396,7 +396,7 @@ def over_limit(recorder: Recorder, jobs: list[AsyncJob], limit: int, first_limit
                       "{most} of the {count} jobs were running at the same moment.",
                       limit=limit, first=first_limit, most=most, count=len(jobs))
         if most == first_limit:
-            advice = KEPT_STATE_ADVICE
+            advice = SAME_AS_FIRST_ADVICE
     fail(
         tr("`gather_limited` ran {most} jobs at once; the limit was {limit}.", most=most, limit=limit),
         observed=observed,
@@ -406,6 +406,13 @@ def over_limit(recorder: Recorder, jobs: list[AsyncJob], limit: int, first_limit
     )
 
 
+# As many at once as the first call's limit: a Semaphore kept from that call does it, and so does a floor put under the
+# limit that happens to equal it (`max(limit, 2)`); the evidence does not tell them apart.
+SAME_AS_FIRST_ADVICE = (
+    "This call ran as many jobs at once as the first call's limit, as a Semaphore kept from that call would. Make the "
+    "`asyncio.Semaphore(limit)` inside `gather_limited`, from the `limit` this call was given, and use that limit as "
+    "it is, 1 included."
+)
 KEPT_STATE_ADVICE = (
     "This call kept the first call's limit: something outlived that call, such as a Semaphore made once at "
     "module level. Make the `asyncio.Semaphore(limit)` inside `gather_limited`, so that each call gets its own, "
@@ -442,7 +449,7 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
     checks.ran_as_listed("gather_limited", recorder, jobs)
     # A second call with a smaller limit: nothing of the first call (a Semaphore kept at module level) may count.
     again = Recorder()
-    second = limit - 1
+    second = 1  # a limit of 1 on every draw: a floor put under the limit (`max(limit, 2)`) shows
     more = [again.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(rng.randint(limit + 1, limit + 3))]
     await learner.call("gather_limited", more, second)
     over_limit(again, more, second, first_limit=limit)
