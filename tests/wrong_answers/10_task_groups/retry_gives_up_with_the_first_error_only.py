@@ -1,0 +1,43 @@
+"""run_retrying gives up with an ExceptionGroup of the last batch's first ValueError only: the others of that batch
+are lost."""
+import asyncio
+
+
+async def run_all(jobs):
+    async with asyncio.TaskGroup() as tg:
+        tasks = [tg.create_task(job()) for job in jobs]
+    return [t.result() for t in tasks]
+
+
+async def run_partial(jobs):
+    tasks = []
+    try:
+        async with asyncio.TaskGroup() as tg:
+            for job in jobs:
+                tasks.append(tg.create_task(job()))
+    except* Exception:
+        pass
+    return [None if t.cancelled() else (t.exception() or t.result()) for t in tasks]
+
+
+async def run_retrying(jobs, attempts):
+    for n in range(attempts):
+        try:
+            return await run_all(jobs)
+        except* ValueError as eg:
+            if n == attempts - 1:
+                raise ExceptionGroup("gave up after retries", [eg.exceptions[0]])
+
+
+async def run_groups(groups, timeout):
+    async def one(group):
+        try:
+            return await run_all(group)
+        except* Exception:
+            pass
+        return None
+
+    async with asyncio.timeout(timeout):
+        async with asyncio.TaskGroup() as tg:
+            tasks = [tg.create_task(one(g)) for g in groups]
+    return [t.result() for t in tasks]
