@@ -144,9 +144,9 @@ class Say:
         return "<async function say>"
 
     def __call__(self, i: int) -> Coroutine[Any, Any, None]:
-        self.recorder.created[f"say({i})"] += 1
+        self.recorder.created[f"say({i!r})"] += 1
         coroutine = _said(self.recorder, i, self.seconds)
-        self.made.append((f"say({i})", coroutine))
+        self.made.append((f"say({i!r})", coroutine))
         return coroutine
 
 
@@ -203,7 +203,10 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
     said = [s.label for s in recorder.spans]
     wanted = [f"say({i})" for i in range(n, 0, -1)]
     if said != wanted:
-        fail(tr("`countdown` said the wrong numbers."), observed=", ".join(said) or tr("nothing"), expected=", ".join(wanted))
+        texts = [f"say({str(i)!r})" for i in range(n, 0, -1)]  # the numbers as strings: say("3")
+        fail(tr("`countdown` said the wrong numbers."), observed=", ".join(said) or tr("nothing"), expected=", ".join(wanted),
+             advice=tr("Hand say the number itself, an int: `await say(i)`, not a string made of it.") if said == texts
+             else None)
     # The shortest countdowns, on every seed: countdown(1, ...) says 1 and countdown(0, ...) says nothing (a loop
     # that says a number before it checks one, do-while style, says 0).
     for few in (1, 0):
@@ -327,7 +330,7 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
 
 
 async def _said(recorder: Recorder, i: int, seconds: float = 0.0) -> None:
-    with recorder.span(f"say({i})"):
+    with recorder.span(f"say({i!r})"):  # repr: say("3") is not say(3)
         if seconds:
             await asyncio.sleep(seconds)
 
