@@ -1256,8 +1256,14 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
         )
     if isinstance(error, BaseExceptionGroup) and all(isinstance(e, TimeoutError) for e in leaves(error)):
         fail(
-            tr("`run_groups` raised an ExceptionGroup of TimeoutErrors, not TimeoutError."),
-            observed=tr("each group ran out of time on its own, and the outer group gathered their TimeoutErrors."),
+            tr("`run_groups` raised an ExceptionGroup of TimeoutErrors, not TimeoutError.") if len(leaves(error)) > 1
+            else tr("`run_groups` raised its TimeoutError inside an ExceptionGroup."),
+            observed=tr("each group ran out of time on its own, and the outer group gathered their TimeoutErrors.")
+            if len(leaves(error)) > 1
+            # One TimeoutError, wrapped: a deadline inside an outer TaskGroup's block raises it there, and the group
+            # raises it on in an ExceptionGroup.
+            else tr("one TimeoutError came out inside an ExceptionGroup: the deadline ran out inside a TaskGroup's "
+                    "block, and the group wrapped it as it wraps every error of its block."),
             expected=expected,
             timeline=timeline,
             advice=tr(DEADLINE_ADVICE),
