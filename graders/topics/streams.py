@@ -468,7 +468,7 @@ async def test_handle_answers_every_line(learner: Learner, rng: random.Random) -
                        "ends only at the end of the stream."))
     if isinstance(got[wrong], str) and got[wrong].strip() == expected[wrong].strip():
         advice: str | None = tr("Spaces at the start or end of a line are part of it: take off the b\"\\n\" alone, "
-                                "`line[:-1]` (or `line.rstrip(b\"\\n\")`), not `strip()`, which takes the spaces too.")
+                                "`line[:-1]` (or `line.rstrip(b\"\\n\")`), not `strip()` nor `rstrip()`, which take the spaces too.")
     elif got[wrong] == lines[wrong]:
         advice = tr("Answer each line with the same line reversed: `line[:-1][::-1] + b\"\\n\"` reverses "
                                 "what comes before the b\"\\n\" and puts the b\"\\n\" back at the end.")
@@ -1303,7 +1303,7 @@ async def test_request_returns_every_answer(learner: Learner, rng: random.Random
              observed=tr("the server sent each answer in two pieces, a moment apart, as TCP may deliver them."),
              expected=tr("{expected}: the answers, whole, without their b\"\\n\", in order.", **blanks),
              advice=tr("Spaces at the start or end of an answer are part of it: take off the b\"\\n\" alone, "
-                       "`answer[:-1]` (or `rstrip(b\"\\n\")`), not `strip()`, which takes the spaces too.") if stripped
+                       "`answer[:-1]` (or `rstrip(b\"\\n\")`), not `strip()` nor `rstrip()`, which take the spaces too.") if stripped
              else tr("`read(n)` gives whatever has arrived, maybe half an answer. `await reader.readline()` waits "
                      "for the whole line.") if halves
              else tr("Return a list with one string per line sent: each answer decoded, without its b\"\\n\"."))
