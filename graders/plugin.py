@@ -19,6 +19,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from json import dumps  # bound before any code under test runs: a json.dumps it replaces writes no report
 from pathlib import Path
 from types import FrameType
@@ -440,18 +441,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     )
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
-    # The limit rang while the harness set the grader up (SETUP bounds that), before the learner's code loaded:
-    # a machine stalled that long. Nothing of the learner's to stop, and the harness's traceback tells them nothing.
+# The limit rang while the harness set a grader up (SETUP bounds that) or cleaned up after it, outside the learner's
+# code: a machine stalled that long. Nothing of the learner's to stop, and the harness's traceback tells them nothing.
+STALLED_IN_SETUP = ("The grader could not get ready within {seconds:g} s of real time, before any of your code ran: the "
+                    "machine was too busy to grade. Run it again.")
+STALLED_IN_TEARDOWN = ("The time limit of {seconds:g} s of real time passed while the grader was cleaning up after your "
+                       "code. Run it again; if it happens every time, look for work your code leaves running after it "
+                       "returns.")
+
+
+@contextmanager
+def _limit_in_words(item: pytest.Item, words: Callable[[float], str]) -> Iterator[None]:
+    """A TookTooLong out of the block, for a grader, becomes a verdict saying `words(seconds)`; a test of the
+    project's own keeps the error as it is."""
     try:
-        return (yield)
+        yield
     except TookTooLong as error:
         if _target(item) is None:
             raise
-        raise Verdict(tr("The grader could not get ready within {seconds:g} s of real time, before any of your code "
-                         "ran: the machine was too busy to grade. Run it again.", seconds=error.seconds),
-                      pytrace=False) from None
+        raise Verdict(words(error.seconds), pytrace=False) from None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    with _limit_in_words(item, lambda seconds: tr(STALLED_IN_SETUP, seconds=seconds)):
+        return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -460,14 +474,8 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     if note:  # no message of the grader's told it: the report and the end of pytest's output do
         item.user_properties.append(("note", note))
         item.config.stash.setdefault(UNTOLD, []).append(note)
-    try:
+    with _limit_in_words(item, lambda seconds: tr(STALLED_IN_TEARDOWN, seconds=seconds)):
         return (yield)
-    except TookTooLong as error:  # as in setup: rung while the harness cleaned up after the learner's code
-        if _target(item) is None:
-            raise
-        raise Verdict(tr("The time limit of {seconds:g} s of real time passed while the grader was cleaning up after "
-                         "your code. Run it again; if it happens every time, look for work your code leaves running "
-                         "after it returns.", seconds=error.seconds), pytrace=False) from None
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
