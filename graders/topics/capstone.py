@@ -781,7 +781,7 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
     last = max(record.arrivals, default=record.start)
     if record.error is None and record.ended is not None and record.ended - last > LINGER_AFTER:
         blanks = {"idle": seconds(record.ended - last), "at": seconds(last - record.start),
-                  "ended": seconds(record.ended - record.start), "deadline": seconds(given.deadline)}
+                  "ended": seconds(record.ended - record.start)}
         at_deadline = abs(record.ended - record.start - given.deadline) <= TOLERANCE
         fail(
             tr("`crawl` went on for {idle} after it had yielded every page.", **blanks),
