@@ -8,6 +8,7 @@ them would otherwise import all of this, the `aiolings` command included (0.11 s
 from __future__ import annotations
 
 import builtins
+import importlib
 import io
 import json
 import os
@@ -67,12 +68,25 @@ def correct_answers(topic: course.Topic) -> list[Path]:
     return sorted((CORRECT_ANSWERS / topic.dir).glob("*.py"))
 
 
+def waits_in_real_time(topic: course.Topic) -> bool:
+    """Whether none of the topic's graders runs on looptime's virtual clock (topic 05's run real threads)."""
+    graders = importlib.import_module(topic.graders)
+    module_marks = getattr(graders, "pytestmark", [])
+    return not any(
+        mark.name == "looptime"
+        for name, grader in vars(graders).items() if name.startswith("test_")
+        for mark in [*(module_marks if isinstance(module_marks, list) else [module_marks]), *getattr(grader, "pytestmark", [])]
+    )
+
+
 class Graded:
     """Each topic's graders run once on the stub and the solution, and each wrong answer meets the
     graders it must fail (the only results its proof reads).
 
     Targets are graded in as few processes as will do, AT_ONCE of them side by side, in the order of
-    the topics, so that the proofs read first are ready first. A solution whose every grader this
+    the topics, so that the proofs read first are ready first. A topic whose graders wait on the real
+    clock (see `waits_in_real_time`) mostly waits: its runs go in a lane of their own, started first,
+    so that they hold up none of the runs that keep the cores busy. A solution whose every grader this
     session runs here anyway (`pytest solutions tests`) is not graded twice: its results are read
     from those items' reports (Graded is a plugin for that).
     """
@@ -85,26 +99,32 @@ class Graded:
     # thread, which wait on runs of their own, got a thirtieth of a core each, and real-time graders
     # were starved. A few at a time use the cores as fully, and the proofs end as soon.
     AT_ONCE = 3
+    # Topic 05's graders run real threads on the real clock: its 192 graders took 21 s in one run, and
+    # about 1 s of CPU. In two runs among the AT_ONCE, they held two of the three for 11 s, and the
+    # topics after them went one at a time. In a lane of their own, WAITING_RUNS at once, they end early.
+    WAITING_RUNS = 4
 
     def __init__(self, seed: int, topics: list[course.Topic], graded_here: set[str]) -> None:
         self.seed = seed
         self.preload = [topic.graders for topic in topics]  # every run's, so that the server has them all early
         self.pool = ThreadPoolExecutor(max_workers=self.AT_ONCE, thread_name_prefix="proofs")
+        self.waiting = ThreadPoolExecutor(max_workers=self.WAITING_RUNS, thread_name_prefix="waiting-proofs")
         self.started: list[Run] = []  # to stop at the end of the session
         self.runs: dict[str, list[Future[list[Result]]]] = {}
-        for topic in topics:
+        for topic in sorted(topics, key=lambda t: not waits_in_real_time(t)):
             whole = [topic.stub(), *([] if topic.dir in graded_here else [topic.solution(ROOT)]), *correct_answers(topic)]
             cases = [f"{w.path.relative_to(ROOT)}::{grader}" for w in wrong_answers(topic) for grader in w.expect]
             graders = sandbox.graders_of(topic)
             weighed = [*((str(t.relative_to(ROOT)), graders) for t in whole), *((c, 1) for c in cases)]
-            count = -(-sum(w for _, w in weighed) // self.GRADERS_PER_RUN)  # as few runs as will do, sharing the graders evenly
+            waits = waits_in_real_time(topic)
+            count = self.WAITING_RUNS if waits else -(-sum(w for _, w in weighed) // self.GRADERS_PER_RUN)  # as few runs as will do
             shares: list[list[str]] = [[] for _ in range(count)]
             loads = [0] * count
             for name, weight in sorted(weighed, key=lambda n: -n[1]):
                 lightest = loads.index(min(loads))
                 shares[lightest].append(name)
                 loads[lightest] += weight
-            self.runs[topic.dir] = [self.pool.submit(self._grade, share) for share in shares]
+            self.runs[topic.dir] = [(self.waiting if waits else self.pool).submit(self._grade, share) for share in shares]
         self.graded_here = graded_here
         self.here: list[Result] = []
         self.done: dict[str, list[Result]] = {}
@@ -118,7 +138,8 @@ class Graded:
         return run.results()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        for pool in (self.pool, self.waiting):
+            pool.shutdown(wait=False, cancel_futures=True)
         for run in self.started:
             run.close()
 
