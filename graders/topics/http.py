@@ -38,7 +38,8 @@ class Site:
     def __init__(self, server: Server, delays: list[float], rng: random.Random) -> None:
         names = [f"page{n}" for n in rng.sample(range(10, 99), len(delays))]
         words = WORDS if len(delays) <= len(WORDS) else WORDS + MORE_WORDS
-        self.bodies = [f"{word} {rng.randint(100, 999)}" for word in rng.sample(words, len(delays))]
+        # Each ends with a line break, as a page's text does: `.strip()` on what `response.text()` gives changes it.
+        self.bodies = [f"{word} {rng.randint(100, 999)}\n" for word in rng.sample(words, len(delays))]
         self.delays = delays
         self.urls = [server.url(n, delay=d, body=b) for n, d, b in zip(names, delays, self.bodies)]
 
@@ -279,6 +280,15 @@ def bodies_in_order(name: str, got: object, site: Site, recorder: Recorder) -> N
             expected=tr("{expected}: each body as a str, in the order of the URLs.", expected=repr(site.bodies)),
             advice=tr("`await response.read()` gives the body's raw bytes; `await response.text()` decodes them "
                       "into a str."),
+        )
+    if len(got) == len(site.bodies) and got != site.bodies and all(
+            isinstance(body, str) and body.strip() == whole.strip() for body, whole in zip(got, site.bodies)):
+        fail(
+            tr("`{name}` changed the bodies: the line break at their end is gone.", name=name),
+            observed=shown(got, width=400),
+            expected=tr("{expected}: each body as the server sent it, in the order of the URLs.", expected=repr(site.bodies)),
+            advice=tr("Return what `await response.text()` gives, as it is: `.strip()` (or `.rstrip()`) takes away "
+                      "the whitespace at the ends of a page, which is part of its body."),
         )
     cut = [i for i, (body, whole) in enumerate(zip(got, site.bodies))
            if isinstance(body, str) and body != whole and whole.startswith(body)]
