@@ -35,13 +35,17 @@ LEAK_BODY = "x" * 2_000_000  # too big to arrive unread: an unreleased response 
 class Site:
     """The pages one grader serves: their URLs, bodies and delays, and what the server saw."""
 
-    def __init__(self, server: Server, delays: list[float], rng: random.Random) -> None:
+    def __init__(self, server: Server, delays: list[float], rng: random.Random, *, an_error_page: bool = False) -> None:
         names = [f"page{n}" for n in rng.sample(range(10, 99), len(delays))]
         words = WORDS if len(delays) <= len(WORDS) else WORDS + MORE_WORDS
         # Each ends with a line break, as a page's text does: `.strip()` on what `response.text()` gives changes it.
         self.bodies = [f"{word} {rng.randint(100, 999)}\n" for word in rng.sample(words, len(delays))]
         self.delays = delays
-        self.urls = [server.url(n, delay=d, body=b) for n, d, b in zip(names, delays, self.bodies)]
+        # `an_error_page`: one page answers 404 or 500, with a body all the same, which is what a GET of it gives.
+        self.statuses = [200] * len(delays)
+        if an_error_page:
+            self.statuses[rng.randrange(len(delays))] = rng.choice([404, 500])
+        self.urls = [server.url(n, delay=d, body=b, status=c) for n, d, b, c in zip(names, delays, self.bodies, self.statuses)]
 
 
 SLOW_PAGE = 40.0  # seconds: the slowest page of some graders takes 40 to 50, its status coming halfway
@@ -99,9 +103,24 @@ async def outcome_of(learner: Learner, name: str, *args: object) -> tuple[Outcom
     return outcome, elapsed
 
 
+ERROR_PAGE_ADVICE = ("A server that answers 404 or 500 did answer, and its page has a body: return `await "
+                     "response.text()` whatever the status. aiohttp raises for such an answer only when asked to "
+                     "(`raise_for_status=True`, or `response.raise_for_status()`).")
+
+
 def raised(learner: Learner, name: str, error: BaseException, elapsed: float, slowest: float) -> None:
     """Fails with what `name` raised; a TimeoutError with the pages' delays, which the learner cannot see."""
     __tracebackhide__ = True
+    if isinstance(error, aiohttp.ClientResponseError) and name != "fetch_statuses":
+        fail(
+            tr("`{name}` raised {error} for the page that answered {status}.", name=name, error=type(error).__name__,
+               status=error.status),
+            observed=tr("a page answered {status}, with a body, and your code turned that answer into an exception.",
+                        status=error.status),
+            expected=tr("the body of every page, whatever its status."),
+            details=without_ports(learner.format_error(error)),
+            advice=tr(ERROR_PAGE_ADVICE),
+        )
     if not isinstance(error, TimeoutError):
         learner.fail_raised(name, error)
     # aiohttp's own default timeout (5 minutes a request) is longer than any page served here: the timeout is theirs.
@@ -264,7 +283,7 @@ def answered_together(name: str, server: Server, count: int, connectors: Sequenc
 async def test_fetch_all_returns_bodies_in_order(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     async with Server(recorder) as server:
-        site = Site(server, with_a_slow_page(rng, shuffled_delays(rng, rng.randint(3, 6))), rng)
+        site = Site(server, with_a_slow_page(rng, shuffled_delays(rng, rng.randint(3, 6))), rng, an_error_page=True)
         got, _ = await fetched(learner, "fetch_all", max(site.delays), site.urls)
     bodies_in_order("fetch_all", got, site, recorder)
 
@@ -303,6 +322,18 @@ def bodies_in_order(name: str, got: object, site: Site, recorder: Recorder) -> N
             advice=tr("Read the whole body: `await response.text()` reads it to its end. A single "
                       "`response.content.read(n)` (or `readany()`) gives what has arrived so far, and the test server "
                       "sends its bodies in parts."),
+        )
+    errors = [i for i, status in enumerate(site.statuses) if status != 200]
+    if (len(got) == len(site.bodies) and errors and all(got[i] != site.bodies[i] for i in errors)
+            and all(got[i] == site.bodies[i] for i in range(len(got)) if i not in errors)):
+        fail(
+            tr("`{name}` did not return the body of the page that answered {status}.", name=name,
+               status=site.statuses[errors[0]]),
+            observed=tr("{got}: entry {i} is {value}.", got=shown(got, width=400), i=errors[0], value=repr(got[errors[0]])),
+            expected=tr("{expected}: the page at `urls[{i}]` answered {status} with the body {body}, which is what a GET "
+                        "of it gives.", expected=repr(site.bodies), i=errors[0], status=site.statuses[errors[0]],
+                        body=repr(site.bodies[errors[0]])),
+            advice=tr(ERROR_PAGE_ADVICE),
         )
     checks.same_results(name, got, site.bodies, recorder, given=tr("the URLs you were given"))
 
@@ -545,7 +576,7 @@ async def test_fetch_limited_returns_bodies_in_order(learner: Learner, rng: rand
     delays, limit = limited_delays(rng)
     delays = with_a_slow_page(rng, delays)
     async with Server(recorder) as server:
-        site = Site(server, delays, rng)
+        site = Site(server, delays, rng, an_error_page=True)
         got, _ = await fetched(learner, "fetch_limited", max(delays), site.urls, limit)
     bodies_in_order("fetch_limited", got, site, recorder)
 
