@@ -35,6 +35,7 @@ from .harness.heartbeat import line_of
 from .i18n import language, preload, sentences, tr
 from .harness.learner import Learner
 from .harness.probes import ThreadWatch
+from .harness.virtual_clock import let_tiny_sleeps_move_the_clock
 
 SEED = pytest.StashKey[int]()
 PREVIOUS_ALARM = pytest.StashKey[Any]()
@@ -65,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SEED] = seed if seed is not None else random.randrange(1, 100_000)
     preload()
     _looptime_decides_once()
+    let_tiny_sleeps_move_the_clock()
     report = config.getoption("aiolings_report")
     # Taken out of the environment before any learner code runs; `aiolings grade` checks it comes back.
     nonce = os.environ.pop("AIOLINGS_NONCE", None)
