@@ -59,8 +59,11 @@ def returned(name: str, value: Any, kind: type, what: str) -> None:
     if value is None:
         fail(tr("`{name}` returned None instead of {what}.", name=name, what=what), advice=tr(NO_RETURN_ADVICE),
              cause=cause)
+    iterable = kind is list and hasattr(value, "__iter__") and not isinstance(value, (str, bytes, dict))
     fail(tr("`{name}` returned {kind} {value} instead of {what}.", name=name, kind=type(value).__name__,
-            value=shown(value), what=what), cause=cause)
+            value=shown(value), what=what), cause=cause,
+         advice=tr("Return a list: `list(...)` makes one of what you have (a {kind} is not a list).",
+                   kind=type(value).__name__) if iterable else None)
 
 
 def earned(name: str, recorder: Recorder, count: int) -> None:

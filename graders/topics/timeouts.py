@@ -16,7 +16,7 @@ import pytest
 from graders.harness import checks
 from graders.harness.clocks import wall_clock
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
-from graders.i18n import sentences, tr
+from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, Span, loop_clock, posing_as
 
@@ -135,6 +135,13 @@ def cancelled_at_deadline(name: str, recorder: Recorder, timeout: float, *, shar
     early = ran < timeout
     told = given_timeout_advice(ran, timeout, [(s.end or 0) - s.start for s in off]) \
         if advice == GIVEN_TIMEOUT_ADVICE else tr(advice)
+    if early and t0 > checks.TOLERANCE and abs((first.end or 0) - timeout) <= checks.TOLERANCE:
+        # Cut at the moment `timeout` of the loop's clock, in a call that began later than 0: the timeout was taken
+        # for a moment (asyncio.timeout_at(timeout), a deadline counted from the loop's start), not for seconds.
+        told = tr("The work was cut when the loop's clock read {timeout}, though this call began at {start}: your code "
+                  "took the timeout for a moment on the loop's clock (as `asyncio.timeout_at(timeout)` does), where it "
+                  "is a number of seconds from the call. Count it from the call: `asyncio.timeout(timeout)`, or "
+                  "`asyncio.timeout_at(loop.time() + timeout)`.", timeout=f"{timeout:g}", start=seconds(t0))
     fail(
         tr("`{name}` cancelled {work} before the {timeout} deadline.", **blanks) if early
         else tr("`{name}` cancelled {work} after the {timeout} deadline.", **blanks),
@@ -233,6 +240,7 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
     seconds_needed = rng.choice(DURATIONS[:8])
     job = recorder.job("job", seconds_needed, rng.randint(100, 999))
     timeout = deadline_between(rng, seconds_needed, DURATIONS[-1])
+    before = asyncio.all_tasks()
     outcome, elapsed = await checks.timed_outcome(learner, "with_deadline", job, timeout, "timeout!")
     awaitable_needed("with_deadline", outcome, learner)
     ran_the_work("with_deadline", recorder, outcome.value, "job")
@@ -251,11 +259,37 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
                elapsed=seconds(elapsed), needed=seconds(seconds_needed)),
             expected=tr("a return as soon as the job's result is there."),
             timeline=recorder.timeline(),
+            advice=tr("Return the job's result the moment it is there: `await asyncio.wait_for(job(), timeout)` "
+                      "comes back as soon as the job does. Waiting out the deadline (a sleep of the whole timeout, "
+                      "say) keeps the caller waiting for nothing."),
         )
-    # A falsy result is a result too: 0 must not turn into the fallback, nor may None.
+    for _ in range(3):  # a cancel() lands at the task's next step
+        await asyncio.sleep(0)
+    left = checks.tasks_started_since(before)
+    if left:
+        for task in left:
+            task.cancel()
+        fail(
+            tr("`with_deadline` returned the job's result, but left {tasks} it started running.",
+               tasks=plural(len(left), "task"), count=len(left)),
+            observed=tr("the job was done after {needed} and with_deadline returned; still running then: {running}.",
+                        needed=seconds(seconds_needed),
+                        running=listed(f"{task.get_coro().__qualname__}()" for task in left)),
+            expected=tr("nothing left running once with_deadline returns, as its docstring says."),
+            timeline=recorder.timeline(),
+            advice=tr("Cancel what your code started to keep the time once the job is done (a task sleeping for the "
+                      "timeout, say), or let `asyncio.wait_for(job(), timeout)` keep it: it leaves nothing behind."),
+        )
+    # A falsy result is a result too: 0 must not turn into the fallback, nor may None. These calls begin while the
+    # loop's clock reads less than `timeout`, and their jobs end after it does: a deadline at the moment `timeout`
+    # (asyncio.timeout_at(timeout), or one counted from the loop's start) cuts them short on every draw.
+    pause = timeout - seconds_needed / 2 - loop_clock()
+    if pause > 0:
+        await asyncio.sleep(pause)
     again = Recorder()
     job = again.job("job", seconds_needed, 0)
     got = await learner.call("with_deadline", job, timeout, "timeout!")
+    cancelled_at_deadline("with_deadline", again, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     if got != 0 or got is False:
         fail(
             tr("`with_deadline` returned {value} for a job that returned 0 in time.", value=shown(got)),
@@ -269,6 +303,7 @@ async def test_with_deadline_returns_the_result_in_time(learner: Learner, rng: r
     again = Recorder()
     job = again.job("job", seconds_needed, None)
     got = await learner.call("with_deadline", job, timeout, "timeout!")
+    cancelled_at_deadline("with_deadline", again, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     if got is not None:
         fail(
             tr("`with_deadline` returned {value} for a job that returned None in time.", value=shown(got)),
@@ -327,6 +362,12 @@ async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learn
             expected=tr("{fallback}, the fallback it was given.", fallback=repr(fallback)),
             timeline=timeline,
         )
+    # A timeout of 0, on every draw: no time at all, so the fallback (`timeout or None` gives no deadline instead).
+    again = Recorder()
+    got = await learner.call("with_deadline", again.job("job", seconds_needed, rng.randint(100, 999)), 0, fallback)
+    await strays(again)
+    if got != fallback:
+        zero_timeout("with_deadline", got, repr(fallback), again)
 
 
 async def test_with_deadline_cancels_the_late_job(learner: Learner, rng: random.Random) -> None:
@@ -404,6 +445,24 @@ async def test_with_deadline_lets_a_cancellation_through(learner: Learner, rng: 
         )
 
 
+ZERO_ADVICE = ("A timeout of 0 leaves no time at all: pass it on as it is, to `asyncio.wait_for(..., timeout)` or "
+               "`asyncio.timeout(timeout)`. `timeout or None` (or `if not timeout:`) turns 0 into no deadline.")
+
+
+def zero_timeout(name: str, got: object, expected: str, recorder: Recorder) -> None:
+    """Fails: `name`, given a timeout of 0, returned `got` where `expected` (a repr) was due."""
+    __tracebackhide__ = True
+    done = [s.label for s in recorder.spans if s.state == "done"]
+    fail(
+        tr("`{name}` returned {got} for a timeout of 0.", name=name, got=shown(got)),
+        observed=(tr("with a timeout of 0, {done} ran to its end.", done=listed(done)) if len(done) == 1
+                  else tr("with a timeout of 0, {done} ran to their end.", done=listed(done))) if done else shown(got),
+        expected=tr("{expected}: a timeout of 0 gives the work no time.", expected=expected),
+        timeline=recorder.timeline(),
+        advice=tr(ZERO_ADVICE),
+    )
+
+
 # each_within
 
 
@@ -479,6 +538,12 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
     checks.returned("each_within", got, list, tr("a list of results and Nones"))
     if got == expected:
         await each_within_again(learner, rng, jobs, timeout, expected)
+        again = Recorder()
+        zero_jobs, _ = mixed_jobs(rng, again, rng.randint(3, 4))
+        got = await learner.call("each_within", zero_jobs, 0)
+        await strays(again)
+        if got != [None] * len(zero_jobs):
+            zero_timeout("each_within", got, repr([None] * len(zero_jobs)), again)
         return
     if sorted(map(repr, got)) == sorted(map(repr, expected)):
         checks.same_results("each_within", got, expected, recorder)  # the right results, in finishing order
@@ -562,6 +627,7 @@ async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng:
     cancelled_at_deadline("each_within", recorder, timeout, shared=False, advice=GIVEN_TIMEOUT_ADVICE)
     expected = min(max(j.seconds for j in jobs), timeout)
     if abs(elapsed - expected) <= checks.TOLERANCE:
+        await each_in_time(learner, rng)
         return
     times = {"elapsed": seconds(elapsed), "timeout": seconds(timeout), "expected": seconds(expected)}
     if elapsed > expected and recorder.max_in_flight <= 1:
@@ -583,6 +649,31 @@ async def test_each_within_takes_the_longest_allowed_time(learner: Learner, rng:
         timeline=timeline,
         advice=advice,
     )
+
+
+async def each_in_time(learner: Learner, rng: random.Random) -> None:
+    """A call where every job finishes well before the timeout: it takes the longest job, not the timeout."""
+    __tracebackhide__ = True
+    recorder = Recorder()
+    timeout = rng.choice([3.75, 4.25, 4.75])
+    jobs = [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(
+        rng.sample([d for d in DURATIONS if d <= timeout - 1], rng.randint(3, 4)), rng.sample(range(100, 1000), 4)))]
+    longest = max(j.seconds for j in jobs)
+    _, elapsed = await checks.timed_outcome(learner, "each_within", jobs, timeout)
+    await strays(recorder)
+    if abs(elapsed - longest) > checks.TOLERANCE and elapsed > longest:
+        times = {"elapsed": seconds(elapsed), "timeout": seconds(timeout), "longest": seconds(longest)}
+        fail(
+            tr("`each_within` took {elapsed}, though every job was done after {longest}.", **times),
+            observed=tr("{jobs}, each done well within its {timeout}; the call came back only at {elapsed}.",
+                        jobs=plural(len(jobs), "job"), count=len(jobs), **times),
+            expected=tr("a return at {longest}, once the longest job is done: the timeout is a limit, not a wait.",
+                        **times),
+            timeline=recorder.timeline(),
+            advice=tr("Return as soon as every job is done or out of time: gather the jobs' `asyncio.wait_for(job(), "
+                      "timeout)` calls. Waiting out the whole timeout (a sleep of it, say) keeps the caller waiting "
+                      "for nothing."),
+        )
 
 
 async def test_each_within_cancels_the_late_jobs(learner: Learner, rng: random.Random) -> None:
@@ -705,6 +796,12 @@ def told_the_loop_clock(grader: Any) -> Any:
 async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     steps, timeout, k = make_steps(rng, recorder)
+    # Falsy results among those in time, on every draw: a step's None, and its 0 or "" where a truthy result is left
+    # beside them, are results like any other (a list with none left would look like one that lost them all).
+    falsy, other = rng.sample(steps[:k], 2)
+    falsy.result = None
+    if k > 2:
+        other.result = rng.choice([0, ""])
     start = loop_clock()
     outcome = await learner.outcome("steps_within", steps, timeout)
     timeline = recorder.timeline()
@@ -727,6 +824,18 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     cancelled_at_deadline("steps_within", recorder, timeout, shared=True, advice=STEPS_ADVICE)
     checks.returned("steps_within", got, list, tr("a list of results"))
     expected = [s.result for s in steps[:k]]
+    if got != expected and (got == [r for r in expected if r is not None] or got == [r for r in expected if r]):
+        dropped = falsy if got == [r for r in expected if r is not None] else other
+        fail(
+            tr("`steps_within` left out the result of {step}, which returned {value} in time.", step=dropped.label,
+               value=repr(dropped.result)),
+            observed=repr(got),
+            expected=tr("{expected}: the steps finished within {timeout} in all.",
+                        expected=repr(expected), timeout=seconds(timeout)),
+            timeline=timeline,
+            advice=tr("Append every step's result as it is, 0, \"\" and None included: a test such as `if result:` "
+                      "or `if result is not None:` drops a result the step really returned."),
+        )
     if got != expected:
         more = isinstance(got, list) and len(got) > k
         late = [s for s in recorder.spans if s.state == "done" and (s.end or 0) - start > timeout + checks.TOLERANCE]
@@ -750,7 +859,9 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     for step in steps:
         step.recorder = Recorder()  # a fresh record for the second call
     first = got
+    start = loop_clock()
     got = await learner.call("steps_within", steps, all_in_time)
+    elapsed = loop_clock() - start
     if got != [s.result for s in steps]:
         if isinstance(got, list) and len(got) > len(steps) and got[:len(got) - len(steps)] == first:
             fail(
@@ -770,6 +881,25 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
                       "with the list.") if got is None
             else tr("Append each step's result as it finishes and return that list once the loop is done."),
         )
+    needed = sum(s.seconds for s in steps)
+    if elapsed > needed + checks.TOLERANCE:
+        times = {"elapsed": seconds(elapsed), "needed": seconds(needed), "timeout": seconds(all_in_time)}
+        fail(
+            tr("`steps_within` took {elapsed}, though every step was done after {needed}.", **times),
+            observed=tr("this call's deadline, {timeout}, left time to spare; the call came back only at {elapsed}.",
+                        **times),
+            expected=tr("a return at {needed}, once the last step is done: the timeout is a limit, not a wait.", **times),
+            advice=tr("Return the list as soon as the loop is done: `async with asyncio.timeout(timeout):` around the "
+                      "loop ends with it. Waiting out the whole timeout keeps the caller waiting for nothing."),
+        )
+    # A timeout of 0, on every draw: no time at all, so no result.
+    again = Recorder()
+    for step in steps:
+        step.recorder = again
+    got = await learner.call("steps_within", steps, 0)
+    await strays(again)
+    if got != []:
+        zero_timeout("steps_within", got, "[]", again)
 
 
 @told_the_loop_clock
@@ -856,6 +986,22 @@ class CleanUp:
         self.calls.append(states[0] if states else "not started")
 
 
+async def cleaned_late(cleanup: CleanUp) -> None:
+    """Fails when clean_up() had not run as run_and_clean_up returned, and ran within the next few turns of the loop."""
+    __tracebackhide__ = True
+    called = len(cleanup.calls)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    if not called and cleanup.calls:
+        fail(
+            tr("`run_and_clean_up` called clean_up() only after it had returned."),
+            observed=tr("clean_up() had not run when run_and_clean_up came back; the event loop ran it a moment later."),
+            expected=tr("clean_up() called once, before run_and_clean_up returns or raises."),
+            advice=tr("Call clean_up() itself in `finally:`. Handing it to the loop (`loop.call_soon(clean_up)`, a task) "
+                      "runs it only after run_and_clean_up has returned, when its caller may already count on it."),
+        )
+
+
 def cleaned_once(cleanup: CleanUp, when: str, advice: str) -> None:
     __tracebackhide__ = True
     if len(cleanup.calls) != 1:
@@ -926,6 +1072,7 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
     if outcome.error is not None:
         awaited_clean_up(learner, outcome.error)
         learner.fail_raised("run_and_clean_up", outcome.error)
+    await cleaned_late(cleanup)
     got = outcome.value
     if got != job.result:
         fail(tr("`run_and_clean_up` returned {got}.", got=shown(got)),
@@ -964,6 +1111,7 @@ async def test_run_and_clean_up_cleans_up_when_the_job_fails(learner: Learner, r
     outcome = await learner.outcome("run_and_clean_up", job, cleanup)
     if outcome.error is not None:
         awaited_clean_up(learner, outcome.error)
+    await cleaned_late(cleanup)
     cleaned_once(cleanup, tr("when the job raised {error}", error=repr(job.failure())),
                  sentences(tr("An exception from `await job()` skips the rest of the `try:` block and every except block "
                               "that does not match it."), tr(FINALLY_ADVICE)))
