@@ -393,14 +393,21 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
     places = [i for i, job in enumerate(jobs) if job is repeated]
     ran = len(recorder.started(repeated.label))
     got = outcome.value
-    # One of its results at both places (the order of the others is test_run_all_returns_results_in_job_order's).
-    one_for_both = isinstance(got, list) and len(got) == len(jobs) and got[places[0]] == got[places[1]] \
-        and got[places[0]] in repeated.results
-    if ran < 2 or one_for_both:
+    # One of its results at both places, or something else at one of them while every other entry is right (the
+    # order of the others is test_run_all_returns_results_in_job_order's): a lookup by the job, such as
+    # `results[jobs.index(job)]`, fills its first place twice and leaves the second as it was.
+    whole = isinstance(got, list) and len(got) == len(jobs)
+    one_for_both = whole and got[places[0]] == got[places[1]] and got[places[0]] in repeated.results
+    others_right = whole and all(got[i] == job.result for i, job in enumerate(jobs) if i not in places)
+    mixed_up = others_right and not one_for_both \
+        and sorted(map(repr, (got[i] for i in places))) != sorted(map(repr, repeated.results))
+    if ran < 2 or one_for_both or mixed_up:
         blanks = {"job": repeated.label, "count": len(jobs), "places": both(*places)}
         fail(
             tr("`run_all` ran {job} once, though it is listed twice in the jobs it was given.", **blanks) if ran < 2
-            else tr("`run_all` returned one result of {job} for both of its places in the list.", **blanks),
+            else tr("`run_all` returned one result of {job} for both of its places in the list.", **blanks)
+            if one_for_both
+            else tr("`run_all` did not return the two results of {job} at its two places in the list.", **blanks),
             observed=sentences(
                 tr("the list held {count} entries, {job} at places {places} (counting from 0).", **blanks),
                 tr("{job} ran {times}, and run_all returned {got}.", job=repeated.label, times=plural(ran, "time"),
@@ -415,7 +422,10 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
             timeline=recorder.timeline(origin=start),
             advice=tr("Make one task per entry, `tasks = [asyncio.create_task(job()) for job in jobs]`, and read the "
                       "results from that list. A dict keyed by the job (or a set of jobs) keeps one entry for a job "
-                      "listed twice, and one of its results."),
+                      "listed twice, and one of its results.") if not mixed_up
+            else tr("Read the results from your list of tasks, one per entry, in order: `[task.result() for task in "
+                    "tasks]`. A job listed twice is found at its first place by a lookup (`jobs.index(job)`, a dict "
+                    "keyed by the job), so its second place never gets its result."),
         )
 
 
