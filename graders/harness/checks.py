@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
+import traceback
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from .feedback import fail, plural, seconds, shown
@@ -284,3 +287,19 @@ async def timed_outcome(learner: Learner, name: str, *args: Any) -> tuple[Outcom
     start = loop_clock()
     outcome = await learner.outcome(name, *args)
     return outcome, loop_clock() - start
+
+
+def raised_in_place_of(learner: Learner, error: BaseException, replaced: type[BaseException]) -> str | None:
+    """The learner's own `raise ...` line that replaced an exception of type `replaced`, if the traceback shows one."""
+    if not isinstance(error.__context__, replaced):
+        return None
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == learner.path.resolve()]
+    line = frames[-1].line or "" if frames else ""
+    if not line.startswith("raise"):
+        return None
+    code = line.split("#")[0].rstrip()  # without its comment, when that leaves the statement whole
+    try:
+        ast.parse(code)
+    except SyntaxError:
+        return line
+    return code

@@ -53,11 +53,21 @@ def second_jobs(rng: random.Random, recorder: Recorder, first: int) -> tuple[lis
 
 
 def second_results(name: str, got: Any, expected: list[Any], first: list[Any], jobs: list[AsyncJob], at: int,
-                   recorder: Recorder) -> None:
+                   recorder: Recorder, returned: Any) -> None:
     """A second call's results: only its own (nothing kept from the first call), one per entry of the list, the
-    job that is in it twice included; compared by repr, so that exceptions compare by what they say."""
+    job that is in it twice included; compared by repr, so that exceptions compare by what they say. `returned` is
+    the list the first call returned, which must still hold the first call's results."""
     __tracebackhide__ = True
     checks.returned(name, got, list, tr("a list of results"))
+    if list(map(repr, returned)) != list(map(repr, first)):
+        fail(
+            tr("`{name}`'s second call changed the list its first call had returned.", name=name),
+            observed=tr("the first call returned {first}; after the second call, that same list held {now}.",
+                        first=shown(first, width=400), now=shown(list(returned), width=400)),
+            expected=tr("each call's list its own: the first call's results stay as they were."),
+            advice=tr("Make a new list in each call and return that one: a list at module level (or a default "
+                      "argument) that each call empties and fills again is the same object for every caller."),
+        )
     if list(map(repr, got)) == list(map(repr, expected)):
         checks.earned(name, recorder, len({job.label for job in jobs}))
         checks.ran_as_listed(name, recorder, jobs)
@@ -113,7 +123,7 @@ async def test_gather_all_returns_results_in_argument_order(learner: Learner, rn
     again = Recorder()
     more, wanted, at = second_jobs(rng, again, len(jobs))
     got_again = await learner.call("gather_all", more)
-    second_results("gather_all", got_again, wanted, results, more, at, again)
+    second_results("gather_all", got_again, wanted, results, more, at, again, got)
 
 
 async def test_gather_all_runs_jobs_concurrently(learner: Learner, rng: random.Random) -> None:
@@ -135,7 +145,25 @@ async def test_gather_all_lets_a_failure_propagate(learner: Learner, rng: random
     durations = [job.seconds for job in jobs]
     broken = rng.choice([i for i in range(1, len(jobs)) if max(durations[:i]) > durations[i]])
     jobs[broken].fails = True
+    # One exception object, made here, so that what reaches the caller can be checked to be that very object.
+    raised = jobs[broken].failure()
+    jobs[broken].failure = lambda: raised  # type: ignore[method-assign]
     outcome = await learner.outcome("gather_all", jobs)
+    if isinstance(outcome.error, JobFailed) and outcome.error is not raised:
+        line = checks.raised_in_place_of(learner, outcome.error, JobFailed)
+        fail(
+            tr("`gather_all` raised a new JobFailed in place of the one job {broken} raised.", broken=broken),
+            observed=tr("job {broken} raised {error}; gather_all raised {got}: the same type, but another object.",
+                        broken=broken, error=repr(raised), got=shown(outcome.error)),
+            expected=tr("the job's own exception, coming out of gather_all unchanged, as it comes out of "
+                        "asyncio.gather: with its message, its traceback and anything it carries."),
+            details=learner.format_error(outcome.error),
+            advice=sentences(
+                tr("Your `{line}` made a new exception in place of the job's.", line=line) if line is not None
+                else tr("Your code raised a new exception in place of the job's."),
+                tr("Let the exception propagate: leave out the `try:`/`except` around the gather, or end the except "
+                   "block with a bare `raise`.")),
+        )
     checks.on_loop_thread("gather_all", learner, recorder)  # whether threads ran the jobs must not decide the verdict
     if not isinstance(outcome.error, JobFailed):
         if outcome.error is not None:
@@ -270,7 +298,7 @@ async def test_gather_settled_returns_exceptions_in_place(learner: Learner, rng:
                           "a failure from a result with `isinstance(entry, BaseException)`, not with a marker value "
                           "such as None."),
             )
-        second_results("gather_settled", second.value, expected_again, wanted, more, at, again)
+        second_results("gather_settled", second.value, expected_again, wanted, more, at, again, got)
         return
     observed = tr("it returned {got}.", got=shown(plain(list(got)), width=400))
     expected = tr("{wanted}: each job's result, or the exception it raised, in its place.",
@@ -476,7 +504,7 @@ async def test_gather_limited_returns_results_in_argument_order(learner: Learner
     again = Recorder()
     more, wanted, at = second_jobs(rng, again, len(jobs))
     got_again = await learner.call("gather_limited", more, limit + 1)
-    second_results("gather_limited", got_again, wanted, results, more, at, again)
+    second_results("gather_limited", got_again, wanted, results, more, at, again, got)
 
 
 async def test_gather_limited_keeps_every_slot_busy(learner: Learner, rng: random.Random) -> None:

@@ -1045,23 +1045,7 @@ def returns_in_finally(learner: Learner, name: str) -> bool:
 
 def raised_in_place_of_cancel(learner: Learner, error: BaseException) -> str | None:
     """The learner's own `raise ...` line that replaced a CancelledError, if the traceback shows one."""
-    return raised_in_place_of(learner, error, asyncio.CancelledError)
-
-
-def raised_in_place_of(learner: Learner, error: BaseException, replaced: type[BaseException]) -> str | None:
-    """The learner's own `raise ...` line that replaced an exception of type `replaced`, if the traceback shows one."""
-    if not isinstance(error.__context__, replaced):
-        return None
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == learner.path.resolve()]
-    line = frames[-1].line or "" if frames else ""
-    if not line.startswith("raise"):
-        return None
-    code = line.split("#")[0].rstrip()  # without its comment, when that leaves the statement whole
-    try:
-        ast.parse(code)
-    except SyntaxError:
-        return line
-    return code
+    return checks.raised_in_place_of(learner, error, asyncio.CancelledError)
 
 
 async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learner, rng: random.Random) -> None:
@@ -1126,7 +1110,7 @@ async def test_run_and_clean_up_cleans_up_when_the_job_fails(learner: Learner, r
         )
     if not raised_by_the_job(job, outcome.error):
         error = outcome.error
-        line = raised_in_place_of(learner, error, JobFailed)
+        line = checks.raised_in_place_of(learner, error, JobFailed)
         fail(
             tr("`run_and_clean_up` replaced the job's exception with {kind}.", kind=type(error).__name__)
             if not isinstance(error, JobFailed)
