@@ -410,8 +410,10 @@ def limited_jobs(rng: random.Random, recorder: Recorder) -> tuple[list[AsyncJob]
     return jobs, results, limit
 
 
-def over_limit(recorder: Recorder, jobs: list[AsyncJob], limit: int, first_limit: int | None = None) -> None:
-    """Fails when more than `limit` jobs ran at once; `first_limit` is the limit of an earlier call in this grader."""
+def over_limit(recorder: Recorder, jobs: list[AsyncJob], limit: int, first_limit: int | None = None,
+               kept_before: bool = False) -> None:
+    """Fails when more than `limit` jobs ran at once; `first_limit` is the limit of an earlier call in this grader,
+    `kept_before` whether the first call, with more jobs than this one, kept its limit."""
     __tracebackhide__ = True
     most = recorder.most_at_once()
     if most <= limit:
@@ -419,6 +421,12 @@ def over_limit(recorder: Recorder, jobs: list[AsyncJob], limit: int, first_limit
     observed = tr("up to {most} of the {count} jobs were running at the same moment.", most=most, count=len(jobs))
     advice = ("Make each job wait for a free slot: `async with semaphore:` around `await job()`, "
               "with one `asyncio.Semaphore(limit)` shared by all the jobs.")
+    if kept_before and most == len(jobs):
+        observed = tr("this call had {count} jobs for a limit of {limit}, and all of them ran at once, though the "
+                      "first call, with more jobs than this one, kept its limit.", count=len(jobs), limit=limit)
+        advice = ("A shortcut for short lists runs them all at once (`if len(jobs) <= ...: return await "
+                  "asyncio.gather(...)`), and here one job too many. Keep the limit for every call, however few the "
+                  "jobs: a shared `asyncio.Semaphore(limit)` costs nothing when they fit.")
     if first_limit is not None:
         observed = tr("in a second call, with a limit of {limit} after a first call with a limit of {first}, up to "
                       "{most} of the {count} jobs were running at the same moment.",
@@ -481,12 +489,13 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
     more = [again.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(rng.randint(limit + 1, limit + 3))]
     await learner.call("gather_limited", more, second)
     over_limit(again, more, second, first_limit=limit)
-    # And a call with more jobs than slots but fewer than twice as many: a shortcut for "few" jobs shows there.
+    # And a call with one job more than slots, fewer than twice as many: a shortcut for "few" jobs shows there, one
+    # that counts one too many as few (`len(jobs) <= limit + 1`) included.
     few = Recorder()
     third = limit + 1
-    some = [few.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(rng.randint(third + 1, 2 * third - 1))]
+    some = [few.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(third + 1)]
     await learner.call("gather_limited", some, third)
-    over_limit(few, some, third)
+    over_limit(few, some, third, kept_before=len(jobs) > len(some))
 
 
 async def test_gather_limited_returns_results_in_argument_order(learner: Learner, rng: random.Random) -> None:
