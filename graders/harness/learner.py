@@ -292,8 +292,10 @@ class Learner:
             self.fail_raised(name, result.error)
         return result.value
 
-    async def stream(self, name: str, *args: Any, take: int | None = None, budget: float = 600.0) -> Stream:
-        """Read the async generator `name(*args)` with `async for`, noting when each item arrived (loop clock).
+    async def stream(self, name: str, *args: Any, take: int | None = None, budget: float = 600.0,
+                     pause: float = 0.0) -> Stream:
+        """Read the async generator `name(*args)` with `async for`, noting when each item arrived (loop clock), and
+        spending `pause` seconds on each item before asking for the next, as a slow consumer does.
 
         Stops after `take` items without closing the generator (closing is the grader's to check);
         any error, blocking call, unwritten TODO or endless wait fails the grader, as in `call`.
@@ -324,6 +326,8 @@ class Learner:
                     stream.arrivals.append(loop.time())
                     if take is not None and len(stream.items) >= take:
                         break
+                    if pause:
+                        await asyncio.sleep(pause)
         except TimeoutError as error:
             self._check_budget(name, error, budget)
             self.fail_raised(name, error)

@@ -146,9 +146,32 @@ async def test_ticker_yields_the_numbers(learner: Learner, rng: random.Random) -
             failure.advice = tr("Keep the count inside ticker: `for i in range(n):` starts again from 0 at each call. "
                                 "A variable outside it keeps its value from the call before.")
         raise
-    # n = 0: no number at all, which a count tested only after each `yield` misses.
+    # n = 0: no number at all, which a count tested only after each `yield` misses, and no wait for none.
     interval = rng.choice(INTERVALS)
+    start = loop_clock()
     counted(0, interval, await learner.stream("ticker", 0, interval))
+    if loop_clock() - start > checks.TOLERANCE:
+        fail(
+            tr("`ticker(0, {interval})` yielded nothing, as it should, but only after {took}.", interval=f"{interval:g}",
+               took=seconds(loop_clock() - start)),
+            expected=tr("nothing, at once: with no number to yield there is nothing to wait for."),
+            advice=tr("Sleep inside the loop, before each `yield i`: a sleep before the loop waits even when n is 0."),
+        )
+    # A consumer slower than the pace, on every draw: each number still comes, none skipped for being late.
+    n, interval = rng.randint(4, 7), rng.choice(INTERVALS)
+    stream = await learner.stream("ticker", n, interval, pause=interval * rng.choice([1.5, 2.5]))
+    if stream.items != list(range(n)) and set(stream.items) < set(range(n)) and stream.items == sorted(stream.items):
+        fail(
+            tr("`ticker({n}, {interval})` skipped numbers for a consumer slower than its pace.", n=n,
+               interval=f"{interval:g}"),
+            observed=tr("the consumer spent longer than {every} on each number; it got {items}.",
+                        every=seconds(interval), items=shown(stream.items)),
+            expected=tr("{expected}: every number, each after a pause of `interval`, however long the consumer takes.",
+                        expected=repr(list(range(n)))),
+            advice=tr("Yield every i of `range(n)`: a number whose moment has passed while the consumer was busy is "
+                      "still due. Skipping the late ones (as a metronome does) loses them."),
+        )
+    counted(n, interval, stream)
 
 
 def counted(n: int, interval: float, stream: Stream) -> None:
@@ -278,9 +301,12 @@ class Source:
             self.delays[slow[0]] = slow[1]
         self.reads: list[tuple[float, float]] = []  # (asked, returned) on the loop clock, one per readline()
         self.abandoned: list[tuple[int, float]] = []  # (line, seconds waited) for each readline() cancelled meanwhile
-        self.closes = 0
+        self.closes = 0  # close() calls run to their end
         self.close_calls = 0  # awaited or not
+        self.closes_begun = 0  # close() coroutines that began to run, awaited or handed to a task
         self.reads_after_close = 0
+        self.reading = 0  # readline() calls under way now
+        self.read_at_close = 0  # readline() calls under way when a close() began
 
     def delay_of(self, line: int) -> float:
         """How long the readline() that returns line `line` (or, past the last, "") takes."""
@@ -290,11 +316,14 @@ class Source:
         if self.closes:
             self.reads_after_close += 1
         asked, line = loop_clock(), len(self.reads)
+        self.reading += 1
         try:
             await asyncio.sleep(self.delay_of(line))
         except asyncio.CancelledError:
             self.abandoned.append((line, loop_clock() - asked))
             raise
+        finally:
+            self.reading -= 1
         self.reads.append((asked, loop_clock()))
         return self.lines[len(self.reads) - 1] if len(self.reads) <= len(self.lines) else ""
 
@@ -304,6 +333,9 @@ class Source:
         return self._close()
 
     async def _close(self) -> None:
+        self.closes_begun += 1
+        self.read_at_close += self.reading
+        await asyncio.sleep(0)  # a close takes a turn of the loop, as one that tells a server goodbye does
         self.closes += 1
 
 
@@ -347,7 +379,7 @@ def closed_once(source: Source, when: str, cancelled: bool = False, waits_for_ex
     __tracebackhide__ = True
     if source.closes == 1 and not source.reads_after_close:
         return
-    if source.close_calls > source.closes:
+    if source.close_calls > source.closes_begun:
         fail(
             tr("`read_lines` called `source.close()` without `await`, so the source was never closed."),
             observed=tr("{calls}, {closes} of them awaited.", calls=plural(source.close_calls, "close() call"),
@@ -496,7 +528,41 @@ async def reads_all(learner: Learner, rng: random.Random) -> None:
     __tracebackhide__ = True
     source, lines = make_source(rng)
     await learner.stream("read_lines", source)
+    closed_then = source.closes
+    for _ in range(3):  # a close handed to a task runs within a few turns
+        await asyncio.sleep(0)
     closed_once(source, tr("after reading all {count} lines", count=len(lines)))
+    closed_in_time("read_lines", closed_then, source.closes, tr("the generator had ended"))
+
+
+def closed_in_time(name: str, then: int, now: int, ended: str) -> None:
+    """Fails when the source, closed `now`, was not closed yet (`then`) when the generator's end (`ended`) came."""
+    __tracebackhide__ = True
+    if then or not now:
+        return
+    fail(
+        tr("`{name}` closed its source only after {ended}.", name=name, ended=ended),
+        observed=tr("when {ended}, the source was still open; the close ran later, from the event loop.", ended=ended),
+        expected=tr("the source closed by the time the generator is done: whoever reads from it may count on that."),
+        advice=tr("Close the source in the generator's `finally:` and await it there. Handing the close to a task "
+                  "(`asyncio.create_task(...)`, `ensure_future`) runs it only after the generator is gone."),
+    )
+
+
+def read_at_close(source: Source, line: int) -> None:
+    """Fails when a readline() was still under way when the source was closed (cancelled at line `line`)."""
+    __tracebackhide__ = True
+    if not source.read_at_close:
+        return
+    fail(
+        tr("`read_lines` closed its source while one of its reads was still under way."),
+        observed=tr("the consumer's task was cancelled while read_lines waited for line {n}; the source was closed, "
+                    "and that readline() went on past the cancel.", n=line),
+        expected=tr("the read stopped by the cancellation, and the source closed after it."),
+        advice=tr("Await `source.readline()` itself, in the generator: a cancellation then stops the read. A read "
+                  "shielded from it (`asyncio.shield(...)`) or run in a task of its own (with `asyncio.wait`, say) "
+                  "goes on after the cancel, against a closed source."),
+    )
 
 
 async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner, rng: random.Random) -> None:
@@ -506,18 +572,24 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     stream = await learner.stream("read_lines", source, take=take)
     spawned = checks.tasks_started_since(before)
     await closed_early(learner, "read_lines", stream, "line")
+    closed_then = source.closes
     # Work that outlives the close shows only later: at its next read, or as a task still running.
     await asyncio.sleep(AFTER_CLOSE * source.delay)  # a task still running is caught whatever it reads
     outlived_the_close("read_lines", spawned, AFTER_CLOSE * source.delay, source.reads_after_close)
     closed_once(source, tr("when its consumer stopped after {taken} and closed it",
                            taken=plural(take, "line"), count=take))
+    closed_in_time("read_lines", closed_then, source.closes, tr("its consumer's `aclose()` had returned"))
     # Another way to stop early: the consumer's task is cancelled while read_lines waits for a line.
     source, lines = make_source(rng)
     take = rng.randint(1, len(lines) - 2)
     stream = await learner.stream("read_lines", source, take=take)
     asking, early = await cancelled_mid_read(learner, stream, source.delay_of(take) / 2)
+    closed_then = source.closes
+    await asyncio.sleep(AFTER_CLOSE * source.delay_of(take))  # a read that goes on past the cancel ends meanwhile
+    read_at_close(source, take + 1)
     closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1),
                 cancelled=True, waits_for_exit="GeneratorExit" in learner.names_reached("read_lines"))
+    closed_in_time("read_lines", closed_then, source.closes, tr("its consumer's cancelled task had ended"))
     cancellation_went_through(asking, tr("while it waited for line {n}", n=take + 1), early, take + 1)
     # And cancelled while it waits for its first line, before it has yielded anything: a first readline() before
     # the `try:` is outside its `finally:`.
@@ -723,8 +795,10 @@ async def test_transform_closes_its_source_when_closed_early(learner: Learner, r
     stream = await learner.stream("transform", source, square, take=take)
     spawned = checks.tasks_started_since(before)
     await closed_early(learner, "transform", stream, "item")
+    closed_then = log.closed
     await asyncio.sleep(AFTER_CLOSE * interval)
     outlived_the_close("transform", spawned, AFTER_CLOSE * interval)
+    closed_in_time("transform", closed_then, log.closed, tr("its consumer's `aclose()` had returned"))
     closed = log.closed
     await source.aclose()
     if not closed:
