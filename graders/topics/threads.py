@@ -509,6 +509,21 @@ async def test_run_blocking_returns_the_result(learner: Learner, rng: random.Ran
     job = recorder.blocking_job("job", rng.uniform(0.08, 0.1), f"report-{rng.randrange(1000)}")
     got = await call(learner, "run_blocking", job, recorder=recorder, durations=[job.seconds])
     returned_result("run_blocking", got, job.result)
+    # The same function again, which gives something else this time (as one reading a file may): it runs again.
+    before = job.result
+    job.result = f"report-{rng.randrange(1000, 2000)}"
+    got = await call(learner, "run_blocking", job, recorder=recorder, durations=[job.seconds])
+    if got == before and len(recorder.spans) < 2:
+        fail(
+            tr("`run_blocking`, called a second time with the same function, returned its first result."),
+            observed=tr("the function ran once; the second call returned {got} without running it, though it would "
+                        "have given {now}.", got=repr(got), now=repr(job.result)),
+            expected=tr("the function run by each call, and each call's own result."),
+            advice=tr("Run the function every time run_blocking is called: a cache keyed by the function hands back "
+                      "what an earlier call gave, and a blocking function (a file, a network call) may give "
+                      "something else each time."),
+        )
+    returned_result("run_blocking", got, job.result)
 
 
 async def test_run_blocking_runs_the_function_in_another_thread(learner: Learner, rng: random.Random) -> None:
@@ -532,15 +547,56 @@ async def test_run_blocking_keeps_the_loop_free(learner: Learner, rng: random.Ra
 # run_all_blocking
 
 
+def twice_in_the_list(name: str, got: Any, expected: list[Any], places: tuple[int, int], label: str) -> None:
+    """Fails when only the entries of `label`, in the list twice (at `places`), are wrong."""
+    __tracebackhide__ = True
+    if not isinstance(got, list) or len(got) != len(expected):
+        return
+    wrong = {i for i, (value, right) in enumerate(zip(got, expected)) if value != right}
+    if wrong and wrong <= set(places):
+        fail(
+            tr("`{name}` returned the wrong result for {label}, which is in the list twice.", name=name, label=label),
+            observed=tr("{label} was entry {a} and entry {b} of the list; the call returned {got}.", label=label,
+                        a=places[0], b=places[1], got=shown(got, width=400)),
+            expected=tr("{expected}: one result for each entry of the list, in its order, also for an entry that is "
+                        "there twice.", expected=shown(expected, width=400)),
+            advice=tr("Keep each result with its place in the list (`asyncio.gather` does that for you), not with the "
+                      "function or the item: a lookup such as `funcs.index(func)` finds only its first place, and a "
+                      "dict keyed by it holds one entry."),
+        )
+
+
+def first_list_kept(name: str, returned: Any, first: list[Any]) -> None:
+    """Fails when the list a first call returned no longer holds its results after a second call."""
+    __tracebackhide__ = True
+    if isinstance(returned, list) and returned != first:
+        fail(
+            tr("`{name}`'s second call changed the list its first call had returned.", name=name),
+            observed=tr("the first call returned {first}; after the second call, that same list held {now}.",
+                        first=shown(first, width=400), now=shown(returned, width=400)),
+            expected=tr("each call's list its own: the first call's results stay as they were."),
+            advice=tr("Make a new list in each call and return that one: a list at module level (or a default "
+                      "argument) that each call empties and fills again is the same object for every caller."),
+        )
+
+
 async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
     durations = slowest_first(rng, rng.randint(3, 4), 0.02, 0.08)
     jobs, results = make_jobs(rng, recorder, durations)
+    # One function listed twice, on every draw: its result belongs at both its places.
+    twice = rng.randrange(len(jobs))
+    at = rng.randrange(twice + 1, len(jobs) + 1)
+    jobs.insert(at, jobs[twice])
+    results.insert(at, results[twice])
+    durations.insert(at, durations[twice])
     got = await call(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
     checks.returned("run_all_blocking", got, list, tr("a list of results"))
     if got != results:
         late_binding("run_all_blocking", [s.label for s in recorder.spans], [job.label for job in jobs])
-    checks.same_results("run_all_blocking", got, results, recorder)
+    twice_in_the_list("run_all_blocking", got, results, (twice, at), jobs[twice].label)
+    checks.same_results("run_all_blocking", got, results, recorder, distinct=len(jobs) - 1)
+    first = got
     # Once more, with other functions: results kept from one call to the next show only now.
     again = Recorder(clock=time.perf_counter)
     durations = slowest_first(rng, rng.randint(3, 4), 0.02, 0.08)
@@ -550,6 +606,7 @@ async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: 
         returned.append(got)
         checks.returned("run_all_blocking", got, list, tr("a list of results"))
         checks.same_results("run_all_blocking", got, fresh, again)
+    first_list_kept("run_all_blocking", first, results)
 
 
 async def test_run_all_blocking_runs_every_function_in_a_thread(learner: Learner, rng: random.Random) -> None:
@@ -826,10 +883,16 @@ def each_item_ran(pipeline: Pipeline) -> None:
 
 async def test_process_all_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
     pipeline = Pipeline(rng, slowest_first(rng, rng.randint(3, 4), 0.02, 0.08), 0.005, 0.01)
+    # One item listed twice, on every draw: its result belongs at both its places.
+    twice = rng.randrange(len(pipeline.items))
+    at = rng.randrange(twice + 1, len(pipeline.items) + 1)
+    pipeline.items.insert(at, pipeline.items[twice])
     got, _, _ = await pipeline.run(learner)
     checks.returned("process_all", got, list, tr("a list of upload results"))
     explain_results(pipeline, got)
-    checks.same_results("process_all", got, pipeline.expected, pipeline.uploads)
+    twice_in_the_list("process_all", got, pipeline.expected, (twice, at), pipeline.items[twice])
+    checks.same_results("process_all", got, pipeline.expected, pipeline.uploads, distinct=len(pipeline.items) - 1)
+    first, first_expected = got, pipeline.expected
     # Once more, with other items but one, which a new `prepare` makes something else of: results, or prepared
     # values, kept from one call to the next show only now.
     kept = rng.choice(pipeline.items)
@@ -842,6 +905,7 @@ async def test_process_all_returns_results_in_order(learner: Learner, rng: rando
         checks.returned("process_all", got, list, tr("a list of upload results"))
         explain_results(again, got)
         checks.same_results("process_all", got, again.expected, again.uploads)
+    first_list_kept("process_all", first, first_expected)
 
 
 async def test_process_all_runs_prepare_in_threads(learner: Learner, rng: random.Random) -> None:
