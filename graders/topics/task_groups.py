@@ -64,6 +64,7 @@ class Job(AsyncJob):
         self.calls = 0
         self.raised: list[Exception] = []
         self.raised_in: list[str] = []  # the label of the call that raised each of them
+        self.raised_at: list[int] = []  # and its number
         self.runs: dict[int, Span] = {}  # by call number, for the calls that started
         self.stamps: dict[int, int] = {}  # by call number: when it was made, in the order of every job's calls
         self.callers: dict[int, list[tuple[CodeType, int]]] = {}  # by call number: the frames it was called from
@@ -97,13 +98,25 @@ class Job(AsyncJob):
         with self.recorder.span(label) as span:
             self.runs[call] = span
             if span.thread == self.recorder.loop_thread:  # see AsyncJob._run
-                await asyncio.sleep(self.seconds)
+                try:
+                    await asyncio.sleep(self.seconds)
+                except asyncio.CancelledError:
+                    # Cancelled, a job cleans up as real ones do (a connection's close): over a few turns of the
+                    # loop, at no loop time. Code that cancels and only yields once (`await asyncio.sleep(0)`)
+                    # instead of waiting for the job to end has moved on before it has.
+                    for _ in range(CLEANUP_TURNS):
+                        await asyncio.sleep(0)
+                    raise
             if error is not None:
                 raised = error(f"{self.label} failed")
                 self.raised.append(raised)
                 self.raised_in.append(label)
+                self.raised_at.append(call)
                 raise raised
             return self.result
+
+
+CLEANUP_TURNS = 3  # turns of the loop a cancelled job's cleanup takes
 
 
 def _read(task: asyncio.Task[Any]) -> None:
@@ -197,7 +210,7 @@ async def settle(recorder: Recorder) -> AfterCall:
     to judge; the plugin ends it after the grader (learner.stop_stragglers).
     """
     unended, at_return = recorder.still_running(), recorder.timeline()
-    for _ in range(3):
+    for _ in range(CLEANUP_TURNS + 3):  # a cancelled job's cleanup takes turns of its own
         await asyncio.sleep(0)
     return AfterCall(recorder.timeline(), recorder.still_running(), unended, at_return)
 
@@ -939,6 +952,20 @@ async def test_run_retrying_gives_up_after_the_last_attempt(learner: Learner, rn
             timeline=timeline,
             advice=tr("Collect the exception of every task that failed, not only the first one. "
                       "`async with asyncio.TaskGroup()` does it for you."),
+        )
+    earlier = [label for j in jobs for e, label, call in zip(j.raised, j.raised_in, j.raised_at)
+               if call < batches and any(e is leaf for leaf in inside)]
+    if earlier:
+        fail(
+            tr("`run_retrying`'s ExceptionGroup held errors of earlier batches too: {earlier}.", earlier=listed(earlier)),
+            observed=tr("{failed} raised ValueError in each of the {attempts} batches; what reached the caller "
+                        "was {error}.", error=repr(error), **blanks),
+            expected=tr("the last batch's ExceptionGroup, holding its ValueErrors, raised to the caller: the earlier "
+                        "batches' errors were retried, and are over."),
+            timeline=timeline,
+            advice=tr("Raise the last batch's group as it is: a bare `raise` in `except* ValueError:` on the last "
+                      "attempt. Errors kept from every batch (a list that grows at each attempt) tell the caller "
+                      "of failures that were already retried."),
         )
     checks.all_finished("run_retrying", recorder)
     ended_by_then("run_retrying", outcome, after)

@@ -20,7 +20,7 @@ import asyncio
 
 
 async def run_all(jobs):
-    """Run every job at the same time and return their results, in the order of `jobs`.
+    """Run every job at the same time and return the list of their results, in the order of `jobs`.
 
     When a job fails, cancel the jobs that are still running, wait until they have ended,
     and raise an ExceptionGroup holding the exception of every job that failed. Nothing may
@@ -43,7 +43,7 @@ async def run_partial(jobs):
 
 
 async def run_retrying(jobs, attempts):
-    """Run all the jobs together as run_all does, and return their results.
+    """Run all the jobs together as run_all does, and return the list of their results.
 
     A ValueError from a job means "try again": when a batch fails with ValueErrors only, run
     all the jobs again, up to `attempts` batches in all; if the last one fails too, its
