@@ -1177,8 +1177,8 @@ class Answering:
                     break
                 talk.received.append((loop_clock(), line))
                 if self.silent_after is not None and n >= self.silent_after:
-                    await reader.read()  # silent, until the client goes
-                    break
+                    await reader.read()  # silent while the client talks; and once it has sent all it will (EOF),
+                    await asyncio.Event().wait()  # silent still, the connection open: a silent server never hangs up
                 half = len(answer) // 2
                 await asyncio.sleep(delay / 2)
                 writer.write(answer[:half].encode())
@@ -1331,11 +1331,16 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
     expected = tr("TimeoutError at {due}: {timeout} after the last answer.", **blanks)
     if called.outcome is None:
         unfinished_lines(server)
+        deadlines = {"wait_for", "timeout", "timeout_at"} & learner.names_reached("request")
         fail(tr("`request` was still waiting {patience} after its timeout had run out.", **blanks),
              observed=observed, expected=expected,
-             advice=tr("`await reader.readline()` waits for as long as it takes: a server that says nothing keeps "
-                       "it waiting for ever. Give each read its deadline: `await asyncio.wait_for(reader.readline(), "
-                       "timeout)`."))
+             advice=tr("Your reads have a deadline ({names}), but it had not come {patience} after this answer's "
+                       "timeout: give each answer `timeout` seconds from when you start waiting for it, not a deadline "
+                       "counted from the call or one that grows with the lines.", names=listed(sorted(deadlines)),
+                       **blanks) if deadlines
+             else tr("`await reader.readline()` waits for as long as it takes: a server that says nothing keeps "
+                     "it waiting for ever. Give each read its deadline: `await asyncio.wait_for(reader.readline(), "
+                     "timeout)`."))
     error = called.outcome.error
     if error is None:
         fail(tr("`request` returned {value} instead of raising TimeoutError.", value=shown(called.outcome.value)),
