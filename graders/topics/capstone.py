@@ -490,13 +490,16 @@ def linked(spec: Spec, *targets: Spec) -> None:
 def diamond_web(rng: random.Random) -> list[Spec]:
     """A start page; 3 or 4 pages it links to, which end within 1 s of each other; 2 pages that each
     of several of those link to, which take 2 s: a page found again while its first fetch is still
-    in flight, on every draw. Back links, self links, a page that answers 404, and one more level."""
+    in flight, on every draw. Back links, self links, a page that answers 404, and one more level, whose page has
+    the path of a page on the other host."""
     names = iter(paths(rng, 9))
     start = Spec("A", next(names), rng.choice([0.5, 0.75]))
     middle = [Spec(rng.choice(HOSTS), next(names), d) for d in rng.sample([0.5, 0.75, 1.0, 1.25, 1.5], rng.randint(3, 4))]
     far = [Spec(rng.choice(HOSTS), next(names), 2.0) for _ in range(2)]
     missing = Spec(rng.choice(HOSTS), next(names), 0.5, plan=[404])
-    deep = Spec(rng.choice(HOSTS), next(names), rng.choice([0.5, 1.0]))
+    # The same path as a page of the other host, on every draw: URLs, not paths, tell pages apart.
+    twin = rng.choice(middle)
+    deep = Spec(next(h for h in HOSTS if h != twin.host), twin.path, rng.choice([0.5, 1.0]))
     linked(start, *middle, start)
     for target in far:
         for page in rng.sample(middle, rng.randint(2, len(middle))):
@@ -775,6 +778,10 @@ async def test_crawl_visits_every_page_once(learner: Learner, rng: random.Random
             expected=tr("one Page for each of the {count} URLs reachable from the start: {expected}.", **blanks),
             timeline=drawn,
             advice=tr("Yield a Page for every URL you visit, whatever its status.") if fetched
+            else tr("{label} has the path of {twin}, which was visited, on another host: they are two URLs. Keep whole "
+                    "URLs in `seen`, as links_in gives them, not their paths.", label=missing[0].label,
+                    twin=twins[0].label) if (twins := [spec for spec in expected if spec.path == missing[0].path
+                                                       and spec.host != missing[0].host and web_.hits_of(spec)])
             else tr("Follow the links of every page that answered 200, on every level: each new link is a URL to visit."),
         )
     # The crawl is over once every URL seen has been yielded: iteration ends then, not when the deadline comes.
@@ -1021,7 +1028,8 @@ def troubled_web(rng: random.Random, retries: int) -> list[Spec]:
     start = Spec("A", next(names), rng.choice(quick))
     pages = [
         Spec("A", next(names), rng.choice(quick), plan=[rng.choice([500, 502, 503])] * rng.randint(1, retries) + [200]),
-        Spec("B", next(names), rng.choice(quick), plan=[rng.choice([500, 503])]),
+        # A 5xx other than 500, 502 and 503 on every draw: a retry only for a list of familiar ones shows.
+        Spec("B", next(names), rng.choice(quick), plan=[rng.choice([501, 504, 507])]),
         Spec("A", next(names), rng.choice(quick), plan=[None, 200], stall_body=True),
         Spec("B", next(names), rng.choice(quick), plan=[None, rng.choice([502, 503]), None]),
         Spec(rng.choice("AB"), next(names), rng.choice(quick), plan=[404]),
@@ -1455,6 +1463,7 @@ def left_running(kind: str, moment: str, late: Sequence[Span], web_: Web, origin
               "labels": listed(s.label for s in late), "started": listed(s.label for s in started)}
     fail(
         tr("`crawl` left {requests} going after the deadline at {moment}.", **blanks) if kind == "deadline"
+        else tr("`crawl` left {requests} going after its caller closed it at {moment}.", **blanks) if kind == "close"
         else tr("`crawl` left {requests} going after it was cancelled at {moment}.", **blanks),
         observed=tr("{started} even started afterwards: the tasks fetching pages went on by themselves.", **blanks)
         if started else tr("{labels} went on after that moment: nothing cancelled them.", **blanks),
@@ -1509,6 +1518,7 @@ def left_tasks(kind: str, moment: str, tasks: Sequence[asyncio.Task[Any]], web_:
               "names": listed(sorted({getattr(task.get_coro(), "__qualname__", "?") for task in tasks}))}
     fail(
         tr("`crawl` left {tasks} running after the deadline at {moment}.", **blanks) if kind == "deadline"
+        else tr("`crawl` left {tasks} running after its caller closed it at {moment}.", **blanks) if kind == "close"
         else tr("`crawl` left {tasks} running after it was cancelled at {moment}.", **blanks),
         observed=tr("they had been cancelled, but nothing waited for them to end before the crawl was over ({names}).",
                     **blanks)
@@ -1532,6 +1542,7 @@ def left_open(kind: str, moment: str, unclosed: int, connections: int) -> None:
     blanks = {"moment": moment, "connections": plural(connections, "connection"), "count": connections}
     fail(
         tr("`crawl` left its ClientSession open after the deadline at {moment}.", **blanks) if kind == "deadline"
+        else tr("`crawl` left its ClientSession open after its caller closed it at {moment}.", **blanks) if kind == "close"
         else tr("`crawl` left its ClientSession open after it was cancelled at {moment}.", **blanks),
         observed=tr("the servers still had {connections} open to it once the crawl was over.", **blanks) if connections
         else tr("the session was never closed."),
@@ -1895,6 +1906,70 @@ async def test_crawl_stops_cleanly_when_cancelled(learner: Learner, rng: random.
             advice=tr("Cancel the tasks still running before waiting for them: `task.cancel()` for each, then "
                       "`await asyncio.gather(*tasks, return_exceptions=True)`."),
         )
+    await closed_by_its_caller(learner, rng)
+
+
+def exceptions_in(error: BaseException) -> list[BaseException]:
+    """The exceptions an exception group holds, however deeply nested; an exception alone is its own."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in exceptions_in(inner)]
+    return [error]
+
+
+TAKEN_BEFORE_CLOSING = 2  # pages the caller takes before it breaks out of its `async for` and closes the crawl
+
+
+async def closed_by_its_caller(learner: Learner, rng: random.Random) -> None:
+    """The other way a caller stops a crawl: it takes a few pages, breaks out of its `async for` and closes the
+    generator (as `async with contextlib.aclosing(crawl(...))` does on a `break`). The crawl's requests, tasks and
+    session end then too, and closing it raises nothing."""
+    __tracebackhide__ = True
+    web_ = Web(rng, long_web(rng))
+    async with web_:
+        with client_watch() as watch:
+            record = Crawl(loop_clock(), before=asyncio.all_tasks())
+            iterator = await not_a_generator(learner, opened(learner, web_.url(web_.start),
+                                                             params(rng, max_in_flight=2, per_host=2)))
+            try:
+                async with asyncio.timeout(BUDGET):
+                    async for page in iterator:
+                        record.pages.append(page)
+                        if len(record.pages) == TAKEN_BEFORE_CLOSING:
+                            break
+            except Exception as error:  # noqa: BLE001 - the crawl's own error before the close: its graders' to tell
+                learner.fail_raised(NAME, error)
+            origin = loop_clock()
+            error: BaseException | None = None
+            try:
+                async with asyncio.timeout(STOP_WITHIN):
+                    await iterator.aclose()  # type: ignore[attr-defined]
+            except BaseException as raised:  # noqa: BLE001 - whatever closing it raised is the verdict
+                error = raised
+            record.left = learners_tasks(record.before)
+        learner.check_not_blocked(NAME)
+        await settle()
+        connections = web_.open_connections()
+        unclosed = await close_leaks(watch.sessions)
+    moment = seconds(origin - record.start)
+    blanks = {"at": moment, "pages": plural(len(record.pages), "page"), "count": len(record.pages)}
+    if error is not None:
+        group = isinstance(error, BaseExceptionGroup) and any(isinstance(e, GeneratorExit) for e in exceptions_in(error))
+        fail(
+            tr("`crawl` raised {kind} when its caller closed it.", kind=type(error).__name__),
+            observed=tr("its caller took {pages}, broke out of its `async for` and closed the generator at {at}, as "
+                        "`async with contextlib.aclosing(crawl(...))` does; closing it raised {error}.",
+                        error=shown(error), **blanks),
+            expected=tr("a quiet close: the crawl's cleanup runs and nothing is raised."),
+            details=learner.format_error(error),
+            advice=tr("A TaskGroup around a `yield` turns the generator's close (GeneratorExit, raised at the "
+                      "`yield`) into an ExceptionGroup. Keep the `yield` outside the `async with asyncio.TaskGroup()` "
+                      "block, or keep the tasks yourself and cancel them in `finally:`.") if group
+            else tr("Make the cleanup itself safe: an exception raised in `finally:` (or in an except block) replaces "
+                    "the GeneratorExit the close sends in."),
+        )
+    left_running("close", moment, running_after(web_, origin), web_, origin)
+    left_tasks("close", moment, record.left, web_)
+    left_open("close", moment, unclosed, connections)
 
 
 # Streaming.
