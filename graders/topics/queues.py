@@ -34,6 +34,7 @@ from __future__ import annotations
 import _thread
 import asyncio
 import math
+import functools
 import dis
 import io
 import linecache
@@ -577,8 +578,11 @@ def pipeline(rng: random.Random, *, producers: tuple[int, int], consumers: tuple
             counts[longest] = max(counts[longest], max(c for i, c in enumerate(counts) if i != longest) + n + 3)
     taken = set() if unlike is None else set(unlike.values)
     values = rng.sample([v for v in range(100, 1000) if v not in taken], sum(counts))
-    if unlike is None:  # an item 0 on every draw (not a later call's, which must share none): an item like any other
-        values[rng.randrange(len(values))] = 0
+    if unlike is None:
+        # An item 0 on every draw (not in a later call, which must share none with the first): an item like any other.
+        # The second of the longest source's, early: items made after it show that the work went on past it.
+        longest_source = counts.index(max(counts))
+        values[sum(counts[:longest_source]) + min(1, counts[longest_source] - 1)] = 0
     sources, start = [], 0
     for index, count in enumerate(counts):
         chunk = values[start:start + count]
@@ -740,11 +744,11 @@ class Suspension:
 
 def suspension(task: asyncio.Task[Any], path: Path) -> Suspension:
     frames = naps.awaiting(task)
-    mine = [f for f in frames if Path(f.f_code.co_filename) == path]
+    mine = [f for f in frames if f.f_code.co_filename == str(path)]
     queued = next((f for f in frames if f.f_code in QUEUE_CALLS), None)
     # A sleep of the learner's own, not the one a probe waits in while it makes or processes an item.
     sleeping = next((f for i, f in enumerate(frames) if f.f_code is asyncio.sleep.__code__
-                     and i > 0 and Path(frames[i - 1].f_code.co_filename) == path), None)
+                     and i > 0 and frames[i - 1].f_code.co_filename == str(path)), None)
     probes = (Source.__anext__.__code__, Process._process.__code__)
     delay = sleeping.f_locals.get("delay") if sleeping is not None else None
     line = mine[-1].f_lineno if mine else None
@@ -941,8 +945,10 @@ def calls_at(code: CodeType | None, name: str) -> list[int]:
                    if i.argval == name and i.positions is not None and i.positions.lineno is not None})
 
 
+@functools.lru_cache(maxsize=256)
 def line_of(path: Path | None, line: int | None) -> str:
-    """Line `line` of the learner's file as code: stripped, without a comment at its end."""
+    """Line `line` of the learner's file as code: stripped, without a comment at its end. Remembered: the graders look
+    at every suspended Task many times a run, and a file does not change while it is graded."""
     if path is None or not line:
         return ""
     text = linecache.getline(str(path), line).strip()
