@@ -35,7 +35,7 @@ async def start_together(runners, starter):
     Each runner gets ready on its own first (`await runner.get_ready()`, a different time
     for each), then waits for the start. Call `await starter()` right away: it returns at
     the moment the start is given. Then every runner runs, `await runner.run()`, all of
-    them at that very moment. Return the results of run(), in the order of `runners`.
+    them at that very moment. Return the list of the results of run(), in the order of `runners`.
     """
     # TODO: the runners wait on an asyncio.Event; set it when starter() returns.
     raise NotImplementedError("start_together")
@@ -47,7 +47,7 @@ async def call_all_limited(calls, per_second):
     That holds for every window of one second, wherever it begins, not only for whole
     seconds on the clock. Start each call as early as the limit allows, without waiting
     for earlier calls to finish (the limit counts starts, not calls in progress).
-    Return the results, in the order of `calls`.
+    Return the list of the results, in the order of `calls`.
     """
     # TODO: an asyncio.Semaphore(per_second) whose each slot is given back one second after it was taken.
     raise NotImplementedError("call_all_limited")
