@@ -615,7 +615,9 @@ def service(rng: random.Random, kinds: Sequence[str]) -> Service:
         elif kind == "slow":  # its piece of work runs on long past the grace period
             workers.append(Worker(recorder, label, lead + grace + rng.choice([1.5, 2.5, 4.0, 6.5]), rng.choice(CLEANUPS)))
         else:
-            workers.append(Worker(recorder, label, rng.choice([0.25, 0.5]), grace + rng.choice([1.5, 2.5, 3.5]),
+            # Its cleanup takes several grace periods more: a cap on the wait for it (three grace periods, ten
+            # seconds) cuts it short on every draw.
+            workers.append(Worker(recorder, label, rng.choice([0.25, 0.5]), 5 * grace + rng.choice([1.5, 2.5, 3.5]),
                                   stuck=True))
     return Service(recorder, workers, quick, grace, lead)
 
