@@ -46,6 +46,16 @@ class Site:
         if an_error_page:
             self.statuses[rng.randrange(len(delays))] = rng.choice([404, 500])
         self.urls = [server.url(n, delay=d, body=b, status=c) for n, d, b, c in zip(names, delays, self.bodies, self.statuses)]
+        self.names = names
+        self.twice: tuple[int, int] | None = None  # the places of a URL listed twice, once `repeat` has put it there
+
+    def repeat(self, rng: random.Random) -> None:
+        """List one URL a second time, later in the list: each place gets the body of its own request."""
+        first = rng.randrange(len(self.urls))
+        at = rng.randint(first + 1, len(self.urls))
+        for values in (self.urls, self.bodies, self.delays, self.statuses, self.names):
+            values.insert(at, values[first])
+        self.twice = (first, at)
 
 
 SLOW_PAGE = 40.0  # seconds: the slowest page of some graders takes 40 to 50, its status coming halfway
@@ -284,6 +294,7 @@ async def test_fetch_all_returns_bodies_in_order(learner: Learner, rng: random.R
     recorder = Recorder()
     async with Server(recorder) as server:
         site = Site(server, with_a_slow_page(rng, shuffled_delays(rng, rng.randint(3, 6))), rng, an_error_page=True)
+        site.repeat(rng)  # a URL listed twice, on every draw
         got, _ = await fetched(learner, "fetch_all", max(site.delays), site.urls)
     bodies_in_order("fetch_all", got, site, recorder)
 
@@ -323,6 +334,33 @@ def bodies_in_order(name: str, got: object, site: Site, recorder: Recorder) -> N
                       "`response.content.read(n)` (or `readany()`) gives what has arrived so far, and the test server "
                       "sends its bodies in parts."),
         )
+    if site.twice is not None and len(got) == len(site.bodies):
+        wrong = {i for i, (body, right) in enumerate(zip(got, site.bodies)) if body != right}
+        if wrong and wrong <= set(site.twice):
+            first, again = site.twice
+            fail(
+                tr("`{name}` did not return the body of a URL listed twice at both its places.", name=name),
+                observed=tr("`urls[{a}]` and `urls[{b}]` are the same URL; the call returned {got}.", a=first, b=again,
+                            got=shown(got, width=400)),
+                expected=tr("{expected}: one body for each entry of the list, in its order, also for a URL that is "
+                            "there twice.", expected=repr(site.bodies)),
+                advice=tr("Keep each body with its place in the list (`asyncio.gather` does that for you), not with "
+                          "the URL: `urls.index(url)` finds only its first place, and a dict keyed by the URL holds "
+                          "one entry."),
+            )
+    if site.twice is not None:
+        name_twice = site.names[site.twice[0]]
+        asked = sum(1 for span in recorder.spans if span.label.endswith(name_twice))
+        if asked < 2:
+            fail(
+                tr("`{name}` sent one request for a URL listed twice.", name=name),
+                observed=tr("`urls[{a}]` and `urls[{b}]` are the same URL; the server got {count} for it.",
+                            a=site.twice[0], b=site.twice[1], count=plural(asked, "request")),
+                expected=tr("a GET for each entry of the list: a URL listed twice is asked twice, and each of its "
+                            "places gets the body of its own request."),
+                advice=tr("Send one request per entry of `urls`, as they come: a page may answer differently the "
+                          "second time, and a set or a dict of URLs keeps only one of them."),
+            )
     errors = [i for i, status in enumerate(site.statuses) if status != 200]
     if (len(got) == len(site.bodies) and errors and all(got[i] != site.bodies[i] for i in errors)
             and all(got[i] == site.bodies[i] for i in range(len(got)) if i not in errors)):
@@ -335,7 +373,8 @@ def bodies_in_order(name: str, got: object, site: Site, recorder: Recorder) -> N
                         body=repr(site.bodies[errors[0]])),
             advice=tr(ERROR_PAGE_ADVICE),
         )
-    checks.same_results(name, got, site.bodies, recorder, given=tr("the URLs you were given"))
+    checks.same_results(name, got, site.bodies, recorder, given=tr("the URLs you were given"),
+                        distinct=len(set(site.urls)))
 
 
 async def test_fetch_all_uses_one_session(learner: Learner, rng: random.Random) -> None:
