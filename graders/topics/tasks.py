@@ -561,6 +561,31 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
     if got != results[fastest]:
         fail(tr("`first_finished` returned the wrong result."), observed=shown(got),
              expected=tr("{value}, from {job}, the fastest job", value=repr(results[fastest]), job=jobs[fastest].label))
+    # And two jobs that finish at the very same moment, first: asyncio.wait then hands back both in `done`, and the
+    # result of either is right.
+    recorder = Recorder()
+    jobs, results = make_jobs(rng, recorder, rng.randint(3, 5), avoid=frozenset(results))
+    fastest = min(range(len(jobs)), key=lambda i: jobs[i].seconds)
+    tied = rng.choice([i for i in range(len(jobs)) if i != fastest])
+    jobs[tied].seconds = jobs[fastest].seconds
+    outcome = await learner.outcome("first_finished", jobs)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    pair = tr("{a} and {b}", a=jobs[fastest].label, b=jobs[tied].label)
+    if outcome.error is not None:
+        fail(
+            tr("`first_finished` raised {kind} when two jobs finished at the same moment.",
+               kind=type(outcome.error).__name__),
+            observed=tr("{pair} both finished first, at {at}.", pair=pair, at=seconds(jobs[fastest].seconds)),
+            expected=tr("the result of either of them: {a} or {b}.", a=repr(results[fastest]), b=repr(results[tied])),
+            details=learner.format_error(outcome.error),
+            timeline=recorder.timeline(),
+            advice=tr("`done` may hold more than one task when several finish at once: take any one of them, "
+                      "`done.pop()` (or `next(iter(done))`), not exactly one (`(task,) = done`)."),
+        )
+    if outcome.value not in (results[fastest], results[tied]):
+        fail(tr("`first_finished` returned the wrong result."), observed=shown(outcome.value),
+             expected=tr("the result of either of them: {a} or {b}.", a=repr(results[fastest]), b=repr(results[tied])))
 
 
 def failed_job(error: BaseException) -> bool:
