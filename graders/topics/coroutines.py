@@ -85,6 +85,22 @@ async def test_greet_waits_delay_seconds(learner: Learner, rng: random.Random) -
                 advice=tr("Sleep for `delay` as it is given, 0 included: `delay or 1`, or `if not delay:`, puts "
                           "another pause in place of 0. `await asyncio.sleep(0)` returns at once."),
             )
+        # And two greetings at once, on every seed: each waits its own delay, both at the same time.
+        pair = sorted(rng.sample(GREET_DELAYS, 2))
+        start = loop_clock()
+        await asyncio.gather(*(learner.call("greet", name, d) for d in pair))
+        elapsed = loop_clock() - start
+        if elapsed > pair[1] + checks.TOLERANCE:
+            fail(
+                tr("Two calls of `greet` at once took {elapsed}; each should wait only its own delay.",
+                   elapsed=seconds(elapsed)),
+                observed=tr("greet(name, {a}) and greet(name, {b}) started together, and both were done only after "
+                            "{elapsed}: one waited for the other.", a=pair[0], b=pair[1], elapsed=seconds(elapsed)),
+                expected=tr("both done after {longest}: two greetings wait at the same time.", longest=seconds(pair[1])),
+                advice=tr("Nothing in greet should make one call wait for another: a lock (or any state shared by the "
+                          "calls) around the sleep makes them take turns. `await asyncio.sleep(delay)` alone lets them "
+                          "overlap."),
+            )
         return
     delay, elapsed = wrong[0]
     (first, first_took), (again, again_took) = took
@@ -393,6 +409,14 @@ def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random)
     if got != a * b:
         fail(tr("`run` returned the wrong value."), observed=shown(got),
              expected=tr("{value}, the coroutine's result", value=a * b))
+    # A result of 0, on every draw: a result like any other.
+    _, compute = _probe()
+    got = learner.call_sync("run", compute, 0, b)
+    if got != 0 or got is None:
+        fail(tr("`run` returned {got} for a coroutine that returned 0.", got=shown(got)),
+             expected=tr("0, the coroutine's result: a falsy result is still a result."),
+             advice=tr("Return what asyncio.run returns, as it is: `return asyncio.run(coro_fn(*args))`. A test such "
+                       "as `if result:`, or `result or None`, turns a result of 0 into something else."))
     # An exception of the coroutine's goes through run, as it goes through asyncio.run.
     seen, refuse = _refusing_probe()
     try:
