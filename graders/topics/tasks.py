@@ -149,19 +149,26 @@ def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob]
                       "returns only once every task is done; a timeout returns earlier, leaving the unfinished tasks in "
                       "`pending`, whose `.result()` does not exist yet."),
         )
-    if isinstance(error, TypeError) and "coroutines is forbidden" in str(error):
-        for job in jobs:
-            recorder.created.pop(job.label, None)
-        fail(
-            tr("`run_all` passed bare coroutines to asyncio.wait."),
-            observed=tr("asyncio.wait raised TypeError: {error}", error=error),
-            expected=tr("a list of tasks given to asyncio.wait."),
-            advice=tr("Since Python 3.11, asyncio.wait only takes tasks: wrap each coroutine, "
-                      "`tasks = [asyncio.create_task(job()) for job in jobs]`. wait returns sets of those tasks, "
-                      "so you can still tell which result belongs to which job."),
-            cause="bare coroutines",
-        )
+    bare_coroutines("run_all", error, recorder, jobs)
     learner.fail_raised("run_all", error)
+
+
+def bare_coroutines(name: str, error: BaseException, recorder: Recorder, jobs: list[AsyncJob]) -> None:
+    """Fails when `error` is asyncio.wait refusing bare coroutines."""
+    __tracebackhide__ = True
+    if not (isinstance(error, TypeError) and "coroutines is forbidden" in str(error)):
+        return
+    for job in jobs:
+        recorder.created.pop(job.label, None)
+    fail(
+        tr("`{name}` passed bare coroutines to asyncio.wait.", name=name),
+        observed=tr("asyncio.wait raised TypeError: {error}", error=error),
+        expected=tr("a list of tasks given to asyncio.wait."),
+        advice=tr("Since Python 3.11, asyncio.wait only takes tasks: wrap each coroutine, "
+                  "`tasks = [asyncio.create_task(job()) for job in jobs]`. wait returns sets of those tasks, "
+                  "so you can still tell which result belongs to which job."),
+        cause="bare coroutines",
+    )
 
 
 def what_the_wait_was(recorder: Recorder, elapsed: float) -> str:
@@ -480,6 +487,7 @@ async def call_first_finished(learner: Learner, recorder: Recorder, jobs: list[A
             cause="first_finished stopped waiting before any job was done",
         )
     if outcome.error is not None:
+        bare_coroutines("first_finished", outcome.error, recorder, jobs)
         learner.fail_raised("first_finished", outcome.error)
     return outcome.value
 
