@@ -1073,6 +1073,18 @@ def on_their_own_clocks(call: Call, jobs: Sequence[Step], step_timeout: float, *
                 advice=tr("Await each step before starting the next: `for step in steps:` with `await step()` inside. "
                           "Starting them all first (asyncio.gather, asyncio.create_task) runs them together."),
             )
+        ended = (tidying.end if tidying is not None else before.end) if before is not None else None
+        if before is not None and ended is not None and span.start > ended + TOLERANCE:
+            fail(
+                tr("`run_steps` waited {gap} between {before} and {label}.", gap=seconds(span.start - ended),
+                   before=before.label, **blanks),
+                observed=tr("{before} was over at {end}, its cleanup included, and {label} started only at {at}: "
+                            "nothing ran in between.", before=before.label, end=call.at(ended), **blanks),
+                expected=tr("the steps one after another: each starts once the step before it has ended."),
+                timeline=call.chart(),
+                advice=tr("Start the next step at once: a pause between steps (a sleep after a timeout, say) spends "
+                          "time of the total deadline on nothing."),
+            )
         if job.seconds > step_timeout:
             right = span.state == "cancelled" and abs((span.end or 0) - span.start - step_timeout) <= TOLERANCE
         else:
