@@ -8,13 +8,19 @@ for ever, or never sees it come; its failures say so, with the line that reads t
 from __future__ import annotations
 
 import dis
+import functools
 import linecache
+import random
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from types import CodeType
 
+from ..i18n import sentences, tr
+from .feedback import GraderFailure
 from .learner import Learner
+
+Grader = Callable[[Learner, random.Random], Awaitable[None]]
 
 CLOCKS = ("monotonic", "perf_counter", "time", "monotonic_ns", "perf_counter_ns", "time_ns")  # time's wall clocks
 
@@ -58,3 +64,31 @@ def wall_clock(learner: Learner, name: str) -> ClockUse | None:
             if call is not None and line:
                 return ClockUse(call, line, linecache.getline(code.co_filename, line).strip())
     return None
+
+
+def loop_clock_told(name: str, advice: Callable[[], str], cause: str) -> Callable[[Grader], Grader]:
+    """A decorator for a grader of the learner's function `name`: where that function reads the time module's clock, its
+    failures say so, with `advice()` (translated when it is told) and `cause`. On the graders' virtual clock a deadline
+    or a pace kept by that clock goes wrong, and the failure alone would name another mistake."""
+
+    def told(grader: Grader) -> Grader:
+        @functools.wraps(grader)
+        async def graded(learner: Learner, rng: random.Random) -> None:
+            try:
+                await grader(learner, rng)
+            except GraderFailure as failure:
+                use = wall_clock(learner, name)
+                if use is None:
+                    raise
+                blanks = {"call": use.call, "line": use.line, "source": use.source}
+                failure.observed = sentences(failure.observed or "", tr(
+                    "Line {line}, `{source}`, reads the real time with `{call}`. The graders run the event loop on a "
+                    "virtual clock: asyncio's sleeps and timeouts take no real time, only the loop's clock moves on by "
+                    "them, so a deadline kept by `{call}` is never reached.", **blanks))
+                failure.advice = advice()
+                failure.cause = cause
+                raise
+
+        return graded
+
+    return told

@@ -26,7 +26,7 @@ from typing import Any
 from looptime import LoopTimeEventLoop
 
 from .blocking import BlockingCall, LoopGuard
-from .feedback import GraderFailure, NotRun, TookTooLong, fail, shown, without_run_details
+from .feedback import GraderFailure, NotRun, TookTooLong, fail, plural, seconds, shown, without_run_details
 from .heartbeat import line_of
 from ..i18n import sentences, tr
 from .probes import ThreadWatch
@@ -318,8 +318,9 @@ class Learner:
             fail(tr("`{name}` must be an async generator: `async def {name}(...)` with `yield` inside.", name=name))
         stream = Stream(iterable)
         loop = asyncio.get_running_loop()
+        cancelled_meanwhile = False  # the generator's own code cancelled the consumer while it was busy (see below)
         try:
-            async with asyncio.timeout(budget):
+            async with asyncio.timeout(budget) as limit:
                 async for item in stream.generator:
                     self.check_not_blocked(name)
                     stream.items.append(item)
@@ -327,15 +328,41 @@ class Learner:
                     if take is not None and len(stream.items) >= take:
                         break
                     if pause:
-                        await asyncio.sleep(pause)
+                        try:
+                            await asyncio.sleep(pause)
+                        except asyncio.CancelledError:
+                            if limit.expired():
+                                raise
+                            cancelled_meanwhile = True
+                            break
         except TimeoutError as error:
             self._check_budget(name, error, budget)
             self.fail_raised(name, error)
         except Exception as error:  # noqa: BLE001
             self._checked(name, Outcome(error=error))
             self.fail_raised(name, error)
+        if cancelled_meanwhile:
+            self._cancelled_its_consumer(name, len(stream.items), pause)
         self.check_not_blocked(name)
         return stream
+
+    def _cancelled_its_consumer(self, name: str, items: int, pause: float) -> None:
+        """Fails for a generator whose own code cancelled its consumer's Task while the consumer was busy with an item
+        (a timeout around a `yield`): the cancel is taken back, for the grader's Task to go on."""
+        __tracebackhide__ = True
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        fail(
+            tr("`{name}` cancelled its consumer while the consumer was busy with an item.", name=name),
+            observed=tr("the consumer took {items} and spent {pause} on each; meanwhile a CancelledError came from "
+                        "your generator's code.", items=plural(items, "item"), pause=seconds(pause)),
+            expected=tr("a generator that waits only inside itself: what its consumer does between items is none of "
+                        "its business."),
+            advice=tr("A timeout around a `yield` belongs to the Task that reads the generator, and cancels whatever "
+                      "that Task awaits when it fires. Put a timeout around a wait inside the generator only (`async "
+                      "with asyncio.timeout(...)` around `await asyncio.sleep(...)`), never around a `yield`."),
+        )
 
     def _check_budget(self, name: str, error: TimeoutError, budget: float) -> None:
         """Fail when the TimeoutError is the grader's budget running out, not one the learner's code raised."""

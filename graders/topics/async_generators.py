@@ -12,6 +12,7 @@ import pytest
 
 from graders import syntax
 from graders.harness import checks, timeline
+from graders.harness.clocks import loop_clock_told
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import sentences, tr
 from graders.harness.learner import Learner, Stream
@@ -159,7 +160,18 @@ async def test_ticker_yields_the_numbers(learner: Learner, rng: random.Random) -
         )
     # A consumer slower than the pace, on every draw: each number still comes, none skipped for being late.
     n, interval = rng.randint(4, 7), rng.choice(INTERVALS)
-    stream = await learner.stream("ticker", n, interval, pause=interval * rng.choice([1.5, 2.5]))
+    pause = interval * rng.choice([1.5, 2.5])
+    try:
+        stream = await learner.stream("ticker", n, interval, pause=pause)
+    except GraderFailure as failure:
+        failure.observed = sentences(failure.observed or "", tr(
+            "This call's consumer spent {pause} on each number before it asked for the next, as a slow one does.",
+            pause=seconds(pause)))
+        if "TimeoutError" in failure.summary:
+            failure.advice = tr("A timeout around the whole loop, yields included, counts the consumer's time between "
+                                "numbers too, which is none of ticker's business. Put a timeout around a wait of "
+                                "ticker's own, or none: its pace needs none.")
+        raise
     if stream.items != list(range(n)) and set(stream.items) < set(range(n)) and stream.items == sorted(stream.items):
         fail(
             tr("`ticker({n}, {interval})` skipped numbers for a consumer slower than its pace.", n=n,
@@ -204,6 +216,13 @@ def second_call(name: str) -> str:
               "call.", name=name)
 
 
+TICKER_CLOCK_ADVICE = (
+    "Keep the pace by the event loop's clock, by which asyncio's sleeps run: `await asyncio.sleep(interval)` before "
+    "each number, or deadlines from `loop.time()` (on an ordinary loop, `loop.time()` is `time.monotonic()`)."
+)
+
+
+@loop_clock_told("ticker", lambda: tr(TICKER_CLOCK_ADVICE), "ticker keeps time by the real clock")
 async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Random) -> None:
     await keeps_its_pace(learner, rng.randint(3, 8), rng.choice(INTERVALS))
     # Again, started at an odd moment of loop time: a pace kept from the loop's time 0, or from the first call's

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import functools
 import math
 import random
 import traceback
@@ -14,8 +13,8 @@ from typing import Any
 import pytest
 
 from graders.harness import checks
-from graders.harness.clocks import wall_clock
-from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
+from graders.harness.clocks import loop_clock_told
+from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, Span, loop_clock, posing_as
@@ -764,32 +763,14 @@ def went_on_after_the_cut(recorder: Recorder, start: float, timeout: float, k: i
     )
 
 
-def told_the_loop_clock(grader: Any) -> Any:
-    """`steps_within`'s grader, whose failures say so where its code keeps the deadline by the time module's clock:
-    on the graders' virtual clock such a deadline never comes, and the failure alone would name another mistake."""
-
-    @functools.wraps(grader)
-    async def graded(learner: Learner, rng: random.Random) -> None:
-        try:
-            await grader(learner, rng)
-        except GraderFailure as failure:
-            use = wall_clock(learner, "steps_within")
-            if use is None:
-                raise
-            blanks = {"call": use.call, "line": use.line, "source": use.source}
-            failure.observed = sentences(failure.observed or "", tr(
-                "Line {line}, `{source}`, reads the real time with `{call}`. The graders run the event loop on a "
-                "virtual clock: asyncio's sleeps and timeouts take no real time, only the loop's clock moves on by "
-                "them, so a deadline kept by `{call}` is never reached.", **blanks))
-            failure.advice = tr(
-                "Keep the deadline by the event loop's clock, by which asyncio's sleeps and timeouts run: `loop = "
-                "asyncio.get_running_loop()`, then `deadline = loop.time() + timeout` (on an ordinary loop, "
-                "`loop.time()` is `time.monotonic()`); or one `async with asyncio.timeout(timeout):` around all the "
-                "steps.")
-            failure.cause = "steps_within keeps time by the real clock"
-            raise
-
-    return graded
+LOOP_CLOCK_ADVICE = (
+    "Keep the deadline by the event loop's clock, by which asyncio's sleeps and timeouts run: `loop = "
+    "asyncio.get_running_loop()`, then `deadline = loop.time() + timeout` (on an ordinary loop, `loop.time()` is "
+    "`time.monotonic()`); or one `async with asyncio.timeout(timeout):` around all the steps."
+)
+# Its failures say so where steps_within keeps the deadline by the time module's clock.
+told_the_loop_clock = loop_clock_told("steps_within", lambda: tr(LOOP_CLOCK_ADVICE),
+                                      "steps_within keeps time by the real clock")
 
 
 @told_the_loop_clock
