@@ -603,9 +603,10 @@ async def refilled_at_once(learner: Learner, rng: random.Random, limit: int, sec
 
 
 def slept(watch: naps.Watch, origin: float, recorder: Recorder, limit: int) -> None:
-    """Fails when a Task of the learner's slept while jobs waited for a seat (when none ever ran, earned() tells why)."""
+    """Fails when a Task of the learner's slept while jobs waited for a seat and a seat stood idle (when none ever ran,
+    earned() tells why). A Task asleep while every seat is busy (one that reports progress, say) keeps no job back."""
     __tracebackhide__ = True
-    if watch.nap is None or not recorder.spans:
+    if watch.nap is None or not recorder.spans or idle_slot(recorder.spans, limit, origin) is None:
         return
     fail(
         tr("`gather_limited` slept while jobs waited for a seat."),
