@@ -17,6 +17,7 @@ from graders.harness.clocks import loop_clock_told
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome
+from graders.harness.made_tasks import ranked
 from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, Span, loop_clock, posing_as
 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
@@ -458,7 +459,11 @@ def zero_timeout(name: str, got: object, expected: str, recorder: Recorder) -> N
                   else tr("with a timeout of 0, {done} ran to their end.", done=listed(done))) if done else shown(got),
         expected=tr("{expected}: a timeout of 0 gives the work no time.", expected=expected),
         timeline=recorder.timeline(),
-        advice=tr(ZERO_ADVICE),
+        # Work run to its end tells a timeout taken for none; else what came back is the way out taken for 0.
+        advice=tr(ZERO_ADVICE) if done
+        else tr("A timeout of 0 is a timeout like any other, with no time in it: give it to `asyncio.wait_for` or "
+                "`asyncio.timeout` as it is, and return what a timeout gives, {expected}. A way out of your own for 0 "
+                "(`if timeout <= 0:`) has to return the same.", expected=expected),
     )
 
 
@@ -655,11 +660,18 @@ async def each_in_time(learner: Learner, rng: random.Random) -> None:
     __tracebackhide__ = True
     recorder = Recorder()
     timeout = rng.choice([3.75, 4.25, 4.75])
-    jobs = [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(
-        rng.sample([d for d in DURATIONS if d <= timeout - 1], rng.randint(3, 4)), rng.sample(range(100, 1000), 4)))]
+    durations = rng.sample([d for d in DURATIONS if d <= timeout - 1], rng.randint(3, 4))
+    if durations == sorted(durations):  # they would finish in their own order, where results in finishing order pass
+        durations.reverse()
+    jobs = [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, rng.sample(range(100, 1000), 4)))]
     longest = max(j.seconds for j in jobs)
-    _, elapsed = await checks.timed_outcome(learner, "each_within", jobs, timeout)
+    # Tasks hashed by the order they were made: results read in the order of asyncio.wait's `done` come out the same
+    # on every run of a file and seed, and backwards.
+    with ranked(asyncio.get_running_loop()):
+        outcome, elapsed = await checks.timed_outcome(learner, "each_within", jobs, timeout)
     await strays(recorder)
+    if outcome.error is None and isinstance(outcome.value, list):
+        checks.same_results("each_within", outcome.value, [j.result for j in jobs], recorder)
     if abs(elapsed - longest) > checks.TOLERANCE and elapsed > longest:
         times = {"elapsed": seconds(elapsed), "timeout": seconds(timeout), "longest": seconds(longest)}
         fail(
@@ -1049,6 +1061,15 @@ async def test_run_and_clean_up_returns_the_result_and_cleans_up(learner: Learne
             expected=tr("clean_up() after the job, on the way out."),
             advice=tr(FINALLY_ADVICE),
         )
+    # A falsy result, on every draw: the job's result as it is.
+    again = Recorder()
+    falsy = rng.choice([0, ""])
+    got = await learner.call("run_and_clean_up", again.job("job", job.seconds, falsy), CleanUp(again))
+    if got != falsy or type(got) is not type(falsy):
+        fail(tr("`run_and_clean_up` returned {got} for a job that returned {value}.", got=shown(got), value=repr(falsy)),
+             expected=tr("{value}, the job's result: a falsy result is still a result.", value=repr(falsy)),
+             advice=tr("Return the job's result as it is: `return await job()` inside the `try:`. A test such as "
+                       "`result or None` turns a result of 0 or \"\" into something else."))
 
 
 class FailingJob(AsyncJob):
