@@ -320,6 +320,18 @@ def bodies_in_order(name: str, got: object, site: Site, recorder: Recorder) -> N
             advice=tr("Return what `await response.text()` gives, as it is: `.strip()` (or `.rstrip()`) takes away "
                       "the whitespace at the ends of a page, which is part of its body."),
         )
+    errors = [i for i, status in enumerate(site.statuses) if status != 200]
+    if (len(got) == len(site.bodies) and errors and all(got[i] != site.bodies[i] for i in errors)
+            and all(got[i] == site.bodies[i] for i in range(len(got)) if i not in errors)):
+        fail(
+            tr("`{name}` did not return the body of the page that answered {status}.", name=name,
+               status=site.statuses[errors[0]]),
+            observed=tr("{got}: entry {i} is {value}.", got=shown(got, width=400), i=errors[0], value=repr(got[errors[0]])),
+            expected=tr("{expected}: the page at `urls[{i}]` answered {status} with the body {body}, which is what a GET "
+                        "of it gives.", expected=repr(site.bodies), i=errors[0], status=site.statuses[errors[0]],
+                        body=repr(site.bodies[errors[0]])),
+            advice=tr(ERROR_PAGE_ADVICE),
+        )
     cut = [i for i, (body, whole) in enumerate(zip(got, site.bodies))
            if isinstance(body, str) and body != whole and whole.startswith(body)]
     if len(got) == len(site.bodies) and cut and all(i in cut or got[i] == site.bodies[i] for i in range(len(got))):
@@ -361,18 +373,6 @@ def bodies_in_order(name: str, got: object, site: Site, recorder: Recorder) -> N
                 advice=tr("Send one request per entry of `urls`, as they come: a page may answer differently the "
                           "second time, and a set or a dict of URLs keeps only one of them."),
             )
-    errors = [i for i, status in enumerate(site.statuses) if status != 200]
-    if (len(got) == len(site.bodies) and errors and all(got[i] != site.bodies[i] for i in errors)
-            and all(got[i] == site.bodies[i] for i in range(len(got)) if i not in errors)):
-        fail(
-            tr("`{name}` did not return the body of the page that answered {status}.", name=name,
-               status=site.statuses[errors[0]]),
-            observed=tr("{got}: entry {i} is {value}.", got=shown(got, width=400), i=errors[0], value=repr(got[errors[0]])),
-            expected=tr("{expected}: the page at `urls[{i}]` answered {status} with the body {body}, which is what a GET "
-                        "of it gives.", expected=repr(site.bodies), i=errors[0], status=site.statuses[errors[0]],
-                        body=repr(site.bodies[errors[0]])),
-            advice=tr(ERROR_PAGE_ADVICE),
-        )
     checks.same_results(name, got, site.bodies, recorder, given=tr("the URLs you were given"),
                         distinct=len(set(site.urls)))
 
@@ -616,7 +616,8 @@ async def test_fetch_limited_returns_bodies_in_order(learner: Learner, rng: rand
     delays = with_a_slow_page(rng, delays)
     async with Server(recorder) as server:
         site = Site(server, delays, rng, an_error_page=True)
-        got, _ = await fetched(learner, "fetch_limited", max(delays), site.urls, limit)
+        site.repeat(rng)  # a URL listed twice, on every draw, as in fetch_all's
+        got, _ = await fetched(learner, "fetch_limited", max(site.delays), site.urls, limit)
     bodies_in_order("fetch_limited", got, site, recorder)
 
 
