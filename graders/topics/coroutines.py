@@ -13,7 +13,7 @@ import pytest
 
 from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds, shown
-from graders.i18n import tr
+from graders.i18n import sentences, tr
 from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock, posing_as
 
@@ -388,7 +388,8 @@ def _refusing_probe() -> tuple[dict[str, asyncio.AbstractEventLoop], object]:
     async def refuse(a: int) -> int:
         seen["loop"] = asyncio.get_running_loop()
         await asyncio.sleep(0)
-        raise RefusedError(f"no {a}")
+        error = seen["raised"] = RefusedError(f"no {a}")  # kept: the caller must get this very object
+        raise error
 
     return seen, refuse
 
@@ -421,8 +422,24 @@ def test_run_returns_the_coroutines_result(learner: Learner, rng: random.Random)
     seen, refuse = _refusing_probe()
     try:
         got = learner.function("run", is_async=False)(refuse, 6)
-    except RefusedError:
-        return
+    except RefusedError as error:
+        if error is seen.get("raised"):
+            return
+        learner._checked("run", Outcome(error=error))
+        line = checks.raised_in_place_of(learner, error, RefusedError)
+        fail(
+            tr("`run` raised a new RefusedError in place of the one its coroutine raised."),
+            observed=tr("the coroutine raised {raised}; run raised {error}: the same type, but another object.",
+                        raised=repr(seen.get("raised")), error=shown(error)),
+            expected=tr("the coroutine's own exception coming out of run unchanged, as it comes out of asyncio.run: "
+                        "with its message, its traceback and anything it carries."),
+            details=learner.format_error(error),
+            advice=sentences(
+                tr("Your `{line}` made a new exception in place of the coroutine's.", line=line) if line is not None
+                else tr("Your code raised a new exception in place of the coroutine's."),
+                tr("Let the exception propagate: leave out the `try:`/`except` around the call, or end the except "
+                   "block with a bare `raise`. `return asyncio.run(coro_fn(*args))` is all run needs.")),
+        )
     except Exception as error:  # noqa: BLE001
         learner._checked("run", Outcome(error=error))
         if _wraps_refused(error):

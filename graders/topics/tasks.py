@@ -596,6 +596,13 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
              expected=tr("the result of either of them: {a} or {b}.", a=repr(results[fastest]), b=repr(results[tied])))
 
 
+def carries(error: BaseException, raised: BaseException) -> bool:
+    """Whether `error` is `raised` itself, or an ExceptionGroup (a TaskGroup's) holding it."""
+    if isinstance(error, BaseExceptionGroup):
+        return any(carries(inner, raised) for inner in error.exceptions)
+    return error is raised
+
+
 def failed_job(error: BaseException) -> bool:
     """Whether `error` is a job's JobFailed, or an ExceptionGroup (a TaskGroup's) holding one."""
     if isinstance(error, BaseExceptionGroup):
@@ -644,6 +651,8 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
     jobs, results = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
     winner = jobs[min(range(len(jobs)), key=lambda i: jobs[i].seconds)]
     winner.fails = True
+    raised = winner.failure()  # one object, made here: the caller must get that very exception
+    winner.failure = lambda: raised  # type: ignore[method-assign]
     outcome = await learner.outcome("first_finished", jobs)
     for _ in range(3):
         await asyncio.sleep(0)
@@ -664,6 +673,20 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
         )
     if outcome.error is not None and not failed_job(outcome.error):
         learner.fail_raised("first_finished", outcome.error)
+    if outcome.error is not None and not carries(outcome.error, raised):
+        line = checks.raised_in_place_of(learner, outcome.error, JobFailed)
+        fail(
+            tr("`first_finished` raised a new JobFailed in place of the one {job} raised.", job=winner.label),
+            observed=tr("{job}, the first to finish, raised {raised}; first_finished raised {error}: the same type, but "
+                        "another object.", job=winner.label, raised=repr(raised), error=shown(outcome.error)),
+            expected=tr("the winning job's own exception, JobFailed, coming out of first_finished unchanged: the "
+                        "caller may be waiting for that very exception."),
+            details=learner.format_error(outcome.error),
+            advice=sentences(
+                tr("Your `{line}` made a new exception in place of the job's.", line=line) if line is not None
+                else tr("Your code raised a new exception in place of the job's."),
+                tr("Let the winner's exception go on as it is: `return done.pop().result()` raises it by itself.")),
+        )
     if running:
         timeline = recorder.timeline()
         for task in asyncio.all_tasks():
