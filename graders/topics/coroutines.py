@@ -278,6 +278,15 @@ async def test_countdown_awaits_every_say(learner: Learner, rng: random.Random) 
                           "around it (asyncio.wait_for, asyncio.timeout) cancels a say that takes longer than the "
                           "timeout."),
             )
+    # A tick of 0, on every seed: no pause, and every say awaited in its turn all the same.
+    recorder, n, _, _, _ = await _countdown(learner, rng, tick=0)
+    said, wanted = [s.label for s in recorder.spans if s.state == "done"], [f"say({i})" for i in range(n, 0, -1)]
+    if said != wanted:
+        fail(tr("`countdown({n}, 0, say)` did not say every number in its turn.", n=n),
+             observed=tr("by the time countdown returned, it had said {said}.", said=", ".join(said) or tr("nothing")),
+             expected=tr("{wanted}, each awaited: a tick of 0 means no pause, and nothing else.", wanted=", ".join(wanted)),
+             advice=tr("Treat a tick of 0 as any other: `await asyncio.sleep(tick)` between two calls, and `await "
+                       "say(i)` for each number."))
 
 
 @pytest.mark.asyncio
