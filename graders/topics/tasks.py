@@ -432,7 +432,8 @@ async def test_run_all_runs_jobs_concurrently(learner: Learner, rng: random.Rand
                       "listed twice, and one of its results.") if not mixed_up
             else tr("Read the results from your list of tasks, one per entry, in order: `[task.result() for task in "
                     "tasks]`. A job listed twice is found at its first place by a lookup (`jobs.index(job)`, a dict "
-                    "keyed by the job), so its second place never gets its result."),
+                    "keyed by the job), so its second place never gets its result; and code that takes one finished "
+                    "task at a time from `asyncio.wait` loses one of two that finish together, as its two runs do."),
         )
 
 

@@ -560,9 +560,10 @@ def twice_in_the_list(name: str, got: Any, expected: list[Any], places: tuple[in
                         a=places[0], b=places[1], got=shown(got, width=400)),
             expected=tr("{expected}: one result for each entry of the list, in its order, also for an entry that is "
                         "there twice.", expected=shown(expected, width=400)),
-            advice=tr("Keep each result with its place in the list (`asyncio.gather` does that for you), not with the "
-                      "function or the item: a lookup such as `funcs.index(func)` finds only its first place, and a "
-                      "dict keyed by it holds one entry."),
+            advice=tr("Keep each result with its place in the list, whatever finishes when (`asyncio.gather` does that "
+                      "for you). A lookup by the function or the item (`funcs.index(func)`, a dict keyed by it) finds "
+                      "only its first place; code that takes one finished task at a time from `asyncio.wait` loses one "
+                      "of two that finish together, as the two runs of one entry do."),
         )
 
 
