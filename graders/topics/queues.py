@@ -35,6 +35,7 @@ import _thread
 import asyncio
 import math
 import functools
+import inspect
 import dis
 import io
 import linecache
@@ -816,9 +817,12 @@ def whereabouts(learner: Learner, pipe: Pipeline, tasks: list[asyncio.Task[Any]]
     for task in sorted(tasks, key=lambda t: (t not in pipe.book.consumers, label(pipe, t))):
         where = seen[task] if seen is not None else suspension(task, learner.path)
         cancelling = seen is None and task.cancelling() > 0
-        places.setdefault((where.call, where.line, where.source, cancelling), []).append(label(pipe, task))
+        # A Task whose coroutine has run and waits nowhere in the learner's file was woken, and runs at its next turn.
+        coro = task.get_coro()
+        begun = inspect.iscoroutine(coro) and inspect.getcoroutinestate(coro) != inspect.CORO_CREATED
+        places.setdefault((where.call, where.line, where.source, cancelling, begun), []).append(label(pipe, task))
     lines = []
-    for (call, line, source, cancelling), names in places.items():
+    for (call, line, source, cancelling, begun), names in places.items():
         who = listed(names)
         if cancelling:
             lines.append(tr("{who}: cancelled, but not yet stopped", who=who))
@@ -828,6 +832,8 @@ def whereabouts(learner: Learner, pipe: Pipeline, tasks: list[asyncio.Task[Any]]
             lines.append(tr("{who}: waiting in `{call}`", who=who, call=call))
         elif line:
             lines.append(tr("{who}: waiting at line {line}: `{source}`", who=who, line=line, source=source))
+        elif begun:
+            lines.append(tr("{who}: woken, about to run again", who=who))
         else:
             lines.append(tr("{who}: not started yet", who=who))
     return sep.join(lines)
