@@ -126,6 +126,33 @@ async def test_start_in_background_task_runs_and_gives_the_result(learner: Learn
         )
     if await task != job.result:
         fail(tr("Awaiting the task did not give the job's result."), expected=repr(job.result))
+    # The same job again, failing this time: a new Task, which raises the job's own exception.
+    job.fails = True
+    raised = job.failure()
+    job.failure = lambda: raised  # type: ignore[method-assign]
+    again = await learner.call("start_in_background", job, coroutine_advice=TASK_ADVICE)
+    returned_the_task(again)
+    if again is task:
+        fail(tr("`start_in_background` returned an earlier call's Task for the same job."),
+             observed=tr("called again with the same job, it returned the first call's Task, done already: the job did "
+                         "not run again."),
+             expected=tr("a new Task for each call: the job runs each time."),
+             advice=tr("Create the Task in each call: `return asyncio.create_task(job())`. A Task kept from an earlier "
+                       "call (in a dict keyed by the job, say) is that call's."))
+    try:
+        value = await again
+    except JobFailed as error:
+        if error is raised:
+            return
+        fail(tr("The task from `start_in_background` raised a new JobFailed in place of the job's."),
+             observed=tr("the job raised {raised}; awaiting the task raised {error}: the same type, but another object.",
+                         raised=repr(raised), error=shown(error)),
+             expected=tr("the job's own exception: the Task raises what its coroutine raises."),
+             advice=tr("Create the Task from `job()` itself, with nothing around it that catches the error."))
+    fail(tr("The task from `start_in_background` gave {value} for a job that raised JobFailed.", value=shown(value)),
+         expected=tr("awaiting the task raising the job's own exception, {raised}.", raised=repr(raised)),
+         advice=tr("Create the Task from `job()` itself, with nothing around it that catches the error: a Task "
+                   "raises what its coroutine raises."))
 
 
 def raised_by_run_all(learner: Learner, recorder: Recorder, jobs: list[AsyncJob], error: BaseException,
