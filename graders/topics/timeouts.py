@@ -700,6 +700,22 @@ async def test_each_within_cancels_the_late_jobs(learner: Learner, rng: random.R
     late = [s for s in recorder.spans if s.state == "done" and (s.duration or 0) > timeout]
     if late:
         ran_past("each_within", late, timeout, timeline)
+    # A lone late job, on every draw: one job is a list like any other (a shortcut for it may not skip its deadline).
+    again = Recorder()
+    lone = again.job("job 0", rng.choice([d for d in DURATIONS if d > timeout + 0.5]), rng.randint(100, 999))
+    got = await learner.call("each_within", [lone], timeout)
+    running = await strays(again)
+    if got != [None] or running or [s for s in again.spans if s.state == "done"]:
+        fail(
+            tr("`each_within` did not give a lone job its deadline: it returned {got}.", got=shown(got)),
+            observed=tr("a list of one job that needs {needed}, with a timeout of {timeout}.",
+                        needed=seconds(lone.seconds), timeout=seconds(timeout)),
+            expected=tr("[None], the job cancelled at {timeout}: one job is a list like any other.",
+                        timeout=seconds(timeout)),
+            timeline=again.timeline(),
+            advice=tr("Give every job its deadline, however many there are: a shortcut for a single job (awaiting it "
+                      "as it is) waits for all of it."),
+        )
 
 
 # steps_within
@@ -956,6 +972,22 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
             "while they run. Comparing the clock afterwards cannot stop anything, and a deadline per step (a "
             "wait_for, or an `asyncio.timeout` block inside the loop) gives each step the full timeout again.",
             # ran_past translates it
+        )
+    # A lone step that runs past the deadline, on every draw: one step is a list like any other.
+    again = Recorder()
+    lone = again.job("step 0", timeout + rng.choice([0.5, 1.0, 1.5]), rng.randint(100, 999))
+    got = await learner.call("steps_within", [lone], timeout)
+    running = await strays(again)
+    if got != [] or running or [s for s in again.spans if s.state == "done"]:
+        fail(
+            tr("`steps_within` did not give a lone step the deadline: it returned {got}.", got=shown(got)),
+            observed=tr("a list of one step that needs {needed}, with a timeout of {timeout}.",
+                        needed=seconds(lone.seconds), timeout=seconds(timeout)),
+            expected=tr("[], the step cancelled at {timeout}: one step is a list like any other.",
+                        timeout=seconds(timeout)),
+            timeline=again.timeline(),
+            advice=tr("Put the deadline on the steps however many there are: a shortcut for a single step (awaiting it "
+                      "as it is) waits for all of it."),
         )
 
 
