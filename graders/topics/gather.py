@@ -496,6 +496,26 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
     some = [few.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(third + 1)]
     await learner.call("gather_limited", some, third)
     over_limit(few, some, third, kept_before=len(jobs) > len(some))
+    # And no more jobs than seats, on every draw: all of them start at once (a shortcut that runs few jobs one after
+    # another shows).
+    fewer = Recorder()
+    count = rng.randint(2, third)
+    lengths = rng.sample([0.5 * k for k in range(1, 9)], count)
+    start = loop_clock()
+    await learner.call("gather_limited", [fewer.job(f"job {i}", d, rng.randint(100, 999)) for i, d in enumerate(lengths)],
+                       third)
+    elapsed = loop_clock() - start
+    if elapsed > max(lengths) + TOLERANCE:
+        fail(
+            tr("`gather_limited` took {elapsed} for {count} jobs and {limit} seats; the longest job takes {longest}.",
+               elapsed=seconds(elapsed), count=count, limit=third, longest=seconds(max(lengths))),
+            observed=tr("with no more jobs than seats, the jobs did not all run at once."),
+            expected=tr("every job starting at once when there are seats for all of them: the call takes as long as "
+                        "the longest job."),
+            timeline=fewer.timeline(),
+            advice=tr("Keep one way for every call, however few the jobs: a shared `asyncio.Semaphore(limit)` around "
+                      "each `await job()` lets them all start when there are seats for all."),
+        )
 
 
 async def test_gather_limited_returns_results_in_argument_order(learner: Learner, rng: random.Random) -> None:
