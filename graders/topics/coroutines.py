@@ -19,6 +19,7 @@ from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock, posing_as
 
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
 CASED_NAMES = ["McIntyre", "van Rossum", "DeMarco", "da Silva"]  # each changed by .title() and by .capitalize()
+FULL_NAMES = ["Zoë Ortiz", "José María", "Björn Åberg", "Chloé Nguyen"]
 # Never whole seconds, nor on a grid of 0.05 s: a delay rounded (to an int, or to tenths) or waited out in short
 # steps (sleep 0.1 until the clock passes the end) misses each of them by 0.02 s or more, more than
 # checks.TOLERANCE, on every seed. Short, for greet: a busy wait for `delay` seconds of real time costs the grading
@@ -31,8 +32,9 @@ LONGER_GREET_DELAYS = [1.23, 1.37, 1.62, 1.78]
 @pytest.mark.asyncio
 @IN_LOOP_TIME
 async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) -> None:
-    # A second name that .title() or .capitalize() would change: the name goes into the greeting as it is given.
-    for name in (rng.choice(NAMES), rng.choice(CASED_NAMES)):
+    # A second name that .title() or .capitalize() would change: the name goes into the greeting as it is given. And
+    # a third of two words, with letters beyond ASCII: the whole name, every letter of it.
+    for name in (rng.choice(NAMES), rng.choice(CASED_NAMES), rng.choice(FULL_NAMES)):
         got = await learner.call("greet", name, rng.choice(GREET_DELAYS))
         checks.returned("greet", got, str, tr("a string"))
         if got != f"Hello, {name}!":
@@ -40,7 +42,9 @@ async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) 
                                                                    name.upper()))
             fail(tr("`greet` returned the wrong text."), observed=shown(got), expected=repr(f"Hello, {name}!"),
                  advice=tr("Put the name into the greeting as it is given, without changing its capitals: "
-                           "`f\"Hello, {{name}}!\"`.") if recased else None)
+                           "`f\"Hello, {{name}}!\"`.") if recased
+                 else tr("Put the whole name into the greeting, as it is given, every word and every letter: "
+                         "`f\"Hello, {{name}}!\"`.") if " " in name or not name.isascii() else None)
 
 
 @pytest.mark.asyncio
