@@ -111,12 +111,13 @@ class Graded:
         self.waiting = ThreadPoolExecutor(max_workers=self.WAITING_RUNS, thread_name_prefix="waiting-proofs")
         self.started: list[Run] = []  # to stop at the end of the session
         self.runs: dict[str, list[Future[list[Result]]]] = {}
-        for topic in sorted(topics, key=lambda t: not waits_in_real_time(t)):
+        waiting = {topic.dir: waits_in_real_time(topic) for topic in topics}
+        for topic in sorted(topics, key=lambda t: not waiting[t.dir]):
             whole = [topic.stub(), *([] if topic.dir in graded_here else [topic.solution(ROOT)]), *correct_answers(topic)]
             cases = [f"{w.path.relative_to(ROOT)}::{grader}" for w in wrong_answers(topic) for grader in w.expect]
             graders = sandbox.graders_of(topic)
             weighed = [*((str(t.relative_to(ROOT)), graders) for t in whole), *((c, 1) for c in cases)]
-            waits = waits_in_real_time(topic)
+            waits = waiting[topic.dir]
             count = self.WAITING_RUNS if waits else -(-sum(w for _, w in weighed) // self.GRADERS_PER_RUN)  # as few runs as will do
             shares: list[list[str]] = [[] for _ in range(count)]
             loads = [0] * count
@@ -246,7 +247,7 @@ class GradedClass:
                          "-j", "3", "--quiet", *accept])
 
     def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
-        """Each student's entry in grades.json: read once, for the many tests that read it (0.4 s of CPU each time)."""
+        """Each student's entry in grades.json: read once, for the many tests that read it."""
         if self.read is None:
             assert self.grading.result(timeout=240) == 0, self.printed.getvalue()
             data = json.loads((self.output / "grades.json").read_text(encoding="utf-8"))

@@ -300,3 +300,25 @@ def raised_in_place_of(learner: Learner, error: BaseException, replaced: type[Ba
     except SyntaxError:
         return line
     return code
+
+
+def leaves(error: BaseException) -> list[BaseException]:
+    """The exceptions inside an exception group, however deeply nested; an exception alone is its own leaf."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in leaves(inner)]
+    return [error]
+
+
+def first_list_kept(name: str, returned: Any, first: Sequence[Any]) -> None:
+    """Fails when the list a first call returned no longer holds its results (`first`, compared by repr) once a
+    second call is over: one list at module level, emptied and filled again by each call."""
+    __tracebackhide__ = True
+    if isinstance(returned, list) and list(map(repr, returned)) != list(map(repr, first)):
+        fail(
+            tr("`{name}`'s second call changed the list its first call had returned.", name=name),
+            observed=tr("the first call returned {first}; after the second call, that same list held {now}.",
+                        first=shown(list(first), width=400), now=shown(returned, width=400)),
+            expected=tr("each call's list its own: the first call's results stay as they were."),
+            advice=tr("Make a new list in each call and return that one: a list at module level (or a default "
+                      "argument) that each call empties and fills again is the same object for every caller."),
+        )

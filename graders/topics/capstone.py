@@ -35,7 +35,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from graders.harness import timeline
+from graders.harness import checks, timeline
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.harness.http_server import client_watch, connectors_made
 from graders.i18n import listed, sentences, tr
@@ -1909,13 +1909,6 @@ async def test_crawl_stops_cleanly_when_cancelled(learner: Learner, rng: random.
     await closed_by_its_caller(learner, rng)
 
 
-def exceptions_in(error: BaseException) -> list[BaseException]:
-    """The exceptions an exception group holds, however deeply nested; an exception alone is its own."""
-    if isinstance(error, BaseExceptionGroup):
-        return [leaf for inner in error.exceptions for leaf in exceptions_in(inner)]
-    return [error]
-
-
 TAKEN_BEFORE_CLOSING = 2  # pages the caller takes before it breaks out of its `async for` and closes the crawl
 
 
@@ -1953,7 +1946,7 @@ async def closed_by_its_caller(learner: Learner, rng: random.Random) -> None:
     moment = seconds(origin - record.start)
     blanks = {"at": moment, "pages": plural(len(record.pages), "page"), "count": len(record.pages)}
     if error is not None:
-        group = isinstance(error, BaseExceptionGroup) and any(isinstance(e, GeneratorExit) for e in exceptions_in(error))
+        group = isinstance(error, BaseExceptionGroup) and any(isinstance(e, GeneratorExit) for e in checks.leaves(error))
         fail(
             tr("`crawl` raised {kind} when its caller closed it.", kind=type(error).__name__),
             observed=tr("its caller took {pages}, broke out of its `async for` and closed the generator at {at}, as "

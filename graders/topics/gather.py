@@ -59,15 +59,7 @@ def second_results(name: str, got: Any, expected: list[Any], first: list[Any], j
     the list the first call returned, which must still hold the first call's results."""
     __tracebackhide__ = True
     checks.returned(name, got, list, tr("a list of results"))
-    if list(map(repr, returned)) != list(map(repr, first)):
-        fail(
-            tr("`{name}`'s second call changed the list its first call had returned.", name=name),
-            observed=tr("the first call returned {first}; after the second call, that same list held {now}.",
-                        first=shown(first, width=400), now=shown(list(returned), width=400)),
-            expected=tr("each call's list its own: the first call's results stay as they were."),
-            advice=tr("Make a new list in each call and return that one: a list at module level (or a default "
-                      "argument) that each call empties and fills again is the same object for every caller."),
-        )
+    checks.first_list_kept(name, returned, first)
     if list(map(repr, got)) == list(map(repr, expected)):
         checks.earned(name, recorder, len({job.label for job in jobs}))
         checks.ran_as_listed(name, recorder, jobs)

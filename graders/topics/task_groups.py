@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 from graders.harness import checks
+from graders.harness.checks import leaves
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import CANCELLED_IN_A_GROUP, Learner, Outcome, known_advice
@@ -222,13 +223,6 @@ def labels(spans: Iterable[Span]) -> str:
 def show(value: Any) -> str:
     """A value as the learner's code returned it (wider than the usual, for lists of lists)."""
     return shown(value, width=160)
-
-
-def leaves(error: BaseException) -> list[BaseException]:
-    """The exceptions inside an exception group, however deeply nested; an exception alone is its own leaf."""
-    if isinstance(error, BaseExceptionGroup):
-        return [leaf for inner in error.exceptions for leaf in leaves(inner)]
-    return [error]
 
 
 def outlived(spans: Sequence[Span], moment: float) -> list[Span]:

@@ -624,13 +624,6 @@ async def test_first_finished_returns_the_fastest_result_at_once(learner: Learne
              expected=tr("the result of either of them: {a} or {b}.", a=repr(results[fastest]), b=repr(results[tied])))
 
 
-def carries(error: BaseException, raised: BaseException) -> bool:
-    """Whether `error` is `raised` itself, or an ExceptionGroup (a TaskGroup's) holding it."""
-    if isinstance(error, BaseExceptionGroup):
-        return any(carries(inner, raised) for inner in error.exceptions)
-    return error is raised
-
-
 def failed_job(error: BaseException) -> bool:
     """Whether `error` is a job's JobFailed, or an ExceptionGroup (a TaskGroup's) holding one."""
     if isinstance(error, BaseExceptionGroup):
@@ -701,7 +694,7 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
         )
     if outcome.error is not None and not failed_job(outcome.error):
         learner.fail_raised("first_finished", outcome.error)
-    if outcome.error is not None and not carries(outcome.error, raised):
+    if outcome.error is not None and not any(leaf is raised for leaf in checks.leaves(outcome.error)):
         line = checks.raised_in_place_of(learner, outcome.error, JobFailed)
         fail(
             tr("`first_finished` raised a new JobFailed in place of the one {job} raised.", job=winner.label),

@@ -567,20 +567,6 @@ def twice_in_the_list(name: str, got: Any, expected: list[Any], places: tuple[in
         )
 
 
-def first_list_kept(name: str, returned: Any, first: list[Any]) -> None:
-    """Fails when the list a first call returned no longer holds its results after a second call."""
-    __tracebackhide__ = True
-    if isinstance(returned, list) and returned != first:
-        fail(
-            tr("`{name}`'s second call changed the list its first call had returned.", name=name),
-            observed=tr("the first call returned {first}; after the second call, that same list held {now}.",
-                        first=shown(first, width=400), now=shown(returned, width=400)),
-            expected=tr("each call's list its own: the first call's results stay as they were."),
-            advice=tr("Make a new list in each call and return that one: a list at module level (or a default "
-                      "argument) that each call empties and fills again is the same object for every caller."),
-        )
-
-
 async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder(clock=time.perf_counter)
     durations = slowest_first(rng, rng.randint(3, 4), 0.02, 0.08)
@@ -607,7 +593,7 @@ async def test_run_all_blocking_returns_results_in_order(learner: Learner, rng: 
         returned.append(got)
         checks.returned("run_all_blocking", got, list, tr("a list of results"))
         checks.same_results("run_all_blocking", got, fresh, again)
-    first_list_kept("run_all_blocking", first, results)
+    checks.first_list_kept("run_all_blocking", first, results)
 
 
 async def test_run_all_blocking_runs_every_function_in_a_thread(learner: Learner, rng: random.Random) -> None:
@@ -906,7 +892,7 @@ async def test_process_all_returns_results_in_order(learner: Learner, rng: rando
         checks.returned("process_all", got, list, tr("a list of upload results"))
         explain_results(again, got)
         checks.same_results("process_all", got, again.expected, again.uploads)
-    first_list_kept("process_all", first, first_expected)
+    checks.first_list_kept("process_all", first, first_expected)
 
 
 async def test_process_all_runs_prepare_in_threads(learner: Learner, rng: random.Random) -> None:

@@ -467,6 +467,18 @@ def zero_timeout(name: str, got: object, expected: str, recorder: Recorder) -> N
     )
 
 
+async def alone_and_late(learner: Learner, rng: random.Random, name: str, label: str, needed: float, timeout: float,
+                         expected: list[Any]) -> tuple[Any, Recorder] | None:
+    """`name` called with a list of one job (`label`) that needs `needed`, past `timeout`: None when it came back as
+    `expected`, the job cut at the timeout; else what it returned, and the records."""
+    recorder = Recorder()
+    got = await learner.call(name, [recorder.job(label, needed, rng.randint(100, 999))], timeout)
+    running = await strays(recorder)
+    if got == expected and not running and not any(s.state == "done" for s in recorder.spans):
+        return None
+    return got, recorder
+
+
 # each_within
 
 
@@ -701,15 +713,14 @@ async def test_each_within_cancels_the_late_jobs(learner: Learner, rng: random.R
     if late:
         ran_past("each_within", late, timeout, timeline)
     # A lone late job, on every draw: one job is a list like any other (a shortcut for it may not skip its deadline).
-    again = Recorder()
-    lone = again.job("job 0", rng.choice([d for d in DURATIONS if d > timeout + 0.5]), rng.randint(100, 999))
-    got = await learner.call("each_within", [lone], timeout)
-    running = await strays(again)
-    if got != [None] or running or [s for s in again.spans if s.state == "done"]:
+    needed = rng.choice([d for d in DURATIONS if d > timeout + 0.5])
+    lone = await alone_and_late(learner, rng, "each_within", "job 0", needed, timeout, [None])
+    if lone is not None:
+        got, again = lone
         fail(
             tr("`each_within` did not give a lone job its deadline: it returned {got}.", got=shown(got)),
             observed=tr("a list of one job that needs {needed}, with a timeout of {timeout}.",
-                        needed=seconds(lone.seconds), timeout=seconds(timeout)),
+                        needed=seconds(needed), timeout=seconds(timeout)),
             expected=tr("[None], the job cancelled at {timeout}: one job is a list like any other.",
                         timeout=seconds(timeout)),
             timeline=again.timeline(),
@@ -974,15 +985,14 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
             # ran_past translates it
         )
     # A lone step that runs past the deadline, on every draw: one step is a list like any other.
-    again = Recorder()
-    lone = again.job("step 0", timeout + rng.choice([0.5, 1.0, 1.5]), rng.randint(100, 999))
-    got = await learner.call("steps_within", [lone], timeout)
-    running = await strays(again)
-    if got != [] or running or [s for s in again.spans if s.state == "done"]:
+    needed = timeout + rng.choice([0.5, 1.0, 1.5])
+    lone = await alone_and_late(learner, rng, "steps_within", "step 0", needed, timeout, [])
+    if lone is not None:
+        got, again = lone
         fail(
             tr("`steps_within` did not give a lone step the deadline: it returned {got}.", got=shown(got)),
             observed=tr("a list of one step that needs {needed}, with a timeout of {timeout}.",
-                        needed=seconds(lone.seconds), timeout=seconds(timeout)),
+                        needed=seconds(needed), timeout=seconds(timeout)),
             expected=tr("[], the step cancelled at {timeout}: one step is a list like any other.",
                         timeout=seconds(timeout)),
             timeline=again.timeline(),
