@@ -1141,12 +1141,14 @@ class Conversation:
     received: list[tuple[float, bytes]] = field(default_factory=list)  # when each line came, and the line
     answered: list[float] = field(default_factory=list)  # when each answer was finished
     unfinished: bytes = b""  # what came without a b"\n" before the end of the stream
+    started: float | None = None  # when the server sent the start of the answer it never finished
 
 
 class Answering:
     """A server of the graders' that answers each line with the next of `answers`: half of it after
-    half the delay, the rest (with b"\\n") after the other half. After `silent_after` answers it reads
-    on but answers no more."""
+    half the delay, the rest (with b"\\n") after the other half. After `silent_after` answers it sends
+    the start of the next one after its delay, then reads on but says no more: a timeout for each
+    piece read, not for the whole answer, would wait on long after it."""
 
     def __init__(self, answers: Sequence[str], delays: Sequence[float], silent_after: int | None = None) -> None:
         self.answers, self.delays, self.silent_after = answers, delays, silent_after
@@ -1176,10 +1178,13 @@ class Answering:
                     talk.unfinished = line
                     break
                 talk.received.append((loop_clock(), line))
+                half = len(answer) // 2
                 if self.silent_after is not None and n >= self.silent_after:
+                    await asyncio.sleep(delay)
+                    writer.write(answer[:half].encode())
+                    talk.started = loop_clock()
                     await reader.read()  # silent while the client talks; and once it has sent all it will (EOF),
                     await asyncio.Event().wait()  # silent still, the connection open: a silent server never hangs up
-                half = len(answer) // 2
                 await asyncio.sleep(delay / 2)
                 writer.write(answer[:half].encode())
                 await asyncio.sleep(delay / 2)
@@ -1325,9 +1330,10 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
             due = talk.answered[-1] - start + timeout
     blanks = {"timeout": seconds(timeout), "answered": answered, "line": repr(lines[answered]),
               "due": seconds(due), "elapsed": seconds(called.ended), "patience": seconds(PATIENCE)}
-    observed = tr("the server answered the first line, then got {line} and said nothing more.", **blanks) \
-        if answered == 1 else tr("the server answered the first {answered} lines, then got {line} and said nothing "
-                                 "more.", **blanks)
+    observed = tr("the server answered the first line, then got {line}, sent the start of its answer and said "
+                  "nothing more.", **blanks) \
+        if answered == 1 else tr("the server answered the first {answered} lines, then got {line}, sent the start of "
+                                 "its answer and said nothing more.", **blanks)
     expected = tr("TimeoutError at {due}: {timeout} after the last answer.", **blanks)
     if called.outcome is None:
         unfinished_lines(server)
@@ -1350,8 +1356,13 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
     if not isinstance(error, TimeoutError):
         learner.fail_raised("request", error)
     if called.ended > due + TOLERANCE:
+        # Timed out a whole timeout after the start of the unfinished answer: the clock was started again by a piece.
+        per_piece = talk.started is not None and abs(called.ended - (talk.started - start + timeout)) <= TOLERANCE
         fail(tr("`request` raised TimeoutError at {elapsed}, later than its timeout allowed.", **blanks),
              observed=observed, expected=expected,
-             advice=tr("Use the `timeout` you were given, for each answer on its own, from when you start waiting "
-                       "for it."))
+             advice=tr("Your timeout started again when the start of the answer came: it was around each piece "
+                       "you read, not around the whole answer. Wait at most `timeout` for the whole line: "
+                       "`await asyncio.wait_for(reader.readline(), timeout)`.") if per_piece
+             else tr("Use the `timeout` you were given, for each answer on its own, from when you start waiting "
+                     "for it."))
     judge_request_closing(called, tr("request raised TimeoutError"))
