@@ -42,6 +42,8 @@ TOLERANCE = checks.TOLERANCE
 # looks at its tasks every 0.05, 0.1, 0.2, 0.25, 0.3, 0.5 or 1 s (a loop of `t.done()` and `asyncio.sleep`), or
 # checks a deadline so, sees a failure 0.02 s or more late, and the siblings it cancels then outlive it.
 DURATIONS = [0.5 * k + 0.13 for k in range(1, 17)]  # 0.63 s to 8.13 s
+NO_PLAN: Sequence[type[Exception] | None] = (None,)  # a job that returns its result
+HAIR = 1e-10  # seconds: asyncio fires every timer due within its clock's resolution (1 ns at best) in one turn
 MOMENTS = DURATIONS[2:10]  # when jobs fail: 1.63 s to 5.13 s, so that some jobs end before and some after
 
 
@@ -148,7 +150,7 @@ def failing_batch(rng: random.Random, recorder: Recorder, plans: Sequence[Sequen
     other has finished by then and at least one is still running (labelled as in `group`, if given)."""
     moment = rng.choice(MOMENTS)
     durations: list[float] = around(rng, moment, rng.randint(2, 4))
-    kinds: list[Sequence[type[Exception] | None]] = [(None,)] * len(durations)
+    kinds: list[Sequence[type[Exception] | None]] = [NO_PLAN] * len(durations)
     for plan in plans:
         # After a job that is still running at the moment of the failure, on every draw: code that awaits the tasks
         # in list order is then waiting on that one when the failure comes, and does not see it in time.
@@ -156,6 +158,12 @@ def failing_batch(rng: random.Random, recorder: Recorder, plans: Sequence[Sequen
         at = rng.randint(running[0] + 1, len(durations)) if running else rng.randint(0, len(durations))
         durations.insert(at, moment)
         kinds.insert(at, plan)
+    # The failing jobs in the order of `plans`, each a hair (well within one tick of the clock) after the one before: they
+    # fail in the same turn of the loop, so none is cancelled before it raises, and in that order, so that a group
+    # holds their errors as `plans` lists them (asyncio's timers due at the very same time fire in no set order).
+    failing = [i for i, kind in enumerate(kinds) if kind is not NO_PLAN]
+    for n, (i, plan) in enumerate(zip(failing, plans)):
+        kinds[i], durations[i] = plan, moment + n * HAIR
     results = rng.sample(range(100, 1000), len(durations))
     jobs = [Job(recorder, job_label(i, group), d, r, plan) for i, (d, r, plan) in enumerate(zip(durations, results, kinds))]
     return jobs, moment
@@ -1051,8 +1059,9 @@ async def test_run_retrying_lets_other_errors_through(learner: Learner, rng: ran
                           "ran the batch {times}.", times=times, **blanks) if plain \
                 else sentences(seen, tr("Your code ran the batch {times}.", times=times))
             advice = tr("`except* ValueError:` handles the ValueErrors alone and lets the rest of the group travel on. "
-                        "`except Exception:`, or checking only whether the group holds a ValueError, retries every "
-                        "error.")
+                        "`except Exception:` retries every error, and so does a check of one error of the group (its "
+                        "first, or whether it holds a ValueError at all): retry only when every error in it is a "
+                        "ValueError.")
         fail(tr("`run_retrying` ran the batch again after a JobFailed."), observed=observed, expected=expected,
              timeline=timeline, advice=advice)
     if jf_batch is None:
