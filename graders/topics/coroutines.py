@@ -33,8 +33,9 @@ LONGER_GREET_DELAYS = [1.23, 1.37, 1.62, 1.78]
 @IN_LOOP_TIME
 async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) -> None:
     # A second name that .title() or .capitalize() would change: the name goes into the greeting as it is given. And
-    # a third of two words, with letters beyond ASCII: the whole name, every letter of it.
-    for name in (rng.choice(NAMES), rng.choice(CASED_NAMES), rng.choice(FULL_NAMES)):
+    # a third of two words, with letters beyond ASCII: the whole name, every letter of it. A fourth with a space at an
+    # end, as typed: the name as it is given, not cleaned up.
+    for name in (rng.choice(NAMES), rng.choice(CASED_NAMES), rng.choice(FULL_NAMES), rng.choice(NAMES) + " "):
         got = await learner.call("greet", name, rng.choice(GREET_DELAYS))
         checks.returned("greet", got, str, tr("a string"))
         if got != f"Hello, {name}!":
@@ -43,6 +44,8 @@ async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) 
             fail(tr("`greet` returned the wrong text."), observed=shown(got), expected=repr(f"Hello, {name}!"),
                  advice=tr("Put the name into the greeting as it is given, without changing its capitals: "
                            "`f\"Hello, {{name}}!\"`.") if recased
+                 else tr("Put the name into the greeting as it is given, spaces and all, without cleaning it up: "
+                         "`f\"Hello, {{name}}!\"`.") if got == f"Hello, {name.strip()}!"
                  else tr("Put the whole name into the greeting, as it is given, every word and every letter: "
                          "`f\"Hello, {{name}}!\"`.") if " " in name or not name.isascii() else None)
 
