@@ -365,9 +365,11 @@ async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learn
     # A timeout of 0, on every draw: no time at all, so the fallback (`timeout or None` gives no deadline instead).
     again = Recorder()
     got = await learner.call("with_deadline", again.job("job", seconds_needed, rng.randint(100, 999)), 0, fallback)
-    await strays(again)
+    running = await strays(again)
     if got != fallback:
         zero_timeout("with_deadline", got, repr(fallback), again)
+    if running:
+        left_running("with_deadline", running, again.timeline(), tr("the deadline of a timeout of 0"))
 
 
 async def test_with_deadline_cancels_the_late_job(learner: Learner, rng: random.Random) -> None:
@@ -557,9 +559,11 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
         again = Recorder()
         zero_jobs, _ = mixed_jobs(rng, again, rng.randint(3, 4))
         got = await learner.call("each_within", zero_jobs, 0)
-        await strays(again)
+        running = await strays(again)
         if got != [None] * len(zero_jobs):
             zero_timeout("each_within", got, repr([None] * len(zero_jobs)), again)
+        if running:
+            left_running("each_within", running, again.timeline(), tr("the deadline of a timeout of 0"))
         return
     if sorted(map(repr, got)) == sorted(map(repr, expected)):
         checks.same_results("each_within", got, expected, recorder)  # the right results, in finishing order
@@ -917,9 +921,11 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     for step in steps:
         step.recorder = again
     got = await learner.call("steps_within", steps, 0)
-    await strays(again)
+    running = await strays(again)
     if got != []:
         zero_timeout("steps_within", got, "[]", again)
+    if running:
+        left_running("steps_within", running, again.timeline(), tr("the deadline of a timeout of 0"))
 
 
 @told_the_loop_clock
