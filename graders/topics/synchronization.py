@@ -838,11 +838,21 @@ async def judge_start(learner: Learner, race: Race) -> None:
         ready_late = [(runner, ready) for runner, ready, _ in rows if ready.end > race.given + TOLERANCE]  # type: ignore[operator]
         woke = race.turns.woke_between(max(ready.end for _, ready, _ in rows), race.given,  # type: ignore[type-var, arg-type]
                                        race.recorder.spans)
-        if ready_late:
+        readies = sorted((ready for _, ready, _ in rows), key=lambda span: span.start)
+        if ready_late and all(ready.start >= race.given - TOLERANCE for ready in readies):  # type: ignore[operator]
+            observed = tr("the start was given at {given}; only then did the runners begin to get ready.",
+                          given=seconds(given))
+            advice = tr("Get ready first, then wait for the start: in each runner, `await runner.get_ready()`, then "
+                        "`await start.wait()`, then `await runner.run()`. Waiting first leaves the getting ready "
+                        "until after the start.")
+        elif ready_late:
             runner, ready = ready_late[0]
+            blanks = {"i": runner.index, "given": seconds(given), "ready": seconds(ready.end - race.origin)}  # type: ignore[operator]
+            one_by_one = all(later.start >= earlier.end - TOLERANCE  # type: ignore[operator]
+                             for earlier, later in zip(readies, readies[1:]))
             observed = tr("runner {i} was only ready at {ready}, after the start at {given}: the runners got ready one "
-                          "after another.", i=runner.index, given=seconds(given),
-                          ready=seconds(ready.end - race.origin))  # type: ignore[operator]
+                          "after another.", **blanks) if one_by_one \
+                else tr("runner {i} was only ready at {ready}, after the start at {given}.", **blanks)
             advice = tr("Let every runner get ready at the same time, each in a Task of its own, while the starter runs.")
         elif woke:
             observed = sentences(started, tr("Meanwhile the loop woke up {times} with nothing to do, as a loop that "
@@ -1149,7 +1159,9 @@ async def test_call_all_limited_is_not_slower_than_the_limit(learner: Learner, r
                         "with `loop.call_later(1, semaphore.release)`.")
         waited = tr("{call} waited from {free} to {start}, although only {recent} of the {limit} starts allowed in a "
                     "second had been used in the second up to {free}.",
-                    call=spans[j].label, free=seconds(free), start=seconds(start), recent=recent, limit=limit)
+                    call=spans[j].label, free=seconds(free), start=seconds(start), recent=recent, limit=limit) if recent \
+            else tr("{call} waited from {free} to {start}, although no call had started in the second up to {free}.",
+                    call=spans[j].label, free=seconds(free), start=seconds(start))
         # The headline names a start the limit shows late: this first one, and the last too where it is late
         # (an evenly spaced last start can be on time while every start before it was late).
         best = origin + (len(starts) - 1) // limit
