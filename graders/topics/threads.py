@@ -628,6 +628,7 @@ async def test_run_all_blocking_runs_the_functions_at_the_same_time(learner: Lea
     jobs[rng.randrange(twice + 1, 5)] = jobs[twice]
     durations = [job.seconds for job in jobs]
     _, start, end = await timed(learner, "run_all_blocking", jobs, recorder=recorder, durations=durations)
+    each_entry_ran("run_all_blocking", recorder, jobs)
     ran_in_threads("run_all_blocking", recorder, len(jobs), "blocking function")
     # Judged from the first function's start: a busy machine may take a while to start the
     # pool's threads, which no code can help (the functions' own overlap is what is graded).
