@@ -828,6 +828,7 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
         other.result = rng.choice([0, ""])
     start = loop_clock()
     outcome = await learner.outcome("steps_within", steps, timeout)
+    returned = loop_clock() - start
     timeline = recorder.timeline()
     await strays(recorder)
     if isinstance(outcome.error, TimeoutError):
@@ -863,6 +864,24 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
     if got != expected:
         more = isinstance(got, list) and len(got) > k
         late = [s for s in recorder.spans if s.state == "done" and (s.end or 0) - start > timeout + checks.TOLERANCE]
+        unstarted = [s for s in steps[:k] if not recorder.started(s.label)]
+        if not more and unstarted and returned < timeout - checks.TOLERANCE:
+            # It stopped of its own accord: the deadline had not come, and a step that had time was never started.
+            blanks = {"got": repr(got), "at": seconds(returned), "timeout": seconds(timeout), "step": unstarted[0].label}
+            fail(
+                tr("`steps_within` returned {results}; {steps} fit in the deadline.",
+                   results=plural(len(got), "result"), steps=plural(k, "step")),
+                observed=tr("{got}: it returned at {at}, before the {timeout} deadline, and never started {step}.",
+                            **blanks),
+                expected=tr("{expected}: the steps finished within {timeout} in all.",
+                            expected=repr(expected), timeout=seconds(timeout)),
+                timeline=timeline,
+                advice=tr("A step that returns {value} is done like any other: go on to the next. Stop only when the "
+                          "steps run out or the deadline's TimeoutError comes.", value=repr(got[-1]))
+                if got and not got[-1]
+                else tr("Go on to the next step until the steps run out or the deadline's TimeoutError comes: "
+                        "stopping sooner leaves undone steps that had time to run."),
+            )
         fail(
             tr("`steps_within` returned {results}; {steps} fit in the deadline.",
                results=plural(len(got), "result"), steps=plural(k, "step")),
