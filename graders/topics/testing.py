@@ -28,7 +28,7 @@ import traceback
 import types
 import unittest
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -323,19 +323,60 @@ PARAMETER_SET = type(pytest.param(None))
 
 def _cases(module: types.ModuleType) -> list[Case]:
     """The tests pytest would collect in the module: functions named test_*, and the test_* methods of
-    classes named Test* without an __init__, each once per combination of its parametrize values."""
+    classes named Test* without an __init__, each once per combination of its parametrize values; less
+    those marked skip, skipif (a condition that holds) or xfail, which count for nothing in pytest's verdict."""
     cases: list[Case] = []
+    if _left_out(_marks(module)):
+        return cases
     for name, value in vars(module).items():
         if name.startswith("test") and callable(value) and not isinstance(value, type):
-            cases += [Case(f"{name}{ids}", name, None, values) for ids, values in _parametrized(value)]
+            if not _left_out(_marks(value)):
+                cases += [Case(f"{name}{ids}", name, None, values) for ids, values in _parametrized(value)]
         elif (name.startswith("Test") and isinstance(value, type)
               and value.__init__ is object.__init__ and value.__new__ is object.__new__):  # as pytest collects them
             for attribute in dir(value):
                 method = getattr(value, attribute)
-                if attribute.startswith("test") and callable(method):
+                if attribute.startswith("test") and callable(method) and not _left_out([*_marks(value), *_marks(method)]):
                     cases += [Case(f"{name}::{attribute}{ids}", attribute, value, values)
                               for ids, values in _parametrized(method)]
     return cases
+
+
+def _left_out_tests(module: types.ModuleType | None) -> list[str]:
+    """The names of the module's tests that _cases leaves out for their marks (all of them, for a module's mark)."""
+    if module is None:
+        return []
+    whole = _left_out(_marks(module))
+    names = []
+    for name, value in vars(module).items():
+        if name.startswith("test") and callable(value) and not isinstance(value, type):
+            if whole or _left_out(_marks(value)):
+                names.append(name)
+        elif name.startswith("Test") and isinstance(value, type):
+            names += [f"{name}::{attribute}" for attribute in dir(value) if attribute.startswith("test")
+                      and callable(getattr(value, attribute))
+                      and (whole or _left_out([*_marks(value), *_marks(getattr(value, attribute))]))]
+    return names
+
+
+def _marks(owner: object) -> list[Any]:
+    """The pytest marks set on a module, class or function."""
+    marks = getattr(owner, "pytestmark", [])
+    return list(marks) if isinstance(marks, (list, tuple)) else [marks]
+
+
+def _left_out(marks: Sequence[Any]) -> bool:
+    """Whether pytest would leave the test out of its verdict: skipped (skip, or skipif whose condition is true) or
+    expected to fail (xfail). A skipif condition given as a string is pytest's to evaluate: the test is then kept."""
+    for mark in marks:
+        name = getattr(mark, "name", "")
+        if name in ("skip", "xfail"):
+            return True
+        if name == "skipif":
+            conditions = [*mark.args, *([mark.kwargs["condition"]] if "condition" in mark.kwargs else [])]
+            if any(not isinstance(condition, str) and condition for condition in conditions):
+                return True
+    return False
 
 
 def _parametrized(function: Callable[..., Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -350,6 +391,8 @@ def _parametrized(function: Callable[..., Any]) -> list[tuple[str, dict[str, Any
             names = [n.strip() for n in names.split(",") if n.strip()]
         given = []
         for i, row in enumerate(rows):
+            if isinstance(row, PARAMETER_SET) and _left_out(row.marks):
+                continue
             explicit = row.id if isinstance(row, PARAMETER_SET) else None
             row = row.values if isinstance(row, PARAMETER_SET) else row if len(names) > 1 else (row,)
             shown = explicit or "-".join(str(v) if isinstance(v, (int, float, str, bool, type(None))) else f"{n}{i}"
@@ -908,6 +951,13 @@ async def caught(learner: Learner, variant: str) -> None:
             "this.", tests=f"`{failing[0]}`") if len(failing) == 1 else tr(
             "{tests} failed against the real client, so they could not count here; one of them may be the test "
             "that checks this.", tests=listed(f"`{test}`" for test in failing)))
+    left_out = _left_out_tests(learner.module)
+    if left_out:  # as pytest does, the graders run no test marked skip or xfail: that may be why nothing checks this
+        observed = tr("{first} {second}", first=observed, second=tr(
+            "{tests} is marked skip or xfail, so it was left out, as pytest leaves it out; it may be the test that "
+            "checks this.", tests=f"`{left_out[0]}`") if len(left_out) == 1 else tr(
+            "{tests} are marked skip or xfail, so they were left out, as pytest leaves them out; one of them may be "
+            "the test that checks this.", tests=listed(f"`{test}`" for test in left_out)))
     fail(
         tr(mutant.untested),
         observed=observed,
