@@ -1735,6 +1735,7 @@ async def deadline_while_busy(learner: Learner, rng: random.Random) -> None:
             details=learner.format_error(record.error),
         )
     succeeded(learner, record)
+    tried_again("deadline", moment, web_, record, origin)
     late = running_after(web_, origin)
     across = [s for s in late if s.start <= origin + TOLERANCE]
     if busy and across:
@@ -1775,12 +1776,15 @@ async def deadline_while_busy(learner: Learner, rng: random.Random) -> None:
         )
     if busy and late:
         started = [s for s in late if s.start > origin + TOLERANCE]
+        first, last = (min(s.start for s in started) - record.start, max(s.start for s in started) - record.start)
         blanks.update(requests=plural(len(late), "request"), started=listed(s.label for s in started),
-                      at=seconds(min(s.start for s in started) - record.start))
+                      at=seconds(first), last=seconds(last))
         fail(
             tr("`crawl` started {requests} after the deadline at {moment}.", **blanks),
             observed=tr("its caller was busy with a page at the deadline and asked for the next one at {asked}; "
-                        "{started} started at {at}.", **blanks),
+                        "{started} started at {at}.", **blanks) if last - first <= TOLERANCE
+            else tr("its caller was busy with a page at the deadline and asked for the next one at {asked}; "
+                    "{started} started from {at} to {last}.", **blanks),
             expected=tr("the requests in flight at the deadline cancelled at that very moment, whatever the caller is "
                         "doing, and no new one."),
             timeline=web_.timeline(),
