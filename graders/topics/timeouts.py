@@ -506,6 +506,31 @@ def mixed_jobs(rng: random.Random, recorder: Recorder, count: int | None = None,
     return [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))], timeout
 
 
+async def listed_twice(learner: Learner, rng: random.Random) -> None:
+    """each_within with a job in the list twice, apart, on every draw: each entry is a run of its own (a dict of
+    Tasks keyed by the job runs it once, and gives both places that one result)."""
+    __tracebackhide__ = True
+    recorder = Recorder()
+    jobs, timeout = mixed_jobs(rng, recorder, rng.randint(3, 4))
+    twice = next(j for j in jobs if j.seconds < timeout)
+    at = jobs.index(twice)
+    jobs.insert(rng.choice([i for i in range(len(jobs) + 1) if abs(i - at) > 1] or [len(jobs)]), twice)
+    got = await learner.call("each_within", jobs, timeout)
+    runs = len(recorder.started(twice.label))
+    await strays(recorder)
+    if runs < 2:
+        fail(
+            tr("`{name}` ran {job} {times}, though it is listed twice in the jobs it was given.", name="each_within",
+               job=twice.label, times=plural(runs, "time")),
+            observed=tr("{job} is the same job object at two places of the list; each_within returned {got}.",
+                        job=twice.label, got=shown(got)),
+            expected=tr("one run per entry of the list: a job listed twice runs twice, each run with its own deadline."),
+            timeline=recorder.timeline(),
+            advice=tr("Start one Task (or one wait_for) per entry of the list, in the list's order, not one per "
+                      "distinct job: keep them in a list, not in a dict or a set keyed by the job."),
+        )
+
+
 def deadline_escaped(name: str, learner: Learner, outcome: Outcome, expected: list[Any]) -> None:
     """Fails when a per-job wait_for's TimeoutError reached the caller: each job had its own
     deadline, but nothing caught the error it raises."""
@@ -564,6 +589,7 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
             zero_timeout("each_within", got, repr([None] * len(zero_jobs)), again)
         if running:
             left_running("each_within", running, again.timeline(), tr("the deadline of a timeout of 0"))
+        await listed_twice(learner, rng)
         return
     if sorted(map(repr, got)) == sorted(map(repr, expected)):
         checks.same_results("each_within", got, expected, recorder)  # the right results, in finishing order
