@@ -529,6 +529,19 @@ async def listed_twice(learner: Learner, rng: random.Random) -> None:
             advice=tr("Start one Task (or one wait_for) per entry of the list, in the list's order, not one per "
                       "distinct job: keep them in a list, not in a dict or a set keyed by the job."),
         )
+    expected = [j.result if j.seconds < timeout else None for j in jobs]
+    if got != expected:
+        places = [i for i, j in enumerate(jobs) if j is twice]
+        fail(
+            tr("`each_within` returned {got}, though every job ran.", got=shown(got)),
+            observed=tr("{job} is the same job object at places {first} and {second} of the list.", job=twice.label,
+                        first=places[0], second=places[1]),
+            expected=tr("{expected}: each place given the result of its own run, {job}'s at both of its places.",
+                        expected=repr(expected), job=twice.label),
+            timeline=recorder.timeline(),
+            advice=tr("Put each result at the place of its own entry: keep the runs in a list in the order of `jobs` "
+                      "(`asyncio.gather` does). `results[jobs.index(job)]` finds a job's first place only."),
+        )
 
 
 def deadline_escaped(name: str, learner: Learner, outcome: Outcome, expected: list[Any]) -> None:
