@@ -56,6 +56,7 @@ from typing import Any
 import pytest
 
 from graders.harness import naps, schedule
+from graders.harness.checks import leaves
 from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome, known_advice
@@ -414,6 +415,9 @@ class Source:
 
     def __aiter__(self) -> Source:
         return self
+
+    async def aclose(self) -> None:
+        """As an async generator has: code that closes its sources (`contextlib.aclosing`) may; nothing to free."""
 
     async def __anext__(self) -> int:
         now = loop_clock()
@@ -2415,7 +2419,8 @@ async def judge_failures(learner: Learner, pipe: Pipeline) -> Any:
     failed = sorted(pipe.failing)
     error = ran.outcome.error
     first = min((w for w in book.works if w.state == "failed"), key=lambda w: (w.end, w.item), default=None)
-    if error is not None and first is None:
+    # Only a JobFailed (in a group or not) is an item's failure let out: any other error came from somewhere else.
+    if error is not None and (first is None or not any(isinstance(e, JobFailed) for e in leaves(error))):
         learner.fail_raised(NAME, error)
     if error is not None and first is not None:
         done = {w.item for w in book.works if w.state == "done"}
