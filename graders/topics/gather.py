@@ -488,6 +488,12 @@ async def test_gather_limited_never_exceeds_limit(learner: Learner, rng: random.
     some = [few.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(third + 1)]
     await learner.call("gather_limited", some, third)
     over_limit(few, some, third, kept_before=len(jobs) > len(some))
+    # And a larger limit, with more jobs than it: code that trusts a "generous" limit to need no seats shows.
+    large = Recorder()
+    fourth = rng.randint(5, 7)
+    many = [large.job(f"job {i}", 0.5 * rng.randint(1, 8), rng.randint(100, 999)) for i in range(fourth + rng.randint(2, 4))]
+    await learner.call("gather_limited", many, fourth)
+    over_limit(large, many, fourth)
 
 
 async def test_gather_limited_returns_results_in_argument_order(learner: Learner, rng: random.Random) -> None:
