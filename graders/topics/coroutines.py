@@ -18,7 +18,10 @@ from graders.harness.learner import Learner, Outcome
 from graders.harness.probes import IN_LOOP_TIME, Recorder, loop_clock, posing_as
 
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Yukihiro", "Barbara", "Ken", "Margaret"]
-CASED_NAMES = ["McIntyre", "van Rossum", "DeMarco", "da Silva"]  # each changed by .title() and by .capitalize()
+# Names that casing changes: each by .title() and by .capitalize(); one of the first kind on every draw is also
+# changed by a capital put at the start (name[0].upper() + name[1:]).
+LOWER_FIRST_NAMES = ["van Rossum", "da Silva", "de la Cruz", "von Neumann"]
+CASED_NAMES = ["McIntyre", "DeMarco", "O'Brien-McKay", "DiCaprio"]
 FULL_NAMES = ["Zoë Ortiz", "José María", "Björn Åberg", "Chloé Nguyen"]
 # Never whole seconds, nor on a grid of 0.05 s: a delay rounded (to an int, or to tenths) or waited out in short
 # steps (sleep 0.1 until the clock passes the end) misses each of them by 0.02 s or more, more than
@@ -35,12 +38,13 @@ async def test_greet_returns_the_greeting(learner: Learner, rng: random.Random) 
     # A second name that .title() or .capitalize() would change: the name goes into the greeting as it is given. And
     # a third of two words, with letters beyond ASCII: the whole name, every letter of it. A fourth with a space at an
     # end, as typed: the name as it is given, not cleaned up.
-    for name in (rng.choice(NAMES), rng.choice(CASED_NAMES), rng.choice(FULL_NAMES), rng.choice(NAMES) + " "):
+    for name in (rng.choice(NAMES), rng.choice(CASED_NAMES), rng.choice(LOWER_FIRST_NAMES), rng.choice(FULL_NAMES),
+                 rng.choice(NAMES) + " "):
         got = await learner.call("greet", name, rng.choice(GREET_DELAYS))
         checks.returned("greet", got, str, tr("a string"))
         if got != f"Hello, {name}!":
             recased = any(got == f"Hello, {other}!" for other in (name.title(), name.capitalize(), name.lower(),
-                                                                   name.upper()))
+                                                                   name.upper(), name[:1].upper() + name[1:]))
             fail(tr("`greet` returned the wrong text."), observed=shown(got), expected=repr(f"Hello, {name}!"),
                  advice=tr("Put the name into the greeting as it is given, without changing its capitals: "
                            "`f\"Hello, {{name}}!\"`.") if recased
