@@ -1341,3 +1341,25 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
             advice=tr("Use the `timeout` you were given, once, around all the groups together."),
         )
     ended_by_then("run_groups", outcome, after)
+    # A timeout of 0, on every draw: no time at all, so TimeoutError at once, and nothing left running (`timeout or
+    # None` gives no deadline instead, and `if not timeout:` a way out of its own).
+    zero = Recorder()
+    groups = make_groups(rng, zero, [rng.randint(2, 3) for _ in range(2)])
+    start = loop_clock()
+    outcome = await called(learner, "run_groups", groups, 0)
+    elapsed = loop_clock() - start
+    after = await settle(zero)
+    if outcome.error is not None and not isinstance(outcome.error, TimeoutError):
+        escaped(learner, "run_groups", outcome.error, [j for group in groups for j in group], timeline=after.timeline)
+    if outcome.error is None:
+        blanks = {"elapsed": seconds(elapsed), "value": show(outcome.value)}
+        fail(
+            tr("`run_groups` returned {value} for a timeout of 0.", **blanks),
+            observed=tr("it took {elapsed}: the jobs ran as if there were no deadline.", **blanks)
+            if elapsed > TOLERANCE else None,
+            expected=tr("TimeoutError at once: a timeout of 0 leaves the jobs no time."),
+            timeline=after.timeline,
+            advice=tr("A timeout of 0 is a timeout like any other, with no time in it: give it to `asyncio.timeout` "
+                      "as it is. `timeout or None` (or `if not timeout:`) turns 0 into no deadline."),
+        )
+    ended_by_then("run_groups", outcome, after)
