@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 
+from graders.harness import checks
 from graders.harness.feedback import fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.learner import Learner, Outcome, known_advice
@@ -1378,3 +1379,20 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
              else tr("Use the `timeout` you were given, for each answer on its own, from when you start waiting "
                      "for it."))
     judge_request_closing(called, tr("request raised TimeoutError"))
+    # A timeout of 0, on every draw: no time at all for the first answer, so TimeoutError at once (`timeout or None`
+    # gives no deadline instead, and the answers come).
+    async with Answering(delays) as server:
+        called = await call_request(learner, server.port, lines, 0, sum(delays) + PATIENCE)
+    blanks = {"patience": seconds(sum(delays) + PATIENCE), "elapsed": seconds(called.ended)}
+    expected = tr("TimeoutError at once: a timeout of 0 leaves no time for an answer.")
+    if called.outcome is None:
+        fail(tr("`request` was still waiting {patience} after it was called with a timeout of 0.", **blanks),
+             expected=expected, advice=tr(checks.ZERO_ADVICE))
+    if called.outcome.error is None:
+        fail(tr("`request` returned {value} for a timeout of 0.", value=shown(called.outcome.value)),
+             observed=tr("it waited {elapsed} for the answers, as if there were no deadline.", **blanks),
+             expected=expected, advice=tr(checks.ZERO_ADVICE))
+    if not isinstance(called.outcome.error, TimeoutError):
+        learner.fail_raised("request", called.outcome.error)
+    if called.writers:  # a client that puts its timeout on the connecting too gives up before it has a connection
+        judge_request_closing(called, tr("request raised TimeoutError"))

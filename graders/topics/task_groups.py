@@ -1359,7 +1359,6 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
             if elapsed > TOLERANCE else None,
             expected=tr("TimeoutError at once: a timeout of 0 leaves the jobs no time."),
             timeline=after.timeline,
-            advice=tr("A timeout of 0 is a timeout like any other, with no time in it: give it to `asyncio.timeout` "
-                      "as it is. `timeout or None` (or `if not timeout:`) turns 0 into no deadline."),
+            advice=tr(checks.ZERO_ADVICE),
         )
     ended_by_then("run_groups", outcome, after)

@@ -447,8 +447,6 @@ async def test_with_deadline_lets_a_cancellation_through(learner: Learner, rng: 
         )
 
 
-ZERO_ADVICE = ("A timeout of 0 leaves no time at all: pass it on as it is, to `asyncio.wait_for(..., timeout)` or "
-               "`asyncio.timeout(timeout)`. `timeout or None` (or `if not timeout:`) turns 0 into no deadline.")
 
 
 def zero_timeout(name: str, got: object, expected: str, recorder: Recorder) -> None:
@@ -462,7 +460,7 @@ def zero_timeout(name: str, got: object, expected: str, recorder: Recorder) -> N
         expected=tr("{expected}: a timeout of 0 gives the work no time.", expected=expected),
         timeline=recorder.timeline(),
         # Work run to its end tells a timeout taken for none; else what came back is the way out taken for 0.
-        advice=tr(ZERO_ADVICE) if done
+        advice=tr(checks.ZERO_ADVICE) if done
         else tr("A timeout of 0 is a timeout like any other, with no time in it: give it to `asyncio.wait_for` or "
                 "`asyncio.timeout` as it is, and return what a timeout gives, {expected}. A way out of your own for 0 "
                 "(`if timeout <= 0:`) has to return the same.", expected=expected),
