@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 
 from graders.harness import checks, timeline
-from graders.harness.feedback import fail, plural, seconds, shown
+from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import listed, sentences, tr
 from graders.harness.made_tasks import RankedTask
 from graders.harness.learner import Learner, Outcome
@@ -617,13 +617,14 @@ class Service:
         return sorted(self.quick), [i for i in range(len(self.workers)) if i not in self.quick]
 
 
-def service(rng: random.Random, kinds: Sequence[str]) -> Service:
-    """A service with a worker of each kind in `kinds` ("quick", "slow" or "stuck"), in a shuffled order.
+def service(rng: random.Random, kinds: Sequence[str], grace: float | None = None) -> Service:
+    """A service with a worker of each kind in `kinds` ("quick", "slow" or "stuck"), in a shuffled order, and a grace
+    period of `grace` (drawn, if not given; a quick worker needs one of 1 s or more).
 
     The stuck worker's cleanup outlasts the grace period: a wait for the cancelled workers bounded by any
     small time of its own (a second, `grace`) returns before it ends."""
     recorder = Recorder()
-    grace = rng.choice([2.0, 2.5, 3.0, 3.5, 4.0])
+    grace = rng.choice([2.0, 2.5, 3.0, 3.5, 4.0]) if grace is None else grace
     lead = rng.choice([0.5, 1.0, 1.5])
     order = list(kinds)
     rng.shuffle(order)
@@ -952,6 +953,22 @@ async def test_shut_down_cancels_what_outlasts_the_grace_period(learner: Learner
         judge_shutdown(learner, again, call, ended, earlier=svc.report())
     finally:
         await let_go(again, call)
+    # And a grace period of 0, on every draw: no time at all, so every worker still at work is cancelled at once
+    # (`grace or None` waits for ever instead, for a worker that never notices the stop).
+    none = service(rng, ["slow", "stuck", *rng.choices(["slow", "stuck"], k=rng.randint(0, 1))], grace=0)
+    call, ended = await shutting_down(learner, none)
+    try:
+        judge_shutdown(learner, none, call, ended)
+    except GraderFailure as failure:
+        failure.observed = sentences(failure.observed or "", tr("This was a call with a grace period of 0."))
+        if not ended:
+            failure.advice = tr("A grace period of 0 leaves no time at all: pass it on as it is, "
+                                "`asyncio.wait(tasks, timeout=grace)`, which then returns at once with every worker "
+                                "still running in `pending`. `grace or None` (or `if not grace:`) turns 0 into a wait "
+                                "for ever.")
+        raise
+    finally:
+        await let_go(none, call)
 
 
 async def test_shut_down_returns_once_every_worker_has_stopped(learner: Learner, rng: random.Random) -> None:
