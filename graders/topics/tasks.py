@@ -640,6 +640,13 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
     recorder = Recorder()
     # Jobs on both sides of the fastest: cancelling only those after it in the list (or only those before) leaves some.
     jobs, _ = make_jobs(rng, recorder, rng.randint(3, 6), fastest_inside=True)
+    # And a job after the fastest listed twice, both times after it, on every draw: each entry is a Task to cancel (a
+    # dict of Tasks keyed by the job keeps one of the two, and the other runs on; code that cancels only the jobs
+    # after the winner cancels both).
+    after = jobs.index(min(jobs, key=lambda job: job.seconds)) + 1
+    twice = rng.choice(jobs[after:])
+    at = jobs.index(twice)
+    jobs.insert(rng.choice([i for i in range(after, len(jobs) + 1) if abs(i - at) > 1] or [len(jobs)]), twice)
     await call_first_finished(learner, recorder, jobs)
     for _ in range(3):  # a cancel() lands at the task's next step
         await asyncio.sleep(0)
@@ -647,9 +654,16 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
     if running:
         timeline = recorder.timeline()
         names = learner.names_reached("first_finished")
+        lost = [s for s in running if s.label == twice.label] and len(recorder.started(twice.label)) == 2 and len(
+            [s for s in recorder.started(twice.label) if s.state == "cancelled"]) == 1
         # asyncio.as_completed given the coroutines themselves wraps each in a Task of its own, which the code never
         # sees: with no Task made by its own hand, it had nothing it could cancel.
-        if "as_completed" in names and not names & {"create_task", "ensure_future", "TaskGroup", "Task", "wait"}:
+        if lost and len(running) == 1:
+            observed = tr("still running after it returned: {jobs}, which is listed twice: of its two Tasks, one was "
+                          "cancelled and the other was not.", jobs=twice.label)
+            advice = tr("Keep every Task you start, one per entry of the list, in a list: a dict keyed by the job "
+                        "keeps one Task of a job listed twice and loses the other, which nothing cancels then.")
+        elif "as_completed" in names and not names & {"create_task", "ensure_future", "TaskGroup", "Task", "wait"}:
             observed = tr("still running after it returned: {jobs}. It handed asyncio.as_completed the coroutines "
                           "themselves, and made no Task of its own: as_completed wrapped each in a Task your code "
                           "never sees, so it had none to cancel.", jobs=", ".join(s.label for s in running))
