@@ -1277,8 +1277,10 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
             # a retry tells another mistake; so does a lone attempt, or one that timed out, which no retry can follow
             # within the timeout of its first request anyway.)
             given_up = [cut for other in troubled if 0 < len(cut := web_.hits_of(other)) < other.attempts(retries)]
+            # ... and each of them had its last attempt over within that timeout: nothing went on past it.
             if any(len(cut) > 1 and cut[-1].answer is not None for cut in given_up) and all(
-                    retry_due(cut, backoff)[1] > cut[0].span.start + timeout + TOLERANCE for cut in given_up):
+                    retry_due(cut, backoff)[1] > cut[0].span.start + timeout + TOLERANCE
+                    and (cut[-1].span.end or loop_clock()) <= cut[0].span.start + timeout + TOLERANCE for cut in given_up):
                 limit = hits[0].span.start + timeout
                 due = retry_due(hits, backoff)[0]
                 fail(
@@ -1300,8 +1302,14 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
                 observed=tr("it answered {answers}, and was not tried again.", **blanks),
                 expected=tr("another try after a 5xx or a timeout, up to {retries} retries: {should} here.", **blanks),
                 timeline=drawn,
-                advice=tr("A timeout is a failed attempt too: catch TimeoutError around the attempt and try again, "
-                          "as after a 5xx.") if timed_out
+                # It did retry after a failure of the kind of its last (no answer, or a 5xx), and stopped short: the
+                # count of its attempts is wrong (one short, or not this URL's own), which the records cannot tell apart.
+                advice=tr("Make `retries + 1` attempts of each URL, counted for that URL alone: `for k in range(retries "
+                          "+ 1):` in the code that fetches one URL. A loop one attempt short, or a count shared by the "
+                          "URLs (or kept from one URL to the next), stops early.")
+                if any((hit.answer is None) == timed_out for hit in hits[:-1])
+                else tr("A timeout is a failed attempt too: catch TimeoutError around the attempt and try again, "
+                        "as after a 5xx.") if timed_out
                 else tr("Retry when `response.status >= 500`: aiohttp raises nothing for a 5xx, so check the status "
                         "yourself, in a loop of `retries + 1` attempts."),
             )
