@@ -468,7 +468,7 @@ def read_right(learner: Learner, source: Source, lines: list[str], items: list[A
     elif items == [*lines, ""]:
         advice = tr("After the last line, read_lines yielded one more item, \"\", from the `yield` in its `finally:` "
                     "block. Put only cleanup in `finally:`: it also runs when the generator is closed, and a closed "
-                    "generator must not yield.") if yields_in_finally(learner, "read_lines") \
+                    "generator must not yield.") if in_finally(learner, "read_lines") \
             else tr("After the last line, read_lines yielded one more item, \"\": that is what readline() returns at "
                     "the end of the source, not a line. Test for it before yielding, and stop there.")
     elif not items and source.reads and source.lines[0]:
@@ -495,8 +495,8 @@ def read_right(learner: Learner, source: Source, lines: list[str], items: list[A
     fail(tr("`read_lines` yielded the wrong lines."), observed=shown(items, width=400), expected=repr(lines), advice=advice)
 
 
-def yields_in_finally(learner: Learner, name: str) -> bool:
-    """Whether function `name` of the learner's file has a `yield` inside a `finally:` block."""
+def in_finally(learner: Learner, name: str, kinds: tuple[type[ast.AST], ...] = (ast.Yield, ast.YieldFrom)) -> bool:
+    """Whether function `name` of the learner's file has a node of one of `kinds` (a `yield`) inside a `finally:` block."""
     try:
         tree = syntax.parse(learner.path.read_bytes())
     except (OSError, SyntaxError, ValueError):
@@ -505,7 +505,7 @@ def yields_in_finally(learner: Learner, name: str) -> bool:
     for function in ast.walk(tree):
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name == name:
             for node in ast.walk(function):
-                if isinstance(node, tries) and any(isinstance(inner, (ast.Yield, ast.YieldFrom))
+                if isinstance(node, tries) and any(isinstance(inner, kinds)
                                                    for statement in node.finalbody for inner in ast.walk(statement)):
                     return True
     return False
@@ -609,19 +609,23 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1),
                 cancelled=True, waits_for_exit="GeneratorExit" in learner.names_reached("read_lines"))
     closed_in_time("read_lines", closed_then, source.closes, tr("its consumer's cancelled task had ended"))
-    cancellation_went_through(asking, tr("while it waited for line {n}", n=take + 1), early, take + 1)
+    returns = in_finally(learner, "read_lines", (ast.Return,))
+    cancellation_went_through(asking, tr("while it waited for line {n}", n=take + 1), early, take + 1, returns)
     # And cancelled while it waits for its first line, before it has yielded anything: a first readline() before
     # the `try:` is outside its `finally:`.
     source, lines = make_source(rng)
     stream = Stream(learner.call_sync("read_lines", source, is_async=None))
     asking, early = await cancelled_mid_read(learner, stream, source.delay_of(0) / 2)
     closed_once(source, tr("when its consumer was cancelled while it waited for the first line"), first_line=True)
-    cancellation_went_through(asking, tr("while it waited for the first line"), early, 1)
+    cancellation_went_through(asking, tr("while it waited for the first line"), early, 1, returns)
 
 
-def cancellation_went_through(asking: asyncio.Task[Any], when: str, early: bool, line: int) -> None:
+def cancellation_went_through(asking: asyncio.Task[Any], when: str, early: bool, line: int,
+                              returns_in_finally: bool = False) -> None:
     """The consumer's task, cancelled while read_lines waited for a line, ended cancelled. `early`: the line came
-    before the cancel, sooner than the source gives it: read before it was asked for, nothing was left to cancel."""
+    before the cancel, sooner than the source gives it: read before it was asked for, nothing was left to cancel.
+    `returns_in_finally`: read_lines has a `return` in a `finally:` block, which throws away the exception passing
+    through it."""
     __tracebackhide__ = True
     if asking.cancelled():
         return
@@ -647,17 +651,24 @@ def cancellation_went_through(asking: asyncio.Task[Any], when: str, early: bool,
     ended = asking.exception()  # only StopAsyncIteration gets here: cancelled_mid_read reports any other error
     fail(
         tr("`read_lines` swallowed the cancellation of its consumer."),
-        observed=tr("the consumer's task was cancelled {when}; read_lines caught the CancelledError and ended, so the "
-                    "consumer saw the end of the lines and its task finished normally, not cancelled.", when=when)
+        observed=tr("the consumer's task was cancelled {when}; the CancelledError went no further than read_lines, "
+                    "which ended, so the consumer saw the end of the lines and its task finished normally, not "
+                    "cancelled.", when=when)
+        if isinstance(ended, StopAsyncIteration) and returns_in_finally
+        else tr("the consumer's task was cancelled {when}; read_lines caught the CancelledError and ended, so the "
+                "consumer saw the end of the lines and its task finished normally, not cancelled.", when=when)
         if isinstance(ended, StopAsyncIteration)
         else tr("the consumer's task was cancelled {when}; read_lines caught the CancelledError and yielded {item}, "
                 "so the consumer's task finished normally, not cancelled.", when=when, item=shown(asking.result())),
         expected=tr("the consumer's task ending cancelled: the source closed in `finally:`, then the CancelledError "
                     "travelling on out of read_lines. Whoever cancelled it depends on that: a timeout around the "
                     "consumer raises TimeoutError only when the CancelledError reaches it."),
-        advice=tr("Close the source in `finally:` and do not catch CancelledError: if you must, end the except block "
-                  "with a bare `raise`. Returning from read_lines instead turns the cancellation into an ordinary end "
-                  "of the lines."),
+        advice=tr("A `return` in a `finally:` block ends the generator quietly and throws away the exception on its "
+                  "way out, CancelledError included. Leave `return` out of `finally:`: close the source there, and let "
+                  "the block end by itself.") if returns_in_finally
+        else tr("Close the source in `finally:` and do not catch CancelledError: if you must, end the except block "
+                "with a bare `raise`. Returning from read_lines instead turns the cancellation into an ordinary end "
+                "of the lines."),
     )
 
 
