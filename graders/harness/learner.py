@@ -633,6 +633,10 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
      "A coroutine runs only once: awaiting it again, or making a second task of it, raises this. Make a new one each "
      "time it is to run: call the async function again (`job()`) where you start it, on a retry too, rather than "
      "keeping coroutines made earlier."),
+    # contextlib.aclosing (or a bare aclose()) around something that is not an async generator: it closes with close().
+    (AttributeError, "object has no attribute 'aclose'",
+     "`contextlib.aclosing(...)` and `aclose()` are for async generators; this object has no aclose(). Close it the "
+     "way it closes, in a `finally:` block: `await source.close()`, if that is what it offers."),
     (asyncio.InvalidStateError, "",
      "A task's (or future's) result exists only once it is done: await it, or wait for it with asyncio.wait or "
      "gather, before reading `.result()`."),
