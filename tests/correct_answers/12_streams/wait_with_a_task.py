@@ -1,7 +1,8 @@
 # Correct: handle decodes and encodes text and answers with two writes and one drain(); serve starts each handler
 # from a plain callback into a set of tasks, and on the cancel cancels them and waits with
 # asyncio.wait before closing the server; request reads each answer in a task of its own and gives up
-# with asyncio.wait(..., timeout=...), cancelling that task and raising TimeoutError itself.
+# with asyncio.wait(..., timeout=...), cancelling that task and raising TimeoutError itself; its timeout bounds the
+# connecting too (a timeout of 0 then gives up before any connection).
 """Topic 12: a TCP server and client with asyncio streams."""
 
 import asyncio
@@ -44,7 +45,8 @@ async def serve(host, port, ready):
 
 
 async def request(host, port, lines, timeout):
-    reader, writer = await asyncio.open_connection(host, port)
+    # The timeout bounds the connecting too: a timeout of 0 gives up before there is a connection.
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     try:
         answers = []
         for line in lines:
