@@ -1010,7 +1010,14 @@ async def test_call_all_limited_never_exceeds_the_rate(learner: Learner, rng: ra
                           "{end}, and another call started at that very moment: the slot came back when {other} "
                           "ended, less than a second after it started.", other=ended.label, began=seconds(ended.start),
                           end=seconds(at), **counted)
-            advice = tr("A limit per second counts starts over the last second, not calls in flight: a slot comes back "
+            names = learner.names_reached(name)
+            # A timer that gives the seat back, and no acquire() of its own: the seat is taken with `async with`,
+            # which gives it back again as its block ends, when the call does.
+            advice = tr("Each seat was given back twice: `async with semaphore:` gives it back when its block ends, "
+                        "when the call does, and `loop.call_later(1, semaphore.release)` a second time, later. Take "
+                        "the seat with `await semaphore.acquire()`, so that the timer alone gives it back.") \
+                if {"call_later", "release"} <= names and "acquire" not in names \
+                else tr("A limit per second counts starts over the last second, not calls in flight: a slot comes back "
                         "one second after its call started, however soon the call ends. Take an "
                         "`asyncio.Semaphore(per_second)` before each call and give it back with `loop.call_later(1, "
                         "semaphore.release)` right after taking it, not when the call ends.")
