@@ -253,7 +253,9 @@ class Learner:
         if is_async is True and not inspect.iscoroutinefunction(fn):
             fail(
                 tr("`{name}` must be a coroutine function, defined with `async def`.", name=name),
-                observed=tr("`{name}` is a plain function (`def {name}(...)`), so it cannot use `await`.", name=name),
+                observed=tr("`{name}` is a lambda, a plain function that cannot use `await`.", name=name)
+                if getattr(fn, "__name__", "") == "<lambda>"
+                else tr("`{name}` is a plain function (`def {name}(...)`), so it cannot use `await`.", name=name),
                 advice=tr("Write `async def {name}(...)`, as in the exercise.", name=name),
                 cause=f"kind {name}",
             )
