@@ -738,7 +738,9 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool,
             else tr("`shut_down` set `stop` only at {at}, {after} after it began at {began}.",
                     at=at(svc.stop.set_at), after=seconds(svc.stop.set_at - svc.began), **blanks),
             observed=tr("the workers stop on their own only once `stop` is set; until then even {labels}, which would "
-                        "have stopped within the grace period, went on working.", labels=labels(quick)),
+                        "have stopped within the grace period, went on working.", labels=labels(quick)) if quick
+            else tr("the workers stop on their own only once `stop` is set: a worker that notices it in time ends "
+                    "without being cancelled."),
             expected=tr("`stop.set()` at {began}, as the shutdown begins; then up to {grace}, until {deadline}, for "
                         "the workers to end.", **blanks),
             timeline=call.chart(),
