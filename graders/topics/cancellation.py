@@ -1227,6 +1227,36 @@ async def each_on_its_own(learner: Learner, rng: random.Random, earlier: list[An
 
 async def test_run_steps_raises_timeout_error_at_the_total_deadline(learner: Learner, rng: random.Random) -> None:
     await total_deadline(learner, rng, rng.randint(1, 2))
+    # Then timeouts of 0, on every draw: a total of 0 leaves no time at all (TimeoutError at once), a step timeout of 0
+    # none for any step (each cut at once, so every result None). `timeout or None` makes either no deadline.
+    for total, each in ((0, rng.choice(STEP_TIMEOUTS)), (3600, 0)):
+        recorder = Recorder()
+        jobs = steps(rng, recorder, rng.choice(STEP_TIMEOUTS), rng.sample(["short", "long", "short"], 3))
+        call = start(learner, recorder, "run_steps", jobs, each, total)
+        budget = sum(j.seconds + j.cleanup for j in jobs) + STOP_WITHIN
+        if not await call.wait(learner, budget):
+            never_ended(call, budget)
+        await until(loop_clock() + max(j.seconds + j.cleanup for j in jobs))
+        outcome = call.outcome()
+        if outcome is None:
+            let_out(call)
+        assert outcome is not None
+        blanks = {"which": tr("a total timeout of 0") if total == 0 else tr("a step timeout of 0"),
+                  "value": shown(outcome.value)}
+        if total == 0 and not isinstance(outcome.error, TimeoutError) or total and outcome.error is not None:
+            if outcome.error is not None and not isinstance(outcome.error, TimeoutError):
+                learner.fail_raised("run_steps", outcome.error)
+            fail(tr("`run_steps` returned {value} for {which}.", **blanks) if outcome.error is None
+                 else tr("`run_steps` raised TimeoutError for {which}.", **blanks),
+                 expected=tr("TimeoutError at once: a total timeout of 0 leaves the steps no time.") if total == 0
+                 else tr("{nones}: a step timeout of 0 cuts every step at once, and its result is None.",
+                         nones=repr([None] * len(jobs))),
+                 timeline=call.chart(), advice=tr(checks.ZERO_ADVICE))
+        if total and outcome.value != [None] * len(jobs):
+            fail(tr("`run_steps` returned {value} for {which}.", **blanks),
+                 expected=tr("{nones}: a step timeout of 0 cuts every step at once, and its result is None.",
+                             nones=repr([None] * len(jobs))),
+                 timeline=call.chart(), advice=tr(checks.ZERO_ADVICE))
 
 
 async def test_run_steps_raises_timeout_error_when_the_last_step_is_cut(learner: Learner, rng: random.Random) -> None:
