@@ -1334,6 +1334,32 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
     answered = rng.randint(1, len(lines) - 1)
     timeout = rng.choice([1.5, 2.0, 2.5, 3.0])
     delays = [timeout * rng.choice([0.2, 0.3, 0.4]) for _ in lines]
+    await gives_up(learner, lines, answered, timeout, delays)
+    # And a server that answers nothing, on every draw: a first read with no timeout of its own shows.
+    await gives_up(learner, lines, 0, timeout, delays)
+    # A timeout of 0, on every draw: no time at all for the first answer, so TimeoutError at once (`timeout or None`
+    # gives no deadline instead, and the answers come).
+    async with Answering(delays) as server:
+        called = await call_request(learner, server.port, lines, 0, sum(delays) + PATIENCE)
+    blanks = {"patience": seconds(sum(delays) + PATIENCE), "elapsed": seconds(called.ended)}
+    expected = tr("TimeoutError at once: a timeout of 0 leaves no time for an answer.")
+    if called.outcome is None:
+        fail(tr("`request` was still waiting {patience} after it was called with a timeout of 0.", **blanks),
+             expected=expected, advice=tr(checks.ZERO_ADVICE))
+    if called.outcome.error is None:
+        fail(tr("`request` returned {value} for a timeout of 0.", value=shown(called.outcome.value)),
+             observed=tr("it waited {elapsed} for the answers, as if there were no deadline.", **blanks),
+             expected=expected, advice=tr(checks.ZERO_ADVICE))
+    if not isinstance(called.outcome.error, TimeoutError):
+        learner.fail_raised("request", called.outcome.error)
+    if called.writers:  # a client that puts its timeout on the connecting too gives up before it has a connection
+        judge_request_closing(called, tr("request raised TimeoutError"))
+
+
+async def gives_up(learner: Learner, lines: list[str], answered: int, timeout: float, delays: list[float]) -> None:
+    """request against a server that answers the first `answered` lines, then sends the start of the next answer and
+    falls silent: TimeoutError `timeout` after the last answer (or after the call, where there is none)."""
+    __tracebackhide__ = True
     async with Answering(delays, silent_after=answered) as server:
         start = loop_clock()
         due = sum(delays[:answered]) + timeout  # from the call: the last answer, then one timeout
@@ -1343,11 +1369,13 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
             due = talk.answered[-1] - start + timeout
     blanks = {"timeout": seconds(timeout), "answered": answered, "line": repr(lines[answered]),
               "due": seconds(due), "elapsed": seconds(called.ended), "patience": seconds(PATIENCE)}
-    observed = tr("the server answered the first line, then got {line}, sent the start of its answer and said "
-                  "nothing more.", **blanks) \
+    observed = tr("the server got {line}, sent the start of its answer and said nothing more.", **blanks) \
+        if answered == 0 else tr("the server answered the first line, then got {line}, sent the start of its answer "
+                                 "and said nothing more.", **blanks) \
         if answered == 1 else tr("the server answered the first {answered} lines, then got {line}, sent the start of "
                                  "its answer and said nothing more.", **blanks)
-    expected = tr("TimeoutError at {due}: {timeout} after the last answer.", **blanks)
+    expected = tr("TimeoutError at {due}: {timeout} after the call.", **blanks) if answered == 0 \
+        else tr("TimeoutError at {due}: {timeout} after the last answer.", **blanks)
     if called.outcome is None:
         unfinished_lines(server)
         deadlines = {"wait_for", "timeout", "timeout_at"} & learner.names_reached("request")
@@ -1379,20 +1407,3 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
              else tr("Use the `timeout` you were given, for each answer on its own, from when you start waiting "
                      "for it."))
     judge_request_closing(called, tr("request raised TimeoutError"))
-    # A timeout of 0, on every draw: no time at all for the first answer, so TimeoutError at once (`timeout or None`
-    # gives no deadline instead, and the answers come).
-    async with Answering(delays) as server:
-        called = await call_request(learner, server.port, lines, 0, sum(delays) + PATIENCE)
-    blanks = {"patience": seconds(sum(delays) + PATIENCE), "elapsed": seconds(called.ended)}
-    expected = tr("TimeoutError at once: a timeout of 0 leaves no time for an answer.")
-    if called.outcome is None:
-        fail(tr("`request` was still waiting {patience} after it was called with a timeout of 0.", **blanks),
-             expected=expected, advice=tr(checks.ZERO_ADVICE))
-    if called.outcome.error is None:
-        fail(tr("`request` returned {value} for a timeout of 0.", value=shown(called.outcome.value)),
-             observed=tr("it waited {elapsed} for the answers, as if there were no deadline.", **blanks),
-             expected=expected, advice=tr(checks.ZERO_ADVICE))
-    if not isinstance(called.outcome.error, TimeoutError):
-        learner.fail_raised("request", called.outcome.error)
-    if called.writers:  # a client that puts its timeout on the connecting too gives up before it has a connection
-        judge_request_closing(called, tr("request raised TimeoutError"))
