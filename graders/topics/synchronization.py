@@ -1164,16 +1164,24 @@ async def test_call_all_limited_is_not_slower_than_the_limit(learner: Learner, r
             advice = tr("Let a call start the moment fewer than `per_second` calls have started in the last second: take "
                         "an `asyncio.Semaphore(per_second)` before each call and give the slot back one second later, "
                         "with `loop.call_later(1, semaphore.release)`.")
+        # Two moments a few milliseconds apart read the same to two decimals ("started at 1.58 s, where the limit
+        # allowed 1.58 s"): then both with three.
+        at_start, at_free = seconds(start), seconds(free)
+        if at_start == at_free:
+            at_start, at_free = f"{start:.3f} s", f"{free:.3f} s"
         waited = tr("{call} waited from {free} to {start}, although only {recent} of the {limit} starts allowed in a "
                     "second had been used in the second up to {free}.",
-                    call=spans[j].label, free=seconds(free), start=seconds(start), recent=recent, limit=limit) if recent \
+                    call=spans[j].label, free=at_free, start=at_start, recent=recent, limit=limit) if recent \
             else tr("{call} waited from {free} to {start}, although no call had started in the second up to {free}.",
-                    call=spans[j].label, free=seconds(free), start=seconds(start))
+                    call=spans[j].label, free=at_free, start=at_start)
         # The headline names a start the limit shows late: this first one, and the last too where it is late
         # (an evenly spaced last start can be on time while every start before it was late).
         best = origin + (len(starts) - 1) // limit
-        late = {"name": name, "call": spans[j].label, "start": seconds(start), "free": seconds(free),
-                "count": len(starts), "last": seconds(starts[-1]), "best": seconds(best)}
+        at_last, at_best = seconds(starts[-1]), seconds(best)
+        if at_last == at_best:
+            at_last, at_best = f"{starts[-1]:.3f} s", f"{best:.3f} s"
+        late = {"name": name, "call": spans[j].label, "start": at_start, "free": at_free,
+                "count": len(starts), "last": at_last, "best": at_best}
         fail(
             tr("`{name}` started the calls later than the limit requires: {call} started at {start}, where the limit "
                "allowed {free}, and the last of {count} at {last}, where it allows {best}.", **late)
