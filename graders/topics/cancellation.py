@@ -297,10 +297,12 @@ def closed_once(call: Call, connection: Connection, when: str) -> None:
         )
 
 
-async def test_run_job_returns_the_result_and_closes_the_connection(learner: Learner, rng: random.Random) -> None:
+async def run_job_to_its_end(learner: Learner, rng: random.Random, fails: bool) -> tuple[Call, Connection, AsyncJob, Outcome]:
+    """A call of run_job whose job runs to its end (its result, or JobFailed where `fails`), with a slow close on every
+    draw (loop time costs nothing): a timeout of the learner's own around the close cuts it."""
+    __tracebackhide__ = True
     recorder = Recorder()
-    job = recorder.job(tr("job"), rng.choice(DURATIONS[:8]), rng.randint(100, 999))
-    # A slow close on every draw (loop time costs nothing): a timeout of the learner's own around it cuts it.
+    job = recorder.job(tr("job"), rng.choice(DURATIONS[:8]), rng.randint(100, 999), fails=fails)
     connection = Connection(recorder, 4 * rng.choice(CLEANUPS))
     call = start(learner, recorder, "run_job", job, connection)
     budget = job.seconds + connection.close.seconds + STOP_WITHIN
@@ -311,6 +313,11 @@ async def test_run_job_returns_the_result_and_closes_the_connection(learner: Lea
     if outcome is None:
         let_out(call)
     assert outcome is not None
+    return call, connection, job, outcome
+
+
+async def test_run_job_returns_the_result_and_closes_the_connection(learner: Learner, rng: random.Random) -> None:
+    call, connection, job, outcome = await run_job_to_its_end(learner, rng, fails=False)
     if outcome.error is not None:
         learner.fail_raised("run_job", outcome.error)
     if outcome.value != job.result:
@@ -321,18 +328,7 @@ async def test_run_job_returns_the_result_and_closes_the_connection(learner: Lea
     # Then a job that fails, on every draw: its error reaches the caller (code that catches it to close the connection,
     # and returns, hides the failure). Whether the connection is closed on that way out the docstring leaves open: it
     # names the job finishing and run_job cancelled, and closing in those two cases alone is an answer of its own.
-    recorder = Recorder()
-    job = recorder.job(tr("job"), rng.choice(DURATIONS[:8]), fails=True)
-    connection = Connection(recorder, 4 * rng.choice(CLEANUPS))
-    call = start(learner, recorder, "run_job", job, connection)
-    budget = job.seconds + connection.close.seconds + STOP_WITHIN
-    if not await call.wait(learner, budget):
-        never_ended(call, budget)
-    await until(call.origin + job.seconds + 2 * connection.close.seconds)
-    outcome = call.outcome()
-    if outcome is None:
-        let_out(call)
-    assert outcome is not None
+    call, connection, job, outcome = await run_job_to_its_end(learner, rng, fails=True)
     if outcome.error is None:
         fail(tr("`run_job` returned {got} when its job raised JobFailed.", got=shown(outcome.value)),
              expected=tr("the job's JobFailed out of run_job: the caller must learn that the job failed."),
