@@ -20,6 +20,8 @@ import contextlib
 import functools
 import inspect
 import math
+import os
+import platform
 import re
 import sys
 import textwrap
@@ -326,19 +328,23 @@ def _cases(module: types.ModuleType) -> list[Case]:
     classes named Test* without an __init__, each once per combination of its parametrize values; less
     those marked skip, skipif (a condition that holds) or xfail, which count for nothing in pytest's verdict."""
     cases: list[Case] = []
-    if _left_out(_marks(module)):
+    if _left_out(_marks(module), module):
         return cases
     for name, value in vars(module).items():
+        if getattr(value, "__test__", True) is False:  # as pytest, which does not collect it
+            continue
         if name.startswith("test") and callable(value) and not isinstance(value, type):
-            if not _left_out(_marks(value)):
-                cases += [Case(f"{name}{ids}", name, None, values) for ids, values in _parametrized(value)]
+            if not _left_out(_marks(value), module):
+                cases += [Case(f"{name}{ids}", name, None, values) for ids, values in _parametrized(_marks(value), module)]
         elif (name.startswith("Test") and isinstance(value, type)
               and value.__init__ is object.__init__ and value.__new__ is object.__new__):  # as pytest collects them
             for attribute in dir(value):
                 method = getattr(value, attribute)
-                if attribute.startswith("test") and callable(method) and not _left_out([*_marks(value), *_marks(method)]):
+                marks = [*_marks(value), *_marks(method)]  # the class's marks hold for its methods too
+                if (attribute.startswith("test") and callable(method) and getattr(method, "__test__", True) is not False
+                        and not _left_out(marks, module)):
                     cases += [Case(f"{name}::{attribute}{ids}", attribute, value, values)
-                              for ids, values in _parametrized(method)]
+                              for ids, values in _parametrized(marks, module)]
     return cases
 
 
@@ -346,16 +352,16 @@ def _left_out_tests(module: types.ModuleType | None) -> list[str]:
     """The names of the module's tests that _cases leaves out for their marks (all of them, for a module's mark)."""
     if module is None:
         return []
-    whole = _left_out(_marks(module))
+    whole = _left_out(_marks(module), module)
     names = []
     for name, value in vars(module).items():
         if name.startswith("test") and callable(value) and not isinstance(value, type):
-            if whole or _left_out(_marks(value)):
+            if whole or _left_out(_marks(value), module):
                 names.append(name)
         elif name.startswith("Test") and isinstance(value, type):
             names += [f"{name}::{attribute}" for attribute in dir(value) if attribute.startswith("test")
                       and callable(getattr(value, attribute))
-                      and (whole or _left_out([*_marks(value), *_marks(getattr(value, attribute))]))]
+                      and (whole or _left_out([*_marks(value), *_marks(getattr(value, attribute))], module))]
     return names
 
 
@@ -365,25 +371,36 @@ def _marks(owner: object) -> list[Any]:
     return list(marks) if isinstance(marks, (list, tuple)) else [marks]
 
 
-def _left_out(marks: Sequence[Any]) -> bool:
-    """Whether pytest would leave the test out of its verdict: skipped (skip, or skipif whose condition is true) or
-    expected to fail (xfail). A skipif condition given as a string is pytest's to evaluate: the test is then kept."""
+def _left_out(marks: Sequence[Any], module: types.ModuleType) -> bool:
+    """Whether pytest would leave the test out of its verdict: skipped (skip, or skipif with a condition that holds) or
+    expected to fail (xfail with no condition, or one that holds). A condition given as a string is evaluated as
+    pytest does, with os, sys and platform and the module's names at hand; one that cannot be evaluated keeps the test
+    (pytest would report an error)."""
     for mark in marks:
         name = getattr(mark, "name", "")
-        if name in ("skip", "xfail"):
+        conditions = [*mark.args, *([mark.kwargs["condition"]] if "condition" in mark.kwargs else [])] \
+            if name in ("skipif", "xfail") else []
+        if name == "skip" or name == "xfail" and not conditions:
             return True
-        if name == "skipif":
-            conditions = [*mark.args, *([mark.kwargs["condition"]] if "condition" in mark.kwargs else [])]
-            if any(not isinstance(condition, str) and condition for condition in conditions):
-                return True
+        if name in ("skipif", "xfail") and any(_holds(condition, module) for condition in conditions):
+            return True
     return False
 
 
-def _parametrized(function: Callable[..., Any]) -> list[tuple[str, dict[str, Any]]]:
-    """("[id]", values) for each combination of the function's @pytest.mark.parametrize marks."""
+def _holds(condition: object, module: types.ModuleType) -> bool:
+    if not isinstance(condition, str):
+        return bool(condition)
+    try:
+        return bool(eval(condition, {"os": os, "sys": sys, "platform": platform, **vars(module)}))  # noqa: S307 - pytest's own way
+    except Exception:  # noqa: BLE001 - an error of the learner's condition: the test is kept
+        return False
+
+
+def _parametrized(marks: Sequence[Any], module: types.ModuleType) -> list[tuple[str, dict[str, Any]]]:
+    """("[id]", values) for each combination of a test's @pytest.mark.parametrize marks (its class's included)."""
     combinations: list[tuple[list[str], dict[str, Any]]] = [([], {})]
-    for mark in getattr(function, "pytestmark", []):
-        if mark.name != "parametrize":
+    for mark in marks:
+        if getattr(mark, "name", "") != "parametrize":
             continue
         names = mark.args[0] if mark.args else mark.kwargs["argnames"]
         rows = mark.args[1] if len(mark.args) > 1 else mark.kwargs["argvalues"]
@@ -391,7 +408,7 @@ def _parametrized(function: Callable[..., Any]) -> list[tuple[str, dict[str, Any
             names = [n.strip() for n in names.split(",") if n.strip()]
         given = []
         for i, row in enumerate(rows):
-            if isinstance(row, PARAMETER_SET) and _left_out(row.marks):
+            if isinstance(row, PARAMETER_SET) and _left_out(row.marks, module):
                 continue
             explicit = row.id if isinstance(row, PARAMETER_SET) else None
             row = row.values if isinstance(row, PARAMETER_SET) else row if len(names) > 1 else (row,)
@@ -411,6 +428,7 @@ class Run:
 
     test: str
     passed: bool = False
+    skipped: bool = False  # it called pytest.skip() or pytest.xfail(): no verdict, as pytest gives none
     todo: bool = False
     hung: bool = False
     sync: bool = False
@@ -532,6 +550,7 @@ async def _run(learner: Learner, module: types.ModuleType, client: types.ModuleT
             _failed(run, learner, error)
         except (Exception, pytest.fail.Exception, pytest.skip.Exception) as error:  # noqa: BLE001 - every failure is feedback
             run.hung = budget.expired()
+            run.skipped = isinstance(error, (pytest.skip.Exception, pytest.xfail.Exception))
             _failed(run, learner, error)
         else:
             run.passed = True
@@ -791,7 +810,7 @@ def judge_the_real_client(learner: Learner, found: list[Run]) -> None:
             advice=tr("Replace each TODO in {file} with the test its docstring describes.", file=learner.shown),
             cause="todo",
         )
-    failed = [r for r in found if not r.passed]
+    failed = [r for r in found if not r.passed and not r.skipped]
     blocked(failed)  # what made a test fail, if it did: blocking calls and real requests fail tests of their own
     online(failed)
     left = next((r for r in found if r.replaced), None)
@@ -924,7 +943,7 @@ async def caught(learner: Learner, variant: str) -> None:
     clue = re.compile(MUTANTS[variant].clues) if MUTANTS[variant].clues else None
     for run in sorted(reversed(usable), key=lambda r: not (clue and clue.search(texts.get(_bare(r.test), "")))):
         broken = await outcome(learner, variant, run.test)
-        if broken is None or not broken.passed:
+        if broken is None or not (broken.passed or broken.skipped):  # a test that skips itself catches nothing
             return
     if not _checks_anything(_syntax(learner)):
         fail(
@@ -944,7 +963,7 @@ async def caught(learner: Learner, variant: str) -> None:
         observed = tr("{first} {second}", first=observed, second=tr(
             "Your tests have the mock raise TimeoutError (line {lines}): both copies get that error at once, so "
             "neither has to time out.", lines=", ".join(map(str, lines))))
-    failing = [r.test for r in real if not r.passed]
+    failing = [r.test for r in real if not r.passed and not r.skipped]
     if failing:  # one of those may check this very thing: they count once they pass against the real client
         observed = tr("{first} {second}", first=observed, second=tr(
             "{tests} failed against the real client, so it could not count here; it may be the test that checks "
