@@ -654,7 +654,8 @@ KNOWN_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
      "A TaskGroup hands its children's errors to the caller wrapped in an ExceptionGroup (what it holds is shown "
      "above). Where the caller should see a job's own exception, run the jobs with asyncio.gather instead; or "
      "unwrap the group with `except ExceptionGroup as group: raise group.exceptions[0]`. (An exception raised "
-     "inside `except*` is wrapped in a new ExceptionGroup.)"),
+     "inside `except*` comes out on its own only where the group held nothing else; beside errors no `except*` "
+     "handled, it travels with them in a new ExceptionGroup.)"),
 )
 
 
