@@ -378,6 +378,20 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
             timeline=_calls_over_time(recorder, start),
             advice=tr("Pause between calls only: no sleep after the last number, which for n = 1 is the first one too."),
         )
+    # And a tick of 0, on every draw: no pause at all, every number at once (`tick or 1` pauses a second instead).
+    start = loop_clock()
+    recorder, n, _, _, _ = await _countdown(learner, rng, tick=0)
+    elapsed = loop_clock() - start
+    if elapsed > checks.TOLERANCE:
+        fail(
+            tr("`countdown({n}, 0, say)` took {elapsed}; a tick of 0 is no pause at all.", n=n, elapsed=seconds(elapsed)),
+            observed=tr("say(...) ran at {times}.", times=", ".join(seconds(s.start - start) for s in recorder.spans)
+                        or tr("nothing")),
+            expected=tr("every number said at once: pauses of 0 s."),
+            timeline=_calls_over_time(recorder, start),
+            advice=tr("Pass the tick on as it is, `await asyncio.sleep(tick)`: `tick or 1` (or `if not tick:`) turns 0 "
+                      "into a pause of its own."),
+        )
 
 
 async def _said(recorder: Recorder, i: int, seconds: float = 0.0) -> None:
