@@ -20,6 +20,10 @@ from .schedule import TOLERANCE, idle_slot, in_fixed_batches
 # A timeout of 0 turned into no deadline (topics 04, 10 and 12 try one on every draw). Translated where it is used.
 ZERO_ADVICE = ("A timeout of 0 leaves no time at all: pass it on as it is, to `asyncio.wait_for(..., timeout)` or "
                "`asyncio.timeout(timeout)`. `timeout or None` (or `if not timeout:`) turns 0 into no deadline.")
+# A timeout of 0 waited out anyway, with a floor or a default of the code's own. Translated where it is used.
+ZERO_FLOOR_ADVICE = ("Pass the timeout on as it is, to `asyncio.wait_for(..., timeout)` or `asyncio.timeout(timeout)`, "
+                     "with no floor or default of your own: `max(timeout, ...)` or `timeout or ...` waits where there "
+                     "is no time.")
 # Returning None has two usual causes, a missing `return` or an except block that returns nothing;
 # the value alone cannot tell which. Translated where it is used.
 NO_RETURN_ADVICE = "Check that every way out of the function ends in a `return` of the result, except blocks included."

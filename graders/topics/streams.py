@@ -1352,6 +1352,10 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
              expected=expected, advice=tr(checks.ZERO_ADVICE))
     if not isinstance(called.outcome.error, TimeoutError):
         learner.fail_raised("request", called.outcome.error)
+    if called.ended >= 0.0005:  # half a millisecond: what `seconds` can show
+        fail(tr("`request` raised TimeoutError after {elapsed} for a timeout of 0.", **blanks),
+             expected=expected,
+             advice=tr(checks.ZERO_FLOOR_ADVICE))
     if called.writers:  # a client that puts its timeout on the connecting too gives up before it has a connection
         judge_request_closing(called, tr("request raised TimeoutError"))
 

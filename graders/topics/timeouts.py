@@ -463,9 +463,7 @@ def zero_at_once(name: str, elapsed: float, recorder: Recorder) -> None:
         tr("`{name}` returned after {elapsed} for a timeout of 0.", name=name, elapsed=seconds(elapsed)),
         expected=tr("a return at once: a timeout of 0 leaves no time to wait."),
         timeline=recorder.timeline(),
-        advice=tr("Pass the timeout on as it is, to `asyncio.wait_for(..., timeout)` or `asyncio.timeout(timeout)`, "
-                  "with no floor or default of your own: `max(timeout, ...)` or `timeout or ...` waits where there is "
-                  "no time."),
+        advice=tr(checks.ZERO_FLOOR_ADVICE),
     )
 
 
