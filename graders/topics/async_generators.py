@@ -241,6 +241,14 @@ async def test_ticker_waits_before_each_number(learner: Learner, rng: random.Ran
                                 "until `start + (i + 1) * interval`, with `start = loop.time()` read as this call "
                                 "begins), not from the loop's time 0 or from an earlier call.")
         raise
+    # And an interval of 0, on every draw: every number at once (`interval or 1` pauses a second instead).
+    try:
+        await keeps_its_pace(learner, rng.randint(2, 4), 0)
+    except GraderFailure as failure:
+        failure.observed = sentences(failure.observed or "", tr("This was a call with an interval of 0."))
+        failure.advice = tr("Pass the interval on as it is, `await asyncio.sleep(interval)`: `interval or 1` (or `if "
+                            "not interval:`) turns 0 into a pause of its own.")
+        raise
 
 
 async def keeps_its_pace(learner: Learner, n: int, interval: float) -> None:
