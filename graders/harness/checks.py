@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .feedback import fail, plural, seconds, shown
+from .. import syntax
 from ..i18n import tr
 from .learner import Learner, Outcome
 from .probes import Recorder, loop_clock
@@ -336,3 +337,20 @@ def first_list_kept(name: str, returned: Any, first: Sequence[Any]) -> None:
             advice=tr("Make a new list in each call and return that one: a list at module level (or a default "
                       "argument) that each call empties and fills again is the same object for every caller."),
         )
+
+
+def in_finally(learner: Learner, name: str, kinds: tuple[type[ast.AST], ...]) -> bool:
+    """Whether the learner's function `name` has a node of one of `kinds` (a `return`, a `yield`) inside a `finally:`
+    block, read from its source."""
+    try:
+        tree = syntax.parse(learner.path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    tries = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name == name:
+            for node in ast.walk(function):
+                if isinstance(node, tries) and any(isinstance(inner, kinds)
+                                                   for statement in node.finalbody for inner in ast.walk(statement)):
+                    return True
+    return False

@@ -476,7 +476,7 @@ def read_right(learner: Learner, source: Source, lines: list[str], items: list[A
     elif items == [*lines, ""]:
         advice = tr("After the last line, read_lines yielded one more item, \"\", from the `yield` in its `finally:` "
                     "block. Put only cleanup in `finally:`: it also runs when the generator is closed, and a closed "
-                    "generator must not yield.") if in_finally(learner, "read_lines") \
+                    "generator must not yield.") if checks.in_finally(learner, "read_lines", (ast.Yield, ast.YieldFrom)) \
             else tr("After the last line, read_lines yielded one more item, \"\": that is what readline() returns at "
                     "the end of the source, not a line. Test for it before yielding, and stop there.")
     elif not items and source.reads and source.lines[0]:
@@ -501,22 +501,6 @@ def read_right(learner: Learner, source: Source, lines: list[str], items: list[A
         fail(tr("`read_lines` yielded nothing."), observed=tr("the consumer read it to its end and got no line."),
              expected=repr(lines), advice=advice, cause="read_lines yielded nothing")
     fail(tr("`read_lines` yielded the wrong lines."), observed=shown(items, width=400), expected=repr(lines), advice=advice)
-
-
-def in_finally(learner: Learner, name: str, kinds: tuple[type[ast.AST], ...] = (ast.Yield, ast.YieldFrom)) -> bool:
-    """Whether function `name` of the learner's file has a node of one of `kinds` (a `yield`) inside a `finally:` block."""
-    try:
-        tree = syntax.parse(learner.path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return False
-    tries = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
-    for function in ast.walk(tree):
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name == name:
-            for node in ast.walk(function):
-                if isinstance(node, tries) and any(isinstance(inner, kinds)
-                                                   for statement in node.finalbody for inner in ast.walk(statement)):
-                    return True
-    return False
 
 
 async def test_read_lines_hands_over_each_line_at_once(learner: Learner, rng: random.Random) -> None:
@@ -617,7 +601,7 @@ async def test_read_lines_closes_the_source_when_stopped_early(learner: Learner,
     closed_once(source, tr("when its consumer was cancelled while it waited for line {n}", n=take + 1),
                 cancelled=True, waits_for_exit="GeneratorExit" in learner.names_reached("read_lines"))
     closed_in_time("read_lines", closed_then, source.closes, tr("its consumer's cancelled task had ended"))
-    returns = in_finally(learner, "read_lines", (ast.Return,))
+    returns = checks.in_finally(learner, "read_lines", (ast.Return,))
     cancellation_went_through(asking, tr("while it waited for line {n}", n=take + 1), early, take + 1, returns)
     # And cancelled while it waits for its first line, before it has yielded anything: a first readline() before
     # the `try:` is outside its `finally:`.

@@ -15,6 +15,7 @@ answer at its own deadline and closes its connection on every way out.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import linecache
@@ -1075,15 +1076,21 @@ def judge_cancel_let_through(serving: Serving, situation: str) -> None:
         return  # told by whoever called this, as an error
     value = outcome.value
     plain = value is None or isinstance(value, (bool, int, float, str))
+    returned_in_finally = checks.in_finally(serving.learner, "serve", (ast.Return,))
+    blanks = {"situation": situation, "value": shown(value) if plain else f"<{type(value).__name__}>"}
     fail(tr("`serve` returned when it was cancelled, instead of letting the CancelledError go on."),
-         observed=tr("cancelled {situation}, serve caught the CancelledError and returned {value}: its task ended as "
-                     "if serve had finished its work, not as cancelled.", situation=situation,
-                     value=shown(value) if plain else f"<{type(value).__name__}>"),
+         observed=tr("cancelled {situation}, serve returned {value} from a `return` in its `finally:` block, which "
+                     "throws the CancelledError away: its task ended as if serve had finished its work, not as "
+                     "cancelled.", **blanks) if returned_in_finally
+         else tr("cancelled {situation}, serve caught the CancelledError and returned {value}: its task ended as "
+                 "if serve had finished its work, not as cancelled.", **blanks),
          expected=tr("the CancelledError coming out of serve once it has shut down: that is how whoever cancelled "
                      "it (a TaskGroup, `asyncio.timeout()`, `asyncio.run()` at Ctrl-C) knows the cancel took "
                      "effect."),
-         advice=tr("Do the shutting down in a `finally:`, which lets the CancelledError go on by itself; in an "
-                   "`except asyncio.CancelledError:`, end with a bare `raise`."),
+         advice=tr("Leave `return` out of `finally:`: let the block end by itself, and the CancelledError goes on "
+                   "once the shutting down is done.") if returned_in_finally
+         else tr("Do the shutting down in a `finally:`, which lets the CancelledError go on by itself; in an "
+                 "`except asyncio.CancelledError:`, end with a bare `raise`."),
          cause="serve swallows the cancel")
 
 

@@ -1149,21 +1149,6 @@ RETURN_IN_FINALLY_ADVICE = (
 )
 
 
-def returns_in_finally(learner: Learner, name: str) -> bool:
-    """Whether the learner's `name` has a `return` inside a `finally:` block (read from its source)."""
-    try:
-        tree = ast.parse(learner.path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
-        return False
-    for function in ast.walk(tree):
-        if isinstance(function, ast.AsyncFunctionDef | ast.FunctionDef) and function.name == name:
-            for node in ast.walk(function):
-                if isinstance(node, ast.Try) and any(
-                        isinstance(inner, ast.Return) for block in node.finalbody for inner in ast.walk(block)):
-                    return True
-    return False
-
-
 def raised_in_place_of_cancel(learner: Learner, error: BaseException) -> str | None:
     """The learner's own `raise ...` line that replaced a CancelledError, if the traceback shows one."""
     return checks.raised_in_place_of(learner, error, asyncio.CancelledError)
@@ -1234,7 +1219,7 @@ async def test_run_and_clean_up_cleans_up_when_the_job_fails(learner: Learner, r
             tr("`run_and_clean_up` returned {got} although its job raised {error}.", got=shown(outcome.value),
                error=repr(job.failure())),
             expected=tr("the job's exception travelling on to the caller once clean_up() has run."),
-            advice=tr(RETURN_IN_FINALLY_ADVICE) if returns_in_finally(learner, "run_and_clean_up")
+            advice=tr(RETURN_IN_FINALLY_ADVICE) if checks.in_finally(learner, "run_and_clean_up", (ast.Return,))
             else tr("Let the job's exception through: `try: return await job()` with `finally: clean_up()`, and no "
                     "except block that ends the error."),
         )
@@ -1349,7 +1334,7 @@ async def test_run_and_clean_up_lets_the_cancellation_through(learner: Learner, 
             expected=tr("the coroutine ending cancelled (CancelledError travels on to the caller). A timeout around "
                         "it depends on that: `asyncio.wait_for(run_and_clean_up(...), 1)` returns this value instead of "
                         "raising TimeoutError, and the caller never learns that the work was cut short."),
-            advice=tr(RETURN_IN_FINALLY_ADVICE) if returns_in_finally(learner, "run_and_clean_up") else tr(CANCEL_ADVICE),
+            advice=tr(RETURN_IN_FINALLY_ADVICE) if checks.in_finally(learner, "run_and_clean_up", (ast.Return,)) else tr(CANCEL_ADVICE),
         )
     running = await strays(job.recorder)
     if running:
