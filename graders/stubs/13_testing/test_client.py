@@ -7,7 +7,8 @@ server with aioresponses and await the client. Each TODO below names one thing t
 The graders run your tests against client.py (every test must pass), then against broken
 copies of it (each broken copy must fail at least one of your tests). They run each test on an
 event loop with a virtual clock, as `@pytest.mark.looptime` does: `await asyncio.sleep(60)`
-takes no real time, and `asyncio.get_running_loop().time()` moves on by exactly 60. Tests get
+takes no real time, and `asyncio.get_running_loop().time()` moves on by exactly 60 (from one
+test to the next, too: time each test from a reading taken as it starts). Tests get
 no fixtures. Check your work with:
 
     pytest exercises/13_testing
