@@ -378,16 +378,30 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
             timeline=_calls_over_time(recorder, start),
             advice=tr("Pause between calls only: no sleep after the last number, which for n = 1 is the first one too."),
         )
-    # And a tick of 0, on every draw: no pause at all, every number at once (`tick or 1` pauses a second instead).
+    # And a tick of 0, on every draw: no pause at all (`tick or 1` pauses a second instead), each say still over
+    # before the next (one that takes a while: says run together for a tick of 0 show).
     start = loop_clock()
-    recorder, n, _, _, _ = await _countdown(learner, rng, tick=0)
+    takes = rng.choice([0.25, 0.5])
+    recorder, n, _, _, _ = await _countdown(learner, rng, tick=0, say_takes=takes)
     elapsed = loop_clock() - start
-    if elapsed > checks.TOLERANCE:
+    spans = sorted(recorder.spans, key=lambda span: span.start)
+    if any(later.start < (earlier.end or later.start) - checks.TOLERANCE for earlier, later in zip(spans, spans[1:])):
+        fail(
+            tr("`countdown({n}, 0, say)` ran its says at the same time.", n=n),
+            observed=tr("say(...) ran at {times}, each taking {takes}.",
+                        times=", ".join(seconds(s.start - start) for s in spans), takes=seconds(takes)),
+            expected=tr("each say over before the next starts, with no pause between them: a tick of 0 changes the "
+                        "pause, not the order."),
+            timeline=_calls_over_time(recorder, start),
+            advice=tr("Keep the same loop for every tick: `await say(i)`, then `await asyncio.sleep(tick)`; a tick of "
+                      "0 needs no way of its own."),
+        )
+    if elapsed > n * takes + checks.TOLERANCE:
         fail(
             tr("`countdown({n}, 0, say)` took {elapsed}; a tick of 0 is no pause at all.", n=n, elapsed=seconds(elapsed)),
             observed=tr("say(...) ran at {times}.", times=", ".join(seconds(s.start - start) for s in recorder.spans)
                         or tr("nothing")),
-            expected=tr("every number said at once: pauses of 0 s."),
+            expected=tr("each number said right after the one before: pauses of 0 s."),
             timeline=_calls_over_time(recorder, start),
             advice=tr("Pass the tick on as it is, `await asyncio.sleep(tick)`: `tick or 1` (or `if not tick:`) turns 0 "
                       "into a pause of its own."),
