@@ -18,6 +18,9 @@ from .learner import Learner, Outcome
 from .probes import Recorder, loop_clock
 from .schedule import TOLERANCE, idle_slot, in_fixed_batches
 
+# Seconds of loop time that count as a wait where a call must end at once (a timeout of 0, a Task handed back): on the
+# virtual clock that takes no time at all, and half a millisecond is the least `seconds` shows as other than 0.
+AT_ONCE = 0.0005
 # A timeout of 0 turned into no deadline (topics 04, 10 and 12 try one on every draw). Translated where it is used.
 ZERO_ADVICE = ("A timeout of 0 leaves no time at all: pass it on as it is, to `asyncio.wait_for(..., timeout)` or "
                "`asyncio.timeout(timeout)`. `timeout or None` (or `if not timeout:`) turns 0 into no deadline.")

@@ -1237,21 +1237,17 @@ async def test_run_steps_raises_timeout_error_at_the_total_deadline(learner: Lea
         if outcome is None:
             let_out(call)
         assert outcome is not None
-        blanks = {"which": tr("a total timeout of 0") if total == 0 else tr("a step timeout of 0"),
-                  "value": shown(outcome.value)}
-        if total == 0 and not isinstance(outcome.error, TimeoutError) or total and outcome.error is not None:
-            if outcome.error is not None and not isinstance(outcome.error, TimeoutError):
-                learner.fail_raised("run_steps", outcome.error)
+        if outcome.error is not None and not isinstance(outcome.error, TimeoutError):
+            learner.fail_raised("run_steps", outcome.error)
+        nones = [None] * len(jobs)
+        if (outcome.error is None) if total == 0 else (outcome.error is not None or outcome.value != nones):
+            blanks = {"which": tr("a total timeout of 0") if total == 0 else tr("a step timeout of 0"),
+                      "value": shown(outcome.value)}
             fail(tr("`run_steps` returned {value} for {which}.", **blanks) if outcome.error is None
                  else tr("`run_steps` raised TimeoutError for {which}.", **blanks),
                  expected=tr("TimeoutError at once: a total timeout of 0 leaves the steps no time.") if total == 0
                  else tr("{nones}: a step timeout of 0 cuts every step at once, and its result is None.",
-                         nones=repr([None] * len(jobs))),
-                 timeline=call.chart(), advice=tr(checks.ZERO_ADVICE))
-        if total and outcome.value != [None] * len(jobs):
-            fail(tr("`run_steps` returned {value} for {which}.", **blanks),
-                 expected=tr("{nones}: a step timeout of 0 cuts every step at once, and its result is None.",
-                             nones=repr([None] * len(jobs))),
+                         nones=repr(nones)),
                  timeline=call.chart(), advice=tr(checks.ZERO_ADVICE))
 
 

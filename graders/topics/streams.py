@@ -1359,7 +1359,7 @@ async def test_request_gives_up_on_a_silent_server(learner: Learner, rng: random
              expected=expected, advice=tr(checks.ZERO_ADVICE))
     if not isinstance(called.outcome.error, TimeoutError):
         learner.fail_raised("request", called.outcome.error)
-    if called.ended >= 0.0005:  # half a millisecond: what `seconds` can show
+    if called.ended >= checks.AT_ONCE:
         fail(tr("`request` raised TimeoutError after {elapsed} for a timeout of 0.", **blanks),
              expected=expected,
              advice=tr(checks.ZERO_FLOOR_ADVICE))

@@ -52,18 +52,14 @@ def make_jobs(rng: random.Random, recorder: Recorder, count: int, fastest_inside
     return [recorder.job(f"job {i}", d, r) for i, (d, r) in enumerate(zip(durations, results))], results
 
 
-AT_ONCE = 0.0005  # seconds of loop time
-
-
 async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng: random.Random) -> None:
     recorder = Recorder()
     job = recorder.job("job", rng.choice([1, 2, 3]), rng.randint(1, 999))
     start = loop_clock()
     got = await learner.call("start_in_background", job, coroutine_advice=TASK_ADVICE)
     waited = loop_clock() - start
-    # On the virtual clock returning at once takes no time at all: any wait shows, down to the half millisecond that
-    # `seconds` can still tell from 0 (a `sleep(0.001)` "to let the task start" is a wait).
-    if waited >= AT_ONCE:
+    # Any wait at all, down to checks.AT_ONCE: a `sleep(0.001)` "to let the task start" is a wait.
+    if waited >= checks.AT_ONCE:
         if recorder.spans and recorder.spans[0].end is not None and recorder.spans[0].end <= loop_clock():
             when = tr("it returned {value} after the job had finished.", value=shown(got))
         elif recorder.spans:

@@ -362,17 +362,9 @@ async def test_with_deadline_returns_the_fallback_at_the_deadline(learner: Learn
             expected=tr("{fallback}, the fallback it was given.", fallback=repr(fallback)),
             timeline=timeline,
         )
-    # A timeout of 0, on every draw: no time at all, so the fallback (`timeout or None` gives no deadline instead).
     again = Recorder()
-    start = loop_clock()
-    got = await learner.call("with_deadline", again.job("job", seconds_needed, rng.randint(100, 999)), 0, fallback)
-    elapsed = loop_clock() - start
-    running = await strays(again)
-    if got != fallback:
-        zero_timeout("with_deadline", got, repr(fallback), again)
-    zero_at_once("with_deadline", elapsed, again)
-    if running:
-        left_running("with_deadline", running, again.timeline(), tr("the deadline of a timeout of 0"))
+    job = again.job("job", seconds_needed, rng.randint(100, 999))
+    await zero_call(learner, "with_deadline", again, (job, 0, fallback), fallback)
 
 
 async def test_with_deadline_cancels_the_late_job(learner: Learner, rng: random.Random) -> None:
@@ -450,21 +442,26 @@ async def test_with_deadline_lets_a_cancellation_through(learner: Learner, rng: 
         )
 
 
-
-
-def zero_at_once(name: str, elapsed: float, recorder: Recorder) -> None:
-    """Fails when `name`, given a timeout of 0, returned what a timeout gives, but only after `elapsed` seconds. On
-    the virtual clock a timeout of 0 takes no time at all: any wait shows, down to the half millisecond that `seconds`
-    can still tell from 0 (a floor of 0.01 s is a wait)."""
+async def zero_call(learner: Learner, name: str, recorder: Recorder, args: tuple[Any, ...], expected: Any) -> None:
+    """`name(*args)` where the timeout among `args` is 0 (on every draw: `timeout or None` gives no deadline instead):
+    what a timeout gives, `expected`, returned at once (down to checks.AT_ONCE: a floor of 0.01 s is a wait), with
+    nothing left running."""
     __tracebackhide__ = True
-    if elapsed < 0.0005:
-        return
-    fail(
-        tr("`{name}` returned after {elapsed} for a timeout of 0.", name=name, elapsed=seconds(elapsed)),
-        expected=tr("a return at once: a timeout of 0 leaves no time to wait."),
-        timeline=recorder.timeline(),
-        advice=tr(checks.ZERO_FLOOR_ADVICE),
-    )
+    start = loop_clock()
+    got = await learner.call(name, *args)
+    elapsed = loop_clock() - start
+    running = await strays(recorder)
+    if got != expected:
+        zero_timeout(name, got, repr(expected), recorder)
+    if elapsed >= checks.AT_ONCE:
+        fail(
+            tr("`{name}` returned after {elapsed} for a timeout of 0.", name=name, elapsed=seconds(elapsed)),
+            expected=tr("a return at once: a timeout of 0 leaves no time to wait."),
+            timeline=recorder.timeline(),
+            advice=tr(checks.ZERO_FLOOR_ADVICE),
+        )
+    if running:
+        left_running(name, running, recorder.timeline(), tr("the deadline of a timeout of 0"))
 
 
 def zero_timeout(name: str, got: object, expected: str, recorder: Recorder) -> None:
@@ -612,15 +609,7 @@ async def test_each_within_keeps_the_fast_results(learner: Learner, rng: random.
         await each_within_again(learner, rng, jobs, timeout, expected)
         again = Recorder()
         zero_jobs, _ = mixed_jobs(rng, again, rng.randint(3, 4))
-        start = loop_clock()
-        got = await learner.call("each_within", zero_jobs, 0)
-        elapsed = loop_clock() - start
-        running = await strays(again)
-        if got != [None] * len(zero_jobs):
-            zero_timeout("each_within", got, repr([None] * len(zero_jobs)), again)
-        zero_at_once("each_within", elapsed, again)
-        if running:
-            left_running("each_within", running, again.timeline(), tr("the deadline of a timeout of 0"))
+        await zero_call(learner, "each_within", again, (zero_jobs, 0), [None] * len(zero_jobs))
         await listed_twice(learner, rng)
         return
     if sorted(map(repr, got)) == sorted(map(repr, expected)):
@@ -993,19 +982,11 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
             advice=tr("Return the list as soon as the loop is done: `async with asyncio.timeout(timeout):` around the "
                       "loop ends with it. Waiting out the whole timeout keeps the caller waiting for nothing."),
         )
-    # A timeout of 0, on every draw: no time at all, so no result.
+    # And a timeout of 0: no result.
     again = Recorder()
     for step in steps:
         step.recorder = again
-    start = loop_clock()
-    got = await learner.call("steps_within", steps, 0)
-    elapsed = loop_clock() - start
-    running = await strays(again)
-    if got != []:
-        zero_timeout("steps_within", got, "[]", again)
-    zero_at_once("steps_within", elapsed, again)
-    if running:
-        left_running("steps_within", running, again.timeline(), tr("the deadline of a timeout of 0"))
+    await zero_call(learner, "steps_within", again, (steps, 0), [])
 
 
 @told_the_loop_clock
