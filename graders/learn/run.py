@@ -56,8 +56,9 @@ class Run:
                  lone: bool = False, inherit: Mapping[str, str] | None = None, preload: Sequence[str] = ()) -> None:
         self.report, self.log = _scratch(".json"), _scratch(".log")
         self.progress = self.report.with_suffix(".progress")  # written by the plugin (plugin.ReportWriter)
-        # Graders fail with messages of their own, so assertion rewriting and anyio's plugin only cost time.
-        options = ["-q", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", f"--aiolings-report={self.report}"]
+        # Graders fail with messages of their own, read from the report: assertion rewriting, anyio's plugin and
+        # pytest's account of each failure (the log keeps a line each) only cost time.
+        options = ["-q", "-p", "no:cacheprovider", "-p", "no:anyio", "--assert=plain", "--tb=line", f"--aiolings-report={self.report}"]
         if seed is not None:
             options.append(f"--aiolings-seed={seed}")
         environment = {**(os.environ if inherit is None else inherit), **(env or {})}
