@@ -83,18 +83,28 @@ class Graded:
     """Each topic's graders run once on the stub and the solution, and each wrong answer meets the
     graders it must fail (the only results its proof reads).
 
-    Targets are graded in as few processes as will do, AT_ONCE of them side by side, in the order of
-    the topics, so that the proofs read first are ready first. A topic whose graders wait on the real
+    Targets are graded in runs of about RUN_SECONDS each, AT_ONCE of them side by side, the longest
+    first, so that the runs still going at the end are short ones: a long run started late ended
+    seconds after the others, with a core idle beside it. A topic whose graders wait on the real
     clock (see `waits_in_real_time`) mostly waits: its runs go in a lane of their own, started first,
     so that they hold up none of the runs that keep the cores busy. A solution whose every grader this
     session runs here anyway (`pytest solutions tests`) is not graded twice: its results are read
     from those items' reports (Graded is a plugin for that).
     """
 
-    # A forked run costs about 0.1 s of CPU to start, and the session keeps both cores busy anyway.
-    # With 60 graders a run (31 runs) the proofs took 22.4-23.7 s of the machine's CPU; with 150
-    # (16 runs) 20.4-20.6 s; with 300 as much, but the largest topic's lone run then ended last.
-    GRADERS_PER_RUN = 150
+    # Seconds one grader takes on one file, by topic, measured alone (seed 1, 2026-12-05: all of a topic's proofs
+    # in one process, its start left out). Graders that serve sockets or mock aiohttp (06, 12-14) take several times
+    # what the others take, and 09's wait in real time for tasks that ignore their cancel. Only how the runs are cut
+    # and ordered depends on these figures: a stale one costs time, never a verdict.
+    SECONDS_PER_GRADER = {
+        "01_coroutines": 0.0067, "02_tasks": 0.0042, "03_gather": 0.0040, "04_timeouts": 0.0070, "06_http": 0.0094,
+        "07_async_generators": 0.0034, "08_synchronization": 0.0052, "09_queues": 0.038, "10_task_groups": 0.0044,
+        "11_cancellation": 0.0040, "12_streams": 0.0053, "13_testing": 0.025, "14_capstone": 0.014,
+    }
+    USUAL_SECONDS_PER_GRADER = 0.006  # a topic not measured yet
+    # A forked run costs about 0.1 s of CPU to start: runs of 60 graders (31 runs) took 2-3 s more of the machine's
+    # CPU than runs of 150 (16 runs).
+    RUN_SECONDS = 1.2
     # Started all at once, some 30 runs shared 2 cores with everything else: the tests of the main
     # thread, which wait on runs of their own, got a thirtieth of a core each, and real-time graders
     # were starved. A few at a time use the cores as fully, and the proofs end as soon.
@@ -111,21 +121,28 @@ class Graded:
         self.waiting = ThreadPoolExecutor(max_workers=self.WAITING_RUNS, thread_name_prefix="waiting-proofs")
         self.started: list[Run] = []  # to stop at the end of the session
         self.runs: dict[str, list[Future[list[Result]]]] = {}
-        waiting = {topic.dir: waits_in_real_time(topic) for topic in topics}
-        for topic in sorted(topics, key=lambda t: not waiting[t.dir]):
+        timed: list[tuple[float, str, list[str]]] = []  # each run of the CPU's lane: its estimated seconds, topic, targets
+        for topic in topics:
             whole = [topic.stub(), *([] if topic.dir in graded_here else [topic.solution(ROOT)]), *correct_answers(topic)]
             cases = [f"{w.path.relative_to(ROOT)}::{grader}" for w in wrong_answers(topic) for grader in w.expect]
+            each = self.SECONDS_PER_GRADER.get(topic.dir, self.USUAL_SECONDS_PER_GRADER)
             graders = sandbox.graders_of(topic)
-            weighed = [*((str(t.relative_to(ROOT)), graders) for t in whole), *((c, 1) for c in cases)]
-            waits = waiting[topic.dir]
-            count = self.WAITING_RUNS if waits else -(-sum(w for _, w in weighed) // self.GRADERS_PER_RUN)  # as few runs as will do
+            weighed = [*((str(t.relative_to(ROOT)), graders * each) for t in whole), *((c, each) for c in cases)]
+            waits = waits_in_real_time(topic)
+            count = self.WAITING_RUNS if waits else max(1, round(sum(w for _, w in weighed) / self.RUN_SECONDS))
             shares: list[list[str]] = [[] for _ in range(count)]
-            loads = [0] * count
+            loads = [0.0] * count
             for name, weight in sorted(weighed, key=lambda n: -n[1]):
                 lightest = loads.index(min(loads))
                 shares[lightest].append(name)
                 loads[lightest] += weight
-            self.runs[topic.dir] = [(self.waiting if waits else self.pool).submit(self._grade, share) for share in shares]
+            if waits:
+                self.runs[topic.dir] = [self.waiting.submit(self._grade, share) for share in shares]
+            else:
+                self.runs[topic.dir] = []
+                timed.extend((load, topic.dir, share) for load, share in zip(loads, shares))
+        for _, topic_dir, share in sorted(timed, key=lambda run: -run[0]):
+            self.runs[topic_dir].append(self.pool.submit(self._grade, share))
         self.graded_here = graded_here
         self.here: list[Result] = []
         self.done: dict[str, list[Result]] = {}
