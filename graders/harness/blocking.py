@@ -15,7 +15,6 @@ import inspect
 import linecache
 import sys
 import threading
-import types
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,28 +46,20 @@ class LoopGuard:
     learner_file: Path
     calls: list[BlockingCall] = field(default_factory=list)
 
+    @property
+    def watched(self) -> str:
+        return str(self.learner_file)
+
     @contextmanager
     def active(self) -> Iterator[LoopGuard]:
         """Active before the learner's module is imported, so `from time import sleep` binds the watched one."""
-        buster = _buster(self.learner_file)
-        guard = self
-
-        class RecordedBlockingError(BlockingError):
-            def __init__(self, func: str) -> None:
-                super().__init__(func)
-                caller = inspect.currentframe()
-                guard._record(func, caller.f_back if caller else None)
-
-        blockbuster_impl.BlockingError = RecordedBlockingError  # type: ignore[misc]
+        _buster()
         _LOOP_THREAD[0] = threading.get_ident()
-        with SWAPPING:
-            buster.activate()
+        _WATCHING[0] = self
         try:
             yield self
         finally:
-            with SWAPPING:
-                buster.deactivate()
-            blockbuster_impl.BlockingError = BlockingError  # type: ignore[misc]
+            _WATCHING[0] = None
 
     def _record(self, function: str, wrapper: FrameType | None) -> None:
         args = wrapper.f_locals.get("args", ()) if wrapper else ()
@@ -91,13 +82,14 @@ class LoopGuard:
 
 
 @functools.cache
-def _buster(learner_file: Path) -> BlockBuster:
-    """One per file and process: making one wraps some sixty functions, and every grader activates it."""
-    scanned = types.ModuleType("aiolings_learner")
-    scanned.__file__ = str(learner_file)
-    buster = BlockBuster(scanned_modules=[scanned])
+def _buster() -> BlockBuster:
+    """One per process, its functions wrapped by the first guard and never put back: making one wraps some sixty
+    functions (some on built-in types, through forbiddenfruit), and wrapping them and putting them back around every
+    grader was a tenth of the graders' CPU. It scans no module: which calls are the learner's is for
+    `_not_the_learners` to tell, from the file of the guard active at the time."""
+    buster = BlockBuster()
     if JOIN_WAITS_IN_C:
-        join = BlockBusterFunction(threading.Thread, "join", scanned_modules=[scanned],
+        join = BlockBusterFunction(threading.Thread, "join",
                                    can_block_functions=list(buster.functions["threading.Lock.acquire"].can_block_functions),
                                    can_block_predicate=_join_ends_at_once)
         join.full_name = "threading.Lock.acquire"  # the wait 3.11 reports for it, and the name graders look for
@@ -109,8 +101,41 @@ def _buster(learner_file: Path) -> BlockBuster:
         allowed = function.can_block_predicate
         if name.startswith("threading.Lock."):
             allowed = _or(allowed, _joins_an_idle_thread)
-        function.can_block_predicate = _or(_off_the_loop_thread, allowed)
+        function.can_block_predicate = _or(_off_the_loop_thread, _or(_not_the_learners, allowed))
+    blockbuster_impl.BlockingError = _RecordedBlockingError  # type: ignore[misc]
+    with SWAPPING:
+        buster.activate()
     return buster
+
+
+class _RecordedBlockingError(BlockingError):
+    """What a blocked call raises: recorded by the active guard, so the grader can explain it even when the learner's
+    code swallows the error."""
+
+    def __init__(self, func: str) -> None:
+        super().__init__(func)
+        guard, caller = _WATCHING[0], inspect.currentframe()
+        if guard is not None:
+            guard._record(func, caller.f_back if caller else None)
+
+
+# The guard active now, if any: only its file's calls are watched.
+_WATCHING: list[LoopGuard | None] = [None]
+
+
+def _not_the_learners(*_: object, **__: object) -> bool:
+    """Whether no frame of the active guard's file is on the calling stack (or no guard is active): as blockbuster tells
+    a scanned module's frames, by the start of their file's name."""
+    guard = _WATCHING[0]
+    if guard is None:
+        return True
+    watched = guard.watched
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(watched):
+            return False
+        frame = frame.f_back
+    return True
 
 
 LOGGING_CALLS = {"handle", "callHandlers", "emit", "flush"}
@@ -120,10 +145,10 @@ LOGGING_CALLS = {"handle", "callHandlers", "emit", "flush"}
 # and lets through exactly the joins that 3.11 lets through (_join_ends_at_once).
 JOIN_WAITS_IN_C = sys.version_info >= (3, 13)
 
-# Held while blockbuster swaps functions in and out, which it does for every thread at once. Since
-# 3.12 shutil.rmtree keeps os.rmdir (one of them) on a stack and later tests `func is os.rmdir`: a
-# swap in between, from a grader starting or ending in another thread, breaks the removal with
-# "AssertionError: assert func is os.lstat". Code that removes trees beside graders holds it too.
+# Held while blockbuster swaps functions in, which it does for every thread at once (once a process,
+# see `_buster`). Since 3.12 shutil.rmtree keeps os.rmdir (one of them) on a stack and later tests
+# `func is os.rmdir`: a swap in between, from the first grader starting in another thread, breaks the
+# removal with "AssertionError: assert func is os.lstat". Code that removes trees beside graders holds it too.
 SWAPPING = threading.Lock()
 
 # The thread the graded loop runs on (the one that activated the guard). A blocking call in any
