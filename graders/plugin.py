@@ -22,10 +22,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from json import dumps  # bound before any code under test runs: a json.dumps it replaces writes no report
 from pathlib import Path
+import types
 from types import FrameType
 from typing import Any
 
 import pytest
+from _pytest.fixtures import getfixturemarker  # pytest's own test of a fixture, public only as a private name
 
 from . import course
 from .classroom.audit import Audit
@@ -44,7 +46,7 @@ WATCHDOG = pytest.StashKey["Watchdog"]()
 LIMIT = pytest.StashKey[float]()  # the grader's time limit in seconds, to start again when the learner's code loads
 TOLD = pytest.StashKey[dict[tuple[Path, str], str]]()  # each cause of failure in a file: the grader that told it
 STOPPED = pytest.StashKey[dict[Path, set[str]]]()  # each file's functions stopped at the time limit: not run again
-NAMED = pytest.StashKey[dict[Path, "set[str] | None"]]()  # the files the command line names, and their graders
+NAMED = pytest.StashKey[dict[Path, "frozenset[str] | None"]]()  # the files the command line names, and their graders
 NOTE = pytest.StashKey[str]()  # what a grader has to tell besides its verdict (a slow import), until told
 SLOW_TOLD = pytest.StashKey[set[Path]]()  # files whose slow import was told: once is enough
 UNTOLD = pytest.StashKey[list[str]]()  # notes of graders that did not fail, for the end of pytest's output
@@ -140,16 +142,34 @@ class TargetModule(_OfTopic, pytest.Module):
     """The learner's file as a collector whose tests are the topic's graders."""
 
     def _getobj(self) -> Any:
-        return importlib.import_module(self.topic.graders)
+        return _graders_shown(self.topic.graders, self.named_graders)
 
     @functools.cached_property
-    def named_graders(self) -> set[str] | None:
+    def named_graders(self) -> frozenset[str] | None:
         """The graders the command line names for this file (`file.py::test_...`); None when it names the file
         (or its folder) whole, or not at all."""
         return _named_graders(self.config).get(self.path.resolve())
 
 
-def _named_graders(config: pytest.Config) -> dict[Path, set[str] | None]:
+@functools.cache
+def _graders_shown(name: str, named: frozenset[str] | None) -> types.ModuleType:
+    """The topic's graders module as pytest collects it for a file: its graders (those the command line names, if it
+    names some), its fixtures and its marks, and none of the helpers and imports beside them. pytest offers every
+    name of a module to every collection hook, and scans each for fixtures, once per file graded: with about a
+    hundred names a module and hundreds of files a run, that was a tenth of a proof run's CPU. The graders run as
+    they are: their globals are the real module's."""
+    graders = importlib.import_module(name)
+    shown = types.ModuleType(graders.__name__, graders.__doc__)
+    shown.__file__ = graders.__file__
+    shown.__dict__.update({
+        key: value for key, value in vars(graders).items()
+        if key == "pytestmark" or getfixturemarker(value) is not None
+        or (key.startswith("test_") and (named is None or key in named))
+    })
+    return shown
+
+
+def _named_graders(config: pytest.Config) -> dict[Path, frozenset[str] | None]:
     """Each file the command line names, with the graders it names after `::` (None: the whole file)."""
     if NAMED not in config.stash:
         named: dict[Path, set[str] | None] = {}
@@ -160,17 +180,8 @@ def _named_graders(config: pytest.Config) -> dict[Path, set[str] | None]:
                 named[file] = None
             else:
                 named.setdefault(file, set()).add(rest.split("::")[0].split("[")[0])  # type: ignore[union-attr]
-        config.stash[NAMED] = named
+        config.stash[NAMED] = {file: None if graders is None else frozenset(graders) for file, graders in named.items()}
     return config.stash[NAMED]
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> list[pytest.Item] | None:
-    # Wrong answers are graded with `file.py::test_...`, a few graders each; pytest would still make an item of every
-    # grader of the topic for each such file before keeping the named ones (most of a proof run's collection).
-    if isinstance(collector, TargetModule) and (named := collector.named_graders) is not None and name not in named:
-        return []
-    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
