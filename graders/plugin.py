@@ -145,10 +145,20 @@ class TargetModule(_OfTopic, pytest.Module):
         return _graders_shown(self.topic.graders, self.named_graders)
 
     @functools.cached_property
+    def file(self) -> Path:
+        """The file's path with links followed, as its code's frames name it: read once, not for every grader."""
+        return self.path.resolve()
+
+    @functools.cached_property
+    def course_root(self) -> Path | None:
+        """The course folder holding the file, if any (see course.find_root)."""
+        return course.find_root(self.path)
+
+    @functools.cached_property
     def named_graders(self) -> frozenset[str] | None:
         """The graders the command line names for this file (`file.py::test_...`); None when it names the file
         (or its folder) whole, or not at all."""
-        return _named_graders(self.config).get(self.path.resolve())
+        return _named_graders(self.config).get(self.file)
 
 
 @functools.cache
@@ -207,9 +217,9 @@ def learner(request: pytest.FixtureRequest) -> Iterator[Learner]:
     if target is None:
         pytest.fail("the `learner` fixture belongs to grader tests run on a topic's file", pytrace=False)
     shown = os.path.relpath(target.path, request.config.invocation_params.dir)
-    guard, threads = LoopGuard(target.path.resolve()), ThreadWatch()
+    guard, threads = LoopGuard(target.file), ThreadWatch()
     with guard.active(), threads.active():
-        subject = Learner(target.path.resolve(), shown, guard, threads, stopped=_stopped(request.node, target))
+        subject = Learner(target.file, shown, guard, threads, stopped=_stopped(request.node, target))
         _limit_from_now(request.node)
         subject.load()
         note = subject.slow_import()
@@ -238,7 +248,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
     target = _target(item)
     if target is None or threading.current_thread() is not threading.main_thread():
         return None
-    learner_file = str(target.path.resolve())
+    learner_file = str(target.file)
 
     def alarm(signum: int, frame: FrameType | None) -> None:
         if TIMED_OUT in item.stash and _learner_frame(frame, learner_file) is None:
@@ -500,8 +510,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def _footer(item: pytest.Item, target: TargetModule) -> str:
     topic = target.topic
     readme = f"exercises/{topic.dir}/{topic.readme_name(language())}"
-    root = course.find_root(target.path)
-    if root is not None and target.path.resolve().parent == (root / course.EXERCISES / topic.dir):
+    root = target.course_root
+    if root is not None and target.file.parent == (root / course.EXERCISES / topic.dir):
         # A learner's own file: its README as a path from where pytest (or `aiolings check`) was started.
         readme = os.path.relpath(topic.readme(root, language()), item.config.invocation_params.dir)
     lines = ["  " + tr("Stuck? `aiolings hint {number}` gives a hint; {readme} explains the topic.", number=topic.number, readme=readme)]
