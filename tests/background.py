@@ -258,10 +258,11 @@ class GradedClass:
         # this class is the project's own, and the drop itself is proven where it can be (test_grade.py, CI's chroots).
         accept = ["--allow-root"] if sandbox.root_refusal() else []
         self.shared_before = shared_files()
-        # Three at a time: many students wait out a time limit (the parent's grace alone is 2 s), and with two
-        # at a time the class, graded last in the session, left a core idle for seconds at its end.
+        # Five at a time: many students wait out a time limit (the parent's grace alone is 2 s), and with two or
+        # three at a time the last of them (turns_the_alarm_off, 2.7 s) ended the class, and kept the tests that read
+        # it waiting, a second or more after the rest of the session's work.
         return cli.main(["grade", str(self.folder), "-o", str(self.output), "--topics", "01,03", "--timeout", "0.5",
-                         "-j", "3", "--quiet", *accept])
+                         "-j", "5", "--quiet", *accept])
 
     def students(self) -> dict[str, dict]:  # type: ignore[type-arg]
         """Each student's entry in grades.json: read once, for the many tests that read it."""
