@@ -69,6 +69,8 @@ async def strays(recorder: Recorder) -> list[Span]:
 
 
 # Advice texts are translated where they are used: the learner's language is known only then.
+STEPS_DONE_ONLY_ADVICE = ("Return only the results of the steps done in time: a step the deadline stopped adds "
+                          "nothing to the list, not even a None.")
 WAIT_FOR_ADVICE = (
     "Hand the job's coroutine to asyncio, which runs it and enforces the deadline: "
     "`await asyncio.wait_for(job(), timeout)`."
@@ -482,16 +484,55 @@ def zero_timeout(name: str, got: object, expected: str, recorder: Recorder) -> N
     )
 
 
-async def alone_and_late(learner: Learner, rng: random.Random, name: str, label: str, needed: float, timeout: float,
-                         expected: list[Any]) -> tuple[Any, Recorder] | None:
-    """`name` called with a list of one job (`label`) that needs `needed`, past `timeout`: None when it came back as
-    `expected`, the job cut at the timeout; else what it returned, and the records."""
+async def alone_and_late(learner: Learner, rng: random.Random, name: str, needed: float, timeout: float) -> None:
+    """`name` ("each_within" or "steps_within") called with a list of one job that needs `needed`, past `timeout`, must
+    come back as [None] (each_within) or [] (steps_within), the job cut at the timeout: one job is a list like any other."""
+    __tracebackhide__ = True
+    jobs = name == "each_within"
     recorder = Recorder()
-    got = await learner.call(name, [recorder.job(label, needed, rng.randint(100, 999))], timeout)
+    job = recorder.job("job 0" if jobs else "step 0", needed, rng.randint(100, 999))
+    got = await learner.call(name, [job], timeout)
     running = await strays(recorder)
-    if got == expected and not running and not any(s.state == "done" for s in recorder.spans):
-        return None
-    return got, recorder
+    cut = not running and not any(s.state == "done" for s in recorder.spans)
+    expected: list[Any] = [None] if jobs else []
+    if got == expected and cut:
+        return
+    blanks = {"needed": seconds(needed), "timeout": seconds(timeout)}
+    observed = (tr("a list of one job that needs {needed}, with a timeout of {timeout}.", **blanks) if jobs
+                else tr("a list of one step that needs {needed}, with a timeout of {timeout}.", **blanks))
+    expected_text = (tr("[None], the job cancelled at {timeout}: one job is a list like any other.", **blanks) if jobs
+                     else tr("[], the step cancelled at {timeout}: one step is a list like any other.", **blanks))
+    if not cut:
+        fail(
+            tr("`each_within` did not give a lone job its deadline: it returned {got}.", got=shown(got)) if jobs
+            else tr("`steps_within` did not give a lone step the deadline: it returned {got}.", got=shown(got)),
+            observed=observed, expected=expected_text, timeline=recorder.timeline(),
+            advice=tr("Give every job its deadline, however many there are: a shortcut for a single job (awaiting it "
+                      "as it is) waits for all of it.") if jobs else
+            tr("Put the deadline on the steps however many there are: a shortcut for a single step (awaiting it "
+               "as it is) waits for all of it."),
+        )
+    # Cut at the deadline, as it should be: what is wrong is what came back.
+    checks.returned(name, got, list, tr("a list of results and Nones") if jobs else tr("a list of results"))
+    foreign = [g for g in got if g is not None and g != job.result]
+    if foreign:
+        fail(
+            tr("`each_within` kept entries of earlier calls: for a lone job it returned {got}.", got=shown(got)) if jobs
+            else tr("`steps_within` kept entries of earlier calls: for a lone step it returned {got}.", got=shown(got)),
+            observed=tr("{first} It was cancelled at the deadline, as it should be, and {count} of the entries returned "
+                        "are results that nothing in this call gave.", first=observed, count=len(foreign)),
+            expected=expected_text, timeline=recorder.timeline(),
+            advice=tr("Make the results inside {name}, afresh for each call: a list or dict at module level, or a "
+                      "mutable default argument, outlives the call and keeps the entries of earlier calls.", name=name),
+        )
+    fail(
+        tr("`each_within` returned {got} for a lone job cut at its deadline.", got=shown(got)) if jobs
+        else tr("`steps_within` returned {got} for a lone step cut at the deadline.", got=shown(got)),
+        observed=tr("{first} It was cancelled at the deadline, as it should be.", first=observed),
+        expected=expected_text, timeline=recorder.timeline(),
+        advice=tr("A job that missed its deadline is None in its place: one entry per job, in order.") if jobs
+        else tr(STEPS_DONE_ONLY_ADVICE),
+    )
 
 
 # each_within
@@ -765,19 +806,7 @@ async def test_each_within_cancels_the_late_jobs(learner: Learner, rng: random.R
         ran_past("each_within", late, timeout, timeline)
     # A lone late job, on every draw: one job is a list like any other (a shortcut for it may not skip its deadline).
     needed = rng.choice([d for d in DURATIONS if d > timeout + 0.5])
-    lone = await alone_and_late(learner, rng, "each_within", "job 0", needed, timeout, [None])
-    if lone is not None:
-        got, again = lone
-        fail(
-            tr("`each_within` did not give a lone job its deadline: it returned {got}.", got=shown(got)),
-            observed=tr("a list of one job that needs {needed}, with a timeout of {timeout}.",
-                        needed=seconds(needed), timeout=seconds(timeout)),
-            expected=tr("[None], the job cancelled at {timeout}: one job is a list like any other.",
-                        timeout=seconds(timeout)),
-            timeline=again.timeline(),
-            advice=tr("Give every job its deadline, however many there are: a shortcut for a single job (awaiting it "
-                      "as it is) waits for all of it."),
-        )
+    await alone_and_late(learner, rng, "each_within", needed, timeout)
 
 
 # steps_within
@@ -907,6 +936,16 @@ async def test_steps_within_returns_the_steps_done_in_time(learner: Learner, rng
             timeline=timeline,
             advice=tr("Append every step's result as it is, 0, \"\" and None included: a test such as `if result:` "
                       "or `if result is not None:` drops a result the step really returned."),
+        )
+    if got != expected and got[:k] == expected and all(r is None for r in got[k:]):
+        fail(
+            tr("`steps_within` put a None in the list for each step that did not finish in time."),
+            observed=tr("{got}: the first {count} entries are the steps done in time; the rest are Nones.",
+                        got=repr(got), count=k),
+            expected=tr("{expected}: the steps finished within {timeout} in all.",
+                        expected=repr(expected), timeout=seconds(timeout)),
+            timeline=timeline,
+            advice=tr(STEPS_DONE_ONLY_ADVICE),
         )
     if got != expected:
         more = isinstance(got, list) and len(got) > k
@@ -1053,19 +1092,7 @@ async def test_steps_within_cancels_the_interrupted_step(learner: Learner, rng: 
         )
     # A lone step that runs past the deadline, on every draw: one step is a list like any other.
     needed = timeout + rng.choice([0.5, 1.0, 1.5])
-    lone = await alone_and_late(learner, rng, "steps_within", "step 0", needed, timeout, [])
-    if lone is not None:
-        got, again = lone
-        fail(
-            tr("`steps_within` did not give a lone step the deadline: it returned {got}.", got=shown(got)),
-            observed=tr("a list of one step that needs {needed}, with a timeout of {timeout}.",
-                        needed=seconds(needed), timeout=seconds(timeout)),
-            expected=tr("[], the step cancelled at {timeout}: one step is a list like any other.",
-                        timeout=seconds(timeout)),
-            timeline=again.timeline(),
-            advice=tr("Put the deadline on the steps however many there are: a shortcut for a single step (awaiting it "
-                      "as it is) waits for all of it."),
-        )
+    await alone_and_late(learner, rng, "steps_within", needed, timeout)
 
 
 # run_and_clean_up
