@@ -208,8 +208,8 @@ CANCEL_ADVICE = (
 )
 FINALLY_ADVICE = (
     "Close in a `finally:` block around the job: `try: return await job()` then `finally: await "
-    "connection.close()`. It runs when the job returns and when run_job is cancelled, and the CancelledError goes "
-    "on by itself once the block ends."
+    "connection.close()`. It runs when the job returns, when it fails and when run_job is cancelled, and the job's "
+    "error or the CancelledError goes on by itself once the block ends."
 )
 SHIELD_WHOLE_ADVICE = (
     "The work ran in a Task that the cancellation never reached: `asyncio.shield(...)` around the whole work (or a "
@@ -326,8 +326,8 @@ async def test_run_job_returns_the_result_and_closes_the_connection(learner: Lea
              advice=tr(checks.NO_RETURN_ADVICE) if outcome.value is None else None)
     closed_once(call, connection, tr("after the job had finished"))
     # Then a job that fails, on every draw: its error reaches the caller (code that catches it to close the connection,
-    # and returns, hides the failure). Whether the connection is closed on that way out the docstring leaves open: it
-    # names the job finishing and run_job cancelled, and closing in those two cases alone is an answer of its own.
+    # and returns, hides the failure), after the connection is closed (code that closes after `await job()` and on a
+    # cancel alone leaks it).
     call, connection, job, outcome = await run_job_to_its_end(learner, rng, fails=True)
     if outcome.error is None:
         fail(tr("`run_job` returned {got} when its job raised JobFailed.", got=shown(outcome.value)),
@@ -337,6 +337,7 @@ async def test_run_job_returns_the_result_and_closes_the_connection(learner: Lea
                        "caller by itself, after the close. If you catch it, end the except block with a bare `raise`."))
     if repr(outcome.error) != repr(job.failure()):
         learner.fail_raised("run_job", outcome.error)
+    closed_once(call, connection, tr("after the job had failed"))
 
 
 async def test_run_job_closes_the_connection_and_stays_cancelled(learner: Learner, rng: random.Random) -> None:

@@ -20,8 +20,8 @@ import asyncio
 
 async def run_job(job, connection):
     """Await job() and return its result. The job uses `connection`: close it before you leave,
-    with `await connection.close()` (closing takes a moment), whether the job finished or
-    run_job was cancelled.
+    with `await connection.close()` (closing takes a moment), whether the job finished, the job
+    failed (its error goes on to the caller), or run_job was cancelled.
 
     A cancelled run_job closes the connection, then stays cancelled: the caller must see the
     CancelledError.

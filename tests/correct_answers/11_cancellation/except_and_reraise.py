@@ -1,4 +1,4 @@
-# Correct: `except CancelledError:` with a bare `raise` for the cleanup, a shielded commit awaited to its end before the cancellation goes on, wait_for over a shielded gather for the grace period, and wait_for for both deadlines.
+# Correct: `except BaseException:` with a bare `raise` for the cleanup (a failed job or a cancel), a shielded commit awaited to its end before the cancellation goes on, wait_for over a shielded gather for the grace period, and wait_for for both deadlines.
 """Topic 11: cancellation — cleanup, shield, graceful shutdown."""
 
 import asyncio
@@ -7,7 +7,7 @@ import asyncio
 async def run_job(job, connection):
     try:
         result = await job()
-    except asyncio.CancelledError:
+    except BaseException:  # the job failed or run_job was cancelled: close, then let it go on
         await connection.close()
         raise
     await connection.close()
