@@ -413,6 +413,12 @@ def over_limit(recorder: Recorder, jobs: list[AsyncJob], limit: int, first_limit
     observed = tr("up to {most} of the {count} jobs were running at the same moment.", most=most, count=len(jobs))
     advice = ("Make each job wait for a free slot: `async with semaphore:` around `await job()`, "
               "with one `asyncio.Semaphore(limit)` shared by all the jobs.")
+    if most == limit + 1 and first_limit is None:
+        observed = tr("up to {most} of the {count} jobs were running at the same moment: one more than the limit.",
+                      most=most, count=len(jobs))
+        advice = ("One job more than the limit ran at once: look at the number that lets a job start. The Semaphore "
+                  "gets the limit itself, `asyncio.Semaphore(limit)`, not `limit + 1`; a count of running jobs lets "
+                  "another start while `len(running) < limit`, not `<=`.")
     if kept_before and most == len(jobs):
         observed = tr("this call had {count} jobs for a limit of {limit}, and all of them ran at once, though the "
                       "first call, with more jobs than this one, kept its limit.", count=len(jobs), limit=limit)
