@@ -60,7 +60,8 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
     waited = loop_clock() - start
     # Any wait at all, down to checks.AT_ONCE: a `sleep(0.001)` "to let the task start" is a wait.
     if waited >= checks.AT_ONCE:
-        if recorder.spans and recorder.spans[0].end is not None and recorder.spans[0].end <= loop_clock():
+        awaited = bool(recorder.spans) and recorder.spans[0].end is not None and recorder.spans[0].end <= loop_clock()
+        if awaited:
             when = tr("it returned {value} after the job had finished.", value=shown(got))
         elif recorder.spans:
             when = tr("it returned {value} after {waited}, while the job was still running.",
@@ -74,8 +75,12 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
             observed=when,
             expected=tr("a Task returned immediately, while the job runs in the background."),
             advice=tr("`return asyncio.create_task(job())`: no await on the job."),
+            cause=AWAITED_THE_JOB if awaited else None,
         )
     returned_the_task(got)
+
+
+AWAITED_THE_JOB = "start_in_background awaited the job"
 
 
 def returned_the_task(got: object) -> None:
@@ -131,7 +136,21 @@ async def test_start_in_background_task_runs_and_gives_the_result(learner: Learn
     job.fails = True
     raised = job.failure()
     job.failure = lambda: raised  # type: ignore[method-assign]
-    again = await learner.call("start_in_background", job, coroutine_advice=TASK_ADVICE)
+    outcome = await learner.outcome("start_in_background", job, coroutine_advice=TASK_ADVICE)
+    if outcome.error is raised:  # the job's own exception, out of start_in_background itself: it waited for the job
+        fail(
+            tr("`start_in_background` raised the job's {error} itself, instead of returning the Task.",
+               error=type(raised).__name__),
+            observed=tr("with a job that fails, the call never returned a Task: the job's exception came out of "
+                        "start_in_background, so it had waited for the job to end."),
+            expected=tr("the Task, returned while the job still runs; awaiting that Task raises the job's exception."),
+            advice=tr("`return asyncio.create_task(job())`: no await on the job. The caller awaits the Task when it "
+                      "needs the result, and gets the job's exception then."),
+            cause=AWAITED_THE_JOB,
+        )
+    if outcome.error is not None:
+        learner.fail_raised("start_in_background", outcome.error)
+    again = outcome.value
     returned_the_task(again)
     if again is task:
         fail(tr("`start_in_background` returned an earlier call's Task for the same job."),
