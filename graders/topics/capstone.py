@@ -1284,7 +1284,7 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
                 limit = hits[0].span.start + timeout
                 due = retry_due(hits, backoff)[0]
                 fail(
-                    tr("`crawl` gave up on {label} after {got}.", **blanks),
+                    tr("`crawl` gave up on {label} after trying it {got}.", **blanks),
                     observed=tr("it answered {answers}; its next retry was due no sooner than {due}, and no later than "
                                 "{latest}, while {limit} was {timeout} after its first request: none of the URLs it "
                                 "gave up on had room for another attempt within the timeout of their first request.",
@@ -1298,7 +1298,7 @@ async def test_crawl_backs_off_before_each_retry(learner: Learner, rng: random.R
                               "pauses and the other attempts are outside it."),
                 )
             fail(
-                tr("`crawl` gave up on {label} after {got}.", **blanks),
+                tr("`crawl` gave up on {label} after trying it {got}.", **blanks),
                 observed=tr("it answered {answers}, and was not tried again.", **blanks),
                 expected=tr("another try after a 5xx or a timeout, up to {retries} retries: {should} here.", **blanks),
                 timeline=drawn,

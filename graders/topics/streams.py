@@ -412,7 +412,9 @@ def flood(rng: random.Random, size: int) -> bytes:
 
 async def test_handle_answers_every_line(learner: Learner, rng: random.Random) -> None:
     lines = with_spaces_at_the_ends(phrases(rng, rng.randint(5, 7)))
-    lines.insert(rng.randint(3, len(lines)), "")  # an empty line is a request too
+    # An empty line is a request too; one line at least comes after it, on every draw: a handle that stops at it and
+    # one that skips it then answer differently.
+    lines.insert(rng.randint(3, len(lines) - 1), "")
     sent = [line.encode() + b"\n" for line in lines]
     # Pieces as TCP may deliver them: the first holds two whole lines and the start of the third,
     # then the rest of the third; each later line comes whole or in two pieces.
@@ -462,6 +464,14 @@ async def test_handle_answers_every_line(learner: Learner, rng: random.Random) -
              advice=tr("An empty line arrives as b\"\\n\", which is not empty: only b\"\" (nothing at all) means the "
                        "end of the stream. Test `if not line:` on what readline() returned, before you strip the "
                        "b\"\\n\"."))
+    if wrong < len(got) < len(expected) and got[wrong:] == expected[wrong + 1:wrong + 1 + len(got) - wrong]:
+        # The answers after it are those of the lines after it: this line, and only it, went unanswered.
+        fail(tr("`handle` gave no answer to line {n}, {line}.", **blanks),
+             observed=tr("answers: {got}: the answers to the other lines, in order, and none for line {n}.", **blanks),
+             expected=tr("{expected}: every line answered, the line reversed.", **blanks),
+             advice=tr("An empty line is a line like any other: b\"\\n\" comes in, and b\"\\n\" goes back (the empty line "
+                       "reversed). A test such as `if line.strip():` before answering skips it.")
+             if lines[wrong] == "" else tr("Answer every line that comes whole, whatever it holds."))
     if len(got) == wrong:
         fail(tr("`handle` answered {count} of {lines} lines.", **blanks),
              observed=tr("answers: {got}; line {n}, {line}, got no answer.", **blanks),
