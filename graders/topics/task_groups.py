@@ -19,6 +19,7 @@ import linecache
 import random
 import re
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
@@ -572,6 +573,12 @@ BEYOND_THE_GROUP_ADVICE = (
     "children only. Start every job with `tg.create_task(job())` in the group that waits for it; a task from "
     "asyncio.create_task belongs to no group."
 )
+def raised_by_a_task_group(error: BaseException) -> bool:
+    """Whether a TaskGroup raised `error` (the innermost frame of its traceback is asyncio's taskgroups module)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and Path(frames[-1].filename).name == "taskgroups.py"
+
+
 DEADLINE_ADVICE = (
     "Put one deadline around the outer task group: `async with asyncio.timeout(timeout):` (or "
     "`asyncio.wait_for(...)` on the coroutine that runs it). At the deadline it cancels the group, which cancels "
@@ -1296,12 +1303,19 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
             observed=tr("each group ran out of time on its own, and the outer group gathered their TimeoutErrors.")
             if len(leaves(error)) > 1
             # One TimeoutError, wrapped: a deadline inside an outer TaskGroup's block raises it there, and the group
-            # raises it on in an ExceptionGroup.
+            # raises it on in an ExceptionGroup (the group's own __aexit__ is where the traceback ends) ...
             else tr("one TimeoutError came out inside an ExceptionGroup: the deadline ran out inside a TaskGroup's "
-                    "block, and the group wrapped it as it wraps every error of its block."),
+                    "block, and the group wrapped it as it wraps every error of its block.") if raised_by_a_task_group(error)
+            # ... or an `except*` clause raised again what it caught, which comes out as a group, a lone error too.
+            else tr("one TimeoutError came out inside an ExceptionGroup, which no TaskGroup raised: an `except*` "
+                    "clause that raises again (`except* TimeoutError: raise`) hands on what it caught as an "
+                    "ExceptionGroup, even a lone TimeoutError."),
             expected=expected,
             timeline=timeline,
-            advice=tr(DEADLINE_ADVICE),
+            advice=tr(DEADLINE_ADVICE) if len(leaves(error)) > 1 or raised_by_a_task_group(error)
+            else tr("Let the TimeoutError reach the caller as it is: with the deadline outermost, `async with "
+                    "asyncio.timeout(timeout):` around the task group, nothing needs to catch it, and an `except*` "
+                    "around that block wraps it in a group."),
         )
     if not isinstance(error, TimeoutError):
         escaped(learner, "run_groups", error, [j for group in groups for j in group], timeline=timeline)
