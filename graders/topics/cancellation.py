@@ -916,7 +916,23 @@ def judge_shutdown(learner: Learner, svc: Service, call: Call, ended: bool,
              expected=expected, timeline=call.chart(),
              advice=tr("Make the report's lists inside shut_down, fresh for each call. A list at module level, or a "
                        "mutable default argument (`finished=[]`), is shared by every call and grows with each."))
-    fail(tr("`{name}` returned {got}.", name="shut_down", got=shown(value)), expected=expected, timeline=call.chart(),
+    # Which workers it put on the wrong side: said as the timeline shows them.
+    wrongly_finished = [tr("worker {i}", i=i) for i in sorted({i for i in value[0] if isinstance(i, int)} & set(cancelled))]
+    wrongly_cancelled = [tr("worker {i}", i=i) for i in sorted({i for i in value[1] if isinstance(i, int)} & set(finished))]
+    told = [
+        tr("it reported {workers} as ended on their own, but they ended cancelled (the x on the timeline).",
+           workers=listed(wrongly_finished)) if len(wrongly_finished) > 1
+        else tr("it reported {workers} as ended on its own, but it ended cancelled (the x on the timeline).",
+                workers=wrongly_finished[0]) if wrongly_finished else "",
+        tr("it reported {workers} as cancelled, but they ended on their own.", workers=listed(wrongly_cancelled))
+        if len(wrongly_cancelled) > 1
+        else tr("it reported {workers} as cancelled, but it ended on its own.", workers=wrongly_cancelled[0])
+        if wrongly_cancelled else "",
+    ]
+    told = [t for t in told if t]
+    fail(tr("`{name}` returned {got}.", name="shut_down", got=shown(value)),
+         observed=sentences(*told) if len(told) == 2 else told[0] if told else None,
+         expected=expected, timeline=call.chart(),
          advice=tr("A Task that was cancelled says so: `task.cancelled()` is True once it has ended cancelled. "
                    "Ask each Task once they have all ended."))
 
