@@ -710,6 +710,7 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
     raised = winner.failure()  # one object, made here: the caller must get that very exception
     winner.failure = lambda: raised  # type: ignore[method-assign]
     outcome = await learner.outcome("first_finished", jobs)
+    returned = loop_clock()
     for _ in range(3):
         await asyncio.sleep(0)
     running = recorder.still_running()
@@ -783,11 +784,22 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
             later = next(j.label for j, r in zip(jobs, results) if j is not winner and got == r)
             summary = tr("`first_finished` skipped the failure of the first job to finish and returned a later job's "
                          "result.")
-            observed = tr("{winner}, the first job to finish, raised JobFailed; first_finished returned {got}, the "
-                          "result of {later}, which finished after it.", later=later, **blanks)
-            advice = tr("Return what the first job to finish gave, whatever it was: `done.pop().result()` after "
-                        "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)` raises its exception when it failed. "
-                        "Catching that exception and waiting for the next job hides the failure.")
+            ended = len(recorder.spans) == len(jobs) and all(  # every job ran to its end, none cancelled
+                sp.state in ("done", "failed") and sp.end is not None and sp.end <= returned + checks.TOLERANCE
+                for sp in recorder.spans)
+            if ended:  # it waited for them all, then took one: by its place in the list, say
+                observed = tr("{winner}, the first job to finish, raised JobFailed; first_finished waited for every job "
+                              "to end, then returned {got}, the result of {later}.", later=later, **blanks)
+                advice = tr("Wait for the first job to finish, not for all of them: `asyncio.wait(tasks, "
+                            "return_when=asyncio.FIRST_COMPLETED)`, then `done.pop().result()`, which raises the job's "
+                            "exception when it failed. A Task taken by its place in the list is not the first to "
+                            "finish.")
+            else:
+                observed = tr("{winner}, the first job to finish, raised JobFailed; first_finished returned {got}, the "
+                              "result of {later}, which finished after it.", later=later, **blanks)
+                advice = tr("Return what the first job to finish gave, whatever it was: `done.pop().result()` after "
+                            "`asyncio.wait(..., return_when=asyncio.FIRST_COMPLETED)` raises its exception when it "
+                            "failed. Catching that exception and waiting for the next job hides the failure.")
         else:
             summary = tr("`first_finished` returned a value when the first job to finish failed.")
             observed = tr("{winner}, the first job to finish, raised JobFailed; first_finished returned {got}.",
