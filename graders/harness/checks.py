@@ -284,7 +284,8 @@ def kept_slots_busy(name: str, recorder: Recorder, origin: float, limit: int, *,
     fail(
         tr("`{name}` let a slot stand idle while {units} were waiting.", **blanks),
         observed=observed,
-        expected=tr("a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
+        expected=tr("one of the waiting {units} starting the moment a running one finishes, so {limit} are busy "
+                    "while any are left.", units=blanks["units"],
                     limit=limit),
         timeline=recorder.timeline(),
         advice=advice,

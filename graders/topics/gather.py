@@ -617,7 +617,8 @@ async def refilled_at_once(learner: Learner, rng: random.Random, limit: int, sec
     fail(
         tr("`{name}` let a slot stand idle while {units} were waiting.", name="gather_limited", units=tr("jobs")),
         observed=observed,
-        expected=tr("a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
+        expected=tr("one of the waiting {units} starting the moment a running one finishes, so {limit} are busy "
+                    "while any are left.", units=tr("jobs"),
                     limit=second),
         timeline=again.timeline(),
         advice=advice,

@@ -785,7 +785,8 @@ async def test_fetch_limited_keeps_every_slot_busy(learner: Learner, rng: random
     fail(
         tr("`{name}` let a slot stand idle while {units} were waiting.", name="fetch_limited", units=tr("requests")),
         observed=observed,
-        expected=tr("a new one starting the moment a running one finishes, so {limit} are busy while any are left.",
+        expected=tr("one of the waiting {units} starting the moment a running one finishes, so {limit} are busy "
+                    "while any are left.", units=tr("requests"),
                     limit=second),
         timeline=again.timeline(),
         advice=advice,
