@@ -1147,6 +1147,21 @@ def stuck(learner: Learner, pipe: Pipeline, call: asyncio.Task[Any], tasks: list
                                                     "consumers only after `await queue.join()` has returned.")),
             cause=f"never returns: no consumer left: {kinds}",
         )
+    if putting and not able and not done:  # the queue full, and not one Task that could take from it
+        task, place = putting[0]
+        return lambda: fail(
+            summary,
+            observed=tr("no consumer had started: the producers filled the queue, and {who} waited in `await "
+                        "queue.put(item)` (line {line}: `{source}`) for room that only a consumer could make.",
+                        who=label(pipe, task), line=place.line, source=place.source),
+            expected=tr("consumers running beside the producers, taking items as they come."),
+            timeline=chart,
+            details=where,
+            advice=tr("Start the consumers before you wait for the producers: create the consumers' Tasks first (or "
+                      "start both in one gather or TaskGroup), then await the producers. A bounded queue holds only "
+                      "`maxsize` items until someone takes them."),
+            cause="never returns: no consumer started",
+        )
     return lambda: fail(
         summary,
         observed=tr("{done} of {count} items were processed; where its Tasks were waiting when the grader stopped it "
