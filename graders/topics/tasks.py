@@ -16,7 +16,7 @@ from graders.harness.feedback import GraderFailure, fail, plural, seconds, shown
 from graders.i18n import sentences, tr
 from graders.harness.made_tasks import GraderTask, task_factory
 from graders.harness.learner import Learner
-from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, loop_clock
+from graders.harness.probes import IN_LOOP_TIME, AsyncJob, JobFailed, Recorder, Span, loop_clock
 
 pytestmark = [pytest.mark.asyncio, IN_LOOP_TIME]
 
@@ -81,6 +81,15 @@ async def test_start_in_background_returns_a_task_at_once(learner: Learner, rng:
 
 
 AWAITED_THE_JOB = "start_in_background awaited the job"
+
+
+def still_running(running: list[Span]) -> str:
+    """The jobs left running, by name; a job listed twice, each of whose runs was left, said to be in the list twice."""
+    labels = [span.label for span in running]
+    twice = next((label for label in labels if labels.count(label) > 1), None)
+    shown_labels = ", ".join(labels)
+    return tr("{jobs} ({job} is in the list twice, and both of its runs were left)", jobs=shown_labels, job=twice) \
+        if twice else shown_labels
 
 
 def returned_the_task(got: object) -> None:
@@ -682,12 +691,12 @@ async def test_first_finished_cancels_the_others(learner: Learner, rng: random.R
         elif "as_completed" in names and not names & {"create_task", "ensure_future", "TaskGroup", "Task", "wait"}:
             observed = tr("still running after it returned: {jobs}. It handed asyncio.as_completed the coroutines "
                           "themselves, and made no Task of its own: as_completed wrapped each in a Task your code "
-                          "never sees, so it had none to cancel.", jobs=", ".join(s.label for s in running))
+                          "never sees, so it had none to cancel.", jobs=still_running(running))
             advice = tr("Make the Tasks yourself and keep them: `tasks = [asyncio.create_task(job()) for job in "
                         "jobs]`, hand those to as_completed, and once the first result is in, `for task in tasks: "
                         "task.cancel()` (cancelling a Task that is done does nothing).")
         else:
-            observed = tr("still running after it returned: {jobs}.", jobs=", ".join(s.label for s in running))
+            observed = tr("still running after it returned: {jobs}.", jobs=still_running(running))
             advice = tr("`for task in pending: task.cancel()` with the pending set that asyncio.wait returns.")
         for task in asyncio.all_tasks():
             if task is not asyncio.current_task():
