@@ -573,17 +573,22 @@ BEYOND_THE_GROUP_ADVICE = (
     "children only. Start every job with `tg.create_task(job())` in the group that waits for it; a task from "
     "asyncio.create_task belongs to no group."
 )
-def raised_by_a_task_group(error: BaseException) -> bool:
-    """Whether a TaskGroup raised `error` (the innermost frame of its traceback is asyncio's taskgroups module)."""
-    frames = traceback.extract_tb(error.__traceback__)
-    return bool(frames) and Path(frames[-1].filename).name == "taskgroups.py"
-
-
 DEADLINE_ADVICE = (
     "Put one deadline around the outer task group: `async with asyncio.timeout(timeout):` (or "
     "`asyncio.wait_for(...)` on the coroutine that runs it). At the deadline it cancels the group, which cancels "
     "every child and waits for their `finally:` blocks. `asyncio.wait(..., timeout=...)` only stops waiting."
 )
+WAIT_CANCELLED_ADVICE = (
+    "Your deadline cancels code that waits in `asyncio.wait(...)`, and cancelling that wait leaves the Tasks it waited "
+    "for running. Run the jobs in a TaskGroup, which cancels its children when it is cancelled, or cancel the Tasks "
+    "yourself on the way out (`finally:`) and wait for them."
+)
+
+
+def raised_by_a_task_group(error: BaseException) -> bool:
+    """Whether a TaskGroup raised `error` (the innermost frame of its traceback is asyncio's taskgroups module)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and Path(frames[-1].filename).name == "taskgroups.py"
 
 
 # run_all
@@ -1343,6 +1348,11 @@ async def test_run_groups_cancels_everything_at_the_deadline(learner: Learner, r
                         "but cancelling a shield does not cancel the task inside it, so the groups ran on with nobody "
                         "waiting for them. Leave the shield out: `async with asyncio.timeout(timeout):` around the "
                         "outer task group cancels the group at the deadline, and with it every group and job inside.")
+        elif not stopped and abs(elapsed - timeout) <= TOLERANCE and "wait" in (names := learner.names_reached(
+                "run_groups")) and names & {"wait_for", "timeout", "timeout_at"} and "TaskGroup" not in names:
+            # TimeoutError on time, nothing cancelled, a deadline that cancels, and the jobs waited for with
+            # asyncio.wait: cancelled, that wait let go of them.
+            advice = via_run_all(learner, "run_groups", WAIT_CANCELLED_ADVICE)
         else:
             advice = via_run_all(learner, "run_groups", BEYOND_THE_GROUP_ADVICE if stopped else DEADLINE_ADVICE)
         fail(
