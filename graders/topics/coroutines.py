@@ -404,8 +404,9 @@ async def test_countdown_paces_the_calls(learner: Learner, rng: random.Random) -
             expected=tr("each say over before the next starts, with no pause between them: a tick of 0 changes the "
                         "pause, not the order."),
             timeline=_calls_over_time(recorder, start),
-            advice=tr("Keep the same loop for every tick: `await say(i)`, then `await asyncio.sleep(tick)`; a tick of "
-                      "0 needs no way of its own."),
+            advice=tr("Await each say before the next one starts: `await say(i)`, then `await asyncio.sleep(tick)`, "
+                      "for every tick, 0 too. Says started together (with gather, or as Tasks) overlap as soon as a "
+                      "say takes time, whatever the pauses between their starts."),
         )
     if elapsed > n * takes + checks.TOLERANCE:
         fail(
