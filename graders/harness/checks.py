@@ -237,6 +237,7 @@ def on_loop_thread(name: str, learner: Learner, recorder: Recorder) -> None:
             observed=tr("{what} Coroutines are cheap; the event loop runs them all on one thread.", what=what),
             expected=tr("every job running on the event loop's own thread, and no new threads started."),
             advice=tr("Let the event loop interleave the jobs: create tasks (or use asyncio.gather) instead of threads."),
+            cause=f"threads {name}",
         )
 
 

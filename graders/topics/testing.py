@@ -905,7 +905,7 @@ def blocked(found: list[Run]) -> None:
                   "the backoff pass, just await the client. On the graders' virtual clock neither takes real time, "
                   "while time.sleep(...) really waits, and freezes the loop meanwhile.") if sleeping
         else blocking_advice(calls),
-        cause=f"blocked {first.test} {calls[0].describe()}",
+        cause=f"blocked {first.test} {calls[0].function} line {calls[0].line}",
     )
 
 
