@@ -1223,6 +1223,10 @@ async def each_on_its_own(learner: Learner, rng: random.Random, earlier: list[An
     outcome = call.outcome()
     assert outcome is not None
     if outcome.error is not None:
+        # The steps that ran first: one cut before its own time could have made the run outlast its total (seed 91026:
+        # a step timeout rounded down cut a step early, whose cleanup then took longer than the step would have).
+        ran = [job for job in jobs if recorder.started(job.label)]
+        on_their_own_clocks(call, ran, step_timeout, shielded="shield" in learner.names_reached("run_steps"))
         escaped_step_timeout(learner, call, jobs, step_timeout, outcome.error)
     on_their_own_clocks(call, jobs, step_timeout, shielded="shield" in learner.names_reached("run_steps"))
     left_behind(call, jobs, tr("returned"))
