@@ -146,6 +146,11 @@ async def test_ticker_yields_the_numbers(learner: Learner, rng: random.Random) -
             failure.observed = sentences(failure.observed or "", second_call("ticker"))
             failure.advice = tr("Keep the count inside ticker: `for i in range(n):` starts again from 0 at each call. "
                                 "A variable outside it keeps its value from the call before.")
+        elif stream.items[:first] == list(range(first)) and len(stream.items) == first + n:  # the first call's again
+            failure.observed = sentences(failure.observed or "", second_call("ticker"))
+            failure.advice = tr("The numbers of the call before came out again first: something outside ticker (a list "
+                                "at module level, a mutable default argument) kept them. Make the numbers inside "
+                                "ticker, in each call: `for i in range(n):`, each one yielded once.")
         raise
     # n = 0: no number at all, which a count tested only after each `yield` misses, and no wait for none.
     interval = rng.choice(INTERVALS)
