@@ -22,8 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from json import dumps  # bound before any code under test runs: a json.dumps it replaces writes no report
 from pathlib import Path
-import types
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any
 
 import pytest
@@ -162,14 +161,14 @@ class TargetModule(_OfTopic, pytest.Module):
 
 
 @functools.cache
-def _graders_shown(name: str, named: frozenset[str] | None) -> types.ModuleType:
+def _graders_shown(name: str, named: frozenset[str] | None) -> ModuleType:
     """The topic's graders module as pytest collects it for a file: its graders (those the command line names, if it
     names some), its fixtures and its marks, and none of the helpers and imports beside them. pytest offers every
     name of a module to every collection hook, and scans each for fixtures, once per file graded: with about a
     hundred names a module and hundreds of files a run, that was a tenth of a proof run's CPU. The graders run as
     they are: their globals are the real module's."""
     graders = importlib.import_module(name)
-    shown = types.ModuleType(graders.__name__, graders.__doc__)
+    shown = ModuleType(graders.__name__, graders.__doc__)
     shown.__file__ = graders.__file__
     shown.__dict__.update({
         key: value for key, value in vars(graders).items()

@@ -486,39 +486,40 @@ def zero_timeout(name: str, got: object, expected: str, recorder: Recorder) -> N
 
 async def alone_and_late(learner: Learner, rng: random.Random, name: str, needed: float, timeout: float) -> None:
     """`name` ("each_within" or "steps_within") called with a list of one job that needs `needed`, past `timeout`, must
-    come back as [None] (each_within) or [] (steps_within), the job cut at the timeout: one job is a list like any other."""
+    come back as [None] (each_within) or [] (steps_within), the job cut at the timeout: one job is a list like any
+    other."""
     __tracebackhide__ = True
-    jobs = name == "each_within"
+    of_jobs = name == "each_within"  # else steps_within, a list of steps
     recorder = Recorder()
-    job = recorder.job("job 0" if jobs else "step 0", needed, rng.randint(100, 999))
+    job = recorder.job("job 0" if of_jobs else "step 0", needed, rng.randint(100, 999))
     got = await learner.call(name, [job], timeout)
     running = await strays(recorder)
     cut = not running and not any(s.state == "done" for s in recorder.spans)
-    expected: list[Any] = [None] if jobs else []
+    expected: list[Any] = [None] if of_jobs else []
     if got == expected and cut:
         return
     blanks = {"needed": seconds(needed), "timeout": seconds(timeout)}
-    observed = (tr("a list of one job that needs {needed}, with a timeout of {timeout}.", **blanks) if jobs
+    observed = (tr("a list of one job that needs {needed}, with a timeout of {timeout}.", **blanks) if of_jobs
                 else tr("a list of one step that needs {needed}, with a timeout of {timeout}.", **blanks))
-    expected_text = (tr("[None], the job cancelled at {timeout}: one job is a list like any other.", **blanks) if jobs
-                     else tr("[], the step cancelled at {timeout}: one step is a list like any other.", **blanks))
+    expected_text = (tr("[None], the job cancelled at {timeout}: one job is a list like any other.", **blanks)
+                     if of_jobs else tr("[], the step cancelled at {timeout}: one step is a list like any other.", **blanks))
     if not cut:
         fail(
-            tr("`each_within` did not give a lone job its deadline: it returned {got}.", got=shown(got)) if jobs
+            tr("`each_within` did not give a lone job its deadline: it returned {got}.", got=shown(got)) if of_jobs
             else tr("`steps_within` did not give a lone step the deadline: it returned {got}.", got=shown(got)),
             observed=observed, expected=expected_text, timeline=recorder.timeline(),
             advice=tr("Give every job its deadline, however many there are: a shortcut for a single job (awaiting it "
-                      "as it is) waits for all of it.") if jobs else
+                      "as it is) waits for all of it.") if of_jobs else
             tr("Put the deadline on the steps however many there are: a shortcut for a single step (awaiting it "
                "as it is) waits for all of it."),
         )
     # Cut at the deadline, as it should be: what is wrong is what came back.
-    checks.returned(name, got, list, tr("a list of results and Nones") if jobs else tr("a list of results"))
+    checks.returned(name, got, list, tr("a list of results and Nones") if of_jobs else tr("a list of results"))
     foreign = [g for g in got if g is not None and g != job.result]
     if foreign:
         fail(
-            tr("`each_within` kept entries of earlier calls: for a lone job it returned {got}.", got=shown(got)) if jobs
-            else tr("`steps_within` kept entries of earlier calls: for a lone step it returned {got}.", got=shown(got)),
+            tr("`each_within` kept entries of earlier calls: for a lone job it returned {got}.", got=shown(got))
+            if of_jobs else tr("`steps_within` kept entries of earlier calls: for a lone step it returned {got}.", got=shown(got)),
             observed=tr("{first} It was cancelled at the deadline, as it should be, and {count} of the entries returned "
                         "are results that nothing in this call gave.", first=observed, count=len(foreign)),
             expected=expected_text, timeline=recorder.timeline(),
@@ -526,11 +527,11 @@ async def alone_and_late(learner: Learner, rng: random.Random, name: str, needed
                       "mutable default argument, outlives the call and keeps the entries of earlier calls.", name=name),
         )
     fail(
-        tr("`each_within` returned {got} for a lone job cut at its deadline.", got=shown(got)) if jobs
+        tr("`each_within` returned {got} for a lone job cut at its deadline.", got=shown(got)) if of_jobs
         else tr("`steps_within` returned {got} for a lone step cut at the deadline.", got=shown(got)),
         observed=tr("{first} It was cancelled at the deadline, as it should be.", first=observed),
         expected=expected_text, timeline=recorder.timeline(),
-        advice=tr("A job that missed its deadline is None in its place: one entry per job, in order.") if jobs
+        advice=tr("A job that missed its deadline is None in its place: one entry per job, in order.") if of_jobs
         else tr(STEPS_DONE_ONLY_ADVICE),
     )
 
